@@ -1,0 +1,63 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { AppConfigModule } from './config/config.module';
+import type { Environment } from './config/environment';
+import { databaseOptions } from './database/database-options';
+import { EngineModule } from './engine/engine.module';
+import { HealthModule } from './health/health.module';
+import { QueueModule } from './queue/queue.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** Built at start-up so configuration is read from the environment of that moment. */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => ({
+            pinoHttp: {
+              level: config.get('LOG_LEVEL', { infer: true }),
+              // Tokens, passwords and personal data never reach the logs.
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  '*.password',
+                  '*.idNumber',
+                  '*.phone',
+                ],
+                censor: '[redacted]',
+              },
+              autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            },
+          }),
+        }),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) =>
+            databaseOptions(
+              config.get('DATABASE_URL', { infer: true }),
+              config.get('MIGRATIONS_RUN', { infer: true }),
+            ),
+        }),
+        QueueModule,
+        AuthModule,
+        UsersModule,
+        CalendarModule,
+        EngineModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { DomainError } from '../common/errors/domain-error';
+import { CalendarService } from './calendar.service';
+import { DueQuery, DueView } from './dto/calendar.dto';
+
+@ApiTags('calendar')
+@ApiBearerAuth()
+@Controller('api/v1/calendar')
+export class CalendarController {
+  constructor(private readonly calendar: CalendarService) {}
+
+  /** The same computation the deadlines use. */
+  @Get('due')
+  @ApiOkResponse({ type: DueView })
+  async due(@Query() q: DueQuery): Promise<DueView> {
+    const { dueAt, warnings } = await this.calendar.dueAt(new Date(q.from), q.duration);
+    return { dueAt: dueAt.toISOString(), warnings };
+  }
+
+  @Get('years')
+  years(): Promise<Array<{ year: number; source: string | null; loadedAt: Date }>> {
+    return this.calendar.listYears();
+  }
+
+  /** Loads a year's holidays and make-up working days (2027 is announced each November). */
+  @Put(':year')
+  @Roles('ADMIN')
+  async loadYear(
+    @Param(
+      'year',
+      new ParseIntPipe({
+        exceptionFactory: () =>
+          DomainError.validation([{ field: 'year', message: 'must be a year like 2027' }]),
+      }),
+    )
+    year: number,
+    @Body() body: Record<string, unknown>,
+  ): Promise<{ year: number; loadedAt: Date }> {
+    const { source, ...data } = body;
+    const row = await this.calendar.loadYear(
+      year,
+      data,
+      typeof source === 'string' ? source : null,
+    );
+    return { year: row.year, loadedAt: row.loadedAt };
+  }
+}

@@ -1,0 +1,121 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/** Every environment variable the service reads, typed and validated once at start-up. */
+export class Environment {
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Matches(/^mysql:\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/, {
+    message: 'DATABASE_URL must look like mysql://user:pass@host:3306/db',
+  })
+  DATABASE_URL!: string;
+
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must look like redis://host:6379/0' })
+  REDIS_URL!: string;
+
+  @IsString()
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET!: string;
+
+  @IsOptional()
+  @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must look like 12h, 30m or 7d' })
+  JWT_EXPIRES_IN: string = '12h';
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{3,64}$/, {
+    message: 'ADMIN_USERNAME must be 3-64 letters, digits, _ . -',
+  })
+  ADMIN_USERNAME!: string;
+
+  @IsString()
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD!: string;
+
+  @IsOptional()
+  @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
+  ROLE: ProcessRole = 'all';
+
+  @IsOptional()
+  @IsString()
+  POLICY_FILE?: string;
+
+  /** BullMQ key prefix; `{yibao}` keeps every queue in one Redis Cluster hash slot. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, {
+    message: 'QUEUE_PREFIX must be 1-64 of A-Z a-z 0-9 _ { } . -',
+  })
+  QUEUE_PREFIX: string = 'yibao';
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN: boolean = true;
+
+  /** How often the worker relays outbox rows and reconciles due deadlines (ms). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  OUTBOX_RELAY_INTERVAL_MS: number = 1000;
+
+  /**
+   * A due deadline is normally fired by its BullMQ delayed job; the reconciler fires it from the
+   * database when the job is this late (Redis lost it, or nothing was running at the time).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DEADLINE_RECONCILE_GRACE_MS: number = 30000;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Validates `process.env`-like input; throws a ConfigurationError naming every bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    throw new ConfigurationError(
+      errors.map((e) => {
+        const messages = Object.values(e.constraints ?? {});
+        const missing = raw[e.property] === undefined || raw[e.property] === '';
+        return missing ? `${e.property} is missing` : `${e.property}: ${messages.join('; ')}`;
+      }),
+    );
+  }
+  return env;
+}

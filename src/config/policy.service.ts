@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Environment } from './environment';
+import { loadPolicy, type Policy } from './policy';
+
+/** The policy in force: built-in defaults deep-merged with POLICY_FILE, validated at start-up. */
+@Injectable()
+export class PolicyService {
+  private readonly policy: Policy;
+
+  constructor(config: ConfigService<Environment, true>) {
+    this.policy = loadPolicy(config.get('POLICY_FILE', { infer: true }));
+  }
+
+  current(): Policy {
+    return this.policy;
+  }
+
+  /** The duration of a state's deadline, or undefined when the state has none. */
+  deadlineFor(type: string, state: string): string | undefined {
+    return this.policy.deadlines[type]?.[state];
+  }
+}

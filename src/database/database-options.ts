@@ -1,0 +1,42 @@
+import type { DataSourceOptions } from 'typeorm';
+import { CalendarYearEntity } from '../calendar/entities/calendar-year.entity';
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
+import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
+import { CaseEventEntity } from '../engine/entities/case-event.entity';
+import { CaseEntity } from '../engine/entities/case.entity';
+import { OutboxEntity } from '../engine/entities/outbox.entity';
+import { UserEntity } from '../users/entities/user.entity';
+import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
+
+export const ENTITIES = [
+  UserEntity,
+  CaseEntity,
+  CaseEventEntity,
+  CaseDeadlineEntity,
+  OutboxEntity,
+  IdempotencyKeyEntity,
+  CalendarYearEntity,
+];
+
+/** Migrations are listed, not globbed, so the same list works from ts and from dist. */
+export const MIGRATIONS = [Foundation1764000000000];
+
+/** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
+export function databaseOptions(url: string, migrationsRun: boolean): DataSourceOptions {
+  return {
+    type: 'mysql',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    timezone: 'Z',
+    dateStrings: false,
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    extra: { connectionLimit: 20 },
+    logging: ['error'],
+  };
+}

@@ -1,0 +1,32 @@
+import type { Role } from '../../workflows/workflow-definition';
+
+/** Who acts: a signed-in user, or the service itself (deadlines, linked cases). */
+export interface Actor {
+  id: string;
+  roles: readonly Role[];
+  streetCode: string | null;
+  system?: true;
+}
+
+export const SYSTEM: Actor = Object.freeze({
+  id: 'system',
+  roles: [],
+  streetCode: null,
+  system: true,
+});
+
+/** Roles that see every case (API.md: AUDITOR reads everything, sends nothing). */
+export const CASE_READER_ROLES: readonly Role[] = [
+  'ADMIN',
+  'CASEWORKER',
+  'MANAGER',
+  'AUDITOR',
+  'LEGAL',
+];
+
+/** Roles that may see full resident ID numbers and phones in a case (besides its own street office). */
+export const PERSONAL_DATA_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER', 'AUDITOR'];
+
+export function hasAnyRole(actor: Actor, roles: readonly string[]): boolean {
+  return actor.roles.some((r) => roles.includes(r));
+}

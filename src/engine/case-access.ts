@@ -1,0 +1,114 @@
+import type { EventPermission, WorkflowDefinition } from '../../workflows/workflow-definition';
+import { type Actor, CASE_READER_ROLES, hasAnyRole, PERSONAL_DATA_ROLES } from './actor';
+import { activePaths } from './machine-introspection';
+
+interface CaseLike {
+  streetCode: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The user ids listed in `data[field]`: an array of ids, or of objects with a `userId`. */
+export function membersOf(data: Record<string, unknown>, field: string): string[] {
+  const value = data[field];
+  const list = Array.isArray(value)
+    ? value
+    : value !== null &&
+        typeof value === 'object' &&
+        Array.isArray((value as { members?: unknown }).members)
+      ? (value as { members: unknown[] }).members
+      : [];
+  return list
+    .map((m: unknown) =>
+      typeof m === 'string'
+        ? m
+        : m !== null && typeof m === 'object'
+          ? (m as { userId?: unknown }).userId
+          : undefined,
+    )
+    .filter((m): m is string => typeof m === 'string');
+}
+
+/** Every `data` field a workflow uses to scope events to members (team, panel). */
+export function memberFields(definition: WorkflowDefinition): string[] {
+  const fields = new Set<string>();
+  for (const events of Object.values(definition.permissions)) {
+    for (const p of Object.values(events)) {
+      if (p.scope && typeof p.scope === 'object') {
+        fields.add(p.scope.members);
+      }
+    }
+  }
+  return [...fields];
+}
+
+export function isMember(definition: WorkflowDefinition, c: CaseLike, actor: Actor): boolean {
+  return memberFields(definition).some((f) => membersOf(c.data, f).includes(actor.id));
+}
+
+/** May the actor see this case at all? Otherwise the case "does not exist" for them (404). */
+export function canSeeCase(definition: WorkflowDefinition, c: CaseLike, actor: Actor): boolean {
+  if (actor.system || hasAnyRole(actor, CASE_READER_ROLES)) {
+    return true;
+  }
+  if (
+    actor.roles.includes('STREET_OFFICE') &&
+    c.streetCode !== null &&
+    c.streetCode === actor.streetCode
+  ) {
+    return true;
+  }
+  return isMember(definition, c, actor);
+}
+
+/** Full resident IDs and phones: only CASEWORKER, MANAGER, AUDITOR and the case's own street office. */
+export function canSeePersonalData(c: CaseLike, actor: Actor): boolean {
+  return (
+    hasAnyRole(actor, PERSONAL_DATA_ROLES) ||
+    (actor.roles.includes('STREET_OFFICE') &&
+      c.streetCode !== null &&
+      c.streetCode === actor.streetCode)
+  );
+}
+
+/** The permission for an event in the current state: the deepest state that declares it wins. */
+export function permissionFor(
+  definition: WorkflowDefinition,
+  stateValue: Parameters<typeof activePaths>[0],
+  eventType: string,
+): EventPermission | undefined {
+  const paths = activePaths(stateValue).reverse();
+  for (const path of paths) {
+    const p = definition.permissions[path]?.[eventType];
+    if (p) {
+      return p;
+    }
+  }
+  return definition.permissions['*']?.[eventType];
+}
+
+/** May this actor send an event under this permission, for this case? */
+export function isPermitted(
+  permission: EventPermission | undefined,
+  c: CaseLike,
+  actor: Actor,
+): boolean {
+  if (!permission) {
+    return false;
+  }
+  if (actor.system) {
+    return permission.roles.includes('system');
+  }
+  const roles = permission.roles.filter((r) => r !== 'system');
+  if (!hasAnyRole(actor, roles)) {
+    return false;
+  }
+  if (permission.scope === 'street') {
+    // Only a street office is bound to its street; caseworkers and managers act district-wide.
+    const onlyStreetOffice = actor.roles.every((r) => r === 'STREET_OFFICE' || !roles.includes(r));
+    return !onlyStreetOffice || (c.streetCode !== null && c.streetCode === actor.streetCode);
+  }
+  if (permission.scope && typeof permission.scope === 'object') {
+    return membersOf(c.data, permission.scope.members).includes(actor.id);
+  }
+  return true;
+}

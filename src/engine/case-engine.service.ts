@@ -1,0 +1,718 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import {
+  type AnyMachineSnapshot,
+  createActor,
+  initialTransition,
+  transition,
+  type AnyStateMachine,
+  type StateValue,
+} from 'xstate';
+import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import { CalendarService } from '../calendar/calendar.service';
+import { canonicalHash } from '../common/canonical-hash';
+import { DomainError } from '../common/errors/domain-error';
+import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/validation';
+import { PolicyService } from '../config/policy.service';
+import { caseTransitions, deadlinesFired } from '../metrics/metrics';
+import { JOBS, jobId } from '../queue/jobs';
+import { type Actor, SYSTEM } from './actor';
+import { canSeeCase, isPermitted, permissionFor } from './case-access';
+import { CaseDeadlineEntity } from './entities/case-deadline.entity';
+import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseEntity } from './entities/case.entity';
+import { OutboxEntity } from './entities/outbox.entity';
+import { EventHandlerRegistry } from './event-handlers';
+import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
+import { OutboxRelay } from './outbox-relay.service';
+import { WorkflowRegistry } from './workflow-registry';
+
+export type CaseEvent = Record<string, unknown> & { type: string };
+
+/** XState types a generic snapshot's value as `any`; it is always a StateValue. */
+function stateValue(snapshot: AnyMachineSnapshot): StateValue {
+  return snapshot.value as StateValue;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const MAX_ATTEMPTS = 5;
+/** MySQL/MariaDB errors worth retrying the whole transaction for: deadlock, lock wait timeout. */
+const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/** The content an audit row's hash covers (hash chain: each row includes the previous hash). */
+export function eventHash(e: {
+  caseId: string;
+  seq: number;
+  type: string;
+  actor: string;
+  payload: unknown;
+  fromState: string | null;
+  toState: string;
+  at: Date;
+  prevHash: string;
+}): string {
+  return canonicalHash({
+    caseId: e.caseId,
+    seq: e.seq,
+    type: e.type,
+    actor: e.actor,
+    payload: e.payload,
+    from: e.fromState,
+    to: e.toState,
+    at: e.at.toISOString(),
+    prev: e.prevHash,
+  });
+}
+
+interface OpenCaseParams {
+  type: string;
+  input: Record<string, unknown>;
+  actor: Actor;
+  streetCode?: string | null;
+  assigneeId?: string | null;
+  /** Open inside the caller's transaction (e.g. with its idempotency key). */
+  manager?: EntityManager;
+}
+
+type Outcome = 'fired' | 'overdue' | 'stale' | 'not-due';
+
+interface Effects {
+  outboxIds: string[];
+}
+
+/**
+ * The one case engine every workflow runs on (ARCHITECTURE.md "The engine"): checks, the domain
+ * hook, XState's pure transition, then ONE transaction for the versioned case row, the event
+ * row and the outbox rows; after commit the outbox is handed to BullMQ.
+ */
+@Injectable()
+export class CaseEngine {
+  private readonly logger = new Logger(CaseEngine.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: WorkflowRegistry,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly policy: PolicyService,
+    private readonly calendar: CalendarService,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  // ---------------------------------------------------------------- opening a case
+
+  async openCase(params: OpenCaseParams): Promise<CaseEntity> {
+    const definition = this.registry.latest(params.type);
+    const run = async (m: EntityManager): Promise<[CaseEntity, Effects]> => {
+      const now = new Date();
+      const [snapshot] = initialTransition(definition.machine, params.input);
+      const id = randomUUID();
+      const row = m.create(CaseEntity, {
+        id,
+        type: definition.type,
+        machineVersion: definition.version,
+        state: stateToString(stateValue(snapshot)),
+        status: snapshot.status === 'done' ? 'closed' : 'active',
+        version: 1,
+        snapshot: definition.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
+        data: snapshot.context as Record<string, unknown>,
+        streetCode: params.streetCode ?? null,
+        assigneeId: params.assigneeId ?? null,
+        policyVersion: this.policy.current().version,
+        createdBy: params.actor.id,
+        createdAt: now,
+        updatedAt: now,
+        closedAt: snapshot.status === 'done' ? now : null,
+      });
+      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+      await this.appendEvent(m, {
+        caseId: id,
+        seq: 1,
+        type: 'CASE_OPENED',
+        actor: params.actor.id,
+        payload: params.input,
+        fromState: null,
+        toState: row.state,
+        at: now,
+      });
+      const effects: Effects = { outboxIds: [] };
+      await this.enterStates(m, row, definition, [], activePaths(stateValue(snapshot)), 1, now, effects);
+      caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
+      return [row, effects];
+    };
+    if (params.manager) {
+      const [row] = await run(params.manager);
+      return row; // the caller commits; the periodic relay sends its outbox rows
+    }
+    const [row, effects] = await this.dataSource.transaction(run);
+    this.afterCommit(effects);
+    return row;
+  }
+
+  // ---------------------------------------------------------------- applying an event
+
+  /**
+   * Applies one event to one case: used by HTTP, timers and other modules alike.
+   * Check order (ARCHITECTURE.md): visible (404), If-Match (409), state accepts the event
+   * (422 + allowedEvents), caller may send it here (403), payload valid (400); then the hook,
+   * the pure transition, and one transaction. Without If-Match a lost race is retried.
+   */
+  async applyEvent(
+    caseId: string,
+    event: CaseEvent,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<CaseEntity> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row, effects] = await this.dataSource.transaction((m) =>
+          this.applyInTransaction(m, caseId, event, actor, expectedVersion),
+        );
+        this.afterCommit(effects);
+        return row;
+      } catch (e) {
+        if (attempt < MAX_ATTEMPTS && this.isRetryable(e, expectedVersion)) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** The same, inside the caller's transaction (the caller commits; the relay sends the outbox). */
+  async applyEventIn(
+    m: EntityManager,
+    caseId: string,
+    event: CaseEvent,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<CaseEntity> {
+    const [row] = await this.applyInTransaction(m, caseId, event, actor, expectedVersion);
+    return row;
+  }
+
+  private async applyInTransaction(
+    m: EntityManager,
+    caseId: string,
+    rawEvent: CaseEvent,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<[CaseEntity, Effects]> {
+    const row = await this.lockCase(m, caseId);
+    const definition = this.registry.get(row.type, row.machineVersion);
+    if (!canSeeCase(definition, row, actor)) {
+      throw DomainError.notFound('Case');
+    }
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `The case is at version ${row.version}, not ${expectedVersion}: reload it and try again.`,
+        { currentVersion: row.version },
+      );
+    }
+    const snapshot = this.rehydrate(definition.machine, row.snapshot);
+    const accepted = acceptedEventTypes(definition.machine, stateValue(snapshot));
+    if (row.status !== 'active' || !accepted.includes(rawEvent.type)) {
+      throw new DomainError(
+        'EVENT_NOT_ACCEPTED',
+        `A ${row.type} case in state "${row.state}" does not accept ${rawEvent.type}.`,
+        { allowedEvents: this.allowedEventsFor(definition, row, snapshot, actor) },
+      );
+    }
+    if (!isPermitted(permissionFor(definition, stateValue(snapshot), rawEvent.type), row, actor)) {
+      throw DomainError.forbidden(
+        `Your role or scope may not send ${rawEvent.type} to this case in state "${row.state}".`,
+      );
+    }
+    const handler = this.handlers.get(row.type, rawEvent.type);
+    // The service's own events (deadlines, linked cases) carry payloads the engine composed itself.
+    const payload = actor.system
+      ? this.payloadOf(rawEvent)
+      : await this.validatePayload(rawEvent, handler?.payload);
+    const now = new Date();
+    const computed = handler?.hook
+      ? await handler.hook({
+          caseRow: row,
+          event: { ...payload, type: rawEvent.type },
+          actor,
+          manager: m,
+          now,
+        })
+      : undefined;
+    const recorded = { ...payload, ...(computed ?? {}) };
+    const machineEvent = {
+      ...recorded,
+      type: rawEvent.type,
+      actor: actor.id,
+      at: now.toISOString(),
+    };
+
+    if (!snapshot.can(machineEvent)) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `${rawEvent.type} is refused in state "${row.state}": a condition of the workflow is not met.`,
+        { allowedEvents: this.allowedEventsFor(definition, row, snapshot, actor) },
+      );
+    }
+    const [next, actions] = transition(definition.machine, snapshot, machineEvent);
+    const effects = await this.persistTransition(m, row, definition, snapshot, next, {
+      type: rawEvent.type,
+      actor: actor.id,
+      payload: recorded,
+      now,
+    });
+    for (const action of actions as ReadonlyArray<{ type: string; params?: unknown }>) {
+      // `emit(...)` in a machine asks the engine for an effect (XState returns it, executes nothing).
+      if (action.type === 'xstate.emit') {
+        await this.applyEmitted(
+          m,
+          row,
+          definition,
+          (action.params as { event: CaseEvent }).event,
+          now,
+          effects,
+        );
+      }
+    }
+    caseTransitions.inc({ type: row.type, event: rawEvent.type });
+    return [row, effects];
+  }
+
+  /**
+   * Records an event that does not move the machine (claim, reassignment, a deadline that only
+   * marks the case overdue): versioned and hash-chained like any other.
+   */
+  async recordEvent(
+    caseId: string,
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown>,
+    change: (row: CaseEntity) => void = () => undefined,
+    expectedVersion?: number,
+  ): Promise<CaseEntity> {
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.lockCase(m, caseId);
+      const definition = this.registry.get(row.type, row.machineVersion);
+      if (!canSeeCase(definition, row, actor)) {
+        throw DomainError.notFound('Case');
+      }
+      if (expectedVersion !== undefined && expectedVersion !== row.version) {
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `The case is at version ${row.version}, not ${expectedVersion}.`,
+          {
+            currentVersion: row.version,
+          },
+        );
+      }
+      return this.recordInTransaction(m, row, type, actor, payload, change, new Date());
+    });
+  }
+
+  private async recordInTransaction(
+    m: EntityManager,
+    row: CaseEntity,
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown>,
+    change: (row: CaseEntity) => void,
+    now: Date,
+  ): Promise<CaseEntity> {
+    const previous = row.version;
+    change(row);
+    row.version = previous + 1;
+    row.updatedAt = now;
+    await this.versionedUpdate(m, row, previous);
+    await this.appendEvent(m, {
+      caseId: row.id,
+      seq: row.version,
+      type,
+      actor: actor.id,
+      payload,
+      fromState: row.state,
+      toState: row.state,
+      at: now,
+    });
+    return row;
+  }
+
+  // ---------------------------------------------------------------- deadlines
+
+  /**
+   * Fires one deadline, at most once: the row is locked and must still be `pending`
+   * (a timer for a state the case has already left was cancelled in that transition: stale).
+   */
+  async fireDeadline(deadlineId: string, now = new Date()): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [outcome, effects] = await this.dataSource.transaction(
+          async (m): Promise<[Outcome, Effects]> => {
+            const deadline = await m.findOne(CaseDeadlineEntity, {
+              where: { id: deadlineId },
+              lock: { mode: 'pessimistic_write' },
+            });
+            if (!deadline || deadline.status !== 'pending') {
+              return ['stale', { outboxIds: [] }] as [Outcome, Effects];
+            }
+            if (deadline.dueAt.getTime() > now.getTime() + 1000) {
+              return ['not-due', { outboxIds: [] }] as [Outcome, Effects];
+            }
+            const payload = {
+              deadline: deadline.name,
+              dueAt: deadline.dueAt.toISOString(),
+              entrySeq: deadline.entrySeq,
+            };
+            if (deadline.onExpireEvent) {
+              deadline.status = 'fired';
+              deadline.firedAt = now;
+              await m.save(deadline);
+              const [, effects] = await this.applyInTransaction(
+                m,
+                deadline.caseId,
+                { type: deadline.onExpireEvent, ...payload },
+                SYSTEM,
+              );
+              return ['fired', effects] as [Outcome, Effects];
+            }
+            deadline.status = 'overdue';
+            deadline.firedAt = now;
+            await m.save(deadline);
+            const row = await this.lockCase(m, deadline.caseId);
+            await this.recordInTransaction(
+              m,
+              row,
+              `DEADLINE_OVERDUE`,
+              SYSTEM,
+              payload,
+              () => undefined,
+              now,
+            );
+            return ['overdue', { outboxIds: [] }] as [Outcome, Effects];
+          },
+        );
+        this.afterCommit(effects);
+        deadlinesFired.inc({ outcome });
+        return outcome;
+      } catch (e) {
+        if (attempt < MAX_ATTEMPTS && this.isRetryable(e, undefined)) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Pending deadlines that are due by more than `graceMs` (their job never ran): fire them. */
+  async reconcileDueDeadlines(graceMs: number, limit = 200): Promise<number> {
+    const cutoff = new Date(Date.now() - graceMs);
+    const due = await this.dataSource
+      .getRepository(CaseDeadlineEntity)
+      .createQueryBuilder('d')
+      .select(['d.id'])
+      .where('d.status = :status AND d.due_at <= :cutoff', { status: 'pending', cutoff })
+      .orderBy('d.due_at', 'ASC')
+      .limit(limit)
+      .getMany();
+    let fired = 0;
+    for (const d of due) {
+      const outcome = await this.fireDeadline(d.id).catch((e: Error) => {
+        this.logger.warn(`reconciling deadline ${d.id}: ${e.message}`);
+        return 'stale' as const;
+      });
+      if (outcome === 'fired' || outcome === 'overdue') {
+        fired++;
+      }
+    }
+    return fired;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The events this actor may send now: the state takes them and their role/scope allows it. */
+  allowedEventsFor(
+    definition: WorkflowDefinition,
+    row: Pick<CaseEntity, 'streetCode' | 'data' | 'status'>,
+    snapshot: AnyMachineSnapshot,
+    actor: Actor,
+  ): string[] {
+    if (row.status !== 'active') {
+      return [];
+    }
+    return acceptedEventTypes(definition.machine, stateValue(snapshot)).filter((type) =>
+      isPermitted(permissionFor(definition, stateValue(snapshot), type), row, actor),
+    );
+  }
+
+  /** Rebuilds a stored snapshot without starting an actor (keeps history states). */
+  rehydrate(machine: AnyStateMachine, persisted: Record<string, unknown>): AnyMachineSnapshot {
+    return createActor(machine, {
+      snapshot: persisted as never,
+    }).getSnapshot() as AnyMachineSnapshot;
+  }
+
+  private async lockCase(m: EntityManager, caseId: string): Promise<CaseEntity> {
+    const row = /^[0-9a-f-]{36}$/i.test(caseId)
+      ? await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!row) {
+      throw DomainError.notFound('Case');
+    }
+    return row;
+  }
+
+  private payloadOf(event: CaseEvent): Record<string, unknown> {
+    const { type: _type, ...payload } = event;
+    return payload;
+  }
+
+  private async validatePayload(
+    event: CaseEvent,
+    dto: (new () => object) | undefined,
+  ): Promise<Record<string, unknown>> {
+    const { type: _type, ...payload } = event;
+    if (!dto) {
+      const unexpected = Object.keys(payload);
+      if (unexpected.length > 0) {
+        throw DomainError.validation(
+          unexpected.map((field) => ({
+            field,
+            message: `${field} is not expected for ${event.type}`,
+          })),
+        );
+      }
+      return {};
+    }
+    const instance = plainToInstance(dto, payload);
+    const errors = await validate(instance, VALIDATOR_OPTIONS);
+    if (errors.length > 0) {
+      throw DomainError.validation(flattenValidationErrors(errors));
+    }
+    return JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
+  }
+
+  private async persistTransition(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    before: AnyMachineSnapshot,
+    after: AnyMachineSnapshot,
+    event: { type: string; actor: string; payload: Record<string, unknown>; now: Date },
+  ): Promise<Effects> {
+    const previousVersion = row.version;
+    const fromState = row.state;
+    row.snapshot = definition.machine.getPersistedSnapshot(after);
+    row.data = after.context as Record<string, unknown>;
+    row.state = stateToString(stateValue(after));
+    row.version = previousVersion + 1;
+    row.updatedAt = event.now;
+    if (after.status === 'done') {
+      row.status = 'closed';
+      row.closedAt = event.now;
+    }
+    await this.versionedUpdate(m, row, previousVersion);
+    await this.appendEvent(m, {
+      caseId: row.id,
+      seq: row.version,
+      type: event.type,
+      actor: event.actor,
+      payload: event.payload,
+      fromState,
+      toState: row.state,
+      at: event.now,
+    });
+    const was = activePaths(stateValue(before));
+    const is = row.status === 'closed' ? [] : activePaths(stateValue(after));
+    const effects: Effects = { outboxIds: [] };
+    await this.leaveStates(
+      m,
+      row,
+      was.filter((p) => !is.includes(p)),
+      event.now,
+      row.status === 'closed',
+    );
+    await this.enterStates(m, row, definition, was, is, row.version, event.now, effects);
+    return effects;
+  }
+
+  private async versionedUpdate(
+    m: EntityManager,
+    row: CaseEntity,
+    previousVersion: number,
+  ): Promise<void> {
+    const result = await m
+      .createQueryBuilder()
+      .update(CaseEntity)
+      .set({
+        snapshot: row.snapshot,
+        data: row.data,
+        state: row.state,
+        status: row.status,
+        version: row.version,
+        assigneeId: row.assigneeId,
+        updatedAt: row.updatedAt,
+        closedAt: row.closedAt,
+      })
+      .where('id = :id AND version = :version', { id: row.id, version: previousVersion })
+      .execute();
+    if (result.affected !== 1) {
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        'The case was changed meanwhile: reload it and try again.',
+      );
+    }
+  }
+
+  private async appendEvent(
+    m: EntityManager,
+    e: Omit<CaseEventEntity, 'id' | 'prevHash' | 'hash'>,
+  ): Promise<void> {
+    const previous =
+      e.seq === 1
+        ? null
+        : await m.findOne(CaseEventEntity, {
+            where: { caseId: e.caseId, seq: e.seq - 1 },
+            select: { hash: true },
+          });
+    const prevHash = previous?.hash ?? GENESIS_HASH;
+    const hash = eventHash({ ...e, prevHash });
+    await m.insert(CaseEventEntity, {
+      ...e,
+      prevHash,
+      hash,
+    } as QueryDeepPartialEntity<CaseEventEntity>);
+  }
+
+  /** Leaving a state ends its deadlines: a pending timer becomes stale, an overdue one is closed. */
+  private async leaveStates(
+    m: EntityManager,
+    row: CaseEntity,
+    left: string[],
+    now: Date,
+    closing: boolean,
+  ): Promise<void> {
+    if (left.length === 0 && !closing) {
+      return;
+    }
+    const where = closing
+      ? { caseId: row.id, closedAt: IsNull() }
+      : { caseId: row.id, kind: 'state' as const, name: In(left), closedAt: IsNull() };
+    await m.update(
+      CaseDeadlineEntity,
+      { ...where, status: 'pending' },
+      { status: 'cancelled', closedAt: now },
+    );
+    await m.update(
+      CaseDeadlineEntity,
+      { ...where, status: In(['overdue', 'fired']) },
+      { closedAt: now },
+    );
+  }
+
+  /** Entering a state with a deadline in the policy: a deadline row and its delayed job (outbox). */
+  private async enterStates(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    was: string[],
+    is: string[],
+    entrySeq: number,
+    now: Date,
+    effects: Effects,
+    restart = 0,
+  ): Promise<void> {
+    for (const state of is.filter((p) => !was.includes(p))) {
+      const declared = definition.deadlines[state];
+      const duration = this.policy.deadlineFor(definition.type, state);
+      if (!declared || !duration) {
+        continue;
+      }
+      const { dueAt } = await this.calendar.dueAt(now, duration);
+      const inserted = await m.insert(CaseDeadlineEntity, {
+        caseId: row.id,
+        name: state,
+        kind: 'state',
+        entrySeq,
+        restart,
+        duration,
+        startedAt: now,
+        dueAt,
+        onExpireEvent: declared.onExpire === 'overdue' ? null : declared.onExpire.event,
+        status: 'pending',
+        firedAt: null,
+        closedAt: null,
+      });
+      const deadlineId = String(inserted.identifiers[0].id);
+      const outbox = await m.insert(OutboxEntity, {
+        queue: JOBS.fireDeadline.queue,
+        jobName: JOBS.fireDeadline.name,
+        jobId: jobId('deadline', row.id, entrySeq, state, restart),
+        payload: { deadlineId, caseId: row.id },
+        runAt: dueAt,
+        createdAt: now,
+        dispatchedAt: null,
+        attempts: 0,
+        lastError: null,
+      });
+      effects.outboxIds.push(String(outbox.identifiers[0].id));
+    }
+  }
+
+  /** Effects a machine asks for with `emit(...)`: the engine carries them out in the transaction. */
+  private async applyEmitted(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    emitted: CaseEvent,
+    now: Date,
+    effects: Effects,
+  ): Promise<void> {
+    switch (emitted.type) {
+      case 'engine.restartDeadline': {
+        // The same state entry gets a fresh deadline (e.g. a panel redrawn after no quorum).
+        const state = String(emitted.state);
+        const current = await m.findOne(CaseDeadlineEntity, {
+          where: { caseId: row.id, kind: 'state', name: state, closedAt: IsNull() },
+          order: { id: 'DESC' },
+        });
+        await this.leaveStates(m, row, [state], now, false);
+        const restart = (current?.restart ?? -1) + 1;
+        await this.enterStates(
+          m,
+          row,
+          definition,
+          [],
+          [state],
+          current?.entrySeq ?? row.version,
+          now,
+          effects,
+          restart,
+        );
+        return;
+      }
+      default:
+        this.logger.warn(`${row.type}: emitted effect "${emitted.type}" has no engine handler`);
+    }
+  }
+
+  private afterCommit(effects: Effects): void {
+    if (effects.outboxIds.length > 0) {
+      void this.relay.dispatchIds(effects.outboxIds).catch((e: Error) => {
+        this.logger.warn(`outbox dispatch deferred: ${e.message}`);
+      });
+    }
+  }
+
+  private isRetryable(e: unknown, expectedVersion: number | undefined): boolean {
+    if (e instanceof DomainError) {
+      return e.code === 'VERSION_CONFLICT' && expectedVersion === undefined;
+    }
+    const code =
+      (e as { code?: string; driverError?: { code?: string } }).driverError?.code ??
+      (e as { code?: string }).code;
+    return typeof code === 'string' && RETRYABLE_SQL_ERRORS.has(code);
+  }
+}

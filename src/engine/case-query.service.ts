@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { maskPersonalData } from '../common/masking';
+import type { Page } from '../common/pagination/pagination.dto';
+import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
+import { CaseEngine, eventHash, GENESIS_HASH } from './case-engine.service';
+import { canSeeCase, canSeePersonalData, memberFields } from './case-access';
+import type {
+  CaseEventView,
+  CaseListQuery,
+  CaseView,
+  ChainVerification,
+  DeadlineView,
+} from './dto/case.dto';
+import { CaseDeadlineEntity } from './entities/case-deadline.entity';
+import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseEntity } from './entities/case.entity';
+import { WorkflowRegistry } from './workflow-registry';
+
+/** The read side of the engine: case views, lists, the task inbox, history and its verification. */
+@Injectable()
+export class CaseQueryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: WorkflowRegistry,
+    private readonly engine: CaseEngine,
+  ) {}
+
+  /** A case the actor may see, or 404 (an existing case outside the caller's scope is "not found"). */
+  async visibleCase(id: string, actor: Actor): Promise<CaseEntity> {
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.getRepository(CaseEntity).findOneBy({ id })
+      : null;
+    if (!row || !canSeeCase(this.registry.get(row.type, row.machineVersion), row, actor)) {
+      throw DomainError.notFound('Case');
+    }
+    return row;
+  }
+
+  async getCase(id: string, actor: Actor): Promise<CaseView> {
+    const row = await this.visibleCase(id, actor);
+    const [view] = await this.toViews([row], actor, canSeePersonalData(row, actor));
+    return view;
+  }
+
+  async list(q: CaseListQuery, actor: Actor): Promise<Page<CaseView>> {
+    const qb = this.dataSource.getRepository(CaseEntity).createQueryBuilder('c');
+    this.scopeToActor(qb, actor);
+    if (q.type) {
+      qb.andWhere('c.type = :type', { type: q.type });
+    }
+    if (q.state) {
+      qb.andWhere('c.state = :state', { state: q.state });
+    }
+    if (q.status) {
+      qb.andWhere('c.status = :status', { status: q.status });
+    }
+    if (q.streetCode) {
+      qb.andWhere('c.street_code = :street', { street: q.streetCode });
+    }
+    if (q.assignee) {
+      qb.andWhere('c.assignee_id = :assignee', { assignee: q.assignee });
+    }
+    if (q.overdue !== undefined) {
+      const sub = `SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL
+                   AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < :now))`;
+      qb.andWhere(q.overdue ? `EXISTS (${sub})` : `NOT EXISTS (${sub})`, { now: new Date() });
+    }
+    qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'ASC');
+    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return {
+      items: await this.toViews(rows, actor, false),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /**
+   * The caller's inbox: active cases in a state where one of the caller's roles may send an
+   * event, within the caller's scope, earliest deadline first.
+   */
+  async tasks(actor: Actor, page: number, pageSize: number): Promise<Page<CaseView>> {
+    const triples: Array<{ type: string; version: number; states: string[] }> = [];
+    for (const definition of this.registry.all()) {
+      const states = Object.entries(definition.permissions)
+        .filter(([, events]) =>
+          Object.values(events).some((p) =>
+            p.roles.some((r) => r !== 'system' && actor.roles.includes(r)),
+          ),
+        )
+        .map(([state]) => state);
+      if (states.length > 0) {
+        triples.push({ type: definition.type, version: definition.version, states });
+      }
+    }
+    if (triples.length === 0) {
+      return { items: [], total: 0, page, pageSize };
+    }
+    const qb = this.dataSource
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .where("c.status = 'active'");
+    this.scopeToActor(qb, actor);
+    qb.andWhere(
+      new Brackets((w) => {
+        triples.forEach((t, i) => {
+          w.orWhere(`(c.type = :t${i} AND c.machine_version = :v${i} AND c.state IN (:...s${i}))`, {
+            [`t${i}`]: t.type,
+            [`v${i}`]: t.version,
+            [`s${i}`]: t.states,
+          });
+        });
+      }),
+    );
+    qb.addSelect(
+      `(SELECT MIN(d.due_at) FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL)`,
+      'next_due',
+    );
+    qb.orderBy('next_due IS NULL', 'ASC')
+      .addOrderBy('next_due', 'ASC')
+      .addOrderBy('c.created_at', 'ASC');
+    // Scope by team/panel and street is exact only per case: filter, then page.
+    const rows = (await qb.getMany()).filter((row) => {
+      const definition = this.registry.get(row.type, row.machineVersion);
+      const snapshot = this.engine.rehydrate(definition.machine, row.snapshot);
+      return this.engine.allowedEventsFor(definition, row, snapshot, actor).length > 0;
+    });
+    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
+    return { items: await this.toViews(slice, actor, false), total: rows.length, page, pageSize };
+  }
+
+  async history(id: string, actor: Actor): Promise<CaseEventView[]> {
+    const row = await this.visibleCase(id, actor);
+    const events = await this.dataSource
+      .getRepository(CaseEventEntity)
+      .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
+    const full = canSeePersonalData(row, actor);
+    return events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actor: e.actor,
+      at: e.at.toISOString(),
+      from: e.fromState,
+      to: e.toState,
+      payload: full ? e.payload : maskPersonalData(e.payload),
+    }));
+  }
+
+  /** Recomputes the hash chain: each row's hash over its content and the previous row's hash. */
+  async verifyHistory(id: string, actor: Actor): Promise<ChainVerification> {
+    const row = await this.visibleCase(id, actor);
+    const events = await this.dataSource
+      .getRepository(CaseEventEntity)
+      .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
+    let prev = GENESIS_HASH;
+    for (const [i, e] of events.entries()) {
+      if (e.seq !== i + 1) {
+        return { valid: false, checked: i, brokenAt: i + 1, reason: `event ${i + 1} is missing` };
+      }
+      if (e.prevHash !== prev) {
+        return {
+          valid: false,
+          checked: i,
+          brokenAt: e.seq,
+          reason: 'prev_hash does not match the previous event',
+        };
+      }
+      if (eventHash({ ...e, prevHash: e.prevHash }) !== e.hash) {
+        return {
+          valid: false,
+          checked: i,
+          brokenAt: e.seq,
+          reason: 'the event content does not match its hash',
+        };
+      }
+      prev = e.hash;
+    }
+    if (events.length !== row.version) {
+      return {
+        valid: false,
+        checked: events.length,
+        brokenAt: events.length + 1,
+        reason: `the case is at version ${row.version} but has ${events.length} events`,
+      };
+    }
+    return { valid: true, checked: events.length };
+  }
+
+  /** SQL-side scope: a street office sees its street; experts and inspectors are filtered per case. */
+  private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
+    if (hasAnyRole(actor, CASE_READER_ROLES)) {
+      return;
+    }
+    const memberTypes = this.registry
+      .all()
+      .filter((d) => memberFields(d).length > 0)
+      .map((d) => d.type);
+    qb.andWhere(
+      new Brackets((w) => {
+        if (actor.roles.includes('STREET_OFFICE') && actor.streetCode) {
+          w.orWhere('c.street_code = :scopeStreet', { scopeStreet: actor.streetCode });
+        }
+        if (memberTypes.length > 0) {
+          w.orWhere('c.type IN (:...memberTypes)', { memberTypes });
+        }
+        w.orWhere('1 = 0');
+      }),
+    );
+  }
+
+  async toViews(rows: CaseEntity[], actor: Actor, fullPersonalData: boolean): Promise<CaseView[]> {
+    const visible = rows.filter((r) =>
+      canSeeCase(this.registry.get(r.type, r.machineVersion), r, actor),
+    );
+    const deadlines =
+      visible.length === 0
+        ? []
+        : await this.dataSource.getRepository(CaseDeadlineEntity).find({
+            where: {
+              caseId: In(visible.map((r) => r.id)),
+              closedAt: IsNull(),
+              status: In(['pending', 'overdue']),
+            },
+            order: { dueAt: 'ASC' },
+          });
+    const now = Date.now();
+    return visible.map((row) => {
+      const definition = this.registry.get(row.type, row.machineVersion);
+      const snapshot = this.engine.rehydrate(definition.machine, row.snapshot);
+      const own: DeadlineView[] = deadlines
+        .filter((d) => d.caseId === row.id)
+        .map((d) => ({
+          name: d.name,
+          kind: d.kind,
+          dueAt: d.dueAt.toISOString(),
+          overdue: d.status === 'overdue' || d.dueAt.getTime() < now,
+        }));
+      return {
+        id: row.id,
+        type: row.type,
+        machineVersion: row.machineVersion,
+        state: row.state,
+        status: row.status,
+        version: row.version,
+        streetCode: row.streetCode,
+        assignee: row.assigneeId,
+        allowedEvents: this.engine.allowedEventsFor(definition, row, snapshot, actor),
+        deadlines: own,
+        data: fullPersonalData ? row.data : maskPersonalData(row.data),
+        policyVersion: row.policyVersion,
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+      };
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import type { Actor } from './actor';
+import { CaseEngine, type CaseEvent } from './case-engine.service';
+import { CaseQueryService } from './case-query.service';
+import type { CaseView } from './dto/case.dto';
+
+const EVENT_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** Parses `If-Match: "3"` (also `3` and `W/"3"`); a malformed header is a 400, not ignored. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header === '') {
+    return undefined;
+  }
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  if (!match) {
+    throw DomainError.validation([
+      { field: 'If-Match', message: 'must be the case version, e.g. "3"' },
+    ]);
+  }
+  return Number(match[1]);
+}
+
+/** The generic case commands behind `/cases/:id/...`: events from HTTP, and claiming. */
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly query: CaseQueryService,
+  ) {}
+
+  async sendEvent(
+    id: string,
+    body: unknown,
+    actor: Actor,
+    ifMatch: string | undefined,
+  ): Promise<CaseView> {
+    const expected = parseIfMatch(ifMatch);
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw DomainError.validation([
+        { field: 'body', message: 'must be a JSON object { "type": "...", ...payload }' },
+      ]);
+    }
+    const event = body as Record<string, unknown>;
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+      throw DomainError.validation([
+        { field: 'type', message: 'must be an event name like APPROVE' },
+      ]);
+    }
+    if (event.type.startsWith('DEADLINE_')) {
+      // Deadlines are the service's own events; the state check would 403 them anyway.
+      throw DomainError.forbidden(`${event.type} is sent by the service itself.`);
+    }
+    await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
+    return this.query.getCase(id, actor);
+  }
+
+  /** Assigns the case to the caller, who must be able to act on it now. Logged as CLAIMED. */
+  async claim(id: string, actor: Actor): Promise<CaseView> {
+    const row = await this.query.visibleCase(id, actor);
+    const [view] = await this.query.toViews([row], actor, false);
+    if (view.allowedEvents.length === 0) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        'You can claim only a case you can act on in its current state.',
+        {
+          allowedEvents: [],
+        },
+      );
+    }
+    await this.engine.recordEvent(id, 'CLAIMED', actor, { assignee: actor.id }, (r) => {
+      r.assigneeId = actor.id;
+    });
+    return this.query.getCase(id, actor);
+  }
+}

@@ -1,0 +1,60 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type CaseStatus = 'active' | 'closed';
+
+/**
+ * A case: one workflow instance. `snapshot` is the source of truth (XState's persisted
+ * snapshot); `state` and `data` are derived copies kept for querying.
+ */
+@Entity('cases')
+@Index('ix_cases_type_state', ['type', 'status', 'state'])
+@Index('ix_cases_street', ['streetCode', 'status'])
+@Index('ix_cases_assignee', ['assigneeId', 'status'])
+export class CaseEntity {
+  @PrimaryColumn({ type: 'char', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  type!: string;
+
+  @Column({ name: 'machine_version', type: 'int' })
+  machineVersion!: number;
+
+  /** XState state value, dotted for nested states (`hearing.scheduled`). */
+  @Column({ type: 'varchar', length: 191 })
+  state!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: CaseStatus;
+
+  /** Optimistic lock and event count: every applied event adds one. */
+  @Column({ type: 'int' })
+  version!: number;
+
+  @Column({ type: 'json' })
+  snapshot!: Record<string, unknown>;
+
+  @Column({ type: 'json' })
+  data!: Record<string, unknown>;
+
+  @Column({ name: 'street_code', type: 'varchar', length: 32, nullable: true })
+  streetCode!: string | null;
+
+  @Column({ name: 'assignee_id', type: 'char', length: 36, nullable: true })
+  assigneeId!: string | null;
+
+  @Column({ name: 'policy_version', type: 'varchar', length: 32 })
+  policyVersion!: string;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy!: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+
+  @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
+  closedAt!: Date | null;
+}

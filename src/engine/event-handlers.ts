@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from './actor';
+import type { CaseEntity } from './entities/case.entity';
+
+export interface HookContext {
+  /** The case as loaded (locked) in this transaction, before the event. */
+  caseRow: CaseEntity;
+  /** The validated event: `type` plus its payload. */
+  event: Record<string, unknown> & { type: string };
+  actor: Actor;
+  /** The transaction every write of the hook must use (ledgers: SELECT … FOR UPDATE). */
+  manager: EntityManager;
+  now: Date;
+}
+
+/**
+ * A domain's part in one (workflow type, event): the payload's DTO class (checked with
+ * class-validator, 400 naming each bad field) and a hook that computes what the event needs
+ * inside the transaction. The hook's result is merged into the event payload, so the machine
+ * stays pure and the event log records the computed values.
+ */
+export interface EventHandler {
+  payload?: ClassConstructor<object>;
+  hook?: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
+}
+
+@Injectable()
+export class EventHandlerRegistry {
+  private readonly handlers = new Map<string, EventHandler>();
+
+  register(type: string, event: string, handler: EventHandler): void {
+    const key = `${type}/${event}`;
+    if (this.handlers.has(key)) {
+      throw new Error(`Event handler ${key} registered twice`);
+    }
+    this.handlers.set(key, handler);
+  }
+
+  get(type: string, event: string): EventHandler | undefined {
+    return this.handlers.get(`${type}/${event}`);
+  }
+}

@@ -1,0 +1,82 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { Public } from '../auth/decorators';
+import { OutboxRelay } from '../engine/outbox-relay.service';
+import { metricsRegistry } from '../metrics/metrics';
+import { QueueService } from '../queue/queue.service';
+
+@ApiTags('operations')
+@Controller()
+@Public()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicator: HealthIndicatorService,
+    private readonly queues: QueueService,
+  ) {}
+
+  /** Database, Redis and queue checks (503 when one is down). */
+  @Get('health')
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 2000 }),
+      async (): Promise<HealthIndicatorResult> => {
+        const redis = this.indicator.check('redis');
+        try {
+          await this.queues.ping();
+          return redis.up();
+        } catch (e) {
+          return redis.down({ message: (e as Error).message });
+        }
+      },
+      async (): Promise<HealthIndicatorResult> => {
+        const queue = this.indicator.check('queues');
+        try {
+          return queue.up(await this.queues.depth());
+        } catch (e) {
+          return queue.down({ message: (e as Error).message });
+        }
+      },
+    ]);
+  }
+}
+
+@ApiTags('operations')
+@Controller()
+@Public()
+export class MetricsController {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly queues: QueueService,
+  ) {}
+
+  /** Prometheus text: HTTP latency, transitions by type/event, outbox backlog, queue depth. */
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metrics(): Promise<string> {
+    const backlog = await this.relay.backlog().catch(() => -1);
+    const depth = await this.queues.depth().catch(() => ({}));
+    const extra = [
+      '# HELP outbox_backlog Outbox rows not yet handed to Redis',
+      '# TYPE outbox_backlog gauge',
+      `outbox_backlog ${backlog}`,
+      '# HELP queue_jobs Jobs per queue and state',
+      '# TYPE queue_jobs gauge',
+      ...Object.entries(depth).map(([k, n]) => {
+        const [queue, state] = k.split(':');
+        return `queue_jobs{queue="${queue}",state="${state}"} ${n}`;
+      }),
+    ];
+    return `${await metricsRegistry.metrics()}${extra.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Every queue and job name, declared once. Each job name has exactly one handler; the worker
+ * refuses to start when one is missing. Job payloads carry ids only: the database holds the truth.
+ */
+export const JOBS = {
+  fireDeadline: { queue: 'deadlines', name: 'fire-deadline' },
+} as const;
+
+export type JobKey = keyof typeof JOBS;
+export type QueueName = (typeof JOBS)[JobKey]['queue'];
+
+export interface FireDeadlineJob {
+  deadlineId: string;
+  caseId: string;
+}
+
+/** BullMQ 6 refuses `:` in custom job ids: build them from parts joined with `-`. */
+export function jobId(...parts: Array<string | number>): string {
+  return parts.map((p) => String(p).replace(/[:\s]/g, '_')).join('-');
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { type Job, Queue, Worker } from 'bullmq';
+import IORedis, { type RedisOptions } from 'ioredis';
+import type { Environment } from '../config/environment';
+import { JOBS, type JobKey } from './jobs';
+
+type Handler = (job: Job) => Promise<unknown>;
+
+/** `redis://user:pass@host:6379/0` -> ioredis options (BullMQ workers open their own connections). */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+/**
+ * Owns the Redis connections, queues and workers.
+ * - Producers fail fast when Redis is down (no offline queue): the outbox row stays undispatched
+ *   and the relay re-sends it later, so a request never hangs on Redis.
+ * - Workers wait for Redis forever (`maxRetriesPerRequest: null`, as BullMQ requires).
+ */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private readonly logger = new Logger(QueueService.name);
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly handlers = new Map<string, Handler>();
+  private producerConnection?: IORedis;
+  private readonly prefix: string;
+  private readonly url: string;
+
+  constructor(config: ConfigService<Environment, true>) {
+    this.prefix = config.get('QUEUE_PREFIX', { infer: true });
+    this.url = config.get('REDIS_URL', { infer: true });
+  }
+
+  private producer(): IORedis {
+    if (!this.producerConnection) {
+      this.producerConnection = new IORedis({
+        ...redisOptionsFromUrl(this.url),
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 2000,
+        retryStrategy: (times) => Math.min(times * 200, 2000),
+      });
+      this.producerConnection.on('error', (e: Error) =>
+        this.logger.debug(`redis (producer): ${e.message}`),
+      );
+    }
+    return this.producerConnection;
+  }
+
+  queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.producer(), prefix: this.prefix });
+      q.on('error', (e: Error) => this.logger.debug(`queue ${name}: ${e.message}`));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Registers the one handler of a job; a second registration is a programming error. */
+  handle(key: JobKey, handler: Handler): void {
+    const { queue, name } = JOBS[key];
+    const id = `${queue}/${name}`;
+    if (this.handlers.has(id)) {
+      throw new Error(`Job ${id} already has a handler`);
+    }
+    this.handlers.set(id, handler);
+  }
+
+  /** Starts one worker per queue (worker and all roles); every declared job must have a handler. */
+  startWorkers(concurrency = 8): void {
+    const missing = Object.values(JOBS)
+      .map((j) => `${j.queue}/${j.name}`)
+      .filter((id) => !this.handlers.has(id));
+    if (missing.length > 0) {
+      throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
+    }
+    const queueNames = new Set<string>(Object.values(JOBS).map((j) => j.queue));
+    for (const queueName of queueNames) {
+      const worker = new Worker(
+        queueName,
+        async (job) => {
+          const handler = this.handlers.get(`${queueName}/${job.name}`);
+          if (!handler) {
+            throw new Error(`No handler for job ${queueName}/${job.name}`);
+          }
+          return handler(job);
+        },
+        {
+          connection: { url: this.url, maxRetriesPerRequest: null },
+          prefix: this.prefix,
+          concurrency,
+        },
+      );
+      worker.on('error', (e: Error) => this.logger.warn(`worker ${queueName}: ${e.message}`));
+      worker.on('failed', (job, e) =>
+        this.logger.warn(`job ${job?.id ?? '?'} failed: ${e.message}`),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.producer().ping();
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const name of new Set<string>(Object.values(JOBS).map((j) => j.queue))) {
+      const counts = await this.queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed');
+      for (const [state, n] of Object.entries(counts)) {
+        out[`${name}:${state}`] = n;
+      }
+    }
+    return out;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.producerConnection?.disconnect();
+  }
+}

@@ -1,0 +1,275 @@
+import { DataSource } from 'typeorm';
+import { CaseEngine } from '../src/engine/case-engine.service';
+import { EventHandlerRegistry } from '../src/engine/event-handlers';
+import { SYSTEM } from '../src/engine/actor';
+import { RejectPayload, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface CaseBody {
+  id: string;
+  state: string;
+  status: string;
+  version: number;
+  allowedEvents: string[];
+  deadlines: Array<{ name: string; kind: string; dueAt: string; overdue: boolean }>;
+  data: Record<string, unknown>;
+  // problem+json fields when the request was refused
+  type?: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+interface HistoryRow {
+  seq: number;
+  type: string;
+  actor: string;
+  from: string | null;
+  to: string;
+  payload: Record<string, unknown>;
+}
+
+describe('the case engine (real MariaDB and Redis)', () => {
+  let t: TestApp;
+  let anon: Http;
+  let admin: Http;
+  let street: TestUser;
+  let otherStreet: TestUser;
+  let caseworker: TestUser;
+  let manager: TestUser;
+  let engine: CaseEngine;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } } },
+    });
+    t.app.get(EventHandlerRegistry).register('test-fixture', 'REJECT', { payload: RejectPayload });
+    engine = t.app.get(CaseEngine);
+    anon = new Http(t.app);
+    admin = await anon.loginAdmin();
+    street = await createUser(admin, anon, { roles: ['STREET_OFFICE'], streetCode: '330106001' });
+    otherStreet = await createUser(admin, anon, {
+      roles: ['STREET_OFFICE'],
+      streetCode: '330106002',
+    });
+    caseworker = await createUser(admin, anon, { roles: ['CASEWORKER'] });
+    manager = await createUser(admin, anon, { roles: ['MANAGER'] });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function openCase(streetCode = '330106001'): Promise<string> {
+    const row = await engine.openCase({
+      type: 'test-fixture',
+      input: { applicant: { name: '张三', idNumber: '110105194912310029', phone: '13812345678' } },
+      actor: SYSTEM,
+      streetCode,
+    });
+    return row.id;
+  }
+
+  const send = (who: TestUser, id: string, event: Record<string, unknown>, ifMatch?: string) =>
+    who.http.post<CaseBody>(
+      `/api/v1/cases/${id}/events`,
+      event,
+      ifMatch ? { 'if-match': ifMatch } : {},
+    );
+  const history = async (id: string) =>
+    (await caseworker.http.get<HistoryRow[]>(`/api/v1/cases/${id}/history`)).body;
+
+  it('should move a case through its states and log each event with its actor', async () => {
+    const id = await openCase();
+    expect((await send(street, id, { type: 'SUBMIT' })).status).toBe(200);
+    const res = await send(caseworker, id, { type: 'REJECT', reason: 'not eligible' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      state: 'rejected',
+      status: 'closed',
+      version: 3,
+      allowedEvents: [],
+    });
+    expect(res.body.data.reason).toBe('not eligible');
+    const log = await history(id);
+    expect(log.map((e) => [e.seq, e.type, e.actor, e.from, e.to])).toEqual([
+      [1, 'CASE_OPENED', 'system', null, 'draft'],
+      [2, 'SUBMIT', street.id, 'draft', 'review'],
+      [3, 'REJECT', caseworker.id, 'review', 'rejected'],
+    ]);
+  });
+
+  it('should answer a stale If-Match with 409 and leave exactly one event', async () => {
+    const id = await openCase();
+    const [a, b] = await Promise.all([
+      send(street, id, { type: 'SUBMIT' }, '"1"'),
+      send(street, id, { type: 'SUBMIT' }, '"1"'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const conflict = a.status === 409 ? a : b;
+    expect(String(conflict.body.type)).toMatch(/\/version-conflict$/);
+    expect(conflict.headers['content-type']).toContain('application/problem+json');
+    const log = await history(id);
+    expect(log.filter((e) => e.type === 'SUBMIT')).toHaveLength(1);
+    expect(log).toHaveLength(2);
+  });
+
+  it('should apply concurrent events without If-Match one after the other, losing none', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    await send(manager, id, { type: 'APPROVE' });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => send(caseworker, id, { type: 'EXTEND' })),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const c = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+    expect(c.data.restarts).toBe(5);
+    expect(c.version).toBe(8);
+  });
+
+  it('should refuse an event the state does not accept with 422 listing the allowed events', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const res = await send(caseworker, id, { type: 'RESUME' });
+    expect(res.status).toBe(422);
+    expect(String(res.body.type)).toMatch(/\/event-not-accepted$/);
+    expect(res.body.allowedEvents).toEqual(['REJECT']);
+    const asManager = await send(manager, id, { type: 'SUBMIT' });
+    expect(asManager.body.allowedEvents).toEqual(['APPROVE', 'REJECT']);
+  });
+
+  it('should refuse a role that may not send the event here with 403', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const res = await send(caseworker, id, { type: 'APPROVE' });
+    expect(res.status).toBe(403);
+    expect((await history(id)).map((e) => e.type)).toEqual(['CASE_OPENED', 'SUBMIT']);
+  });
+
+  it("should hide another street's case from a street office (404) and let its own act", async () => {
+    const id = await openCase('330106001');
+    expect((await otherStreet.http.get(`/api/v1/cases/${id}`)).status).toBe(404);
+    expect((await send(otherStreet, id, { type: 'SUBMIT' })).status).toBe(404);
+    expect((await street.http.get(`/api/v1/cases/${id}`)).status).toBe(200);
+    const list = await otherStreet.http.get<{ items: CaseBody[] }>(
+      '/api/v1/cases?type=test-fixture',
+    );
+    expect(list.body.items.find((c) => c.id === id)).toBeUndefined();
+  });
+
+  it('should reject a bad payload with 400 naming the field, and change nothing', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const missing = await send(caseworker, id, { type: 'REJECT' });
+    expect(missing.status).toBe(400);
+    expect((missing.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(
+      'reason',
+    );
+    const unknown = await send(caseworker, id, { type: 'REJECT', reason: 'ok reason', extra: 1 });
+    expect(unknown.status).toBe(400);
+    expect((unknown.body.errors as Array<{ field: string }>).map((e) => e.field)).toContain(
+      'extra',
+    );
+    const c = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+    expect(c).toMatchObject({ state: 'review', version: 2 });
+  });
+
+  it('should fire a 2s deadline as an event of actor system', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const approved = await send(manager, id, { type: 'APPROVE' });
+    expect(approved.body.deadlines).toEqual([
+      expect.objectContaining({ name: 'waiting', kind: 'state', overdue: false }),
+    ]);
+    const log = await eventually(async () => {
+      const h = await history(id);
+      return h.some((e) => e.type === 'DEADLINE_WAITING') ? h : undefined;
+    }, 15000);
+    const fired = log.filter((e) => e.type === 'DEADLINE_WAITING');
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ actor: 'system', from: 'waiting', to: 'expired' });
+    const c = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+    expect(c).toMatchObject({ state: 'expired', status: 'closed', deadlines: [] });
+  });
+
+  it('should ignore a deadline for a state the case has already left', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    await send(manager, id, { type: 'APPROVE' });
+    await send(caseworker, id, { type: 'RESUME' });
+    await sleep(3500);
+    const log = await history(id);
+    expect(log.map((e) => e.type)).toEqual(['CASE_OPENED', 'SUBMIT', 'APPROVE', 'RESUME']);
+    const ds = t.app.get(DataSource);
+    const [row] = await ds.query('SELECT status FROM case_deadlines WHERE case_id = ?', [id]);
+    expect(row.status).toBe('cancelled');
+  });
+
+  it('should mark a case overdue when an overdue-only deadline passes, and show it in lists', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const log = await eventually(async () => {
+      const h = await history(id);
+      return h.some((e) => e.type === 'DEADLINE_OVERDUE') ? h : undefined;
+    }, 15000);
+    expect(log.at(-1)).toMatchObject({
+      type: 'DEADLINE_OVERDUE',
+      actor: 'system',
+      from: 'review',
+      to: 'review',
+    });
+    const c = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+    expect(c.state).toBe('review');
+    expect(c.deadlines).toEqual([expect.objectContaining({ name: 'review', overdue: true })]);
+    const overdue = await caseworker.http.get<{ items: CaseBody[] }>(
+      '/api/v1/cases?overdue=true&pageSize=500',
+    );
+    expect(overdue.body.items.map((x) => x.id)).toContain(id);
+    const notOverdue = await caseworker.http.get<{ items: CaseBody[] }>(
+      '/api/v1/cases?overdue=false&pageSize=500',
+    );
+    expect(notOverdue.body.items.map((x) => x.id)).not.toContain(id);
+  });
+
+  it('should start a deadline again when the machine asks for it', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    const first = (await send(manager, id, { type: 'APPROVE' })).body.deadlines[0].dueAt;
+    await sleep(1200);
+    const extended = await send(caseworker, id, { type: 'EXTEND' });
+    const second = extended.body.deadlines;
+    expect(second).toHaveLength(1);
+    expect(new Date(second[0].dueAt).getTime()).toBeGreaterThan(new Date(first).getTime() + 1000);
+    // The first timer (restart 0) comes due now and must be ignored: the case is still waiting.
+    await sleep(1200);
+    expect((await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body.state).toBe('waiting');
+  });
+
+  it('should list in /tasks the cases the caller can act on now, earliest deadline first', async () => {
+    const a = await openCase();
+    const b = await openCase();
+    await send(street, b, { type: 'SUBMIT' });
+    const streetTasks = await street.http.get<{ items: CaseBody[] }>('/api/v1/tasks?pageSize=500');
+    const ids = streetTasks.body.items.map((c) => c.id);
+    expect(ids).toContain(a);
+    expect(ids).not.toContain(b);
+    const managerTasks = await manager.http.get<{ items: CaseBody[] }>(
+      '/api/v1/tasks?pageSize=500',
+    );
+    expect(managerTasks.body.items.map((c) => c.id)).toContain(b);
+    expect(managerTasks.body.items.every((c) => c.allowedEvents.length > 0)).toBe(true);
+    const other = await otherStreet.http.get<{ items: CaseBody[] }>('/api/v1/tasks?pageSize=500');
+    expect(other.body.items.map((c) => c.id)).not.toContain(a);
+  });
+
+  it('should let a caller who can act claim a case, and log it', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    expect((await street.http.post(`/api/v1/cases/${id}/claim`)).status).toBe(422);
+    const res = await caseworker.http.post<CaseBody & { assignee: string }>(
+      `/api/v1/cases/${id}/claim`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.assignee).toBe(caseworker.id);
+    expect((await history(id)).at(-1)).toMatchObject({ type: 'CLAIMED', actor: caseworker.id });
+  });
+});

@@ -1,0 +1,10 @@
+import type { WorkflowDefinition } from './workflow-definition';
+
+/**
+ * The registry of workflow definitions: type -> machine, version, roles per event, deadlines.
+ * Each domain issue adds its machine here (relief-application, hardship-hearing, inspection,
+ * penalty-case); older versions stay listed so running cases keep their machine.
+ */
+export const WORKFLOWS: readonly WorkflowDefinition[] = [];
+
+export * from './workflow-definition';

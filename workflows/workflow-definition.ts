@@ -1,0 +1,72 @@
+import type { AnyStateMachine } from 'xstate';
+
+/** The roles of yibao-flow (API.md "Auth and users"). */
+export const ROLES = [
+  'ADMIN',
+  'STREET_OFFICE',
+  'CASEWORKER',
+  'MANAGER',
+  'EXPERT',
+  'INSPECTOR',
+  'LEGAL',
+  'AUDITOR',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The actor of the service's own events (deadlines, linked cases). */
+export const SYSTEM_ACTOR = 'system';
+
+/**
+ * Who may send an event in a state.
+ * - `roles`: any of these roles; `'system'` alone means only the service itself (deadlines, signals).
+ * - `scope: 'street'`: a STREET_OFFICE caller must belong to the case's street (other roles are not street-bound).
+ * - `scope: { members: 'field' }`: the caller's id must be listed in `data[field]`
+ *   (an array of user ids, or of objects with a `userId`), e.g. an inspection team or an expert panel.
+ */
+export interface EventPermission {
+  roles: readonly (Role | typeof SYSTEM_ACTOR)[];
+  scope?: 'street' | { members: string };
+}
+
+/**
+ * What happens when a state's deadline passes: the service sends the named event
+ * (actor `system`), or it only marks the case overdue and tells the managers.
+ * The duration itself is policy (`deadlines.<type>.<state>`), never code.
+ */
+export type DeadlineOnExpire = { event: string } | 'overdue';
+
+export interface StateDeadline {
+  onExpire: DeadlineOnExpire;
+  /** The SLA clock stops while the case waits on someone outside the bureau (e.g. the applicant). */
+  pausesSla?: boolean;
+}
+
+/** One workflow at one version: the machine plus the data the engine needs around it. */
+export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
+  type: string;
+  version: number;
+  title: string;
+  machine: TMachine;
+  /** state name (dotted for nested states) -> event type -> who may send it there */
+  permissions: Record<string, Record<string, EventPermission>>;
+  /** states that carry a deadline; the duration comes from the policy */
+  deadlines: Record<string, StateDeadline>;
+}
+
+export function defineWorkflow<TMachine extends AnyStateMachine>(
+  definition: WorkflowDefinition<TMachine>,
+): WorkflowDefinition<TMachine> {
+  return definition;
+}
+
+/** The event a state's deadline sends by convention: `DEADLINE_<STATE>` in upper snake case. */
+export function deadlineEventName(state: string): string {
+  return `DEADLINE_${state.replace(/\./g, '_').toUpperCase()}`;
+}
+
+/**
+ * Effects a machine asks the engine for with XState's `emit(...)`: `transition()` returns them
+ * and executes nothing; the engine carries them out inside the event's transaction.
+ * - `engine.restartDeadline`: the state's deadline starts again (same state entry, next restart).
+ */
+export type EngineEffect = { type: 'engine.restartDeadline'; state: string };
