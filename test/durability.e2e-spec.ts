@@ -5,7 +5,12 @@ import { CaseEngine } from '../src/engine/case-engine.service';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { eventually, sleep } from './support/http';
 import { kill9, PrivateRedis, startServiceProcess } from './support/processes';
-import { createTestDatabase, startTestApp, type TestApp, testEnvironment } from './support/test-app';
+import {
+  createTestDatabase,
+  startTestApp,
+  type TestApp,
+  testEnvironment,
+} from './support/test-app';
 
 const manager = { id: 'manager-1', roles: ['MANAGER'] as const, streetCode: null };
 const streetOffice = { id: 'street-1', roles: ['STREET_OFFICE'] as const, streetCode: '330106001' };
@@ -22,8 +27,14 @@ async function openWaitingCase(engine: CaseEngine): Promise<string> {
   return row.id;
 }
 
-async function deadlineEvents(ds: DataSource, caseId: string): Promise<Array<{ type: string; actor: string }>> {
-  return ds.query("SELECT type, actor FROM case_events WHERE case_id = ? AND type LIKE 'DEADLINE_%'", [caseId]);
+async function deadlineEvents(
+  ds: DataSource,
+  caseId: string,
+): Promise<Array<{ type: string; actor: string }>> {
+  return ds.query(
+    "SELECT type, actor FROM case_events WHERE case_id = ? AND type LIKE 'DEADLINE_%'",
+    [caseId],
+  );
 }
 
 describe('nothing committed is lost (real MariaDB, real Redis processes)', () => {
@@ -88,7 +99,10 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       expect(await deadlineEvents(ds, id)).toEqual([]);
 
       worker = await startServiceProcess(workerEnv);
-      await eventually(async () => ((await deadlineEvents(ds, id)).length > 0 ? true : undefined), 20000);
+      await eventually(
+        async () => ((await deadlineEvents(ds, id)).length > 0 ? true : undefined),
+        20000,
+      );
       await sleep(1500); // give a duplicate every chance to appear
       expect(await deadlineEvents(ds, id)).toEqual([{ type: 'DEADLINE_WAITING', actor: 'system' }]);
       const [c] = await ds.query('SELECT state, version FROM cases WHERE id = ?', [id]);

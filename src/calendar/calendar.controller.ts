@@ -14,8 +14,8 @@ export class CalendarController {
   /** The same computation the deadlines use. */
   @Get('due')
   @ApiOkResponse({ type: DueView })
-  async due(@Query() q: DueQuery): Promise<DueView> {
-    const { dueAt, warnings } = await this.calendar.dueAt(new Date(q.from), q.duration);
+  due(@Query() q: DueQuery): DueView {
+    const { dueAt, warnings } = this.calendar.dueAt(new Date(q.from), q.duration);
     return { dueAt: dueAt.toISOString(), warnings };
   }
 

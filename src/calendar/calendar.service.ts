@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import {
@@ -19,31 +19,43 @@ const REFRESH_MS = 60_000;
  * a read-only copy, refreshed once a minute.
  */
 @Injectable()
-export class CalendarService {
+export class CalendarService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CalendarService.name);
   private calendar = new WorkingCalendar({});
-  private loadedAt = 0;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(CalendarYearEntity) private readonly years: Repository<CalendarYearEntity>,
   ) {}
 
-  async calendarNow(): Promise<WorkingCalendar> {
-    if (Date.now() - this.loadedAt > REFRESH_MS) {
-      await this.reload();
-    }
+  /**
+   * Loaded before the first request and refreshed in the background: a deadline computed inside
+   * a case transaction must never wait for a second pool connection.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.reload().catch((e: Error) => this.logger.warn(`calendar refresh failed: ${e.message}`));
+    }, REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  current(): WorkingCalendar {
     return this.calendar;
   }
 
   async reload(): Promise<void> {
     const rows = await this.years.find();
     this.calendar = new WorkingCalendar(rows.map((r): [number, YearCalendar] => [r.year, r.data]));
-    this.loadedAt = Date.now();
   }
 
   /** The same computation every deadline uses; logs a warning past the loaded calendar. */
-  async dueAt(from: Date, duration: string): Promise<{ dueAt: Date; warnings: string[] }> {
-    const result = computeDueAt(from, duration, await this.calendarNow());
+  dueAt(from: Date, duration: string): { dueAt: Date; warnings: string[] } {
+    const result = computeDueAt(from, duration, this.calendar);
     for (const w of result.warnings) {
       this.logger.warn(w);
     }

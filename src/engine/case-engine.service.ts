@@ -41,6 +41,12 @@ function stateValue(snapshot: AnyMachineSnapshot): StateValue {
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_ATTEMPTS = 5;
+/**
+ * The case row lock (SELECT … FOR UPDATE) and the versioned update serialise work on a case;
+ * READ COMMITTED spares the deadline and outbox tables InnoDB's gap locks, which otherwise
+ * deadlock unrelated cases under load.
+ */
+const ISOLATION = 'READ COMMITTED' as const;
 /** MySQL/MariaDB errors worth retrying the whole transaction for: deadlock, lock wait timeout. */
 const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
@@ -82,7 +88,8 @@ interface OpenCaseParams {
 type Outcome = 'fired' | 'overdue' | 'stale' | 'not-due';
 
 interface Effects {
-  outboxIds: string[];
+  /** Outbox rows written in the transaction, handed to BullMQ right after the commit. */
+  outbox: OutboxEntity[];
 }
 
 /**
@@ -128,8 +135,7 @@ export class CaseEngine {
         updatedAt: now,
         closedAt: snapshot.status === 'done' ? now : null,
       });
-      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
-      await this.appendEvent(m, {
+      row.lastEventHash = await this.appendEvent(m, GENESIS_HASH, {
         caseId: id,
         seq: 1,
         type: 'CASE_OPENED',
@@ -139,8 +145,18 @@ export class CaseEngine {
         toState: row.state,
         at: now,
       });
-      const effects: Effects = { outboxIds: [] };
-      await this.enterStates(m, row, definition, [], activePaths(stateValue(snapshot)), 1, now, effects);
+      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+      const effects: Effects = { outbox: [] };
+      await this.enterStates(
+        m,
+        row,
+        definition,
+        [],
+        activePaths(stateValue(snapshot)),
+        1,
+        now,
+        effects,
+      );
       caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
       return [row, effects];
     };
@@ -148,7 +164,7 @@ export class CaseEngine {
       const [row] = await run(params.manager);
       return row; // the caller commits; the periodic relay sends its outbox rows
     }
-    const [row, effects] = await this.dataSource.transaction(run);
+    const [row, effects] = await this.dataSource.transaction(ISOLATION, run);
     this.afterCommit(effects);
     return row;
   }
@@ -169,7 +185,7 @@ export class CaseEngine {
   ): Promise<CaseEntity> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row, effects] = await this.dataSource.transaction((m) =>
+        const [row, effects] = await this.dataSource.transaction(ISOLATION, (m) =>
           this.applyInTransaction(m, caseId, event, actor, expectedVersion),
         );
         this.afterCommit(effects);
@@ -294,7 +310,7 @@ export class CaseEngine {
     change: (row: CaseEntity) => void = () => undefined,
     expectedVersion?: number,
   ): Promise<CaseEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.dataSource.transaction(ISOLATION, async (m) => {
       const row = await this.lockCase(m, caseId);
       const definition = this.registry.get(row.type, row.machineVersion);
       if (!canSeeCase(definition, row, actor)) {
@@ -326,8 +342,7 @@ export class CaseEngine {
     change(row);
     row.version = previous + 1;
     row.updatedAt = now;
-    await this.versionedUpdate(m, row, previous);
-    await this.appendEvent(m, {
+    row.lastEventHash = await this.appendEvent(m, row.lastEventHash, {
       caseId: row.id,
       seq: row.version,
       type,
@@ -337,6 +352,7 @@ export class CaseEngine {
       toState: row.state,
       at: now,
     });
+    await this.versionedUpdate(m, row, previous);
     return row;
   }
 
@@ -350,16 +366,17 @@ export class CaseEngine {
     for (let attempt = 1; ; attempt++) {
       try {
         const [outcome, effects] = await this.dataSource.transaction(
+          ISOLATION,
           async (m): Promise<[Outcome, Effects]> => {
             const deadline = await m.findOne(CaseDeadlineEntity, {
               where: { id: deadlineId },
               lock: { mode: 'pessimistic_write' },
             });
             if (!deadline || deadline.status !== 'pending') {
-              return ['stale', { outboxIds: [] }] as [Outcome, Effects];
+              return ['stale', { outbox: [] }] as [Outcome, Effects];
             }
             if (deadline.dueAt.getTime() > now.getTime() + 1000) {
-              return ['not-due', { outboxIds: [] }] as [Outcome, Effects];
+              return ['not-due', { outbox: [] }] as [Outcome, Effects];
             }
             const payload = {
               deadline: deadline.name,
@@ -391,7 +408,7 @@ export class CaseEngine {
               () => undefined,
               now,
             );
-            return ['overdue', { outboxIds: [] }] as [Outcome, Effects];
+            return ['overdue', { outbox: [] }] as [Outcome, Effects];
           },
         );
         this.afterCommit(effects);
@@ -513,8 +530,7 @@ export class CaseEngine {
       row.status = 'closed';
       row.closedAt = event.now;
     }
-    await this.versionedUpdate(m, row, previousVersion);
-    await this.appendEvent(m, {
+    row.lastEventHash = await this.appendEvent(m, row.lastEventHash, {
       caseId: row.id,
       seq: row.version,
       type: event.type,
@@ -524,16 +540,14 @@ export class CaseEngine {
       toState: row.state,
       at: event.now,
     });
+    await this.versionedUpdate(m, row, previousVersion);
     const was = activePaths(stateValue(before));
     const is = row.status === 'closed' ? [] : activePaths(stateValue(after));
-    const effects: Effects = { outboxIds: [] };
-    await this.leaveStates(
-      m,
-      row,
-      was.filter((p) => !is.includes(p)),
-      event.now,
-      row.status === 'closed',
+    const effects: Effects = { outbox: [] };
+    const leftWithDeadlines = was.filter(
+      (p) => !is.includes(p) && definition.deadlines[p] !== undefined,
     );
+    await this.leaveStates(m, row, leftWithDeadlines, event.now, row.status === 'closed');
     await this.enterStates(m, row, definition, was, is, row.version, event.now, effects);
     return effects;
   }
@@ -553,6 +567,7 @@ export class CaseEngine {
         status: row.status,
         version: row.version,
         assigneeId: row.assigneeId,
+        lastEventHash: row.lastEventHash,
         updatedAt: row.updatedAt,
         closedAt: row.closedAt,
       })
@@ -566,24 +581,19 @@ export class CaseEngine {
     }
   }
 
+  /** Inserts the event row chained to `prevHash`; returns the new row's hash. */
   private async appendEvent(
     m: EntityManager,
+    prevHash: string,
     e: Omit<CaseEventEntity, 'id' | 'prevHash' | 'hash'>,
-  ): Promise<void> {
-    const previous =
-      e.seq === 1
-        ? null
-        : await m.findOne(CaseEventEntity, {
-            where: { caseId: e.caseId, seq: e.seq - 1 },
-            select: { hash: true },
-          });
-    const prevHash = previous?.hash ?? GENESIS_HASH;
+  ): Promise<string> {
     const hash = eventHash({ ...e, prevHash });
     await m.insert(CaseEventEntity, {
       ...e,
       prevHash,
       hash,
     } as QueryDeepPartialEntity<CaseEventEntity>);
+    return hash;
   }
 
   /** Leaving a state ends its deadlines: a pending timer becomes stale, an overdue one is closed. */
@@ -630,7 +640,7 @@ export class CaseEngine {
       if (!declared || !duration) {
         continue;
       }
-      const { dueAt } = await this.calendar.dueAt(now, duration);
+      const { dueAt } = this.calendar.dueAt(now, duration);
       const inserted = await m.insert(CaseDeadlineEntity, {
         caseId: row.id,
         name: state,
@@ -646,7 +656,7 @@ export class CaseEngine {
         closedAt: null,
       });
       const deadlineId = String(inserted.identifiers[0].id);
-      const outbox = await m.insert(OutboxEntity, {
+      const outbox = m.create(OutboxEntity, {
         queue: JOBS.fireDeadline.queue,
         jobName: JOBS.fireDeadline.name,
         jobId: jobId('deadline', row.id, entrySeq, state, restart),
@@ -657,7 +667,12 @@ export class CaseEngine {
         attempts: 0,
         lastError: null,
       });
-      effects.outboxIds.push(String(outbox.identifiers[0].id));
+      const insertedOutbox = await m.insert(
+        OutboxEntity,
+        outbox as QueryDeepPartialEntity<OutboxEntity>,
+      );
+      outbox.id = String(insertedOutbox.identifiers[0].id);
+      effects.outbox.push(outbox);
     }
   }
 
@@ -699,8 +714,8 @@ export class CaseEngine {
   }
 
   private afterCommit(effects: Effects): void {
-    if (effects.outboxIds.length > 0) {
-      void this.relay.dispatchIds(effects.outboxIds).catch((e: Error) => {
+    if (effects.outbox.length > 0) {
+      void this.relay.dispatchRows(effects.outbox).catch((e: Error) => {
         this.logger.warn(`outbox dispatch deferred: ${e.message}`);
       });
     }

@@ -187,6 +187,14 @@ export class CaseQueryService {
         reason: `the case is at version ${row.version} but has ${events.length} events`,
       };
     }
+    if (events.length > 0 && row.lastEventHash !== prev) {
+      return {
+        valid: false,
+        checked: events.length,
+        brokenAt: events.length,
+        reason: 'the case does not point at its newest event',
+      };
+    }
     return { valid: true, checked: events.length };
   }
 

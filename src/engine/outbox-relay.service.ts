@@ -18,15 +18,9 @@ export class OutboxRelay {
     private readonly queues: QueueService,
   ) {}
 
-  /** Sends the given rows now; never throws (what fails stays for the periodic relay). */
-  async dispatchIds(ids: string[]): Promise<number> {
-    if (ids.length === 0) {
-      return 0;
-    }
-    const rows = await this.dataSource
-      .getRepository(OutboxEntity)
-      .find({ where: { id: In(ids), dispatchedAt: IsNull() }, order: { id: 'ASC' } });
-    return this.dispatch(rows);
+  /** Sends rows just committed; never throws (what fails stays for the periodic relay). */
+  async dispatchRows(rows: OutboxEntity[]): Promise<number> {
+    return rows.length === 0 ? 0 : this.dispatch(rows);
   }
 
   /** Sends every undispatched row, oldest first, in batches. */
@@ -54,6 +48,7 @@ export class OutboxRelay {
   private async dispatch(rows: OutboxEntity[]): Promise<number> {
     const done: string[] = [];
     try {
+      await this.queues.ready();
       for (const row of rows) {
         await this.queues.queue(row.queue).add(row.jobName, row.payload, {
           jobId: row.jobId,

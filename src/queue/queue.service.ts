@@ -33,6 +33,7 @@ export class QueueService implements OnApplicationShutdown {
   private readonly workers: Worker[] = [];
   private readonly handlers = new Map<string, Handler>();
   private producerConnection?: IORedis;
+  private readyWait?: Promise<void>;
   private readonly prefix: string;
   private readonly url: string;
 
@@ -110,11 +111,36 @@ export class QueueService implements OnApplicationShutdown {
     }
   }
 
+  /** Resolves once the producer connection is ready (it queues nothing while Redis is down). */
+  async ready(timeoutMs = 2000): Promise<IORedis> {
+    const connection = this.producer();
+    if (connection.status === 'ready') {
+      return connection;
+    }
+    // One shared wait, however many callers arrive while Redis is (re)connecting.
+    this.readyWait ??= new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        connection.off('ready', onReady);
+        reject(new Error(`Redis is not reachable (${connection.status})`));
+      }, timeoutMs);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      connection.once('ready', onReady);
+    }).finally(() => {
+      this.readyWait = undefined;
+    });
+    await this.readyWait;
+    return connection;
+  }
+
   async ping(): Promise<void> {
-    await this.producer().ping();
+    await (await this.ready()).ping();
   }
 
   async depth(): Promise<Record<string, number>> {
+    await this.ready();
     const out: Record<string, number> = {};
     for (const name of new Set<string>(Object.values(JOBS).map((j) => j.queue))) {
       const counts = await this.queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed');

@@ -39,7 +39,18 @@ export class PrivateRedis {
   async startAgain(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', this.dir],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--dir',
+        this.dir,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     await waitForOutput(this.process, /Ready to accept connections/, 10000);
@@ -56,10 +67,17 @@ export class PrivateRedis {
   }
 }
 
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+export function waitForOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString();
       if (pattern.test(seen)) {
@@ -79,10 +97,14 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
 
 /** The service (with the engine's test workflow) as a child process that a test may SIGKILL. */
 export async function startServiceProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/fixtures/fixture-main.ts'], {
-    env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'test/fixtures/fixture-main.ts'],
+    {
+      env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await waitForOutput(child, /^ready$/m, 60000);
   return child;
 }

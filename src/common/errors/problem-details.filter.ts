@@ -52,14 +52,24 @@ function describe(code: DomainErrorCode): { status: number; slug: string; title:
 function fromHttpException(e: HttpException): Problem {
   const status = e.getStatus();
   const body = e.getResponse();
-  const detail =
-    typeof body === 'string'
-      ? body
-      : typeof body === 'object' && body !== null && 'message' in body
-        ? String((body).message)
-        : e.message;
   const slug = (HttpStatus[status] ?? 'error').toLowerCase().replace(/_/g, '-');
-  return { type: `${PROBLEM_BASE}/${slug}`, title: e.name, status, detail };
+  if (typeof body === 'string') {
+    return { type: `${PROBLEM_BASE}/${slug}`, title: e.name, status, detail: body };
+  }
+  // Keep what the exception carries (e.g. the health check's per-dependency details).
+  const {
+    message,
+    statusCode: _statusCode,
+    error: _error,
+    ...rest
+  } = body as Record<string, unknown>;
+  return {
+    ...rest,
+    type: `${PROBLEM_BASE}/${slug}`,
+    title: e.name,
+    status,
+    detail: typeof message === 'string' ? message : e.message,
+  };
 }
 
 /** Fastify's own errors for malformed requests (bad JSON, too large, bad content type). */

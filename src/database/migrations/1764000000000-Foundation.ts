@@ -36,6 +36,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       data JSON NOT NULL,
       street_code VARCHAR(32) NULL,
       assignee_id CHAR(36) NULL,
+      last_event_hash CHAR(64) NOT NULL,
       policy_version VARCHAR(32) NOT NULL,
       created_by VARCHAR(64) NOT NULL,
       created_at DATETIME(3) NOT NULL,

@@ -43,6 +43,10 @@ export class CaseEntity {
   @Column({ name: 'assignee_id', type: 'char', length: 36, nullable: true })
   assigneeId!: string | null;
 
+  /** The hash of the newest event row: the next row chains to it without another read. */
+  @Column({ name: 'last_event_hash', type: 'char', length: 64 })
+  lastEventHash!: string;
+
   @Column({ name: 'policy_version', type: 'varchar', length: 32 })
   policyVersion!: string;
 
