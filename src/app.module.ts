@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfigModule } from './config/config.module';
 import type { Environment } from './config/environment';
 import { databaseOptions } from './database/database-options';
@@ -55,6 +56,7 @@ export class AppModule {
         UsersModule,
         CalendarModule,
         EngineModule,
+        IdempotencyModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

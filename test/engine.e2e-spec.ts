@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { CaseEngine } from '../src/engine/case-engine.service';
 import { EventHandlerRegistry } from '../src/engine/event-handlers';
 import { SYSTEM } from '../src/engine/actor';
-import { RejectPayload, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import { WorkflowRegistry } from '../src/engine/workflow-registry';
+import { fixtureMachine, RejectPayload, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -271,5 +272,41 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(res.status).toBe(200);
     expect(res.body.assignee).toBe(caseworker.id);
     expect((await history(id)).at(-1)).toMatchObject({ type: 'CLAIMED', actor: caseworker.id });
+  });
+
+  it('should keep a running case on the machine version it started with', async () => {
+    const old = await openCase();
+    // Version 2 lets a caseworker submit too (a changed definition, registered while cases run).
+    const v2 = fixtureMachine.provide({});
+    const registry = t.app.get(WorkflowRegistry);
+    registry.register({
+      ...testFixtureWorkflow,
+      version: 2,
+      machine: v2,
+      permissions: { ...testFixtureWorkflow.permissions, draft: { SUBMIT: { roles: ['STREET_OFFICE', 'CASEWORKER'] } } },
+    });
+    const fresh = await openCase();
+    const c1 = (await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${old}`)).body;
+    const c2 = (await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${fresh}`)).body;
+    expect([c1.machineVersion, c2.machineVersion]).toEqual([1, 2]);
+    // v2 lets a caseworker submit; v1 (the old case) still does not.
+    expect((await send(caseworker, fresh, { type: 'SUBMIT' })).status).toBe(200);
+    expect((await send(caseworker, old, { type: 'SUBMIT' })).status).toBe(403);
+  });
+
+  it('should filter and page the case list', async () => {
+    const ids = [await openCase(), await openCase(), await openCase()];
+    await send(street, ids[0], { type: 'SUBMIT' });
+    const inReview = await manager.http.get<{ items: CaseBody[]; total: number }>(
+      '/api/v1/cases?type=test-fixture&state=review&pageSize=500',
+    );
+    expect(inReview.body.items.map((c) => c.id)).toContain(ids[0]);
+    expect(inReview.body.items.every((c) => c.state === 'review')).toBe(true);
+    const page = await manager.http.get<{ items: CaseBody[]; total: number; page: number; pageSize: number }>(
+      '/api/v1/cases?type=test-fixture&page=2&pageSize=2',
+    );
+    expect(page.body).toMatchObject({ page: 2, pageSize: 2 });
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.total).toBeGreaterThanOrEqual(5);
   });
 });

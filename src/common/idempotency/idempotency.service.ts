@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, LessThan, QueryFailedError } from 'typeorm';
+import { canonicalHash } from '../canonical-hash';
+import { DomainError } from '../errors/domain-error';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+
+/** Keys are kept at least this long (API.md: at least 24 hours). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+export interface IdempotencyScope {
+  userId: string;
+  endpoint: string;
+  /** The client's `Idempotency-Key` header. */
+  key: string | undefined;
+}
+
+/** Checks the `Idempotency-Key` header: required, 1-128 visible ASCII characters. */
+export function requireIdempotencyKey(key: string | undefined): string {
+  if (key === undefined || !KEY_PATTERN.test(key)) {
+    throw DomainError.validation([
+      { field: 'Idempotency-Key', message: 'send a unique key (1-128 visible ASCII characters) per new request' },
+    ]);
+  }
+  return key;
+}
+
+function isDuplicateKey(e: unknown): boolean {
+  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === 'ER_DUP_ENTRY';
+}
+
+/**
+ * Runs a creating request at most once per (user, endpoint, key).
+ *
+ * The key row is inserted in the SAME transaction as what the request creates. A concurrent
+ * retry's insert waits on the unique index until the first transaction ends: after a commit it
+ * gets a duplicate-key error and answers with the stored result; after a rollback it proceeds
+ * as the first. The same key with a different body (SHA-256 of canonical JSON) is a 409.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async run(
+    scope: IdempotencyScope,
+    body: unknown,
+    create: (m: EntityManager) => Promise<string>,
+  ): Promise<{ resourceId: string; replayed: boolean }> {
+    const key = requireIdempotencyKey(scope.key);
+    const requestHash = canonicalHash(body);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const resourceId = await this.dataSource.transaction('READ COMMITTED', async (m) => {
+          const now = new Date();
+          const inserted = await m.insert(IdempotencyKeyEntity, {
+            userId: scope.userId,
+            endpoint: scope.endpoint,
+            key,
+            requestHash,
+            resourceId: null,
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+          });
+          const id = await create(m);
+          await m.update(IdempotencyKeyEntity, { id: String(inserted.identifiers[0].id) }, { resourceId: id });
+          return id;
+        });
+        return { resourceId, replayed: false };
+      } catch (e) {
+        if (!isDuplicateKey(e) || attempt >= 3) {
+          throw e;
+        }
+        const existing = await this.dataSource
+          .getRepository(IdempotencyKeyEntity)
+          .findOneBy({ userId: scope.userId, endpoint: scope.endpoint, key });
+        if (!existing) {
+          continue; // the first request rolled back meanwhile: this one goes ahead
+        }
+        if (existing.expiresAt.getTime() < Date.now()) {
+          await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ id: existing.id });
+          continue;
+        }
+        if (existing.requestHash !== requestHash) {
+          throw new DomainError(
+            'IDEMPOTENCY_MISMATCH',
+            'This Idempotency-Key was already used with a different request body.',
+            { errors: [{ field: 'Idempotency-Key', message: 'reused with a different body' }] },
+          );
+        }
+        if (existing.resourceId) {
+          return { resourceId: existing.resourceId, replayed: true };
+        }
+      }
+    }
+  }
+
+  /** Drops keys past their retention (run by the worker). */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const result = await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}
