@@ -309,4 +309,33 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(page.body.items).toHaveLength(2);
     expect(page.body.total).toBeGreaterThanOrEqual(5);
   });
+
+  it('should scope inspectors to the cases whose team lists them, in SQL lists and in actions', async () => {
+    const inTeam = await createUser(admin, anon, { roles: ['INSPECTOR'], affiliation: 'H001' });
+    const outsider = await createUser(admin, anon, { roles: ['INSPECTOR'], affiliation: 'H002' });
+    const row = await engine.openCase({
+      type: 'test-fixture',
+      input: {
+        applicant: { name: '孙八', idNumber: '110105194912310029', phone: '13812345678' },
+        team: [inTeam.id],
+      },
+      actor: SYSTEM,
+      streetCode: '330106001',
+    });
+    await send(street, row.id, { type: 'SUBMIT' });
+    const list = await inTeam.http.get<{ items: CaseBody[]; total: number }>('/api/v1/cases?pageSize=500');
+    expect(list.body.items.map((c) => c.id)).toEqual([row.id]);
+    expect(list.body.total).toBe(1);
+    expect((await inTeam.http.get<{ items: CaseBody[] }>('/api/v1/tasks')).body.items.map((c) => c.id)).toEqual([
+      row.id,
+    ]);
+    const noted = await send(inTeam, row.id, { type: 'NOTE' });
+    expect(noted.status).toBe(200);
+    expect(noted.body.data.notes).toBe(1);
+    // The team member sees masked personal data: full ID numbers are for caseworkers and managers.
+    expect((noted.body.data.applicant as { idNumber: string }).idNumber).toBe('110105********0029');
+    expect((await outsider.http.get(`/api/v1/cases/${row.id}`)).status).toBe(404);
+    expect((await send(outsider, row.id, { type: 'NOTE' })).status).toBe(404);
+    expect((await outsider.http.get<{ total: number }>('/api/v1/cases')).body.total).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@ import { CalendarYearEntity } from '../calendar/entities/calendar-year.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import { CaseEventEntity } from '../engine/entities/case-event.entity';
+import { CaseMemberEntity } from '../engine/entities/case-member.entity';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
@@ -13,6 +14,7 @@ export const ENTITIES = [
   CaseEntity,
   CaseEventEntity,
   CaseDeadlineEntity,
+  CaseMemberEntity,
   OutboxEntity,
   IdempotencyKeyEntity,
   CalendarYearEntity,

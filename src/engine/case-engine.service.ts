@@ -22,7 +22,8 @@ import { PolicyService } from '../config/policy.service';
 import { caseTransitions, deadlinesFired } from '../metrics/metrics';
 import { JOBS, jobId } from '../queue/jobs';
 import { type Actor, SYSTEM } from './actor';
-import { canSeeCase, isPermitted, permissionFor } from './case-access';
+import { canSeeCase, isPermitted, memberFields, membersOf, permissionFor } from './case-access';
+import { CaseMemberEntity } from './entities/case-member.entity';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity } from './entities/case.entity';
@@ -146,6 +147,7 @@ export class CaseEngine {
         at: now,
       });
       await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+      await this.syncMembers(m, definition, row, {});
       const effects: Effects = { outbox: [] };
       await this.enterStates(
         m,
@@ -521,6 +523,7 @@ export class CaseEngine {
   ): Promise<Effects> {
     const previousVersion = row.version;
     const fromState = row.state;
+    const previousData = row.data;
     row.snapshot = definition.machine.getPersistedSnapshot(after);
     row.data = after.context as Record<string, unknown>;
     row.state = stateToString(stateValue(after));
@@ -541,6 +544,7 @@ export class CaseEngine {
       at: event.now,
     });
     await this.versionedUpdate(m, row, previousVersion);
+    await this.syncMembers(m, definition, row, previousData);
     const was = activePaths(stateValue(before));
     const is = row.status === 'closed' ? [] : activePaths(stateValue(after));
     const effects: Effects = { outbox: [] };
@@ -577,6 +581,33 @@ export class CaseEngine {
       throw new DomainError(
         'VERSION_CONFLICT',
         'The case was changed meanwhile: reload it and try again.',
+      );
+    }
+  }
+
+  /** Keeps case_members in step with the member lists in the case's data (team, panel). */
+  private async syncMembers(
+    m: EntityManager,
+    definition: WorkflowDefinition,
+    row: CaseEntity,
+    previousData: Record<string, unknown>,
+  ): Promise<void> {
+    const fields = memberFields(definition);
+    if (fields.length === 0) {
+      return;
+    }
+    const ids = (data: Record<string, unknown>): string[] =>
+      [...new Set(fields.flatMap((f) => membersOf(data, f)))].sort();
+    const before = ids(previousData);
+    const after = ids(row.data);
+    if (before.join() === after.join()) {
+      return;
+    }
+    await m.delete(CaseMemberEntity, { caseId: row.id });
+    if (after.length > 0) {
+      await m.insert(
+        CaseMemberEntity,
+        after.map((userId) => ({ caseId: row.id, userId })),
       );
     }
   }

@@ -6,7 +6,7 @@ import { maskPersonalData } from '../common/masking';
 import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
 import { CaseEngine, eventHash, GENESIS_HASH } from './case-engine.service';
-import { canSeeCase, canSeePersonalData, memberFields } from './case-access';
+import { canSeeCase, canSeePersonalData } from './case-access';
 import type {
   CaseEventView,
   CaseListQuery,
@@ -198,24 +198,22 @@ export class CaseQueryService {
     return { valid: true, checked: events.length };
   }
 
-  /** SQL-side scope: a street office sees its street; experts and inspectors are filtered per case. */
+  /** SQL-side scope: a street office sees its street; experts and inspectors the cases they are members of. */
   private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
     if (hasAnyRole(actor, CASE_READER_ROLES)) {
       return;
     }
-    const memberTypes = this.registry
-      .all()
-      .filter((d) => memberFields(d).length > 0)
-      .map((d) => d.type);
     qb.andWhere(
       new Brackets((w) => {
         if (actor.roles.includes('STREET_OFFICE') && actor.streetCode) {
           w.orWhere('c.street_code = :scopeStreet', { scopeStreet: actor.streetCode });
         }
-        if (memberTypes.length > 0) {
-          w.orWhere('c.type IN (:...memberTypes)', { memberTypes });
-        }
-        w.orWhere('1 = 0');
+        w.orWhere(
+          'EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = c.id AND cm.user_id = :scopeUser)',
+          {
+            scopeUser: actor.id,
+          },
+        );
       }),
     );
   }

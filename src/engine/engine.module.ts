@@ -9,6 +9,7 @@ import { CasesService } from './cases.service';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseMemberEntity } from './entities/case-member.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry } from './event-handlers';
@@ -19,7 +20,13 @@ import { WorkflowsController } from './workflows.controller';
 /** The one case engine every workflow runs on. Domain modules use CaseEngine and EventHandlerRegistry. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([CaseEntity, CaseEventEntity, CaseDeadlineEntity, OutboxEntity]),
+    TypeOrmModule.forFeature([
+      CaseEntity,
+      CaseEventEntity,
+      CaseDeadlineEntity,
+      CaseMemberEntity,
+      OutboxEntity,
+    ]),
     CalendarModule,
     QueueModule,
   ],

@@ -63,6 +63,14 @@ export class Foundation1764000000000 implements MigrationInterface {
       UNIQUE KEY ux_case_events_case_seq (case_id, seq)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
+    // Who a case is assigned to by its data (an inspection team, an expert panel): scopes lists.
+    await q.query(`CREATE TABLE case_members (
+      case_id CHAR(36) NOT NULL,
+      user_id CHAR(36) NOT NULL,
+      PRIMARY KEY (case_id, user_id),
+      KEY ix_case_members_user (user_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+
     await q.query(`CREATE TABLE case_deadlines (
       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
       case_id CHAR(36) NOT NULL,
@@ -132,6 +140,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       'idempotency_keys',
       'outbox',
       'case_deadlines',
+      'case_members',
       'case_events',
       'cases',
       'users',
