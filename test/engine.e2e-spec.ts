@@ -3,7 +3,11 @@ import { CaseEngine } from '../src/engine/case-engine.service';
 import { EventHandlerRegistry } from '../src/engine/event-handlers';
 import { SYSTEM } from '../src/engine/actor';
 import { WorkflowRegistry } from '../src/engine/workflow-registry';
-import { fixtureMachine, RejectPayload, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import {
+  fixtureMachine,
+  RejectPayload,
+  testFixtureWorkflow,
+} from './fixtures/test-fixture.workflow';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -283,11 +287,18 @@ describe('the case engine (real MariaDB and Redis)', () => {
       ...testFixtureWorkflow,
       version: 2,
       machine: v2,
-      permissions: { ...testFixtureWorkflow.permissions, draft: { SUBMIT: { roles: ['STREET_OFFICE', 'CASEWORKER'] } } },
+      permissions: {
+        ...testFixtureWorkflow.permissions,
+        draft: { SUBMIT: { roles: ['STREET_OFFICE', 'CASEWORKER'] } },
+      },
     });
     const fresh = await openCase();
-    const c1 = (await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${old}`)).body;
-    const c2 = (await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${fresh}`)).body;
+    const c1 = (
+      await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${old}`)
+    ).body;
+    const c2 = (
+      await caseworker.http.get<CaseBody & { machineVersion: number }>(`/api/v1/cases/${fresh}`)
+    ).body;
     expect([c1.machineVersion, c2.machineVersion]).toEqual([1, 2]);
     // v2 lets a caseworker submit; v1 (the old case) still does not.
     expect((await send(caseworker, fresh, { type: 'SUBMIT' })).status).toBe(200);
@@ -302,9 +313,12 @@ describe('the case engine (real MariaDB and Redis)', () => {
     );
     expect(inReview.body.items.map((c) => c.id)).toContain(ids[0]);
     expect(inReview.body.items.every((c) => c.state === 'review')).toBe(true);
-    const page = await manager.http.get<{ items: CaseBody[]; total: number; page: number; pageSize: number }>(
-      '/api/v1/cases?type=test-fixture&page=2&pageSize=2',
-    );
+    const page = await manager.http.get<{
+      items: CaseBody[];
+      total: number;
+      page: number;
+      pageSize: number;
+    }>('/api/v1/cases?type=test-fixture&page=2&pageSize=2');
     expect(page.body).toMatchObject({ page: 2, pageSize: 2 });
     expect(page.body.items).toHaveLength(2);
     expect(page.body.total).toBeGreaterThanOrEqual(5);
@@ -323,12 +337,14 @@ describe('the case engine (real MariaDB and Redis)', () => {
       streetCode: '330106001',
     });
     await send(street, row.id, { type: 'SUBMIT' });
-    const list = await inTeam.http.get<{ items: CaseBody[]; total: number }>('/api/v1/cases?pageSize=500');
+    const list = await inTeam.http.get<{ items: CaseBody[]; total: number }>(
+      '/api/v1/cases?pageSize=500',
+    );
     expect(list.body.items.map((c) => c.id)).toEqual([row.id]);
     expect(list.body.total).toBe(1);
-    expect((await inTeam.http.get<{ items: CaseBody[] }>('/api/v1/tasks')).body.items.map((c) => c.id)).toEqual([
-      row.id,
-    ]);
+    expect(
+      (await inTeam.http.get<{ items: CaseBody[] }>('/api/v1/tasks')).body.items.map((c) => c.id),
+    ).toEqual([row.id]);
     const noted = await send(inTeam, row.id, { type: 'NOTE' });
     expect(noted.status).toBe(200);
     expect(noted.body.data.notes).toBe(1);

@@ -36,9 +36,10 @@ export class CalendarController {
       }),
     )
     year: number,
-    @Body() body: Record<string, unknown>,
+    @Body() body: Record<string, unknown> | null | undefined,
   ): Promise<{ year: number; loadedAt: Date }> {
-    const { source, ...data } = body;
+    // No body or `null`: refused by the validation below (400), not a TypeError (500).
+    const { source, ...data } = body ?? {};
     const row = await this.calendar.loadYear(
       year,
       data,

@@ -106,7 +106,9 @@ export class ConfigurationError extends Error {
 
 /** Validates `process.env`-like input; throws a ConfigurationError naming every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  // An empty variable (`PORT=`) means "not set": optional ones take their defaults.
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+  const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     throw new ConfigurationError(

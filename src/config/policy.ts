@@ -64,12 +64,13 @@ export function validatePolicy(policy: unknown): string[] {
   if (typeof p.version !== 'string' || p.version.length === 0) {
     problems.push('version: must be a non-empty string');
   }
-  if (typeof p.deadlines !== 'object' || p.deadlines === null) {
+  // An array is an object too, but merged over the defaults it would silently drop them.
+  if (typeof p.deadlines !== 'object' || p.deadlines === null || Array.isArray(p.deadlines)) {
     problems.push('deadlines: must be an object of workflow type -> state -> duration');
     return problems;
   }
   for (const [type, states] of Object.entries(p.deadlines as Record<string, unknown>)) {
-    if (typeof states !== 'object' || states === null) {
+    if (typeof states !== 'object' || states === null || Array.isArray(states)) {
       problems.push(`deadlines.${type}: must be an object of state -> duration`);
       continue;
     }

@@ -12,13 +12,13 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header === '') {
     return undefined;
   }
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  const match = /^(?:W\/)?(?:"(\d{1,9})"|(\d{1,9}))$/.exec(header.trim());
   if (!match) {
     throw DomainError.validation([
       { field: 'If-Match', message: 'must be the case version, e.g. "3"' },
     ]);
   }
-  return Number(match[1]);
+  return Number(match[1] ?? match[2]);
 }
 
 /** The generic case commands behind `/cases/:id/...`: events from HTTP, and claiming. */

@@ -54,7 +54,15 @@ function fromHttpException(e: HttpException): Problem {
   const body = e.getResponse();
   const slug = (HttpStatus[status] ?? 'error').toLowerCase().replace(/_/g, '-');
   if (typeof body === 'string') {
-    return { type: `${PROBLEM_BASE}/${slug}`, title: e.name, status, detail: body };
+    // Nest hands Fastify's own errors (bad JSON, body too large) over as HttpException(message, status).
+    return (
+      fromFastifyError({ statusCode: status, message: body }) ?? {
+        type: `${PROBLEM_BASE}/${slug}`,
+        title: e.name,
+        status,
+        detail: body,
+      }
+    );
   }
   // Keep what the exception carries (e.g. the health check's per-dependency details).
   const {

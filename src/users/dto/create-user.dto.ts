@@ -42,7 +42,8 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ description: 'required for STREET_OFFICE' })
   @ValidateIf(
-    (o: CreateUserDto) => o.roles?.includes('STREET_OFFICE') || o.streetCode !== undefined,
+    (o: CreateUserDto) =>
+      (Array.isArray(o.roles) && o.roles.includes('STREET_OFFICE')) || o.streetCode !== undefined,
   )
   @Matches(/^[0-9A-Za-z]{1,32}$/, {
     message: 'streetCode is required for STREET_OFFICE: 1-32 letters or digits',
@@ -50,7 +51,10 @@ export class CreateUserDto {
   streetCode?: string;
 
   @ApiPropertyOptional({ enum: EXPERT_FIELDS, description: 'required for EXPERT' })
-  @ValidateIf((o: CreateUserDto) => o.roles?.includes('EXPERT') || o.expertField !== undefined)
+  @ValidateIf(
+    (o: CreateUserDto) =>
+      (Array.isArray(o.roles) && o.roles.includes('EXPERT')) || o.expertField !== undefined,
+  )
   @IsIn(EXPERT_FIELDS, {
     message: `expertField is required for EXPERT: one of ${EXPERT_FIELDS.join(', ')}`,
   })

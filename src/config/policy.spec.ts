@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POLICY, loadPolicy, type Policy, validatePolicy } from './policy';
+
+function writePolicy(content: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'policy-spec-')), 'policy.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+describe('the built-in policy', () => {
+  it('should reproduce the DOMAIN.md §7 reference deadlines', () => {
+    const p = loadPolicy();
+    expect(p.deadlines['relief-application']).toEqual({
+      outreach: '10wd',
+      submitted: '2wd',
+      awaiting_supplement: '10wd',
+      eligibility_review: '5wd',
+      amount_review: '3wd',
+      approval: '3wd',
+      publicity: '7d',
+      objection_review: '5wd',
+      disbursement: '10wd',
+    });
+    expect(p.deadlines['hardship-hearing']).toMatchObject({
+      referred: '5wd',
+      panel_review: '5wd',
+      decision: '3wd',
+      joint_meeting: '20wd',
+      publicity: '7d',
+      disbursement: '10wd',
+    });
+    expect(p.deadlines.inspection).toMatchObject({
+      scheduled: '30d',
+      on_site: '10wd',
+      findings_review: '5wd',
+      rectification: '30d',
+      recheck: '10wd',
+      publication: '20wd',
+    });
+    expect(p.deadlines['penalty-case']).toMatchObject({
+      legal_review: '10wd',
+      notice: '5wd',
+      hearing: '20wd',
+      execution: '15d',
+      referred: '30d',
+    });
+  });
+
+  it('should be valid and carry a version', () => {
+    expect(validatePolicy(DEFAULT_POLICY)).toEqual([]);
+    expect(loadPolicy().version).toMatch(/\S/);
+  });
+});
+
+describe('loadPolicy with an override', () => {
+  it('should deep-merge one state from POLICY_FILE and keep every other deadline', () => {
+    const file = writePolicy({ deadlines: { 'relief-application': { publicity: '10s' } } });
+    const p = loadPolicy(file);
+    expect(p.deadlines['relief-application']).toEqual({
+      ...DEFAULT_POLICY.deadlines['relief-application'],
+      publicity: '10s',
+    });
+    expect(p.deadlines['penalty-case']).toEqual(DEFAULT_POLICY.deadlines['penalty-case']);
+    expect(p.version).toBe(DEFAULT_POLICY.version);
+  });
+
+  it('should add a workflow type or state the defaults do not have', () => {
+    const p = loadPolicy({ deadlines: { 'test-fixture': { waiting: '2s' } } });
+    expect(p.deadlines['test-fixture']).toEqual({ waiting: '2s' });
+    expect(p.deadlines['relief-application'].submitted).toBe('2wd');
+  });
+
+  it('should never change the built-in defaults', () => {
+    const before = JSON.stringify(DEFAULT_POLICY);
+    loadPolicy({ deadlines: { 'relief-application': { submitted: '9wd' } }, version: 'x' });
+    expect(JSON.stringify(DEFAULT_POLICY)).toBe(before);
+    expect(loadPolicy().deadlines['relief-application'].submitted).toBe('2wd');
+  });
+
+  it('should replace arrays instead of concatenating them', () => {
+    const defaults = DEFAULT_POLICY as unknown as Record<string, unknown>;
+    defaults.testList = ['a', 'b', 'c'];
+    try {
+      const p = loadPolicy({ testList: ['z'] } as unknown as Partial<Policy>);
+      expect((p as unknown as Record<string, unknown>).testList).toEqual(['z']);
+    } finally {
+      delete defaults.testList;
+    }
+  });
+
+  it('should refuse an invalid duration, naming its path', () => {
+    const file = writePolicy({ deadlines: { 'relief-application': { submitted: '2 weeks' } } });
+    expect(() => loadPolicy(file)).toThrow(/POLICY_FILE/);
+    expect(() => loadPolicy(file)).toThrow(/deadlines\.relief-application\.submitted/);
+  });
+
+  it.each([['5'], ['0wd'], ['5WD'], [5], [null], ['40000d']])(
+    'should refuse the duration %p',
+    (duration) => {
+      expect(() =>
+        loadPolicy({
+          deadlines: { inspection: { on_site: duration } },
+        } as unknown as Partial<Policy>),
+      ).toThrow(/deadlines\.inspection\.on_site/);
+    },
+  );
+
+  it('should refuse an array where states or workflow types belong (it would drop the defaults)', () => {
+    expect(() => loadPolicy({ deadlines: [] } as unknown as Partial<Policy>)).toThrow(
+      /deadlines: must be an object/,
+    );
+    expect(() =>
+      loadPolicy({ deadlines: { 'relief-application': ['5wd'] } } as unknown as Partial<Policy>),
+    ).toThrow(/deadlines\.relief-application: must be an object/);
+  });
+
+  it('should name every bad path at once', () => {
+    const problems = validatePolicy({
+      version: '',
+      deadlines: { a: { x: 'soon' }, b: 'not an object' },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^version: /),
+      expect.stringMatching(/^deadlines\.a\.x: /),
+      expect.stringMatching(/^deadlines\.b: /),
+    ]);
+  });
+
+  it('should refuse a missing file or a file that is not JSON, naming POLICY_FILE and the path', () => {
+    const missing = join(tmpdir(), 'no-such-policy-file.json');
+    expect(() => loadPolicy(missing)).toThrow(/POLICY_FILE.*no-such-policy-file\.json/);
+    const broken = writePolicy('{"deadlines":');
+    expect(() => loadPolicy(broken)).toThrow(/POLICY_FILE/);
+  });
+});
