@@ -13,6 +13,7 @@ import { databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
 import { QueueModule } from './queue/queue.module';
+import { ReliefModule } from './relief/relief.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         CalendarModule,
         EngineModule,
         IdempotencyModule,
+        ReliefModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

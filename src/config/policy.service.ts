@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from './environment';
-import { loadPolicy, type Policy } from './policy';
+import { loadPolicy, type Policy, type ReliefEdition, reliefEditionOn } from './policy';
 
 /** The policy in force: built-in defaults deep-merged with POLICY_FILE, validated at start-up. */
 @Injectable()
@@ -14,6 +14,16 @@ export class PolicyService {
 
   current(): Policy {
     return this.policy;
+  }
+
+  /** The relief edition in force on a date (YYYY-MM-DD). */
+  reliefEditionOn(date: string): ReliefEdition | undefined {
+    return reliefEditionOn(this.policy, date);
+  }
+
+  /** A relief edition by its version: a case keeps the edition it was calculated with. */
+  reliefEdition(version: string): ReliefEdition | undefined {
+    return this.policy.relief.editions.find((e) => e.version === version);
   }
 
   /** The duration of a state's deadline, or undefined when the state has none. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY, loadPolicy, type Policy, validatePolicy } from './policy';
+import { DEFAULT_POLICY, loadPolicy, type Policy, validatePolicy, reliefEditionOn } from './policy';
 
 function writePolicy(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'policy-spec-')), 'policy.json');
@@ -120,6 +120,7 @@ describe('loadPolicy with an override', () => {
     const problems = validatePolicy({
       version: '',
       deadlines: { a: { x: 'soon' }, b: 'not an object' },
+      relief: DEFAULT_POLICY.relief,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),
@@ -133,5 +134,47 @@ describe('loadPolicy with an override', () => {
     expect(() => loadPolicy(missing)).toThrow(/POLICY_FILE.*no-such-policy-file\.json/);
     const broken = writePolicy('{"deadlines":');
     expect(() => loadPolicy(broken)).toThrow(/POLICY_FILE/);
+  });
+});
+
+describe('relief policy editions by effective date', () => {
+  const edition2027 = {
+    version: '2027.1',
+    effectiveFrom: '2027-01-01',
+    illnessPovertyLookBackMonths: 6,
+    categories: {
+      TEKUN: { ratio: '1.00', annualCap: null, outpatientCap: null },
+      DIBAO: { ratio: '0.85', annualCap: '160000.00', outpatientCap: '25000.00' },
+      DISABLED: { ratio: '0.80', annualCap: '150000.00', outpatientCap: '20000.00' },
+      DIBIAN: { ratio: '0.70', annualCap: '150000.00', outpatientCap: '20000.00' },
+    },
+  };
+
+  it('should ship the DOMAIN.md §1 numbers as the default edition', () => {
+    const edition = reliefEditionOn(loadPolicy(), '2026-03-02');
+    expect(edition?.categories.DIBAO).toEqual({
+      ratio: '0.80',
+      annualCap: '150000.00',
+      outpatientCap: '20000.00',
+    });
+    expect(edition?.categories.TEKUN.annualCap).toBeNull();
+    expect(edition?.categories.DIBIAN.ratio).toBe('0.70');
+  });
+
+  it('should pick the edition in force on the application date', () => {
+    const policy = loadPolicy({
+      relief: { editions: [{ ...loadPolicy().relief.editions[0] }, edition2027] },
+    });
+    expect(reliefEditionOn(policy, '2026-12-31')?.version).toBe('2026.1');
+    expect(reliefEditionOn(policy, '2027-01-01')?.version).toBe('2027.1');
+    expect(reliefEditionOn(policy, '2020-06-01')).toBeUndefined();
+  });
+
+  it('should refuse editions without a date or with a repeated version', () => {
+    expect(() =>
+      loadPolicy({
+        relief: { editions: [{ ...edition2027, effectiveFrom: '2027' }, edition2027] },
+      }),
+    ).toThrow(/relief\.editions\.0\.effectiveFrom[\s\S]*relief\.editions\.1\.version/);
   });
 });

@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import deepmerge from 'deepmerge';
 import { parseDuration } from '../common/calendar/duration';
+import {
+  DEFAULT_RELIEF_POLICY,
+  type ReliefPolicy,
+  validateReliefPolicy,
+} from '../relief/relief-policy';
+
+/** A relief policy with the date from which it applies to new applications. */
+export interface ReliefEdition extends ReliefPolicy {
+  /** YYYY-MM-DD: applications made on or after this date use this edition. */
+  effectiveFrom: string;
+}
 
 /**
  * The bureau's policy: numbers that differ by region and year. Built-in defaults reproduce
@@ -11,6 +22,13 @@ export interface Policy {
   version: string;
   /** `deadlines.<workflow type>.<state>` = a duration: `5wd`, `7d`, `12h`, `30m`, `10s`. */
   deadlines: Record<string, Record<string, string>>;
+  relief: {
+    /**
+     * Relief numbers by effective date (a new policy year is a new edition): the edition in force
+     * on the application date applies, and the case records its version.
+     */
+    editions: ReliefEdition[];
+  };
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -52,6 +70,9 @@ export const DEFAULT_POLICY: Policy = {
       referred: '30d',
     },
   },
+  relief: {
+    editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
+  },
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -87,7 +108,42 @@ export function validatePolicy(policy: unknown): string[] {
       }
     }
   }
+  problems.push(...validateReliefEditions((p as { relief?: unknown }).relief));
   return problems;
+}
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function validateReliefEditions(relief: unknown): string[] {
+  const editions = (relief as { editions?: unknown } | undefined)?.editions;
+  if (!Array.isArray(editions) || editions.length === 0) {
+    return ['relief.editions: must be a non-empty array of relief policies with effectiveFrom'];
+  }
+  const problems: string[] = [];
+  const versions = new Set<string>();
+  editions.forEach((edition: unknown, i) => {
+    const path = `relief.editions.${i}`;
+    problems.push(...validateReliefPolicy(edition, path));
+    const e = edition as Partial<ReliefEdition>;
+    if (typeof e.effectiveFrom !== 'string' || !DATE.test(e.effectiveFrom)) {
+      problems.push(`${path}.effectiveFrom: must be a date YYYY-MM-DD`);
+    }
+    if (typeof e.version === 'string') {
+      if (versions.has(e.version)) {
+        problems.push(`${path}.version: "${e.version}" is used by another edition`);
+      }
+      versions.add(e.version);
+    }
+  });
+  return problems;
+}
+
+/** The relief edition in force on a date (YYYY-MM-DD), or undefined before the first one. */
+export function reliefEditionOn(policy: Policy, date: string): ReliefEdition | undefined {
+  return [...policy.relief.editions]
+    .filter((e) => e.effectiveFrom <= date)
+    .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))
+    .at(-1);
 }
 
 /** Built-in defaults deep-merged with an optional override (a file path or an object). */

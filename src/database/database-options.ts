@@ -8,6 +8,8 @@ import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
+import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
+import { ReliefLedgerEntity } from '../relief/entities/relief-ledger.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -18,10 +20,11 @@ export const ENTITIES = [
   OutboxEntity,
   IdempotencyKeyEntity,
   CalendarYearEntity,
+  ReliefLedgerEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, ReliefLedger1764000001000];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
 export function databaseOptions(url: string, migrationsRun: boolean): DataSourceOptions {
@@ -39,6 +42,8 @@ export function databaseOptions(url: string, migrationsRun: boolean): DataSource
     supportBigNumbers: true,
     bigNumberStrings: true,
     extra: { connectionLimit: 20 },
-    logging: ['error'],
+    // Query errors reach the callers (and the problem filter logs real failures); expected ones
+    // such as a duplicate idempotency key must not flood the log.
+    logging: false,
   };
 }

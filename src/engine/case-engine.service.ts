@@ -82,6 +82,8 @@ interface OpenCaseParams {
   actor: Actor;
   streetCode?: string | null;
   assigneeId?: string | null;
+  /** The policy version the case is bound to (e.g. the relief edition in force on the application date). */
+  policyVersion?: string;
   /** Open inside the caller's transaction (e.g. with its idempotency key). */
   manager?: EntityManager;
 }
@@ -130,7 +132,7 @@ export class CaseEngine {
         data: snapshot.context as Record<string, unknown>,
         streetCode: params.streetCode ?? null,
         assigneeId: params.assigneeId ?? null,
-        policyVersion: this.policy.current().version,
+        policyVersion: params.policyVersion ?? this.policy.current().version,
         createdBy: params.actor.id,
         createdAt: now,
         updatedAt: now,

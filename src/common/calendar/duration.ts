@@ -109,3 +109,8 @@ export function computeDueAt(
     }
   }
 }
+
+/** The calendar date (YYYY-MM-DD) of an instant in Asia/Shanghai. */
+export function shanghaiDate(instant: Date): string {
+  return dayNumberToIsoDate(shanghaiDayNumber(instant));
+}

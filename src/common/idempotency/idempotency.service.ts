@@ -20,14 +20,19 @@ export interface IdempotencyScope {
 export function requireIdempotencyKey(key: string | undefined): string {
   if (key === undefined || !KEY_PATTERN.test(key)) {
     throw DomainError.validation([
-      { field: 'Idempotency-Key', message: 'send a unique key (1-128 visible ASCII characters) per new request' },
+      {
+        field: 'Idempotency-Key',
+        message: 'send a unique key (1-128 visible ASCII characters) per new request',
+      },
     ]);
   }
   return key;
 }
 
 function isDuplicateKey(e: unknown): boolean {
-  return e instanceof QueryFailedError && (e.driverError as { code?: string }).code === 'ER_DUP_ENTRY';
+  return (
+    e instanceof QueryFailedError && (e.driverError as { code?: string }).code === 'ER_DUP_ENTRY'
+  );
 }
 
 /**
@@ -63,7 +68,11 @@ export class IdempotencyService {
             expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
           });
           const id = await create(m);
-          await m.update(IdempotencyKeyEntity, { id: String(inserted.identifiers[0].id) }, { resourceId: id });
+          await m.update(
+            IdempotencyKeyEntity,
+            { id: String(inserted.identifiers[0].id) },
+            { resourceId: id },
+          );
           return id;
         });
         return { resourceId, replayed: false };
@@ -97,7 +106,9 @@ export class IdempotencyService {
 
   /** Drops keys past their retention (run by the worker). */
   async purgeExpired(now = new Date()): Promise<number> {
-    const result = await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ expiresAt: LessThan(now) });
+    const result = await this.dataSource
+      .getRepository(IdempotencyKeyEntity)
+      .delete({ expiresAt: LessThan(now) });
     return result.affected ?? 0;
   }
 }

@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { IsMoney } from '../../common/money';
+import { ExpenseDto, RELIEF_CATEGORIES } from './create-relief-application.dto';
+
+/** Payloads of the relief workflow's events (DOMAIN.md §7), checked by the engine before the hook. */
+
+export class ReasonPayload {
+  @ApiProperty({ example: '不符合救助条件' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  reason!: string;
+}
+
+export class OptionalReasonPayload {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class RequestSupplementPayload {
+  /** 补正: everything missing is named at once. */
+  @ApiProperty({ example: ['低保证复印件', '住院发票'] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  items!: string[];
+}
+
+export class SupplementPayload {
+  @ApiPropertyOptional({ type: [ExpenseDto], description: 'replaces the expense list when given' })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ExpenseDto)
+  expenses?: ExpenseDto[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class OutreachSubmitPayload {
+  @ApiProperty({ type: [ExpenseDto] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ExpenseDto)
+  expenses!: ExpenseDto[];
+}
+
+export class VerifyPayload {
+  @ApiProperty({ enum: RELIEF_CATEGORIES })
+  @IsIn(RELIEF_CATEGORIES, {
+    message: `verifiedCategory must be one of ${RELIEF_CATEGORIES.join(', ')}`,
+  })
+  verifiedCategory!: (typeof RELIEF_CATEGORIES)[number];
+
+  @ApiProperty({ example: '民低保字第2026-0001号' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  certificateNo!: string;
+
+  @ApiPropertyOptional({ enum: ['DIBAO', 'DIBIAN'], description: 'ILLNESS_POVERTY only' })
+  @IsOptional()
+  @IsIn(['DIBAO', 'DIBIAN'], { message: 'recognisedAs must be DIBAO or DIBIAN' })
+  recognisedAs?: 'DIBAO' | 'DIBIAN';
+
+  @ApiPropertyOptional({ example: '2026-02-01', description: 'ILLNESS_POVERTY only' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    message: 'recognitionDate must be a date YYYY-MM-DD',
+  })
+  recognitionDate?: string;
+}
+
+export class ProposePayload {
+  @ApiPropertyOptional({ example: '12000.00', description: 'defaults to the computed relief' })
+  @IsOptional()
+  @IsMoney()
+  amount?: string;
+
+  @ApiPropertyOptional({ description: 'required when the amount differs from the computed one' })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class CommentPayload {
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  comment!: string;
+}
+
+export class ObjectionPayload {
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  details!: string;
+}
+
+export class RecordPaymentPayload {
+  @ApiProperty({ example: '12000.00' })
+  @IsMoney()
+  amount!: string;
+
+  @ApiProperty({ example: 'BANK-2026-000123' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  reference!: string;
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import type { EntityManager } from 'typeorm';
+import { sha256Hex } from '../common/canonical-hash';
+import { DomainError } from '../common/errors/domain-error';
+import { normaliseResidentId } from '../common/id-number';
+import { formatMoney } from '../common/money';
+import type { ReliefCategoryPolicy } from './relief-policy';
+import { ReliefLedgerEntity } from './entities/relief-ledger.entity';
+
+export interface LedgerAmounts {
+  total: string;
+  outpatient: string;
+}
+
+/** The key of a person's ledger: a hash, so the ledger table holds no ID number. */
+export function personKey(idNumber: string): string {
+  return sha256Hex(`resident:${normaliseResidentId(idNumber)}`);
+}
+
+/**
+ * The yearly relief ledger (DOMAIN.md §1: remaining = cap − paid this year − reserved by
+ * approved, unpaid cases). Every method runs inside the caller's case transaction and locks the
+ * person's row, so concurrent applications for one person are serialised here.
+ */
+@Injectable()
+export class ReliefLedgerService {
+  /** Paid + reserved this year, as the calculator's `alreadyPaidThisYear`. */
+  async used(m: EntityManager, idNumber: string, year: number): Promise<LedgerAmounts> {
+    const row = await m.findOneBy(ReliefLedgerEntity, { personKey: personKey(idNumber), year });
+    if (!row) {
+      return { total: '0.00', outpatient: '0.00' };
+    }
+    return {
+      total: formatMoney(new Decimal(row.paidTotal).plus(row.reservedTotal)),
+      outpatient: formatMoney(new Decimal(row.paidOutpatient).plus(row.reservedOutpatient)),
+    };
+  }
+
+  /**
+   * Reserves an approved amount. Refused (422) when it would take the person past the yearly
+   * cap or the outpatient sub-cap: the case must go back to amount review and be recomputed.
+   */
+  async reserve(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+    amounts: LedgerAmounts,
+    caps: ReliefCategoryPolicy,
+  ): Promise<void> {
+    const row = await this.lock(m, idNumber, year);
+    const usedTotal = new Decimal(row.paidTotal).plus(row.reservedTotal);
+    const usedOutpatient = new Decimal(row.paidOutpatient).plus(row.reservedOutpatient);
+    if (caps.annualCap !== null && usedTotal.plus(amounts.total).greaterThan(caps.annualCap)) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `Approving ${amounts.total} would exceed the yearly relief cap of ${caps.annualCap}: ` +
+          `${formatMoney(Decimal.max(0, new Decimal(caps.annualCap).minus(usedTotal)))} remains for ${year}. ` +
+          'RETURN the case to amount review to recompute.',
+        {
+          allowedEvents: ['RETURN', 'REJECT'],
+          annualCapRemaining: formatMoney(new Decimal(caps.annualCap).minus(usedTotal)),
+        },
+      );
+    }
+    if (
+      caps.outpatientCap !== null &&
+      usedOutpatient.plus(amounts.outpatient).greaterThan(caps.outpatientCap)
+    ) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `Approving ${amounts.outpatient} of outpatient relief would exceed the outpatient cap of ${caps.outpatientCap}.`,
+        { allowedEvents: ['RETURN', 'REJECT'] },
+      );
+    }
+    row.reservedTotal = formatMoney(new Decimal(row.reservedTotal).plus(amounts.total));
+    row.reservedOutpatient = formatMoney(
+      new Decimal(row.reservedOutpatient).plus(amounts.outpatient),
+    );
+    await this.save(m, row);
+  }
+
+  /** Gives back a reservation (the case was revoked after approval). */
+  async release(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+    amounts: LedgerAmounts,
+  ): Promise<void> {
+    const row = await this.lock(m, idNumber, year);
+    row.reservedTotal = formatMoney(
+      Decimal.max(0, new Decimal(row.reservedTotal).minus(amounts.total)),
+    );
+    row.reservedOutpatient = formatMoney(
+      Decimal.max(0, new Decimal(row.reservedOutpatient).minus(amounts.outpatient)),
+    );
+    await this.save(m, row);
+  }
+
+  /** Turns a reservation into relief paid. */
+  async settle(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+    amounts: LedgerAmounts,
+  ): Promise<void> {
+    const row = await this.lock(m, idNumber, year);
+    row.reservedTotal = formatMoney(
+      Decimal.max(0, new Decimal(row.reservedTotal).minus(amounts.total)),
+    );
+    row.reservedOutpatient = formatMoney(
+      Decimal.max(0, new Decimal(row.reservedOutpatient).minus(amounts.outpatient)),
+    );
+    row.paidTotal = formatMoney(new Decimal(row.paidTotal).plus(amounts.total));
+    row.paidOutpatient = formatMoney(new Decimal(row.paidOutpatient).plus(amounts.outpatient));
+    await this.save(m, row);
+  }
+
+  /** The person's row for the year, created when missing, locked until the transaction ends. */
+  private async lock(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+  ): Promise<ReliefLedgerEntity> {
+    const key = personKey(idNumber);
+    await m.query(
+      `INSERT IGNORE INTO relief_ledgers
+         (person_key, year, paid_total, paid_outpatient, reserved_total, reserved_outpatient, updated_at)
+       VALUES (?, ?, 0, 0, 0, 0, ?)`,
+      [key, year, new Date()],
+    );
+    const row = await m.findOne(ReliefLedgerEntity, {
+      where: { personKey: key, year },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!row) {
+      throw new Error(`relief ledger row ${year} vanished`);
+    }
+    return row;
+  }
+
+  private async save(m: EntityManager, row: ReliefLedgerEntity): Promise<void> {
+    row.updatedAt = new Date();
+    await m.update(
+      ReliefLedgerEntity,
+      { personKey: row.personKey, year: row.year },
+      {
+        paidTotal: row.paidTotal,
+        paidOutpatient: row.paidOutpatient,
+        reservedTotal: row.reservedTotal,
+        reservedOutpatient: row.reservedOutpatient,
+        updatedAt: row.updatedAt,
+      },
+    );
+  }
+}

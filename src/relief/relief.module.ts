@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
+import { EngineModule } from '../engine/engine.module';
+import { ReliefLedgerEntity } from './entities/relief-ledger.entity';
+import { ReliefLedgerService } from './relief-ledger.service';
+import { ReliefController } from './relief.controller';
+import { ReliefService } from './relief.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ReliefLedgerEntity]), EngineModule, IdempotencyModule],
+  controllers: [ReliefController],
+  providers: [ReliefService, ReliefLedgerService],
+  exports: [ReliefLedgerService],
+})
+export class ReliefModule {}

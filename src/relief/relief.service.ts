@@ -1,0 +1,220 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { shanghaiDate } from '../common/calendar/duration';
+import { DomainError } from '../common/errors/domain-error';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { formatMoney } from '../common/money';
+import type { ReliefEdition } from '../config/policy';
+import { PolicyService } from '../config/policy.service';
+import type { Actor } from '../engine/actor';
+import { CaseEngine } from '../engine/case-engine.service';
+import { CaseQueryService } from '../engine/case-query.service';
+import type { CaseView } from '../engine/dto/case.dto';
+import type { CaseEntity } from '../engine/entities/case.entity';
+import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import type {
+  ReliefApplicationContext,
+  ReliefApplicationInput,
+} from '../../workflows/relief-application.machine';
+import type { CalculateReliefDto } from './dto/calculate-relief.dto';
+import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
+import {
+  CommentPayload,
+  ObjectionPayload,
+  OptionalReasonPayload,
+  OutreachSubmitPayload,
+  ProposePayload,
+  ReasonPayload,
+  RecordPaymentPayload,
+  RequestSupplementPayload,
+  SupplementPayload,
+  VerifyPayload,
+} from './dto/relief-events.dto';
+import { calculateRelief, type ReliefCalculation } from './relief-calculator';
+import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
+import type { ReliefCategoryPolicy } from './relief-policy';
+
+export const RELIEF_TYPE = 'relief-application';
+
+/**
+ * Medical-relief applications (医疗救助): submission (idempotent), the calculation, and the
+ * hooks that tie the workflow's events to the yearly cap ledger.
+ */
+@Injectable()
+export class ReliefService implements OnModuleInit {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly policy: PolicyService,
+    private readonly ledger: ReliefLedgerService,
+    private readonly idempotency: IdempotencyService,
+    private readonly cases: CaseQueryService,
+  ) {}
+
+  onModuleInit(): void {
+    const on = this.handlers.register.bind(this.handlers, RELIEF_TYPE);
+    on('SUBMIT', { payload: OutreachSubmitPayload });
+    on('DECLINE', { payload: ReasonPayload });
+    on('REQUEST_SUPPLEMENT', { payload: RequestSupplementPayload });
+    on('REJECT', { payload: ReasonPayload });
+    on('WITHDRAW', { payload: OptionalReasonPayload });
+    on('SUPPLEMENT', { payload: SupplementPayload });
+    on('VERIFY', { payload: VerifyPayload, hook: (ctx) => this.onVerify(ctx) });
+    on('PROPOSE', { payload: ProposePayload });
+    on('APPROVE', { hook: (ctx) => this.onApprove(ctx) });
+    on('RETURN', { payload: CommentPayload });
+    on('OBJECTION', { payload: ObjectionPayload });
+    on('UPHOLD', { payload: OptionalReasonPayload });
+    on('REVOKE', { payload: ReasonPayload, hook: (ctx) => this.onRevoke(ctx) });
+    on('RECORD_PAYMENT', { payload: RecordPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
+  }
+
+  /** A street office submits for its own street only; the relief edition of today is recorded. */
+  async submit(
+    dto: CreateReliefApplicationDto,
+    actor: Actor,
+    idempotencyKey: string | undefined,
+  ): Promise<CaseView> {
+    if (actor.roles.every((r) => r === 'STREET_OFFICE') && dto.streetCode !== actor.streetCode) {
+      throw DomainError.forbidden(
+        `A street office submits for its own street (${actor.streetCode ?? 'none'}) only.`,
+      );
+    }
+    const edition = this.editionInForce();
+    const input: ReliefApplicationInput = { ...dto, origin: 'APPLICATION' };
+    const { resourceId } = await this.idempotency.run(
+      { userId: actor.id, endpoint: 'POST /api/v1/relief-applications', key: idempotencyKey },
+      dto,
+      async (m) =>
+        (
+          await this.engine.openCase({
+            type: RELIEF_TYPE,
+            input: input as unknown as Record<string, unknown>,
+            actor,
+            streetCode: dto.streetCode,
+            policyVersion: edition.version,
+            manager: m,
+          })
+        ).id,
+    );
+    return this.cases.getCase(resourceId, actor);
+  }
+
+  /** The calculation alone (POST /relief/calculate), with the edition in force today. */
+  calculate(dto: CalculateReliefDto): ReliefCalculation {
+    return calculateRelief(dto, this.editionInForce());
+  }
+
+  private editionInForce(): ReliefEdition {
+    const today = shanghaiDate(new Date());
+    const edition = this.policy.reliefEditionOn(today);
+    if (!edition) {
+      throw new DomainError('BUSINESS_RULE', `No relief policy is in force on ${today}.`);
+    }
+    return edition;
+  }
+
+  /** The edition the case was opened under: a new policy year does not change running cases. */
+  private editionOf(row: CaseEntity): ReliefEdition {
+    const edition = this.policy.reliefEdition(row.policyVersion);
+    if (!edition) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `The relief policy ${row.policyVersion} of this case is no longer configured.`,
+      );
+    }
+    return edition;
+  }
+
+  /** VERIFY: compute the relief with the verified category and what this year's ledger already holds. */
+  private async onVerify({
+    caseRow,
+    event,
+    manager,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as ReliefApplicationContext;
+    const verify = event as unknown as VerifyPayload;
+    const edition = this.editionOf(caseRow);
+    const calculation = calculateRelief(
+      {
+        category: verify.verifiedCategory,
+        recognisedAs: verify.recognisedAs,
+        recognitionDate: verify.recognitionDate,
+        year: data.year,
+        expenses: data.expenses,
+        alreadyPaidThisYear: await this.ledger.used(manager, data.applicant.idNumber, data.year),
+      },
+      edition,
+    );
+    return { calculation, policyVersion: edition.version };
+  }
+
+  /** APPROVE: reserve the amount in the person's yearly ledger (refused past the caps). */
+  private async onApprove({ caseRow, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as ReliefApplicationContext;
+    await this.ledger.reserve(
+      manager,
+      data.applicant.idNumber,
+      data.year,
+      this.amountsOf(data, data.proposedAmount),
+      this.capsOf(caseRow),
+    );
+  }
+
+  /** REVOKE after an objection: give the reservation back. */
+  private async onRevoke({ caseRow, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as ReliefApplicationContext;
+    await this.ledger.release(
+      manager,
+      data.applicant.idNumber,
+      data.year,
+      this.amountsOf(data, data.approvedAmount),
+    );
+  }
+
+  /** RECORD_PAYMENT: the reservation becomes relief paid (the machine checks the amount matches). */
+  private async onPayment({ caseRow, event, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as ReliefApplicationContext;
+    const paid = (event as unknown as RecordPaymentPayload).amount;
+    if (data.approvedAmount === undefined || !new Decimal(paid).equals(data.approvedAmount)) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `The payment ${paid} must equal the approved amount ${data.approvedAmount ?? '(none)'}.`,
+        {
+          errors: [
+            {
+              field: 'amount',
+              message: `must equal the approved amount ${data.approvedAmount ?? ''}`,
+            },
+          ],
+        },
+      );
+    }
+    await this.ledger.settle(
+      manager,
+      data.applicant.idNumber,
+      data.year,
+      this.amountsOf(data, data.approvedAmount),
+    );
+  }
+
+  /** The outpatient share of an amount: at most the computed outpatient relief. */
+  private amountsOf(data: ReliefApplicationContext, amount: string | undefined): LedgerAmounts {
+    const total = new Decimal(amount ?? '0');
+    const outpatient = Decimal.min(total, data.calculation?.outpatientReliefAmount ?? '0');
+    return { total: formatMoney(total), outpatient: formatMoney(outpatient) };
+  }
+
+  private capsOf(caseRow: CaseEntity): ReliefCategoryPolicy {
+    const data = caseRow.data as unknown as ReliefApplicationContext;
+    const verification = data.verification;
+    const category =
+      verification?.verifiedCategory === 'ILLNESS_POVERTY'
+        ? verification.recognisedAs
+        : verification?.verifiedCategory;
+    if (!category) {
+      throw new DomainError('BUSINESS_RULE', 'The case has no verified relief category.');
+    }
+    return this.editionOf(caseRow).categories[category];
+  }
+}

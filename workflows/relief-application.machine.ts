@@ -1,0 +1,639 @@
+import { assertEvent, assign, setup } from 'xstate';
+import { defineWorkflow } from './workflow-definition';
+
+/**
+ * 医疗救助申请 — the relief-application workflow (DOMAIN.md §7, API.md "Relief applications").
+ *
+ * Pure: the engine computes every step with `initialTransition` / `transition` and persists
+ * the context as the case's `data`, so the context is plain JSON (money as decimal strings,
+ * times as ISO strings). Everything the machine cannot know itself (the relief calculation,
+ * the policy version) arrives on the event, added by the engine's domain hooks; every event
+ * also carries the engine's `actor` (user id, or `system`) and `at` (ISO time).
+ */
+
+// ---------------------------------------------------------------- data
+
+/** The categories that carry relief (DOMAIN.md §1). */
+export type ReliefCategory = 'TEKUN' | 'DIBAO' | 'DIBIAN' | 'DISABLED' | 'ILLNESS_POVERTY';
+/** The category as declared: a relief category, or OTHER (not a relief category). */
+export type ApplicantCategory = ReliefCategory | 'OTHER';
+export type InsuranceType = 'EMPLOYEE' | 'RETIREE' | 'RESIDENT';
+
+export interface ReliefApplicant {
+  name: string;
+  /** 18-digit resident ID; checked by the API before the case opens. */
+  idNumber: string;
+  phone?: string;
+  /** The category the applicant declares; VERIFY records the one the caseworker confirms. */
+  category: ApplicantCategory;
+  insuranceType: InsuranceType;
+}
+
+/** One expense line as the API receives it (API.md); amounts are decimal strings. */
+export interface ReliefExpenseLine {
+  kind: 'INPATIENT' | 'OUTPATIENT';
+  institution: string;
+  /** YYYY-MM-DD: the visit, or the admission of a hospital stay. */
+  date: string;
+  /** YYYY-MM-DD, a hospital stay only: the discharge date decides the look-back. */
+  dischargeDate?: string;
+  totalCost: string;
+  inPolicyCost: string;
+  basicInsurancePaid: string;
+  criticalIllnessPaid: string;
+  otherInsurancePaid: string;
+}
+
+/** Why the early-warning run (因病致贫返贫监测, DOMAIN.md §3) opened a proactive case. */
+export interface MonitoringReferral {
+  /** The threshold rule that flagged the person. */
+  rule: string;
+  /** The run year. */
+  year: number;
+  /** The burden the rule measured and the threshold it met, decimal strings. */
+  burden?: string;
+  threshold?: string;
+  flagId?: string;
+}
+
+/** How the case came to the bureau: an application, or proactive discovery (主动发现). */
+export type ReliefOrigin = 'APPLICATION' | 'OUTREACH';
+
+export interface ReliefApplicationInput {
+  applicant: ReliefApplicant;
+  streetCode: string;
+  /** The cap year of the application. */
+  year: number;
+  /** May be empty for an outreach case: the street office gathers them before SUBMIT. */
+  expenses: ReliefExpenseLine[];
+  origin: ReliefOrigin;
+  monitoring?: MonitoringReferral;
+}
+
+/**
+ * The relief calculation as the VERIFY hook computes it (API.md `POST /relief/calculate`).
+ * The machine reads only `reliefAmount`; the rest is kept for the decision trail.
+ */
+export interface ReliefCalculationRecord {
+  eligibleBase: string;
+  reliefAmount: string;
+  outpatientReliefAmount: string;
+  inpatientReliefAmount: string;
+  ratio: string;
+  annualCapRemaining: string | null;
+  personalBurdenAfter: string;
+  lines: readonly unknown[];
+}
+
+/** Who did something and when: the engine's `actor` and `at` of the event. */
+export interface Trail {
+  by: string;
+  at: string;
+}
+
+/** A state of this workflow in which a case can be rejected or withdrawn. */
+export type ReliefStage =
+  | 'outreach'
+  | 'submitted'
+  | 'awaiting_supplement'
+  | 'eligibility_review'
+  | 'amount_review'
+  | 'approval'
+  | 'objection_review';
+
+export interface Rejection extends Trail {
+  reason: string;
+  stage: ReliefStage;
+}
+
+export interface Withdrawal extends Trail {
+  reason?: string;
+  /** true when the supplement deadline passed with no answer (视为放弃): `by` is `system`. */
+  abandoned: boolean;
+  stage: ReliefStage;
+}
+
+export interface SupplementRequest extends Trail {
+  items: string[];
+}
+
+export interface SupplementRecord extends Trail {
+  note?: string;
+  /** The supplement replaced the expense list. */
+  expensesReplaced: boolean;
+}
+
+export interface Verification extends Trail {
+  verifiedCategory: ReliefCategory;
+  certificateNo: string;
+  recognisedAs?: 'DIBAO' | 'DIBIAN';
+  recognitionDate?: string;
+  policyVersion?: string;
+}
+
+export interface ReturnRecord extends Trail {
+  comment: string;
+  /** The proposal the manager sent back. */
+  proposedAmount?: string;
+}
+
+export interface ObjectionRecord extends Trail {
+  details: string;
+  decision?: Trail & { outcome: 'UPHELD' | 'REVOKED'; reason?: string };
+}
+
+export interface Payment extends Trail {
+  amount: string;
+  reference: string;
+}
+
+export interface ReliefApplicationContext {
+  applicant: ReliefApplicant;
+  streetCode: string;
+  year: number;
+  origin: ReliefOrigin;
+  monitoring?: MonitoringReferral;
+  expenses: ReliefExpenseLine[];
+  /** An outreach case handed in by the street office (SUBMIT). */
+  submission?: Trail;
+  supplementRequests: SupplementRequest[];
+  supplements: SupplementRecord[];
+  acceptance?: Trail;
+  verification?: Verification;
+  calculation?: ReliefCalculationRecord;
+  proposedAmount?: string;
+  proposalReason?: string;
+  proposedBy?: string;
+  proposedAt?: string;
+  returns: ReturnRecord[];
+  approvedAmount?: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  objections: ObjectionRecord[];
+  payment?: Payment;
+  rejection?: Rejection;
+  withdrawal?: Withdrawal;
+}
+
+// ---------------------------------------------------------------- events
+
+/** What the engine adds to every event. */
+interface EventMeta {
+  actor: string;
+  at: string;
+}
+
+/** What the engine adds to a deadline's event (the case's deadline row). */
+interface DeadlineMeta extends EventMeta {
+  deadline?: string;
+  dueAt?: string;
+  entrySeq?: number;
+}
+
+export type ReliefApplicationEvent =
+  | ({ type: 'SUBMIT'; expenses: ReliefExpenseLine[] } & EventMeta)
+  | ({ type: 'DECLINE'; reason: string } & EventMeta)
+  | ({ type: 'ACCEPT' } & EventMeta)
+  | ({ type: 'REQUEST_SUPPLEMENT'; items: string[] } & EventMeta)
+  | ({ type: 'REJECT'; reason: string } & EventMeta)
+  | ({ type: 'WITHDRAW'; reason?: string } & EventMeta)
+  | ({ type: 'SUPPLEMENT'; expenses?: ReliefExpenseLine[]; note?: string } & EventMeta)
+  | ({ type: 'DEADLINE_AWAITING_SUPPLEMENT' } & DeadlineMeta)
+  | ({
+      type: 'VERIFY';
+      verifiedCategory: ApplicantCategory;
+      certificateNo: string;
+      recognisedAs?: 'DIBAO' | 'DIBIAN';
+      recognitionDate?: string;
+      /** Added by the VERIFY hook, computed with the verified category. */
+      calculation: ReliefCalculationRecord;
+      policyVersion?: string;
+    } & EventMeta)
+  | ({ type: 'PROPOSE'; amount?: string; reason?: string } & EventMeta)
+  | ({ type: 'APPROVE' } & EventMeta)
+  | ({ type: 'RETURN'; comment: string } & EventMeta)
+  | ({ type: 'OBJECTION'; details: string } & EventMeta)
+  | ({ type: 'DEADLINE_PUBLICITY' } & DeadlineMeta)
+  | ({ type: 'UPHOLD'; reason?: string } & EventMeta)
+  | ({ type: 'REVOKE'; reason: string } & EventMeta)
+  | ({ type: 'RECORD_PAYMENT'; amount: string; reference: string } & EventMeta);
+
+// ---------------------------------------------------------------- money (no floats)
+
+const MONEY = /^(\d+)(?:\.(\d{1,2}))?$/;
+
+/** `"100.5"` -> 10050n; anything that is not a non-negative amount with at most two places -> null. */
+function toCents(amount: string | undefined): bigint | null {
+  const match = amount === undefined ? null : MONEY.exec(amount);
+  if (!match) {
+    return null;
+  }
+  return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** 10050n -> `"100.50"`. */
+function formatCents(cents: bigint): string {
+  const digits = cents.toString().padStart(3, '0');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/** An amount with exactly two places (API.md: money is `"12345.60"`); an invalid one is kept as given. */
+function normaliseMoney(amount: string): string {
+  const cents = toCents(amount);
+  return cents === null ? amount : formatCents(cents);
+}
+
+function hasText(value: string | undefined): value is string {
+  return value !== undefined && value.trim().length > 0;
+}
+
+const RELIEF_CATEGORIES: readonly ReliefCategory[] = [
+  'TEKUN',
+  'DIBAO',
+  'DIBIAN',
+  'DISABLED',
+  'ILLNESS_POVERTY',
+];
+
+function isReliefCategoryCode(category: ApplicantCategory): category is ReliefCategory {
+  return (RELIEF_CATEGORIES as readonly ApplicantCategory[]).includes(category);
+}
+
+// ---------------------------------------------------------------- machine
+
+export const reliefApplicationMachine = setup({
+  types: {
+    context: {} as ReliefApplicationContext,
+    events: {} as ReliefApplicationEvent,
+    input: {} as ReliefApplicationInput,
+  },
+  guards: {
+    /** A proactive case opened by the early-warning run starts with the street office. */
+    isOutreach: ({ context }) => context.origin === 'OUTREACH',
+    /** DOMAIN.md §1: OTHER is not a relief category; the caseworker rejects with a reason instead. */
+    isReliefCategory: ({ event }) => {
+      assertEvent(event, 'VERIFY');
+      return isReliefCategoryCode(event.verifiedCategory);
+    },
+    /** The computed relief stands unless the caseworker says why another amount is right. */
+    proposalJustified: ({ context, event }) => {
+      assertEvent(event, 'PROPOSE');
+      const computed = toCents(context.calculation?.reliefAmount);
+      if (event.amount === undefined) {
+        return computed !== null;
+      }
+      const proposed = toCents(event.amount);
+      if (proposed === null) {
+        return false;
+      }
+      return proposed === computed || hasText(event.reason);
+    },
+    /** The payment must be exactly the approved amount, compared in cents ("100.0" = "100.00"). */
+    paymentMatchesApproval: ({ context, event }) => {
+      assertEvent(event, 'RECORD_PAYMENT');
+      const paid = toCents(event.amount);
+      return paid !== null && paid === toCents(context.approvedAmount);
+    },
+  },
+  actions: {
+    recordSubmission: assign(({ event }) => {
+      assertEvent(event, 'SUBMIT');
+      return { expenses: event.expenses, submission: { by: event.actor, at: event.at } };
+    }),
+    recordAcceptance: assign({
+      acceptance: ({ event }) => ({ by: event.actor, at: event.at }),
+    }),
+    recordSupplementRequest: assign({
+      supplementRequests: ({ context, event }) => {
+        assertEvent(event, 'REQUEST_SUPPLEMENT');
+        return [
+          ...context.supplementRequests,
+          { items: event.items, by: event.actor, at: event.at },
+        ];
+      },
+    }),
+    /** 补正: the supplement may replace the expense list; a note alone keeps it. */
+    recordSupplement: assign(({ context, event }) => {
+      assertEvent(event, 'SUPPLEMENT');
+      const supplement: SupplementRecord = {
+        expensesReplaced: event.expenses !== undefined,
+        by: event.actor,
+        at: event.at,
+        ...(event.note !== undefined ? { note: event.note } : {}),
+      };
+      return {
+        expenses: event.expenses ?? context.expenses,
+        supplements: [...context.supplements, supplement],
+      };
+    }),
+    recordVerification: assign(({ event }) => {
+      assertEvent(event, 'VERIFY');
+      if (!isReliefCategoryCode(event.verifiedCategory)) {
+        // Unreachable: the transition's `isReliefCategory` guard refuses OTHER first.
+        throw new Error(`VERIFY with ${event.verifiedCategory} is not a relief category`);
+      }
+      const verification: Verification = {
+        verifiedCategory: event.verifiedCategory,
+        certificateNo: event.certificateNo,
+        ...(event.recognisedAs !== undefined ? { recognisedAs: event.recognisedAs } : {}),
+        ...(event.recognitionDate !== undefined ? { recognitionDate: event.recognitionDate } : {}),
+        ...(event.policyVersion !== undefined ? { policyVersion: event.policyVersion } : {}),
+        by: event.actor,
+        at: event.at,
+      };
+      return { verification, calculation: event.calculation };
+    }),
+    /** The proposal defaults to the computed relief (guarded by `proposalJustified`). */
+    recordProposal: assign(({ context, event }) => {
+      assertEvent(event, 'PROPOSE');
+      const amount = event.amount ?? context.calculation?.reliefAmount;
+      return {
+        proposedAmount: amount === undefined ? undefined : normaliseMoney(amount),
+        proposalReason: event.reason,
+        proposedBy: event.actor,
+        proposedAt: event.at,
+      };
+    }),
+    /** The manager sends the proposal back: it is kept in the return, and a new one is due. */
+    recordReturn: assign(({ context, event }) => {
+      assertEvent(event, 'RETURN');
+      const entry: ReturnRecord = {
+        comment: event.comment,
+        ...(context.proposedAmount !== undefined ? { proposedAmount: context.proposedAmount } : {}),
+        by: event.actor,
+        at: event.at,
+      };
+      return {
+        returns: [...context.returns, entry],
+        proposedAmount: undefined,
+        proposalReason: undefined,
+        proposedBy: undefined,
+        proposedAt: undefined,
+      };
+    }),
+    recordApproval: assign(({ context, event }) => {
+      assertEvent(event, 'APPROVE');
+      return {
+        approvedAmount: context.proposedAmount,
+        approvedBy: event.actor,
+        approvedAt: event.at,
+      };
+    }),
+    recordObjection: assign({
+      objections: ({ context, event }) => {
+        assertEvent(event, 'OBJECTION');
+        return [...context.objections, { details: event.details, by: event.actor, at: event.at }];
+      },
+    }),
+    /** The manager's decision on the objection under review (the latest one). */
+    recordObjectionDecision: assign({
+      objections: ({ context, event }, params: { outcome: 'UPHELD' | 'REVOKED' }) => {
+        assertEvent(event, ['UPHOLD', 'REVOKE']);
+        const decision: NonNullable<ObjectionRecord['decision']> = {
+          outcome: params.outcome,
+          ...(event.reason !== undefined ? { reason: event.reason } : {}),
+          by: event.actor,
+          at: event.at,
+        };
+        return context.objections.map((objection, i) =>
+          i === context.objections.length - 1 ? { ...objection, decision } : objection,
+        );
+      },
+    }),
+    recordPayment: assign({
+      payment: ({ event }) => {
+        assertEvent(event, 'RECORD_PAYMENT');
+        return {
+          amount: normaliseMoney(event.amount),
+          reference: event.reference,
+          by: event.actor,
+          at: event.at,
+        };
+      },
+    }),
+    recordRejection: assign({
+      rejection: ({ event }, params: { stage: ReliefStage }) => {
+        assertEvent(event, ['REJECT', 'REVOKE']);
+        return { reason: event.reason, stage: params.stage, by: event.actor, at: event.at };
+      },
+    }),
+    /** The street office withdraws an application, or declines a proactive case. */
+    recordWithdrawal: assign({
+      withdrawal: ({ event }, params: { stage: ReliefStage }): Withdrawal => {
+        assertEvent(event, ['WITHDRAW', 'DECLINE']);
+        return {
+          ...(event.reason !== undefined ? { reason: event.reason } : {}),
+          abandoned: false,
+          stage: params.stage,
+          by: event.actor,
+          at: event.at,
+        };
+      },
+    }),
+    /** 逾期未补正视为放弃: the supplement deadline passed with no answer. */
+    recordAbandonment: assign({
+      withdrawal: ({ event }): Withdrawal => {
+        assertEvent(event, 'DEADLINE_AWAITING_SUPPLEMENT');
+        return {
+          reason: 'supplement deadline passed',
+          abandoned: true,
+          stage: 'awaiting_supplement',
+          by: event.actor,
+          at: event.at,
+        };
+      },
+    }),
+  },
+}).createMachine({
+  id: 'relief-application',
+  context: ({ input }) => ({
+    applicant: input.applicant,
+    streetCode: input.streetCode,
+    year: input.year,
+    origin: input.origin,
+    ...(input.monitoring !== undefined ? { monitoring: input.monitoring } : {}),
+    expenses: input.expenses,
+    supplementRequests: [],
+    supplements: [],
+    returns: [],
+    objections: [],
+  }),
+  // XState v5 has no computed `initial`: a transient state routes the new case at once, inside
+  // `initialTransition`, so the engine only ever records `outreach` or `submitted`.
+  initial: 'start',
+  states: {
+    start: {
+      description: 'Transient: routes a new case by its origin; never persisted.',
+      always: [{ guard: 'isOutreach', target: 'outreach' }, { target: 'submitted' }],
+    },
+    outreach: {
+      description:
+        '主动发现: the street office follows up a person flagged by the early-warning run.',
+      on: {
+        SUBMIT: { target: 'submitted', actions: 'recordSubmission' },
+        DECLINE: {
+          target: 'withdrawn',
+          actions: { type: 'recordWithdrawal', params: { stage: 'outreach' } },
+        },
+      },
+    },
+    submitted: {
+      description: 'The caseworker checks the application is complete (受理).',
+      on: {
+        ACCEPT: { target: 'eligibility_review', actions: 'recordAcceptance' },
+        REQUEST_SUPPLEMENT: { target: 'awaiting_supplement', actions: 'recordSupplementRequest' },
+        REJECT: {
+          target: 'rejected',
+          actions: { type: 'recordRejection', params: { stage: 'submitted' } },
+        },
+        WITHDRAW: {
+          target: 'withdrawn',
+          actions: { type: 'recordWithdrawal', params: { stage: 'submitted' } },
+        },
+      },
+    },
+    awaiting_supplement: {
+      description:
+        '补正: waiting on the applicant through the street office; the SLA clock is paused.',
+      on: {
+        SUPPLEMENT: { target: 'submitted', actions: 'recordSupplement' },
+        WITHDRAW: {
+          target: 'withdrawn',
+          actions: { type: 'recordWithdrawal', params: { stage: 'awaiting_supplement' } },
+        },
+        DEADLINE_AWAITING_SUPPLEMENT: { target: 'withdrawn', actions: 'recordAbandonment' },
+      },
+    },
+    eligibility_review: {
+      description: 'The caseworker verifies the relief category against its certificate.',
+      on: {
+        VERIFY: {
+          guard: 'isReliefCategory',
+          target: 'amount_review',
+          actions: 'recordVerification',
+        },
+        REJECT: {
+          target: 'rejected',
+          actions: { type: 'recordRejection', params: { stage: 'eligibility_review' } },
+        },
+      },
+    },
+    amount_review: {
+      description:
+        'The caseworker proposes the relief: the computed amount, or another with a reason.',
+      on: {
+        PROPOSE: { guard: 'proposalJustified', target: 'approval', actions: 'recordProposal' },
+        REJECT: {
+          target: 'rejected',
+          actions: { type: 'recordRejection', params: { stage: 'amount_review' } },
+        },
+      },
+    },
+    approval: {
+      description: 'The manager approves, returns or rejects the proposal.',
+      on: {
+        APPROVE: { target: 'publicity', actions: 'recordApproval' },
+        RETURN: { target: 'amount_review', actions: 'recordReturn' },
+        REJECT: {
+          target: 'rejected',
+          actions: { type: 'recordRejection', params: { stage: 'approval' } },
+        },
+      },
+    },
+    publicity: {
+      description: '公示: the approved relief is published; anyone may object until it ends.',
+      on: {
+        OBJECTION: { target: 'objection_review', actions: 'recordObjection' },
+        DEADLINE_PUBLICITY: 'disbursement',
+      },
+    },
+    objection_review: {
+      description: 'The manager weighs the objection: the decision stands, or it is revoked.',
+      on: {
+        UPHOLD: {
+          target: 'disbursement',
+          actions: { type: 'recordObjectionDecision', params: { outcome: 'UPHELD' } },
+        },
+        REVOKE: {
+          target: 'rejected',
+          actions: [
+            { type: 'recordObjectionDecision', params: { outcome: 'REVOKED' } },
+            { type: 'recordRejection', params: { stage: 'objection_review' } },
+          ],
+        },
+      },
+    },
+    disbursement: {
+      description: 'The caseworker records the payment of exactly the approved amount.',
+      on: {
+        RECORD_PAYMENT: {
+          guard: 'paymentMatchesApproval',
+          target: 'paid',
+          actions: 'recordPayment',
+        },
+      },
+    },
+    paid: { type: 'final', description: 'Relief paid; it counts against the yearly caps.' },
+    rejected: {
+      type: 'final',
+      description: 'Refused; `rejection` says why, by whom, at which stage.',
+    },
+    withdrawn: {
+      type: 'final',
+      description: 'Withdrawn, declined, or abandoned when the supplement deadline passed.',
+    },
+  },
+});
+
+// ---------------------------------------------------------------- workflow
+
+const STREET_OFFICE = { roles: ['STREET_OFFICE'], scope: 'street' } as const;
+const CASEWORKER = { roles: ['CASEWORKER'] } as const;
+const MANAGER = { roles: ['MANAGER'] } as const;
+const SYSTEM = { roles: ['system'] } as const;
+
+export const reliefApplicationWorkflow = defineWorkflow({
+  type: 'relief-application',
+  version: 1,
+  title: '医疗救助申请 Medical-relief application',
+  machine: reliefApplicationMachine,
+  permissions: {
+    outreach: { SUBMIT: STREET_OFFICE, DECLINE: STREET_OFFICE },
+    submitted: {
+      ACCEPT: CASEWORKER,
+      REQUEST_SUPPLEMENT: CASEWORKER,
+      REJECT: CASEWORKER,
+      WITHDRAW: STREET_OFFICE,
+    },
+    awaiting_supplement: {
+      SUPPLEMENT: STREET_OFFICE,
+      WITHDRAW: STREET_OFFICE,
+      DEADLINE_AWAITING_SUPPLEMENT: SYSTEM,
+    },
+    eligibility_review: { VERIFY: CASEWORKER, REJECT: CASEWORKER },
+    amount_review: { PROPOSE: CASEWORKER, REJECT: CASEWORKER },
+    approval: { APPROVE: MANAGER, RETURN: MANAGER, REJECT: MANAGER },
+    publicity: {
+      // The street scope binds the street office only; caseworkers are not street-bound.
+      OBJECTION: { roles: ['STREET_OFFICE', 'CASEWORKER'], scope: 'street' },
+      DEADLINE_PUBLICITY: SYSTEM,
+    },
+    objection_review: { UPHOLD: MANAGER, REVOKE: MANAGER },
+    disbursement: { RECORD_PAYMENT: CASEWORKER },
+  },
+  // Durations are policy (`deadlines.relief-application.<state>`), never code.
+  deadlines: {
+    outreach: { onExpire: 'overdue' },
+    submitted: { onExpire: 'overdue' },
+    awaiting_supplement: {
+      onExpire: { event: 'DEADLINE_AWAITING_SUPPLEMENT' },
+      pausesSla: true,
+    },
+    eligibility_review: { onExpire: 'overdue' },
+    amount_review: { onExpire: 'overdue' },
+    approval: { onExpire: 'overdue' },
+    publicity: { onExpire: { event: 'DEADLINE_PUBLICITY' } },
+    objection_review: { onExpire: 'overdue' },
+    disbursement: { onExpire: 'overdue' },
+  },
+});
