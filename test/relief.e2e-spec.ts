@@ -22,6 +22,7 @@ interface CaseBody {
     };
     approvedAmount?: string;
     payment?: { amount: string };
+    hardshipReferral?: { burden: string; threshold: string };
   };
   errors?: Array<{ field: string; message: string }>;
 }
@@ -121,6 +122,8 @@ describe('relief applications (real MariaDB and Redis)', () => {
       status: 'closed',
       data: { payment: { amount: '12000.00' } },
     });
+    // Burden left: in-policy remainder 3,000 + out-of-policy 2,000 = 5,000 >= the 5,000 threshold.
+    expect(paid.body.data.hardshipReferral).toEqual({ burden: '5000.00', threshold: '5000.00' });
 
     const [ledger] = await t.app
       .get(DataSource)
@@ -275,5 +278,21 @@ describe('relief applications (real MariaDB and Redis)', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.field)).toContain('expenses');
+  });
+
+  it('should describe the workflow with zh-CN state labels and a diagram drawn from the machine', async () => {
+    const res = await caseworker.http.get<{
+      states: Array<{ name: string; label: string | null }>;
+    }>('/api/v1/workflows/relief-application');
+    const labels = Object.fromEntries(res.body.states.map((s) => [s.name, s.label]));
+    expect(labels).toMatchObject({
+      publicity: '公示中',
+      eligibility_review: '资格审核中',
+      paid: '已拨付',
+    });
+    const diagram = await caseworker.http.get<string>(
+      '/api/v1/workflows/relief-application/diagram',
+    );
+    expect(diagram.body).toContain('publicity --> disbursement : DEADLINE_PUBLICITY');
   });
 });

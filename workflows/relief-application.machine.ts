@@ -142,6 +142,17 @@ export interface ObjectionRecord extends Trail {
   decision?: Trail & { outcome: 'UPHELD' | 'REVOKED'; reason?: string };
 }
 
+/**
+ * 特殊医疗救助 referral: the person's burden after relief (in-policy remainder + out-of-policy
+ * costs) reached the hardship threshold when the relief was paid.
+ */
+export interface HardshipReferral {
+  burden: string;
+  threshold: string;
+  /** The linked hearing once the hearings module opened it; until then the referral waits here. */
+  hearingCaseId?: string;
+}
+
 export interface Payment extends Trail {
   amount: string;
   reference: string;
@@ -171,6 +182,7 @@ export interface ReliefApplicationContext {
   approvedAt?: string;
   objections: ObjectionRecord[];
   payment?: Payment;
+  hardshipReferral?: HardshipReferral;
   rejection?: Rejection;
   withdrawal?: Withdrawal;
 }
@@ -216,7 +228,13 @@ export type ReliefApplicationEvent =
   | ({ type: 'DEADLINE_PUBLICITY' } & DeadlineMeta)
   | ({ type: 'UPHOLD'; reason?: string } & EventMeta)
   | ({ type: 'REVOKE'; reason: string } & EventMeta)
-  | ({ type: 'RECORD_PAYMENT'; amount: string; reference: string } & EventMeta);
+  | ({
+      type: 'RECORD_PAYMENT';
+      amount: string;
+      reference: string;
+      /** Added by the payment hook when the burden left reaches the hardship threshold. */
+      hardshipReferral?: HardshipReferral;
+    } & EventMeta);
 
 // ---------------------------------------------------------------- money (no floats)
 
@@ -410,6 +428,10 @@ export const reliefApplicationMachine = setup({
           at: event.at,
         };
       },
+      hardshipReferral: ({ context, event }) => {
+        assertEvent(event, 'RECORD_PAYMENT');
+        return event.hardshipReferral ?? context.hardshipReferral;
+      },
     }),
     recordRejection: assign({
       rejection: ({ event }, params: { stage: ReliefStage }) => {
@@ -597,6 +619,21 @@ export const reliefApplicationWorkflow = defineWorkflow({
   version: 1,
   title: '医疗救助申请 Medical-relief application',
   machine: reliefApplicationMachine,
+  stateLabels: {
+    start: '受理中',
+    outreach: '主动发现待申请',
+    submitted: '已提交待受理',
+    awaiting_supplement: '待补正材料',
+    eligibility_review: '资格审核中',
+    amount_review: '金额核定中',
+    approval: '待审批',
+    publicity: '公示中',
+    objection_review: '异议复核中',
+    disbursement: '待拨付',
+    paid: '已拨付',
+    rejected: '不予救助',
+    withdrawn: '已撤回',
+  },
   permissions: {
     outreach: { SUBMIT: STREET_OFFICE, DECLINE: STREET_OFFICE },
     submitted: {

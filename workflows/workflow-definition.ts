@@ -51,6 +51,8 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
   permissions: Record<string, Record<string, EventPermission>>;
   /** states that carry a deadline; the duration comes from the policy */
   deadlines: Record<string, StateDeadline>;
+  /** zh-CN names of the states, for clients to show (`公示中`). */
+  stateLabels?: Record<string, string>;
 }
 
 export function defineWorkflow<TMachine extends AnyStateMachine>(

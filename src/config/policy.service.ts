@@ -26,6 +26,10 @@ export class PolicyService {
     return this.policy.relief.editions.find((e) => e.version === version);
   }
 
+  hardshipThreshold(): string {
+    return this.policy.relief.hardshipThreshold;
+  }
+
   /** The duration of a state's deadline, or undefined when the state has none. */
   deadlineFor(type: string, state: string): string | undefined {
     return this.policy.deadlines[type]?.[state];

@@ -28,6 +28,11 @@ export interface Policy {
      * on the application date applies, and the case records its version.
      */
     editions: ReliefEdition[];
+    /**
+     * A paid case whose burden left (in-policy remainder + out-of-policy costs) reaches this is
+     * referred to a special-hardship hearing (特殊医疗救助), DOMAIN.md §7.
+     */
+    hardshipThreshold: string;
   };
 }
 
@@ -72,6 +77,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   relief: {
     editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
+    hardshipThreshold: '5000.00',
   },
 };
 
@@ -120,6 +126,10 @@ function validateReliefEditions(relief: unknown): string[] {
     return ['relief.editions: must be a non-empty array of relief policies with effectiveFrom'];
   }
   const problems: string[] = [];
+  const threshold = (relief as { hardshipThreshold?: unknown }).hardshipThreshold;
+  if (typeof threshold !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(threshold)) {
+    problems.push('relief.hardshipThreshold: must be an amount string like "5000.00"');
+  }
   const versions = new Set<string>();
   editions.forEach((edition: unknown, i) => {
     const path = `relief.editions.${i}`;
@@ -147,7 +157,7 @@ export function reliefEditionOn(policy: Policy, date: string): ReliefEdition | u
 }
 
 /** Built-in defaults deep-merged with an optional override (a file path or an object). */
-export function loadPolicy(override?: string | Partial<Policy>): Policy {
+export function loadPolicy(override?: string | Record<string, unknown>): Policy {
   let extra: unknown = {};
   if (typeof override === 'string') {
     try {

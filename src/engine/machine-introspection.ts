@@ -5,6 +5,8 @@ interface StateNodeLike {
   type: string;
   states: Record<string, StateNodeLike>;
   on: Record<string, Array<{ target?: ReadonlyArray<{ path: string[] }>; guard?: unknown }>>;
+  /** Eventless transitions (`always`), taken as soon as the state is entered. */
+  always?: Array<{ target?: ReadonlyArray<{ path: string[] }>; guard?: unknown }>;
   initial?: { target: ReadonlyArray<{ key: string }> };
   description?: string;
 }
@@ -75,7 +77,10 @@ export function describeStates(machine: AnyStateMachine): StateDescription[] {
   const visit = (node: StateNodeLike, prefix: string, initialKey: string | undefined): void => {
     for (const [key, child] of Object.entries(node.states)) {
       const name = prefix + key;
-      const transitions = Object.entries(child.on).flatMap(([event, list]) =>
+      const transitions = [
+        ...Object.entries(child.on),
+        ['(always)', child.always ?? []] as const,
+      ].flatMap(([event, list]) =>
         list.map((t) => ({
           event,
           targets: (t.target ?? []).map((s) => s.path.join('.')),

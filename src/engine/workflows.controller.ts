@@ -31,6 +31,7 @@ export class WorkflowsController {
       version: d.version,
       states: describeStates(d.machine).map((s) => ({
         ...s,
+        label: d.stateLabels?.[s.name] ?? null,
         events: Object.fromEntries(
           Object.entries(d.permissions[s.name] ?? {}).map(([event, p]) => [event, p]),
         ),

@@ -30,6 +30,7 @@ import {
   SupplementPayload,
   VerifyPayload,
 } from './dto/relief-events.dto';
+import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
 import type { ReliefCategoryPolicy } from './relief-policy';
@@ -172,8 +173,16 @@ export class ReliefService implements OnModuleInit {
     );
   }
 
-  /** RECORD_PAYMENT: the reservation becomes relief paid (the machine checks the amount matches). */
-  private async onPayment({ caseRow, event, manager }: HookContext): Promise<void> {
+  /**
+   * RECORD_PAYMENT: the reservation becomes relief paid, and a burden left at or above the
+   * hardship threshold is referred to a special-hardship hearing (recorded on the case until the
+   * hearings module opens and links the hearing).
+   */
+  private async onPayment({
+    caseRow,
+    event,
+    manager,
+  }: HookContext): Promise<Record<string, unknown>> {
     const data = caseRow.data as unknown as ReliefApplicationContext;
     const paid = (event as unknown as RecordPaymentPayload).amount;
     if (data.approvedAmount === undefined || !new Decimal(paid).equals(data.approvedAmount)) {
@@ -196,6 +205,11 @@ export class ReliefService implements OnModuleInit {
       data.year,
       this.amountsOf(data, data.approvedAmount),
     );
+    const burden = hardshipBurden(data);
+    const threshold = this.policy.hardshipThreshold();
+    return new Decimal(burden).greaterThanOrEqualTo(threshold)
+      ? { hardshipReferral: { burden, threshold } }
+      : {};
   }
 
   /** The outpatient share of an amount: at most the computed outpatient relief. */
