@@ -83,7 +83,7 @@ describe('loadPolicy with an override', () => {
     const defaults = DEFAULT_POLICY as unknown as Record<string, unknown>;
     defaults.testList = ['a', 'b', 'c'];
     try {
-      const p = loadPolicy({ testList: ['z'] } as unknown as Partial<Policy>);
+      const p = loadPolicy({ testList: ['z'] });
       expect((p as unknown as Record<string, unknown>).testList).toEqual(['z']);
     } finally {
       delete defaults.testList;
@@ -102,17 +102,17 @@ describe('loadPolicy with an override', () => {
       expect(() =>
         loadPolicy({
           deadlines: { inspection: { on_site: duration } },
-        } as unknown as Partial<Policy>),
+        }),
       ).toThrow(/deadlines\.inspection\.on_site/);
     },
   );
 
   it('should refuse an array where states or workflow types belong (it would drop the defaults)', () => {
-    expect(() => loadPolicy({ deadlines: [] } as unknown as Partial<Policy>)).toThrow(
+    expect(() => loadPolicy({ deadlines: [] })).toThrow(
       /deadlines: must be an object/,
     );
     expect(() =>
-      loadPolicy({ deadlines: { 'relief-application': ['5wd'] } } as unknown as Partial<Policy>),
+      loadPolicy({ deadlines: { 'relief-application': ['5wd'] } }),
     ).toThrow(/deadlines\.relief-application: must be an object/);
   });
 
