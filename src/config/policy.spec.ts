@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_POLICY, loadPolicy, type Policy, validatePolicy, reliefEditionOn } from './policy';
+import { DEFAULT_POLICY, loadPolicy, validatePolicy, reliefEditionOn } from './policy';
 
 function writePolicy(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'policy-spec-')), 'policy.json');
