@@ -18,6 +18,16 @@ export function personKey(idNumber: string): string {
   return sha256Hex(`resident:${normaliseResidentId(idNumber)}`);
 }
 
+/** Takes amounts out of the reservation (never below zero). */
+function unreserve(row: ReliefLedgerEntity, amounts: LedgerAmounts): void {
+  row.reservedTotal = formatMoney(
+    Decimal.max(0, new Decimal(row.reservedTotal).minus(amounts.total)),
+  );
+  row.reservedOutpatient = formatMoney(
+    Decimal.max(0, new Decimal(row.reservedOutpatient).minus(amounts.outpatient)),
+  );
+}
+
 /**
  * The yearly relief ledger (DOMAIN.md §1: remaining = cap − paid this year − reserved by
  * approved, unpaid cases). Every method runs inside the caller's case transaction and locks the
@@ -88,12 +98,7 @@ export class ReliefLedgerService {
     amounts: LedgerAmounts,
   ): Promise<void> {
     const row = await this.lock(m, idNumber, year);
-    row.reservedTotal = formatMoney(
-      Decimal.max(0, new Decimal(row.reservedTotal).minus(amounts.total)),
-    );
-    row.reservedOutpatient = formatMoney(
-      Decimal.max(0, new Decimal(row.reservedOutpatient).minus(amounts.outpatient)),
-    );
+    unreserve(row, amounts);
     await this.save(m, row);
   }
 
@@ -105,12 +110,7 @@ export class ReliefLedgerService {
     amounts: LedgerAmounts,
   ): Promise<void> {
     const row = await this.lock(m, idNumber, year);
-    row.reservedTotal = formatMoney(
-      Decimal.max(0, new Decimal(row.reservedTotal).minus(amounts.total)),
-    );
-    row.reservedOutpatient = formatMoney(
-      Decimal.max(0, new Decimal(row.reservedOutpatient).minus(amounts.outpatient)),
-    );
+    unreserve(row, amounts);
     row.paidTotal = formatMoney(new Decimal(row.paidTotal).plus(amounts.total));
     row.paidOutpatient = formatMoney(new Decimal(row.paidOutpatient).plus(amounts.outpatient));
     await this.save(m, row);

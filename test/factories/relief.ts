@@ -51,3 +51,17 @@ export function reliefApplication(
     expenses: overrides.expenses ?? [expense()],
   };
 }
+
+/** GB 11643 MOD 11-2: weights 2^(17-i) mod 11 of the first 17 digits, then the check character. */
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK_CHARS = '10X98765432';
+
+/**
+ * A valid resident ID of a 西湖区 resident born on `birthDate` (YYYYMMDD) with sequence `seq`
+ * (0–999): a distinct person per `seq`, so each test can have a yearly ledger of its own.
+ */
+export function residentId(seq: number, birthDate = '19850615'): string {
+  const first17 = `330106${birthDate}${String(seq).padStart(3, '0')}`;
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * ID_WEIGHTS[i], 0);
+  return `${first17}${ID_CHECK_CHARS[sum % 11]}`;
+}

@@ -1,19 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { IsMoney } from '../../common/money';
-import { ExpenseDto, RELIEF_CATEGORIES } from './create-relief-application.dto';
+import {
+  ExpenseDto,
+  IsExpenseList,
+  IsIsoDate,
+  RELIEF_CATEGORIES,
+} from './create-relief-application.dto';
 
 export class AlreadyPaidDto {
   @ApiProperty({ example: '0.00' }) @IsMoney() total!: string;
@@ -33,9 +27,7 @@ export class CalculateReliefDto {
 
   @ApiPropertyOptional({ example: '2026-02-01' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'recognitionDate must be a date YYYY-MM-DD',
-  })
+  @IsIsoDate()
   recognitionDate?: string;
 
   @ApiProperty({ example: 2026 })
@@ -45,11 +37,7 @@ export class CalculateReliefDto {
   year!: number;
 
   @ApiProperty({ type: [ExpenseDto] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => ExpenseDto)
+  @IsExpenseList()
   expenses!: ExpenseDto[];
 
   @ApiPropertyOptional({ type: AlreadyPaidDto })

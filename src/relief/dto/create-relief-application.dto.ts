@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -31,7 +32,22 @@ export const INSURANCE_TYPES = ['EMPLOYEE', 'RETIREE', 'RESIDENT'] as const;
 export const EXPENSE_KINDS = ['INPATIENT', 'OUTPATIENT'] as const;
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const DATE_MESSAGE = '$property must be a date YYYY-MM-DD';
+
+/** A calendar date on the wire: `YYYY-MM-DD`. */
+export function IsIsoDate(): PropertyDecorator {
+  return Matches(DATE, { message: '$property must be a date YYYY-MM-DD' });
+}
+
+/** A non-empty list of expense lines, each checked field by field. */
+export function IsExpenseList(): PropertyDecorator {
+  return applyDecorators(
+    IsArray(),
+    ArrayNotEmpty(),
+    ArrayMaxSize(500),
+    ValidateNested({ each: true }),
+    Type(() => ExpenseDto),
+  );
+}
 
 export class ApplicantDto {
   @ApiProperty({ example: '张三' })
@@ -72,7 +88,7 @@ export class ExpenseDto {
   institution!: string;
 
   @ApiProperty({ example: '2026-03-02' })
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsIsoDate()
   date!: string;
 
   @ApiPropertyOptional({
@@ -80,7 +96,7 @@ export class ExpenseDto {
     description: 'for a hospital stay: the discharge date decides the look-back',
   })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE })
+  @IsIsoDate()
   dischargeDate?: string;
 
   @ApiProperty({ example: '52000.00' }) @IsMoney() totalCost!: string;
@@ -108,10 +124,6 @@ export class CreateReliefApplicationDto {
   year!: number;
 
   @ApiProperty({ type: [ExpenseDto] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => ExpenseDto)
+  @IsExpenseList()
   expenses!: ExpenseDto[];
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -7,13 +6,16 @@ import {
   IsIn,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { IsMoney } from '../../common/money';
-import { ExpenseDto, RELIEF_CATEGORIES } from './create-relief-application.dto';
+import {
+  ExpenseDto,
+  IsExpenseList,
+  IsIsoDate,
+  RELIEF_CATEGORIES,
+} from './create-relief-application.dto';
 
 /** Payloads of the relief workflow's events (DOMAIN.md §7), checked by the engine before the hook. */
 
@@ -48,11 +50,7 @@ export class RequestSupplementPayload {
 export class SupplementPayload {
   @ApiPropertyOptional({ type: [ExpenseDto], description: 'replaces the expense list when given' })
   @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => ExpenseDto)
+  @IsExpenseList()
   expenses?: ExpenseDto[];
 
   @ApiPropertyOptional()
@@ -64,11 +62,7 @@ export class SupplementPayload {
 
 export class OutreachSubmitPayload {
   @ApiProperty({ type: [ExpenseDto] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
-  @Type(() => ExpenseDto)
+  @IsExpenseList()
   expenses!: ExpenseDto[];
 }
 
@@ -92,9 +86,7 @@ export class VerifyPayload {
 
   @ApiPropertyOptional({ example: '2026-02-01', description: 'ILLNESS_POVERTY only' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'recognitionDate must be a date YYYY-MM-DD',
-  })
+  @IsIsoDate()
   recognitionDate?: string;
 }
 
