@@ -48,6 +48,19 @@ describe('the case engine (real MariaDB and Redis)', () => {
       policy: { deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } } },
     });
     t.app.get(EventHandlerRegistry).register('test-fixture', 'REJECT', { payload: RejectPayload });
+    // RESUME opens a follow-up case, linked both ways (as a paid relief case opens a hearing).
+    t.app.get(EventHandlerRegistry).register('test-fixture', 'RESUME', {
+      hook: ({ caseRow, openLinkedCase }) => {
+        openLinkedCase({
+          type: 'test-fixture',
+          rel: 'follow-up',
+          backRel: 'origin',
+          input: { applicant: (caseRow.data as { applicant: unknown }).applicant },
+          streetCode: caseRow.streetCode,
+        });
+        return Promise.resolve();
+      },
+    });
     engine = t.app.get(CaseEngine);
     anon = new Http(t.app);
     admin = await anon.loginAdmin();
@@ -203,7 +216,13 @@ describe('the case engine (real MariaDB and Redis)', () => {
     await send(caseworker, id, { type: 'RESUME' });
     await sleep(3500);
     const log = await history(id);
-    expect(log.map((e) => e.type)).toEqual(['CASE_OPENED', 'SUBMIT', 'APPROVE', 'RESUME']);
+    // (RESUME also opens a linked follow-up case: LINKED may follow; no deadline event may.)
+    expect(log.map((e) => e.type).filter((type) => type !== 'LINKED')).toEqual([
+      'CASE_OPENED',
+      'SUBMIT',
+      'APPROVE',
+      'RESUME',
+    ]);
     const ds = t.app.get(DataSource);
     const [row] = await ds.query('SELECT status FROM case_deadlines WHERE case_id = ?', [id]);
     expect(row.status).toBe('cancelled');
@@ -353,5 +372,42 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect((await outsider.http.get(`/api/v1/cases/${row.id}`)).status).toBe(404);
     expect((await send(outsider, row.id, { type: 'NOTE' })).status).toBe(404);
     expect((await outsider.http.get<{ total: number }>('/api/v1/cases')).body.total).toBe(0);
+  });
+
+  it('should open a linked case once, after the commit, and link both ways', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    await send(manager, id, { type: 'APPROVE' });
+    await send(caseworker, id, { type: 'RESUME' });
+    const source = await eventually(async () => {
+      const c = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+      return (c.data.links as unknown[]).length > 0 ? c : undefined;
+    }, 15000);
+    const [link] = source.data.links as Array<{ rel: string; caseId: string }>;
+    expect(link.rel).toBe('follow-up');
+    const opened = (await caseworker.http.get<CaseBody>(`/api/v1/cases/${link.caseId}`)).body;
+    expect(opened).toMatchObject({
+      state: 'draft',
+      data: { links: [{ rel: 'origin', caseId: id }] },
+    });
+    expect((await history(id)).at(-1)).toMatchObject({ type: 'LINKED', actor: 'system' });
+    expect((await history(link.caseId))[0]).toMatchObject({ type: 'CASE_OPENED', actor: 'system' });
+
+    // The job run again (a relay resend, a retry) finds the case already opened.
+    const seq = (await history(id)).find((e) => e.type === 'RESUME')!.seq;
+    const again = await engine.openLinkedCase({
+      sourceCaseId: id,
+      sourceSeq: seq,
+      type: 'test-fixture',
+      rel: 'follow-up',
+      backRel: 'origin',
+      input: { applicant: { name: '张三', idNumber: '110105194912310029', phone: '13812345678' } },
+      streetCode: '330106001',
+    });
+    expect(again).toBe(link.caseId);
+    const [{ n }] = await t.app
+      .get(DataSource)
+      .query('SELECT COUNT(*) AS n FROM case_links WHERE case_id = ?', [id]);
+    expect(Number(n)).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import { CalendarYearEntity } from '../calendar/entities/calendar-year.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import { CaseEventEntity } from '../engine/entities/case-event.entity';
+import { CaseLinkEntity } from '../engine/entities/case-link.entity';
 import { CaseMemberEntity } from '../engine/entities/case-member.entity';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
@@ -17,6 +18,7 @@ export const ENTITIES = [
   CaseEventEntity,
   CaseDeadlineEntity,
   CaseMemberEntity,
+  CaseLinkEntity,
   OutboxEntity,
   IdempotencyKeyEntity,
   CalendarYearEntity,

@@ -28,7 +28,8 @@ import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
-import { EventHandlerRegistry } from './event-handlers';
+import { EventHandlerRegistry, type LinkedCaseRequest } from './event-handlers';
+import { CaseLinkEntity } from './entities/case-link.entity';
 import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
 import { OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
@@ -50,6 +51,11 @@ const MAX_ATTEMPTS = 5;
 const ISOLATION = 'READ COMMITTED' as const;
 /** MySQL/MariaDB errors worth retrying the whole transaction for: deadlock, lock wait timeout. */
 const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+function isDuplicateEntry(e: unknown): boolean {
+  const code = (e as { driverError?: { code?: string } }).driverError?.code;
+  return code === 'ER_DUP_ENTRY';
+}
 
 /** The content an audit row's hash covers (hash chain: each row includes the previous hash). */
 export function eventHash(e: {
@@ -116,53 +122,9 @@ export class CaseEngine {
   // ---------------------------------------------------------------- opening a case
 
   async openCase(params: OpenCaseParams): Promise<CaseEntity> {
-    const definition = this.registry.latest(params.type);
     const run = async (m: EntityManager): Promise<[CaseEntity, Effects]> => {
-      const now = new Date();
-      const [snapshot] = initialTransition(definition.machine, params.input);
-      const id = randomUUID();
-      const row = m.create(CaseEntity, {
-        id,
-        type: definition.type,
-        machineVersion: definition.version,
-        state: stateToString(stateValue(snapshot)),
-        status: snapshot.status === 'done' ? 'closed' : 'active',
-        version: 1,
-        snapshot: definition.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
-        data: snapshot.context as Record<string, unknown>,
-        streetCode: params.streetCode ?? null,
-        assigneeId: params.assigneeId ?? null,
-        policyVersion: params.policyVersion ?? this.policy.current().version,
-        createdBy: params.actor.id,
-        createdAt: now,
-        updatedAt: now,
-        closedAt: snapshot.status === 'done' ? now : null,
-      });
-      row.lastEventHash = await this.appendEvent(m, GENESIS_HASH, {
-        caseId: id,
-        seq: 1,
-        type: 'CASE_OPENED',
-        actor: params.actor.id,
-        payload: params.input,
-        fromState: null,
-        toState: row.state,
-        at: now,
-      });
-      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
-      await this.syncMembers(m, definition, row, {});
       const effects: Effects = { outbox: [] };
-      await this.enterStates(
-        m,
-        row,
-        definition,
-        [],
-        activePaths(stateValue(snapshot)),
-        1,
-        now,
-        effects,
-      );
-      caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
-      return [row, effects];
+      return [await this.openInTransaction(m, params, effects), effects];
     };
     if (params.manager) {
       const [row] = await run(params.manager);
@@ -170,6 +132,59 @@ export class CaseEngine {
     }
     const [row, effects] = await this.dataSource.transaction(ISOLATION, run);
     this.afterCommit(effects);
+    return row;
+  }
+
+  private async openInTransaction(
+    m: EntityManager,
+    params: Omit<OpenCaseParams, 'manager'> & { originKey?: string },
+    effects: Effects,
+  ): Promise<CaseEntity> {
+    const definition = this.registry.latest(params.type);
+    const now = new Date();
+    const [snapshot] = initialTransition(definition.machine, params.input);
+    const id = randomUUID();
+    const row = m.create(CaseEntity, {
+      id,
+      type: definition.type,
+      machineVersion: definition.version,
+      state: stateToString(stateValue(snapshot)),
+      status: snapshot.status === 'done' ? 'closed' : 'active',
+      version: 1,
+      snapshot: definition.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
+      data: snapshot.context as Record<string, unknown>,
+      streetCode: params.streetCode ?? null,
+      assigneeId: params.assigneeId ?? null,
+      policyVersion: params.policyVersion ?? this.policy.current().version,
+      createdBy: params.actor.id,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: snapshot.status === 'done' ? now : null,
+      originKey: params.originKey ?? null,
+    });
+    row.lastEventHash = await this.appendEvent(m, GENESIS_HASH, {
+      caseId: id,
+      seq: 1,
+      type: 'CASE_OPENED',
+      actor: params.actor.id,
+      payload: params.input,
+      fromState: null,
+      toState: row.state,
+      at: now,
+    });
+    await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+    await this.syncMembers(m, definition, row, {});
+    await this.enterStates(
+      m,
+      row,
+      definition,
+      [],
+      activePaths(stateValue(snapshot)),
+      1,
+      now,
+      effects,
+    );
+    caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
     return row;
   }
 
@@ -254,6 +269,7 @@ export class CaseEngine {
       ? this.payloadOf(rawEvent)
       : await this.validatePayload(rawEvent, handler?.payload);
     const now = new Date();
+    const linkedCases: LinkedCaseRequest[] = [];
     const computed = handler?.hook
       ? await handler.hook({
           caseRow: row,
@@ -261,6 +277,7 @@ export class CaseEngine {
           actor,
           manager: m,
           now,
+          openLinkedCase: (request) => linkedCases.push(request),
         })
       : undefined;
     const recorded = { ...payload, ...(computed ?? {}) };
@@ -285,6 +302,17 @@ export class CaseEngine {
       payload: recorded,
       now,
     });
+    for (const request of linkedCases) {
+      effects.outbox.push(
+        await this.outboxRow(m, {
+          queue: JOBS.openLinkedCase.queue,
+          jobName: JOBS.openLinkedCase.name,
+          jobId: jobId('open', row.id, row.version, request.type),
+          payload: { sourceCaseId: row.id, sourceSeq: row.version, ...request },
+          runAt: now,
+        }),
+      );
+    }
     for (const action of actions as ReadonlyArray<{ type: string; params?: unknown }>) {
       // `emit(...)` in a machine asks the engine for an effect (XState returns it, executes nothing).
       if (action.type === 'xstate.emit') {
@@ -706,6 +734,84 @@ export class CaseEngine {
       );
       outbox.id = String(insertedOutbox.identifiers[0].id);
       effects.outbox.push(outbox);
+    }
+  }
+
+  /** Writes one outbox row in the transaction; the relay hands it to BullMQ after the commit. */
+  private async outboxRow(
+    m: EntityManager,
+    job: Pick<OutboxEntity, 'queue' | 'jobName' | 'jobId' | 'payload' | 'runAt'>,
+  ): Promise<OutboxEntity> {
+    const row = m.create(OutboxEntity, {
+      ...job,
+      createdAt: new Date(),
+      dispatchedAt: null,
+      attempts: 0,
+      lastError: null,
+    });
+    const inserted = await m.insert(OutboxEntity, row as QueryDeepPartialEntity<OutboxEntity>);
+    row.id = String(inserted.identifiers[0].id);
+    return row;
+  }
+
+  /**
+   * Opens a case another case asked for (worker job), at most once: the new case's origin key
+   * is unique, so a job run twice (or a relay resend) finds the case already there. Links are
+   * recorded both ways and the source logs LINKED.
+   */
+  async openLinkedCase(
+    request: LinkedCaseRequest & { sourceCaseId: string; sourceSeq: number },
+  ): Promise<string> {
+    const originKey = `${request.sourceCaseId}#${request.sourceSeq}#${request.type}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [id, effects] = await this.dataSource.transaction(
+          ISOLATION,
+          async (m): Promise<[string, Effects]> => {
+            const existing = await m.findOne(CaseEntity, {
+              where: { originKey },
+              select: { id: true },
+            });
+            if (existing) {
+              return [existing.id, { outbox: [] }];
+            }
+            const source = await this.lockCase(m, request.sourceCaseId);
+            const effects: Effects = { outbox: [] };
+            const opened = await this.openInTransaction(
+              m,
+              {
+                type: request.type,
+                input: request.input,
+                actor: SYSTEM,
+                streetCode: request.streetCode,
+                originKey,
+              },
+              effects,
+            );
+            await m.insert(CaseLinkEntity, [
+              { caseId: source.id, rel: request.rel, linkedCaseId: opened.id },
+              { caseId: opened.id, rel: request.backRel, linkedCaseId: source.id },
+            ]);
+            await this.recordInTransaction(
+              m,
+              source,
+              'LINKED',
+              SYSTEM,
+              { rel: request.rel, caseId: opened.id },
+              () => undefined,
+              new Date(),
+            );
+            return [opened.id, effects];
+          },
+        );
+        this.afterCommit(effects);
+        return id;
+      } catch (e) {
+        if (attempt < MAX_ATTEMPTS && (this.isRetryable(e, undefined) || isDuplicateEntry(e))) {
+          continue;
+        }
+        throw e;
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import type {
 } from './dto/case.dto';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseLinkEntity } from './entities/case-link.entity';
 import { CaseEntity } from './entities/case.entity';
 import { WorkflowRegistry } from './workflow-registry';
 
@@ -233,8 +234,17 @@ export class CaseQueryService {
             },
             order: { dueAt: 'ASC' },
           });
+    const links =
+      visible.length === 0
+        ? []
+        : await this.dataSource
+            .getRepository(CaseLinkEntity)
+            .find({ where: { caseId: In(visible.map((r) => r.id)) } });
     const now = Date.now();
     return visible.map((row) => {
+      const ownLinks = links
+        .filter((l) => l.caseId === row.id)
+        .map((l) => ({ rel: l.rel, caseId: l.linkedCaseId }));
       const definition = this.registry.get(row.type, row.machineVersion);
       const snapshot = this.engine.rehydrate(definition.machine, row.snapshot);
       const own: DeadlineView[] = deadlines
@@ -256,7 +266,10 @@ export class CaseQueryService {
         assignee: row.assigneeId,
         allowedEvents: this.engine.allowedEventsFor(definition, row, snapshot, actor),
         deadlines: own,
-        data: fullPersonalData ? row.data : maskPersonalData(row.data),
+        data: {
+          ...(fullPersonalData ? row.data : maskPersonalData(row.data)),
+          links: ownLinks,
+        },
         policyVersion: row.policyVersion,
         createdAt: row.createdAt.toISOString(),
         updatedAt: row.updatedAt.toISOString(),

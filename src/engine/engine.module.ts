@@ -9,6 +9,7 @@ import { CasesService } from './cases.service';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
+import { CaseLinkEntity } from './entities/case-link.entity';
 import { CaseMemberEntity } from './entities/case-member.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
@@ -25,6 +26,7 @@ import { WorkflowsController } from './workflows.controller';
       CaseEventEntity,
       CaseDeadlineEntity,
       CaseMemberEntity,
+      CaseLinkEntity,
       OutboxEntity,
     ]),
     CalendarModule,

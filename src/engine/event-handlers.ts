@@ -13,6 +13,21 @@ export interface HookContext {
   /** The transaction every write of the hook must use (ledgers: SELECT … FOR UPDATE). */
   manager: EntityManager;
   now: Date;
+  /** Cases to open, linked to this one, once this event commits (carried out by the worker). */
+  openLinkedCase(request: LinkedCaseRequest): void;
+}
+
+/**
+ * A case another case asks for (a paid relief case opening a hearing). Opened by the worker as
+ * actor `system`, at most once per (source case, event seq, type), and linked both ways.
+ */
+export interface LinkedCaseRequest {
+  type: string;
+  /** How the source names the new case in its links, and how the new case names the source. */
+  rel: string;
+  backRel: string;
+  input: Record<string, unknown>;
+  streetCode: string | null;
 }
 
 /**

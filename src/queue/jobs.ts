@@ -4,6 +4,7 @@
  */
 export const JOBS = {
   fireDeadline: { queue: 'deadlines', name: 'fire-deadline' },
+  openLinkedCase: { queue: 'case-signals', name: 'open-linked-case' },
 } as const;
 
 export type JobKey = keyof typeof JOBS;

@@ -38,6 +38,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       assignee_id CHAR(36) NULL,
       last_event_hash CHAR(64) NOT NULL,
       policy_version VARCHAR(32) NOT NULL,
+      origin_key VARCHAR(191) NULL,
       created_by VARCHAR(64) NOT NULL,
       created_at DATETIME(3) NOT NULL,
       updated_at DATETIME(3) NOT NULL,
@@ -45,7 +46,8 @@ export class Foundation1764000000000 implements MigrationInterface {
       KEY ix_cases_type_state (type, status, state),
       KEY ix_cases_street (street_code, status),
       KEY ix_cases_assignee (assignee_id, status),
-      KEY ix_cases_created (created_at)
+      KEY ix_cases_created (created_at),
+      UNIQUE KEY ux_cases_origin (origin_key)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
     await q.query(`CREATE TABLE case_events (
@@ -69,6 +71,13 @@ export class Foundation1764000000000 implements MigrationInterface {
       user_id CHAR(36) NOT NULL,
       PRIMARY KEY (case_id, user_id),
       KEY ix_case_members_user (user_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+
+    await q.query(`CREATE TABLE case_links (
+      case_id CHAR(36) NOT NULL,
+      rel VARCHAR(64) NOT NULL,
+      linked_case_id CHAR(36) NOT NULL,
+      PRIMARY KEY (case_id, rel, linked_case_id)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
     await q.query(`CREATE TABLE case_deadlines (
@@ -141,6 +150,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       'outbox',
       'case_deadlines',
       'case_members',
+      'case_links',
       'case_events',
       'cases',
       'users',

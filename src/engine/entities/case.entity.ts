@@ -50,6 +50,10 @@ export class CaseEntity {
   @Column({ name: 'policy_version', type: 'varchar', length: 32 })
   policyVersion!: string;
 
+  /** Set when another case asked for this one: `<source id>#<event seq>#<type>`, unique. */
+  @Column({ name: 'origin_key', type: 'varchar', length: 191, nullable: true, unique: true })
+  originKey!: string | null;
+
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
