@@ -108,12 +108,10 @@ describe('loadPolicy with an override', () => {
   );
 
   it('should refuse an array where states or workflow types belong (it would drop the defaults)', () => {
-    expect(() => loadPolicy({ deadlines: [] })).toThrow(
-      /deadlines: must be an object/,
+    expect(() => loadPolicy({ deadlines: [] })).toThrow(/deadlines: must be an object/);
+    expect(() => loadPolicy({ deadlines: { 'relief-application': ['5wd'] } })).toThrow(
+      /deadlines\.relief-application: must be an object/,
     );
-    expect(() =>
-      loadPolicy({ deadlines: { 'relief-application': ['5wd'] } }),
-    ).toThrow(/deadlines\.relief-application: must be an object/);
   });
 
   it('should name every bad path at once', () => {
