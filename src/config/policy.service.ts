@@ -26,6 +26,10 @@ export class PolicyService {
     return this.policy.relief.editions.find((e) => e.version === version);
   }
 
+  hearing(): Policy['hearing'] {
+    return this.policy.hearing;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

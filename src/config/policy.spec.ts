@@ -119,6 +119,7 @@ describe('loadPolicy with an override', () => {
       version: '',
       deadlines: { a: { x: 'soon' }, b: 'not an object' },
       relief: DEFAULT_POLICY.relief,
+      hearing: DEFAULT_POLICY.hearing,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

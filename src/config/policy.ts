@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import deepmerge from 'deepmerge';
 import { parseDuration } from '../common/calendar/duration';
 import {
+  DEFAULT_HEARING_POLICY,
+  type HearingPolicy,
+  validateHearingPolicy,
+} from '../hearings/special-relief';
+import {
   DEFAULT_RELIEF_POLICY,
   type ReliefPolicy,
   validateReliefPolicy,
@@ -34,6 +39,8 @@ export interface Policy {
      */
     hardshipThreshold: string;
   };
+  /** Special-hardship hearings: panel composition, quorum, ratios, caps (DOMAIN.md §2). */
+  hearing: HearingPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -79,6 +86,7 @@ export const DEFAULT_POLICY: Policy = {
     editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
     hardshipThreshold: '5000.00',
   },
+  hearing: DEFAULT_HEARING_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -115,6 +123,7 @@ export function validatePolicy(policy: unknown): string[] {
     }
   }
   problems.push(...validateReliefEditions((p as { relief?: unknown }).relief));
+  problems.push(...validateHearingPolicy((p as { hearing?: unknown }).hearing, 'hearing'));
   return problems;
 }
 

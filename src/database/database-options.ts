@@ -10,6 +10,11 @@ import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
+import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
+import {
+  SpecialReliefLedgerEntity,
+  WarmHeartFundLedgerEntity,
+} from '../hearings/entities/hearing-ledgers.entity';
 import { ReliefLedgerEntity } from '../relief/entities/relief-ledger.entity';
 
 export const ENTITIES = [
@@ -23,10 +28,16 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   CalendarYearEntity,
   ReliefLedgerEntity,
+  SpecialReliefLedgerEntity,
+  WarmHeartFundLedgerEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
-export const MIGRATIONS = [Foundation1764000000000, ReliefLedger1764000001000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  ReliefLedger1764000001000,
+  HearingLedgers1764000002000,
+];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
 export function databaseOptions(url: string, migrationsRun: boolean): DataSourceOptions {
