@@ -12,6 +12,7 @@ import type { Environment } from './config/environment';
 import { databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
+import { HearingsModule } from './hearings/hearings.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { UsersModule } from './users/users.module';
@@ -59,6 +60,7 @@ export class AppModule {
         EngineModule,
         IdempotencyModule,
         ReliefModule,
+        HearingsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -1,3 +1,4 @@
+import { hardshipHearingWorkflow } from './hardship-hearing.machine';
 import { reliefApplicationWorkflow } from './relief-application.machine';
 import type { WorkflowDefinition } from './workflow-definition';
 
@@ -6,6 +7,9 @@ import type { WorkflowDefinition } from './workflow-definition';
  * Each domain issue adds its machine here (relief-application, hardship-hearing, inspection,
  * penalty-case); older versions stay listed so running cases keep their machine.
  */
-export const WORKFLOWS: readonly WorkflowDefinition[] = [reliefApplicationWorkflow];
+export const WORKFLOWS: readonly WorkflowDefinition[] = [
+  reliefApplicationWorkflow,
+  hardshipHearingWorkflow,
+];
 
 export * from './workflow-definition';

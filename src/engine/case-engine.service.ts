@@ -394,7 +394,7 @@ export class CaseEngine {
    * Fires one deadline, at most once: the row is locked and must still be `pending`
    * (a timer for a state the case has already left was cancelled in that transition: stale).
    */
-  async fireDeadline(deadlineId: string, now = new Date()): Promise<Outcome> {
+  async fireDeadline(deadlineId: string, now = new Date(), refused?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
         const [outcome, effects] = await this.dataSource.transaction(
@@ -415,7 +415,7 @@ export class CaseEngine {
               dueAt: deadline.dueAt.toISOString(),
               entrySeq: deadline.entrySeq,
             };
-            if (deadline.onExpireEvent) {
+            if (deadline.onExpireEvent && refused === undefined) {
               deadline.status = 'fired';
               deadline.firedAt = now;
               await m.save(deadline);
@@ -427,9 +427,13 @@ export class CaseEngine {
               );
               return ['fired', effects] as [Outcome, Effects];
             }
+            // No event to send, or the case refused it (e.g. no expert left to redraw): overdue.
             deadline.status = 'overdue';
             deadline.firedAt = now;
             await m.save(deadline);
+            if (refused !== undefined) {
+              Object.assign(payload, { refused });
+            }
             const row = await this.lockCase(m, deadline.caseId);
             await this.recordInTransaction(
               m,
@@ -449,6 +453,15 @@ export class CaseEngine {
       } catch (e) {
         if (attempt < MAX_ATTEMPTS && this.isRetryable(e, undefined)) {
           continue;
+        }
+        if (
+          refused === undefined &&
+          e instanceof DomainError &&
+          (e.code === 'BUSINESS_RULE' || e.code === 'EVENT_NOT_ACCEPTED')
+        ) {
+          // The deadline's event cannot apply: record the breach rather than retry forever.
+          this.logger.warn(`deadline ${deadlineId}: its event was refused (${e.message}); marking overdue`);
+          return this.fireDeadline(deadlineId, now, e.message);
         }
         throw e;
       }

@@ -14,7 +14,7 @@ export interface HookContext {
   manager: EntityManager;
   now: Date;
   /** Cases to open, linked to this one, once this event commits (carried out by the worker). */
-  openLinkedCase(request: LinkedCaseRequest): void;
+  openLinkedCase: (request: LinkedCaseRequest) => void;
 }
 
 /**

@@ -39,6 +39,18 @@ export class HearingLedgersService {
     });
   }
 
+  release(
+    m: EntityManager,
+    ledger: LedgerEntity,
+    idNumber: string,
+    year: number,
+    amount: string,
+  ): Promise<void> {
+    return this.change(m, ledger, idNumber, year, (row) => {
+      row.reserved = formatMoney(Decimal.max(0, new Decimal(row.reserved).minus(amount)));
+    });
+  }
+
   settle(
     m: EntityManager,
     ledger: LedgerEntity,

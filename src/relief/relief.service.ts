@@ -30,6 +30,7 @@ import {
   SupplementPayload,
   VerifyPayload,
 } from './dto/relief-events.dto';
+import { hearingInputFromRelief } from '../hearings/hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
@@ -182,6 +183,7 @@ export class ReliefService implements OnModuleInit {
     caseRow,
     event,
     manager,
+    openLinkedCase,
   }: HookContext): Promise<Record<string, unknown>> {
     const data = caseRow.data as unknown as ReliefApplicationContext;
     const paid = (event as unknown as RecordPaymentPayload).amount;
@@ -207,9 +209,18 @@ export class ReliefService implements OnModuleInit {
     );
     const burden = hardshipBurden(data);
     const threshold = this.policy.hardshipThreshold();
-    return new Decimal(burden).greaterThanOrEqualTo(threshold)
-      ? { hardshipReferral: { burden, threshold } }
-      : {};
+    if (new Decimal(burden).lessThan(threshold)) {
+      return {};
+    }
+    // 特殊医疗救助: the hearing is opened by the worker once this payment commits, linked both ways.
+    openLinkedCase({
+      type: 'hardship-hearing',
+      rel: 'hardship-hearing',
+      backRel: 'relief-application',
+      input: hearingInputFromRelief(caseRow.id, data, burden) as unknown as Record<string, unknown>,
+      streetCode: caseRow.streetCode,
+    });
+    return { hardshipReferral: { burden, threshold } };
   }
 
   /** The outpatient share of an amount: at most the computed outpatient relief. */

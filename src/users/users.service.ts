@@ -7,7 +7,7 @@ import { QueryFailedError, type Repository } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { DomainError } from '../common/errors/domain-error';
 import type { CreateUserDto, UserView } from './dto/create-user.dto';
-import { UserEntity } from './entities/user.entity';
+import { type ExpertField, UserEntity } from './entities/user.entity';
 
 const BCRYPT_ROUNDS = 10;
 /** Compared against when the user does not exist, so both answers take as long. */
@@ -82,6 +82,14 @@ export class UsersService implements OnApplicationBootstrap {
       take: pageSize,
     });
     return { items: rows.map(toView), total };
+  }
+
+  /** The expert pool (专家库): active users with role EXPERT and their field and affiliation. */
+  async experts(): Promise<Array<{ userId: string; expertField: ExpertField; affiliation: string | null }>> {
+    const users = await this.users.find({ where: { active: true } });
+    return users
+      .filter((u) => u.roles.includes('EXPERT') && u.expertField !== null)
+      .map((u) => ({ userId: u.id, expertField: u.expertField as ExpertField, affiliation: u.affiliation }));
   }
 
   findActive(id: string): Promise<UserEntity | null> {

@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type {
+  HardshipHearingContext,
+  PanelReplacement,
+} from '../../workflows/hardship-hearing.machine';
+import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
+import { DomainError } from '../common/errors/domain-error';
+import { PolicyService } from '../config/policy.service';
+import type { Actor } from '../engine/actor';
+import { CaseEngine } from '../engine/case-engine.service';
+import { CaseQueryService } from '../engine/case-query.service';
+import type { CaseView } from '../engine/dto/case.dto';
+import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import { hardshipBurden } from '../relief/hardship-burden';
+import {
+  ObjectionPayload,
+  ReasonPayload,
+  RecordPaymentPayload,
+} from '../relief/dto/relief-events.dto';
+import { UsersService } from '../users/users.service';
+import { compositionOf, drawExpertPanel, type PanelDrawRecord } from './draw-expert-panel';
+import { DecidePayload, OpinionPayload, ResolvePayload } from './dto/hearing.dto';
+import {
+  SpecialReliefLedgerEntity,
+  WarmHeartFundLedgerEntity,
+} from './entities/hearing-ledgers.entity';
+import { hearingInputFromRelief } from './hearing-input';
+import { HearingLedgersService } from './hearing-ledgers.service';
+import { checkJointMeetingExtra, computeSpecialRelief, hasQuorum } from './special-relief';
+
+export const HEARING_TYPE = 'hardship-hearing';
+
+/** What the machine stores of a draw (the full record, with the picked experts as `result`). */
+function asMachineDraw(
+  record: PanelDrawRecord,
+): PanelDrawRecord & { result: PanelDrawRecord['panel'] } {
+  return { ...record, result: record.panel };
+}
+
+/**
+ * Special-hardship hearings (特殊医疗救助): the panel draw on CONVENE, the redraw when a panel
+ * misses its quorum, special relief on DECIDE and the warm-heart fund on RESOLVE, each through
+ * its ledger inside the case transaction.
+ */
+@Injectable()
+export class HearingsService implements OnModuleInit {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly policy: PolicyService,
+    private readonly ledgers: HearingLedgersService,
+    private readonly users: UsersService,
+    private readonly cases: CaseQueryService,
+  ) {}
+
+  onModuleInit(): void {
+    const on = this.handlers.register.bind(this.handlers, HEARING_TYPE);
+    on('CONVENE', { hook: (ctx) => this.onConvene(ctx) });
+    on('DISMISS', { payload: ReasonPayload });
+    on('OPINION', { payload: OpinionPayload });
+    on('DEADLINE_PANEL_REVIEW', { hook: (ctx) => this.onPanelDeadline(ctx) });
+    on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
+    on('RESOLVE', { payload: ResolvePayload, hook: (ctx) => this.onResolve(ctx) });
+    on('OBJECTION', { payload: ObjectionPayload, hook: (ctx) => this.onObjection(ctx) });
+    on('RECORD_PAYMENT', { payload: RecordPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
+  }
+
+  /** A caseworker opens a hearing for a paid relief case (the relief workflow also does it by itself). */
+  async open(reliefCaseId: string, actor: Actor): Promise<CaseView> {
+    const relief = await this.cases.getCase(reliefCaseId, actor);
+    if (relief.type !== 'relief-application' || relief.state !== 'paid') {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        'A hearing weighs the costs left after relief: open it for a paid relief case.',
+        {
+          errors: [
+            { field: 'reliefCaseId', message: `is a ${relief.type} case in state ${relief.state}` },
+          ],
+        },
+      );
+    }
+    const existing = (relief.data.links as Array<{ rel: string; caseId: string }>).find(
+      (l) => l.rel === HEARING_TYPE,
+    );
+    if (existing) {
+      throw new DomainError(
+        'CONFLICT',
+        `This relief case already has a hearing (${existing.caseId}).`,
+        {
+          caseId: existing.caseId,
+        },
+      );
+    }
+    const data = (await this.cases.visibleCase(reliefCaseId, actor))
+      .data as unknown as ReliefApplicationContext;
+    const id = await this.engine.openLinkedCase({
+      sourceCaseId: reliefCaseId,
+      sourceSeq: 0,
+      type: HEARING_TYPE,
+      rel: HEARING_TYPE,
+      backRel: 'relief-application',
+      input: hearingInputFromRelief(reliefCaseId, data, hardshipBurden(data)) as unknown as Record<
+        string,
+        unknown
+      >,
+      streetCode: relief.streetCode,
+    });
+    return this.cases.getCase(id, actor);
+  }
+
+  /** CONVENE: draw one expert per field (policy), never one affiliated with a treating institution. */
+  private async onConvene({ caseRow }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const record = drawExpertPanel({
+      seed: randomBytes(16).toString('hex'),
+      candidates: await this.users.experts(),
+      composition: this.policy.hearing().panelComposition,
+      excludeAffiliations: data.institutions,
+    });
+    return { panel: record.panel, draw: asMachineDraw(record) };
+  }
+
+  /** The panel-review deadline: with a quorum the case moves on; without, non-responders are replaced. */
+  private async onPanelDeadline({ caseRow }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const answered = data.panel.filter((p) => data.opinions[p.userId] !== undefined);
+    if (hasQuorum(answered.length, data.panel.length, this.policy.hearing())) {
+      return {};
+    }
+    const missing = data.panel.filter((p) => data.opinions[p.userId] === undefined);
+    const record = drawExpertPanel({
+      seed: randomBytes(16).toString('hex'),
+      candidates: await this.users.experts(),
+      composition: compositionOf(missing),
+      excludeAffiliations: data.institutions,
+      excludeUserIds: [
+        ...data.panel.map((p) => p.userId),
+        ...data.draws.flatMap((d) => d.replacements?.map((r) => r.replacedUserId) ?? []),
+      ],
+    });
+    const drawn = [...record.panel];
+    const replacements: PanelReplacement[] = missing.map((m) => {
+      const index = drawn.findIndex((d) => d.expertField === m.expertField);
+      const [replacement] = drawn.splice(index, 1);
+      return { replacedUserId: m.userId, userId: replacement.userId, expertField: m.expertField };
+    });
+    return { replacements, draw: asMachineDraw(record) };
+  }
+
+  /** DECIDE: special relief from the decided reasonable cost, reserved in the person's yearly ledger. */
+  private async onDecide({
+    caseRow,
+    event,
+    manager,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const { reasonableCost } = event as unknown as DecidePayload;
+    const calc = computeSpecialRelief(
+      {
+        category: data.applicant.category,
+        reasonableCost,
+        alreadyUsedThisYear: await this.ledgers.specialReliefUsed(
+          manager,
+          data.applicant.idNumber,
+          data.year,
+        ),
+      },
+      this.policy.hearing(),
+    );
+    await this.ledgers.reserve(
+      manager,
+      SpecialReliefLedgerEntity,
+      data.applicant.idNumber,
+      data.year,
+      calc.amount,
+    );
+    return {
+      specialRelief: {
+        reasonableCost: calc.reasonableCost,
+        ratio: calc.ratio,
+        amount: calc.amount,
+        burdenAfter: calc.burdenAfter,
+        burdenCap: calc.burdenCap,
+        capRemaining: calc.capRemaining,
+      },
+    };
+  }
+
+  /** RESOLVE (联席会议): the extra must bring the burden to the cap; the warm-heart fund reserves it. */
+  private async onResolve({ caseRow, event, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const { extraAmount } = event as unknown as ResolvePayload;
+    if (!data.decision) {
+      throw new DomainError('BUSINESS_RULE', 'The hearing has no decision to resolve.');
+    }
+    checkJointMeetingExtra(
+      { burdenAfter: data.decision.specialRelief.burdenAfter, extraAmount },
+      this.policy.hearing(),
+    );
+    await this.ledgers.reserve(
+      manager,
+      WarmHeartFundLedgerEntity,
+      data.applicant.idNumber,
+      data.year,
+      extraAmount,
+    );
+  }
+
+  /** An objection during publicity sends the case back to decision: the reservations are released. */
+  private async onObjection({ caseRow, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const { idNumber } = data.applicant;
+    if (data.decision) {
+      await this.ledgers.release(
+        manager,
+        SpecialReliefLedgerEntity,
+        idNumber,
+        data.year,
+        data.decision.specialRelief.amount,
+      );
+    }
+    if (data.resolution) {
+      await this.ledgers.release(
+        manager,
+        WarmHeartFundLedgerEntity,
+        idNumber,
+        data.year,
+        data.resolution.extraAmount,
+      );
+    }
+  }
+
+  /** RECORD_PAYMENT: both reservations become paid (the machine checks the amount). */
+  private async onPayment({ caseRow, manager }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const { idNumber } = data.applicant;
+    if (data.decision) {
+      await this.ledgers.settle(
+        manager,
+        SpecialReliefLedgerEntity,
+        idNumber,
+        data.year,
+        data.decision.specialRelief.amount,
+      );
+    }
+    if (data.resolution) {
+      await this.ledgers.settle(
+        manager,
+        WarmHeartFundLedgerEntity,
+        idNumber,
+        data.year,
+        data.resolution.extraAmount,
+      );
+    }
+  }
+}

@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { personKey } from '../src/relief/relief-ledger.service';
+import { expense, reliefApplication, residentId } from './factories/relief';
+import { createUser, eventually, Http, type TestUser } from './support/http';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface CaseBody {
+  id: string;
+  type: string;
+  state: string;
+  status: string;
+  allowedEvents: string[];
+  data: Record<string, unknown> & {
+    links: Array<{ rel: string; caseId: string }>;
+    panel?: Array<{ userId: string; expertField: string }>;
+    draws?: unknown[];
+    applicant?: { idNumber: string };
+  };
+  errors?: Array<{ field: string; message: string }>;
+  minimumExtra?: string;
+}
+
+const TREATING = '杭州市西溪医院';
+
+describe('special-hardship hearings (real MariaDB and Redis)', () => {
+  let t: TestApp;
+  let anon: Http;
+  let admin: Http;
+  let street: TestUser;
+  let caseworker: TestUser;
+  let manager: TestUser;
+  const experts: Record<string, TestUser[]> = { MEDICAL: [], INSURANCE: [], FINANCE: [] };
+  let affiliated: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      policy: {
+        deadlines: {
+          'relief-application': { publicity: '1s' },
+          'hardship-hearing': { panel_review: '4s', publicity: '1s' },
+        },
+      },
+    });
+    anon = new Http(t.app);
+    admin = await anon.loginAdmin();
+    street = await createUser(admin, anon, { roles: ['STREET_OFFICE'], streetCode: '330106001' });
+    caseworker = await createUser(admin, anon, { roles: ['CASEWORKER'] });
+    manager = await createUser(admin, anon, { roles: ['MANAGER'] });
+    // The pool: 3 per field; one MEDICAL expert works at the treating hospital (回避).
+    affiliated = await createUser(admin, anon, {
+      roles: ['EXPERT'],
+      expertField: 'MEDICAL',
+      affiliation: TREATING,
+    });
+    for (const field of ['MEDICAL', 'INSURANCE', 'FINANCE']) {
+      const count = field === 'MEDICAL' ? 3 : 3;
+      for (let i = 0; i < count; i++) {
+        experts[field].push(
+          await createUser(admin, anon, {
+            roles: ['EXPERT'],
+            expertField: field,
+            affiliation: `其他医院${i}`,
+          }),
+        );
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const send = (who: TestUser, id: string, event: Record<string, unknown>) =>
+    who.http.post<CaseBody>(`/api/v1/cases/${id}/events`, event);
+  const getCase = async (id: string) =>
+    (await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`)).body;
+  const expertById = (userId: string): TestUser =>
+    [...Object.values(experts).flat(), affiliated].find((e) => e.id === userId)!;
+
+  /** A relief case taken to `paid` (its publicity passes by itself). */
+  async function paidRelief(
+    idNumber: string,
+    expenses = [expense({ totalCost: '52000.00' })],
+  ): Promise<string> {
+    const created = await street.http.post<CaseBody>(
+      '/api/v1/relief-applications',
+      reliefApplication({ idNumber, expenses }),
+      {
+        'idempotency-key': randomUUID(),
+      },
+    );
+    const id = created.body.id;
+    await send(caseworker, id, { type: 'ACCEPT' });
+    const verified = await send(caseworker, id, {
+      type: 'VERIFY',
+      verifiedCategory: 'DIBAO',
+      certificateNo: 'x',
+    });
+    const amount = (verified.body.data.calculation as { reliefAmount: string }).reliefAmount;
+    await send(caseworker, id, { type: 'PROPOSE' });
+    await send(manager, id, { type: 'APPROVE' });
+    await eventually(
+      async () => ((await getCase(id)).state === 'disbursement' ? true : undefined),
+      15000,
+    );
+    expect(
+      (await send(caseworker, id, { type: 'RECORD_PAYMENT', amount, reference: 'BANK-1' })).body
+        .state,
+    ).toBe('paid');
+    return id;
+  }
+
+  it('should open a hearing by itself for a paid case with a heavy burden, and run it to payment', async () => {
+    const idNumber = residentId(501);
+    const reliefId = await paidRelief(idNumber);
+    const relief = await eventually(async () => {
+      const c = await getCase(reliefId);
+      return c.data.links.length > 0 ? c : undefined;
+    }, 15000);
+    const link = relief.data.links.find((l) => l.rel === 'hardship-hearing')!;
+    let hearing = await getCase(link.caseId);
+    expect(hearing).toMatchObject({
+      type: 'hardship-hearing',
+      state: 'referred',
+      data: { links: [{ rel: 'relief-application', caseId: reliefId }] },
+    });
+
+    // CONVENE: one expert per field, never the one working at the treating hospital.
+    hearing = (await send(caseworker, hearing.id, { type: 'CONVENE' })).body;
+    expect(hearing.state).toBe('panel_review');
+    const panel = hearing.data.panel!;
+    expect(panel.map((p) => p.expertField).sort()).toEqual(['FINANCE', 'INSURANCE', 'MEDICAL']);
+    expect(panel.map((p) => p.userId)).not.toContain(affiliated.id);
+    expect(hearing.data.draws).toHaveLength(1);
+
+    // An expert who does not sit on the panel cannot see or act on it; members see it in /tasks, masked.
+    const outsider = experts.MEDICAL.find((e) => !panel.some((p) => p.userId === e.id))!;
+    expect(
+      (
+        await send(outsider, hearing.id, {
+          type: 'OPINION',
+          reasonableCost: '1.00',
+          support: true,
+          comment: 'x',
+        })
+      ).status,
+    ).toBe(404);
+    const member = expertById(panel[0].userId);
+    const tasks = await member.http.get<{ items: CaseBody[] }>('/api/v1/tasks');
+    expect(tasks.body.items.map((c) => c.id)).toEqual([hearing.id]);
+    expect(tasks.body.items[0].data.applicant?.idNumber).toMatch(/^\d{6}\*{8}\w{4}$/);
+
+    for (const p of panel) {
+      const res = await send(expertById(p.userId), hearing.id, {
+        type: 'OPINION',
+        reasonableCost: '150000.00',
+        support: true,
+        comment: '合理必要',
+      });
+      expect(res.status).toBe(200);
+    }
+    expect((await getCase(hearing.id)).state).toBe('decision');
+
+    // DIBAO: 150,000 × 50% = 75,000 special relief; 75,000 left > the 50,000 cap -> joint meeting.
+    const decided = await send(manager, hearing.id, {
+      type: 'DECIDE',
+      reasonableCost: '150000.00',
+    });
+    expect(decided.body.state).toBe('joint_meeting');
+    const tooSmall = await send(manager, hearing.id, {
+      type: 'RESOLVE',
+      extraAmount: '20000.00',
+      meetingDate: '2026-11-20',
+      minutesRef: '纪要12号',
+    });
+    expect(tooSmall.status).toBe(422);
+    expect(tooSmall.body.minimumExtra).toBe('25000.00');
+    const resolved = await send(manager, hearing.id, {
+      type: 'RESOLVE',
+      extraAmount: '25000.00',
+      meetingDate: '2026-11-20',
+      minutesRef: '纪要12号',
+    });
+    expect(resolved.body.state).toBe('publicity');
+
+    await eventually(
+      async () => ((await getCase(hearing.id)).state === 'disbursement' ? true : undefined),
+      15000,
+    );
+    const paid = await send(caseworker, hearing.id, {
+      type: 'RECORD_PAYMENT',
+      amount: '100000.00',
+      reference: 'BANK-2',
+    });
+    expect(paid.body).toMatchObject({ state: 'paid', status: 'closed' });
+    const ds = t.app.get(DataSource);
+    const [special] = await ds.query(
+      'SELECT reserved, paid FROM special_relief_ledgers WHERE person_key = ?',
+      [personKey(idNumber)],
+    );
+    const [fund] = await ds.query(
+      'SELECT reserved, paid FROM warm_heart_fund_ledgers WHERE person_key = ?',
+      [personKey(idNumber)],
+    );
+    expect(special).toEqual({ reserved: '0.00', paid: '75000.00' });
+    expect(fund).toEqual({ reserved: '0.00', paid: '25000.00' });
+  });
+
+  it('should replace non-responders by a new draw when the panel misses its quorum, and restart the deadline', async () => {
+    // Burden 2,000 (< 5,000): no automatic hearing; the caseworker opens one by hand.
+    const reliefId = await paidRelief(residentId(502), [
+      expense({ totalCost: '50000.00', inPolicyCost: '50000.00', basicInsurancePaid: '40000.00' }),
+    ]);
+    const opened = await caseworker.http.post<CaseBody>('/api/v1/hardship-hearings', {
+      reliefCaseId: reliefId,
+    });
+    expect(opened.status).toBe(201);
+    expect(
+      (await caseworker.http.post('/api/v1/hardship-hearings', { reliefCaseId: reliefId })).status,
+    ).toBe(409);
+    const convened = (await send(caseworker, opened.body.id, { type: 'CONVENE' })).body;
+    const first = convened.data.panel!;
+    await send(expertById(first[0].userId), convened.id, {
+      type: 'OPINION',
+      reasonableCost: '30000.00',
+      support: true,
+      comment: 'ok',
+    });
+
+    // 1 of 3 answered (< quorum 2): at the deadline the two others are replaced.
+    const redrawn = await eventually(async () => {
+      const c = await getCase(convened.id);
+      return (c.data.draws ?? []).length === 2 ? c : undefined;
+    }, 20000);
+    expect(redrawn.state).toBe('panel_review');
+    const second = redrawn.data.panel!;
+    expect(second.map((p) => p.userId)).toContain(first[0].userId);
+    expect(second.filter((p) => !first.some((f) => f.userId === p.userId))).toHaveLength(2);
+    expect(second.map((p) => p.expertField).sort()).toEqual(['FINANCE', 'INSURANCE', 'MEDICAL']);
+    const history = (
+      await caseworker.http.get<Array<{ type: string; actor: string }>>(
+        `/api/v1/cases/${convened.id}/history`,
+      )
+    ).body;
+    expect(history.filter((e) => e.type === 'DEADLINE_PANEL_REVIEW')).toEqual([
+      expect.objectContaining({ actor: 'system' }),
+    ]);
+
+    // A replaced expert no longer sits on the panel.
+    const replaced = expertById(
+      first.find((f) => !second.some((s) => s.userId === f.userId))!.userId,
+    );
+    expect(
+      (
+        await send(replaced, convened.id, {
+          type: 'OPINION',
+          reasonableCost: '1.00',
+          support: true,
+          comment: 'x',
+        })
+      ).status,
+    ).toBe(404);
+
+    // Quorum at the restarted deadline (2 of 3): the case moves on to decision.
+    const newcomer = second.find((s) => !first.some((f) => f.userId === s.userId))!;
+    await send(expertById(newcomer.userId), convened.id, {
+      type: 'OPINION',
+      reasonableCost: '40000.00',
+      support: true,
+      comment: 'ok',
+    });
+    const decided = await eventually(async () => {
+      const c = await getCase(convened.id);
+      return c.state === 'decision' ? c : undefined;
+    }, 20000);
+    expect(decided.data.panelFigure).toBe('35000.00');
+  });
+});
