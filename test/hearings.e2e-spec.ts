@@ -276,4 +276,21 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
     }, 20000);
     expect(decided.data.panelFigure).toBe('35000.00');
   });
+
+  it('should keep one open hearing per person and year: a second heavy case joins it', async () => {
+    const idNumber = residentId(503);
+    const first = await paidRelief(idNumber);
+    const hearingOf = async (reliefId: string) =>
+      (
+        await eventually(async () => {
+          const c = await getCase(reliefId);
+          return c.data.links.length > 0 ? c : undefined;
+        }, 15000)
+      ).data.links.find((l) => l.rel === 'hardship-hearing')!.caseId;
+    const hearing = await hearingOf(first);
+    const second = await paidRelief(idNumber);
+    expect(await hearingOf(second)).toBe(hearing);
+    const links = (await getCase(hearing)).data.links.map((l) => l.caseId).sort();
+    expect(links).toEqual([first, second].sort());
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, assertEvent, assign, emit, setup } from 'xstate';
 import type { ApplicantCategory } from './relief-application.machine';
 import { defineWorkflow, type EngineEffect } from './workflow-definition';
@@ -645,6 +646,13 @@ export const hardshipHearingWorkflow = defineWorkflow({
     disbursement: '待拨付',
     paid: '已拨付',
     dismissed: '不予救助',
+  },
+  // DOMAIN.md §2: a person has at most one open hearing per year.
+  exclusiveKey: (input) => {
+    const { applicant, year } = input as unknown as HardshipHearingInput;
+    // Hashed: an index entry need not carry the resident ID itself.
+    const person = createHash('sha256').update(applicant.idNumber.toUpperCase()).digest('hex');
+    return `hardship-hearing#${person}#${year}`;
   },
   permissions: {
     referred: { CONVENE: CASEWORKER, DISMISS: CASEWORKER },

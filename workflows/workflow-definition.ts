@@ -51,6 +51,11 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
   permissions: Record<string, Record<string, EventPermission>>;
   /** states that carry a deadline; the duration comes from the policy */
   deadlines: Record<string, StateDeadline>;
+  /**
+   * At most one ACTIVE case per key (e.g. one open hearing per person and year): computed from
+   * the opening input; a second opening is refused, or a linked opening joins the open case.
+   */
+  exclusiveKey?: (input: Record<string, unknown>) => string;
   /** zh-CN names of the states, for clients to show (`公示中`). */
   stateLabels?: Record<string, string>;
 }

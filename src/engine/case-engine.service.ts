@@ -161,6 +161,7 @@ export class CaseEngine {
       updatedAt: now,
       closedAt: snapshot.status === 'done' ? now : null,
       originKey: params.originKey ?? null,
+      exclusiveKey: definition.exclusiveKey?.(params.input) ?? null,
     });
     row.lastEventHash = await this.appendEvent(m, GENESIS_HASH, {
       caseId: id,
@@ -172,7 +173,31 @@ export class CaseEngine {
       toState: row.state,
       at: now,
     });
-    await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+    if (row.exclusiveKey !== null && row.status === 'active') {
+      const open = await this.activeCaseWithKey(m, row.exclusiveKey);
+      if (open) {
+        throw new DomainError(
+          'CONFLICT',
+          `An open ${definition.type} case already exists for this (${open}).`,
+          {
+            caseId: open,
+          },
+        );
+      }
+    } else {
+      row.exclusiveKey = null;
+    }
+    try {
+      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+    } catch (e) {
+      if (isDuplicateEntry(e) && row.exclusiveKey !== null) {
+        throw new DomainError(
+          'CONFLICT',
+          `An open ${definition.type} case already exists for this.`,
+        );
+      }
+      throw e;
+    }
     await this.syncMembers(m, definition, row, {});
     await this.enterStates(
       m,
@@ -460,7 +485,9 @@ export class CaseEngine {
           (e.code === 'BUSINESS_RULE' || e.code === 'EVENT_NOT_ACCEPTED')
         ) {
           // The deadline's event cannot apply: record the breach rather than retry forever.
-          this.logger.warn(`deadline ${deadlineId}: its event was refused (${e.message}); marking overdue`);
+          this.logger.warn(
+            `deadline ${deadlineId}: its event was refused (${e.message}); marking overdue`,
+          );
           return this.fireDeadline(deadlineId, now, e.message);
         }
         throw e;
@@ -575,6 +602,7 @@ export class CaseEngine {
     if (after.status === 'done') {
       row.status = 'closed';
       row.closedAt = event.now;
+      row.exclusiveKey = null; // a closed case no longer blocks the next one
     }
     row.lastEventHash = await this.appendEvent(m, row.lastEventHash, {
       caseId: row.id,
@@ -617,6 +645,7 @@ export class CaseEngine {
         lastEventHash: row.lastEventHash,
         updatedAt: row.updatedAt,
         closedAt: row.closedAt,
+        exclusiveKey: row.exclusiveKey,
       })
       .where('id = :id AND version = :version', { id: row.id, version: previousVersion })
       .execute();
@@ -750,6 +779,14 @@ export class CaseEngine {
     }
   }
 
+  private async activeCaseWithKey(m: EntityManager, key: string): Promise<string | null> {
+    const row = await m.findOne(CaseEntity, {
+      where: { exclusiveKey: key, status: 'active' },
+      select: { id: true },
+    });
+    return row?.id ?? null;
+  }
+
   /** Writes one outbox row in the transaction; the relay hands it to BullMQ after the commit. */
   private async outboxRow(
     m: EntityManager,
@@ -790,6 +827,31 @@ export class CaseEngine {
             }
             const source = await this.lockCase(m, request.sourceCaseId);
             const effects: Effects = { outbox: [] };
+            // The workflow allows one open case per key (a person's hearing of the year): join it.
+            const key = this.registry.latest(request.type).exclusiveKey?.(request.input);
+            const joined = key === undefined ? null : await this.activeCaseWithKey(m, key);
+            if (joined) {
+              await m
+                .createQueryBuilder()
+                .insert()
+                .into(CaseLinkEntity)
+                .values([
+                  { caseId: source.id, rel: request.rel, linkedCaseId: joined },
+                  { caseId: joined, rel: request.backRel, linkedCaseId: source.id },
+                ])
+                .orIgnore()
+                .execute();
+              await this.recordInTransaction(
+                m,
+                source,
+                'LINKED',
+                SYSTEM,
+                { rel: request.rel, caseId: joined, joinedOpenCase: true },
+                () => undefined,
+                new Date(),
+              );
+              return [joined, effects];
+            }
             const opened = await this.openInTransaction(
               m,
               {

@@ -39,6 +39,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       last_event_hash CHAR(64) NOT NULL,
       policy_version VARCHAR(32) NOT NULL,
       origin_key VARCHAR(191) NULL,
+      exclusive_key VARCHAR(191) NULL,
       created_by VARCHAR(64) NOT NULL,
       created_at DATETIME(3) NOT NULL,
       updated_at DATETIME(3) NOT NULL,
@@ -47,7 +48,8 @@ export class Foundation1764000000000 implements MigrationInterface {
       KEY ix_cases_street (street_code, status),
       KEY ix_cases_assignee (assignee_id, status),
       KEY ix_cases_created (created_at),
-      UNIQUE KEY ux_cases_origin (origin_key)
+      UNIQUE KEY ux_cases_origin (origin_key),
+      UNIQUE KEY ux_cases_exclusive (exclusive_key)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
     await q.query(`CREATE TABLE case_events (

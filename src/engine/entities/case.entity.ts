@@ -54,6 +54,10 @@ export class CaseEntity {
   @Column({ name: 'origin_key', type: 'varchar', length: 191, nullable: true, unique: true })
   originKey!: string | null;
 
+  /** The workflow's exclusive key while the case is active (NULL once closed), unique. */
+  @Column({ name: 'exclusive_key', type: 'varchar', length: 191, nullable: true, unique: true })
+  exclusiveKey!: string | null;
+
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
