@@ -293,4 +293,20 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
     const links = (await getCase(hearing)).data.links.map((l) => l.caseId).sort();
     expect(links).toEqual([first, second].sort());
   });
+
+  it('should refuse CONVENE with a 422 naming the field when recusal leaves too few experts', async () => {
+    // Treated at the three hospitals every INSURANCE and FINANCE expert works for.
+    const expenses = [0, 1, 2].map((i) => ({
+      ...expense({ totalCost: '50000.00', basicInsurancePaid: '45000.00' }),
+      institution: `其他医院${i}`,
+    }));
+    const reliefId = await paidRelief(residentId(504), expenses);
+    const opened = await caseworker.http.post<CaseBody>('/api/v1/hardship-hearings', {
+      reliefCaseId: reliefId,
+    });
+    const res = await send(caseworker, opened.body.id, { type: 'CONVENE' });
+    expect(res.status).toBe(422);
+    expect(String((res.body as unknown as { detail: string }).detail)).toMatch(/INSURANCE/);
+    expect((await getCase(opened.body.id)).state).toBe('referred');
+  });
 });
