@@ -112,4 +112,19 @@ describe('idempotency keys (real MariaDB)', () => {
       extra: { errors: [expect.objectContaining({ field: 'Idempotency-Key' })] },
     });
   });
+
+  it('should purge expired keys and keep live ones', async () => {
+    const live = { userId: 'u9', endpoint: 'POST /test', key: 'live' };
+    await idempotency.run(live, body, createCase(body));
+    const ds = t.app.get(DataSource);
+    await ds.query(
+      "INSERT INTO idempotency_keys (user_id, endpoint, `key`, request_hash, resource_id, created_at, expires_at) VALUES ('u9', 'POST /test', 'old', ?, 'x', ?, ?)",
+      ['0'.repeat(64), new Date(Date.now() - 2 * 86400000), new Date(Date.now() - 86400000)],
+    );
+    expect(await idempotency.purgeExpired()).toBe(1);
+    const rows: Array<{ key: string }> = await ds.query(
+      "SELECT `key` FROM idempotency_keys WHERE user_id = 'u9'",
+    );
+    expect(rows.map((r) => r.key)).toEqual(['live']);
+  });
 });

@@ -1,4 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Environment } from '../../config/environment';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, LessThan, QueryFailedError } from 'typeorm';
 import { canonicalHash } from '../canonical-hash';
@@ -43,9 +50,35 @@ function isDuplicateKey(e: unknown): boolean {
  * gets a duplicate-key error and answers with the stored result; after a rollback it proceeds
  * as the first. The same key with a different body (SHA-256 of canonical JSON) is a 409.
  */
+/** How often a worker drops expired keys. */
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 @Injectable()
-export class IdempotencyService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  /** Workers purge expired keys hourly (a query by the indexed expires_at; several workers are harmless). */
+  onApplicationBootstrap(): void {
+    if (this.config.get('ROLE', { infer: true }) === 'api') {
+      return;
+    }
+    this.timer = setInterval(() => {
+      this.purgeExpired().catch((e: Error) =>
+        this.logger.warn(`idempotency purge failed: ${e.message}`),
+      );
+    }, PURGE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
 
   async run(
     scope: IdempotencyScope,
