@@ -12,6 +12,7 @@ import type { Environment } from './config/environment';
 import { databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
@@ -61,6 +62,7 @@ export class AppModule {
         IdempotencyModule,
         ReliefModule,
         HearingsModule,
+        DashboardModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

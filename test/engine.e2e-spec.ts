@@ -410,4 +410,35 @@ describe('the case engine (real MariaDB and Redis)', () => {
       .query('SELECT COUNT(*) AS n FROM case_links WHERE case_id = ?', [id]);
     expect(Number(n)).toBe(1);
   });
+
+  it('should count open and overdue cases per workflow and state, scoped to the caller', async () => {
+    const id = await openCase('330106001');
+    await send(street, id, { type: 'SUBMIT' }); // review: 1s overdue-only deadline
+    await eventually(async () => {
+      const rows = (
+        await manager.http.get<
+          Array<{ type: string; state: string; open: number; overdue: number }>
+        >('/api/v1/cases/stats')
+      ).body;
+      const review = rows.find((r) => r.type === 'test-fixture' && r.state === 'review');
+      return review && review.overdue >= 1 ? review : undefined;
+    }, 15000);
+    const all = (
+      await manager.http.get<Array<{ state: string; open: number }>>('/api/v1/cases/stats')
+    ).body;
+    const mine = (
+      await otherStreet.http.get<Array<{ state: string; open: number }>>('/api/v1/cases/stats')
+    ).body;
+    const total = (rows: Array<{ open: number }>) => rows.reduce((n, r) => n + r.open, 0);
+    expect(total(all)).toBeGreaterThan(total(mine));
+    expect(total(mine)).toBe(0);
+  });
+
+  it("should serve the managers' dashboard page (its data comes from the API with the user's token)", async () => {
+    const res = await anon.get<string>('/dashboard');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('业务看板');
+    expect(res.body).toContain("api('/cases/stats')");
+  });
 });

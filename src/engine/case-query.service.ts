@@ -199,6 +199,38 @@ export class CaseQueryService {
     return { valid: true, checked: events.length };
   }
 
+  /** Open and overdue cases per workflow and state, within the caller's scope (the dashboard's table). */
+  async stats(
+    actor: Actor,
+  ): Promise<Array<{ type: string; state: string; open: number; overdue: number }>> {
+    const qb = this.dataSource
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .select('c.type', 'type')
+      .addSelect('c.state', 'state')
+      .addSelect('COUNT(*)', 'open')
+      .addSelect(
+        `SUM(CASE WHEN EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL
+           AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < :now))) THEN 1 ELSE 0 END)`,
+        'overdue',
+      )
+      .where("c.status = 'active'")
+      .setParameter('now', new Date())
+      .groupBy('c.type')
+      .addGroupBy('c.state')
+      .orderBy('c.type')
+      .addOrderBy('c.state');
+    this.scopeToActor(qb, actor);
+    const rows: Array<{ type: string; state: string; open: string; overdue: string }> =
+      await qb.getRawMany();
+    return rows.map((r) => ({
+      type: r.type,
+      state: r.state,
+      open: Number(r.open),
+      overdue: Number(r.overdue),
+    }));
+  }
+
   /** SQL-side scope: a street office sees its street; experts and inspectors the cases they are members of. */
   private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
     if (hasAnyRole(actor, CASE_READER_ROLES)) {

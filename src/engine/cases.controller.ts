@@ -27,6 +27,14 @@ export class CasesController {
     return this.query.list(q, actor);
   }
 
+  /** Open and overdue counts per workflow and state (declared before `cases/:id`). */
+  @Get('cases/stats')
+  stats(
+    @CurrentActor() actor: Actor,
+  ): Promise<Array<{ type: string; state: string; open: number; overdue: number }>> {
+    return this.query.stats(actor);
+  }
+
   @Get('cases/:id')
   @ApiOkResponse({ type: CaseView })
   get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
