@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, assertEvent, assign, emit, setup } from 'xstate';
 import type { ApplicantCategory } from './relief-application.machine';
 import { defineWorkflow, type EngineEffect } from './workflow-definition';
+import { formatCents, hasText, normaliseMoney, toCents } from './money-cents';
 
 /**
  * 特殊医疗救助评审 — the special-hardship hearing (DOMAIN.md §2 and §7, API.md "Hearings,
@@ -224,33 +225,6 @@ export type HardshipHearingEvent =
   | ({ type: 'RECORD_PAYMENT'; amount: string; reference: string } & EventMeta);
 
 // ---------------------------------------------------------------- money (no floats)
-
-const MONEY = /^(\d+)(?:\.(\d{1,2}))?$/;
-
-/** `"100.5"` -> 10050n; anything that is not a non-negative amount with at most two places -> null. */
-function toCents(amount: string | undefined): bigint | null {
-  const match = amount === undefined ? null : MONEY.exec(amount);
-  if (!match) {
-    return null;
-  }
-  return BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
-}
-
-/** 10050n -> `"100.50"`. */
-function formatCents(cents: bigint): string {
-  const digits = cents.toString().padStart(3, '0');
-  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
-
-/** An amount with exactly two places (API.md: money is `"12345.60"`); an invalid one is kept as given. */
-function normaliseMoney(amount: string): string {
-  const cents = toCents(amount);
-  return cents === null ? amount : formatCents(cents);
-}
-
-function hasText(value: string | undefined): value is string {
-  return value !== undefined && value.trim().length > 0;
-}
 
 /**
  * The median in cents: the middle value, or for an even count the mean of the two middle
