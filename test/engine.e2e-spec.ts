@@ -41,6 +41,7 @@ describe('the case engine (real MariaDB and Redis)', () => {
   let caseworker: TestUser;
   let manager: TestUser;
   let engine: CaseEngine;
+  let signalTarget: string | undefined;
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -48,6 +49,15 @@ describe('the case engine (real MariaDB and Redis)', () => {
       policy: { deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } } },
     });
     t.app.get(EventHandlerRegistry).register('test-fixture', 'REJECT', { payload: RejectPayload });
+    // EXTEND may signal another case (as a closing penalty case signals its inspection).
+    t.app.get(EventHandlerRegistry).register('test-fixture', 'EXTEND', {
+      hook: ({ signalCase }) => {
+        if (signalTarget) {
+          signalCase(signalTarget, { type: 'NOTE' });
+        }
+        return Promise.resolve();
+      },
+    });
     // RESUME opens a follow-up case, linked both ways (as a paid relief case opens a hearing).
     t.app.get(EventHandlerRegistry).register('test-fixture', 'RESUME', {
       hook: ({ caseRow, openLinkedCase }) => {
@@ -440,5 +450,48 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('业务看板');
     expect(res.body).toContain("api('/cases/stats')");
+  });
+
+  it('should deliver a cross-case signal once, as actor system, after the commit', async () => {
+    const target = await openCase();
+    await send(street, target, { type: 'SUBMIT' }); // review takes NOTE
+    const source = await openCase();
+    await send(street, source, { type: 'SUBMIT' });
+    await send(manager, source, { type: 'APPROVE' });
+    signalTarget = target;
+    try {
+      await send(caseworker, source, { type: 'EXTEND' });
+    } finally {
+      signalTarget = undefined;
+    }
+    const noted = await eventually(async () => {
+      const h = await history(target);
+      return h.some((e) => e.type === 'NOTE') ? h : undefined;
+    }, 15000);
+    const seq = (await history(source)).find((e) => e.type === 'EXTEND')!.seq;
+    expect(noted.filter((e) => e.type === 'NOTE')).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        payload: expect.objectContaining({ source: { caseId: source, seq } }),
+      }),
+    ]);
+    const again = await engine.applySignal({
+      sourceCaseId: source,
+      sourceSeq: seq,
+      targetCaseId: target,
+      event: { type: 'NOTE' },
+    });
+    expect(again).toBe('duplicate');
+    expect((await history(target)).filter((e) => e.type === 'NOTE')).toHaveLength(1);
+    // A target that has moved on refuses: logged, not retried forever.
+    await send(caseworker, target, { type: 'REJECT', reason: 'closed now' });
+    expect(
+      await engine.applySignal({
+        sourceCaseId: source,
+        sourceSeq: 999,
+        targetCaseId: target,
+        event: { type: 'NOTE' },
+      }),
+    ).toBe('refused');
   });
 });

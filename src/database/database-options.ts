@@ -5,6 +5,7 @@ import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import { CaseEventEntity } from '../engine/entities/case-event.entity';
 import { CaseLinkEntity } from '../engine/entities/case-link.entity';
 import { CaseMemberEntity } from '../engine/entities/case-member.entity';
+import { CaseSignalEntity } from '../engine/entities/case-signal.entity';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   CaseDeadlineEntity,
   CaseMemberEntity,
   CaseLinkEntity,
+  CaseSignalEntity,
   OutboxEntity,
   IdempotencyKeyEntity,
   CalendarYearEntity,

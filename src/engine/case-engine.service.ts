@@ -30,6 +30,7 @@ import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry, type LinkedCaseRequest } from './event-handlers';
 import { CaseLinkEntity } from './entities/case-link.entity';
+import { CaseSignalEntity } from './entities/case-signal.entity';
 import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
 import { OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
@@ -295,6 +296,7 @@ export class CaseEngine {
       : await this.validatePayload(rawEvent, handler?.payload);
     const now = new Date();
     const linkedCases: LinkedCaseRequest[] = [];
+    const signals: Array<{ caseId: string; event: CaseEvent }> = [];
     const computed = handler?.hook
       ? await handler.hook({
           caseRow: row,
@@ -303,6 +305,7 @@ export class CaseEngine {
           manager: m,
           now,
           openLinkedCase: (request) => linkedCases.push(request),
+          signalCase: (caseId, signal) => signals.push({ caseId, event: signal }),
         })
       : undefined;
     const recorded = { ...payload, ...(computed ?? {}) };
@@ -334,6 +337,22 @@ export class CaseEngine {
           jobName: JOBS.openLinkedCase.name,
           jobId: jobId('open', row.id, row.version, request.type),
           payload: { sourceCaseId: row.id, sourceSeq: row.version, ...request },
+          runAt: now,
+        }),
+      );
+    }
+    for (const signal of signals) {
+      effects.outbox.push(
+        await this.outboxRow(m, {
+          queue: JOBS.signalCase.queue,
+          jobName: JOBS.signalCase.name,
+          jobId: jobId('signal', row.id, row.version, signal.caseId, signal.event.type),
+          payload: {
+            sourceCaseId: row.id,
+            sourceSeq: row.version,
+            targetCaseId: signal.caseId,
+            event: signal.event,
+          },
           runAt: now,
         }),
       );
@@ -887,6 +906,52 @@ export class CaseEngine {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * Applies a cross-case event (worker job) as actor `system`, at most once per (source case,
+   * source seq, target): the applied marker is inserted in the same transaction as the event.
+   * A target that refuses the event (it moved on) is logged, not retried.
+   */
+  async applySignal(job: {
+    sourceCaseId: string;
+    sourceSeq: number;
+    targetCaseId: string;
+    event: CaseEvent;
+  }): Promise<'applied' | 'duplicate' | 'refused'> {
+    try {
+      await this.dataSource
+        .transaction(ISOLATION, async (m) => {
+          await m.insert(CaseSignalEntity, {
+            sourceCaseId: job.sourceCaseId,
+            sourceSeq: job.sourceSeq,
+            targetCaseId: job.targetCaseId,
+          });
+          const [, effects] = await this.applyInTransaction(
+            m,
+            job.targetCaseId,
+            { ...job.event, source: { caseId: job.sourceCaseId, seq: job.sourceSeq } },
+            SYSTEM,
+          );
+          return effects;
+        })
+        .then((effects) => this.afterCommit(effects));
+      return 'applied';
+    } catch (e) {
+      if (isDuplicateEntry(e)) {
+        return 'duplicate';
+      }
+      if (
+        e instanceof DomainError &&
+        (e.code === 'EVENT_NOT_ACCEPTED' || e.code === 'BUSINESS_RULE' || e.code === 'FORBIDDEN')
+      ) {
+        this.logger.warn(
+          `signal ${job.event.type} from ${job.sourceCaseId} refused by ${job.targetCaseId}: ${e.message}`,
+        );
+        return 'refused';
+      }
+      throw e;
     }
   }
 

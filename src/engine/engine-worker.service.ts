@@ -42,6 +42,9 @@ export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
       const { deadlineId } = job.data as FireDeadlineJob;
       return this.engine.fireDeadline(deadlineId);
     });
+    this.queues.handle('signalCase', async (job) =>
+      this.engine.applySignal(job.data as Parameters<CaseEngine['applySignal']>[0]),
+    );
     this.queues.handle('openLinkedCase', async (job) =>
       this.engine.openLinkedCase(job.data as Parameters<CaseEngine['openLinkedCase']>[0]),
     );

@@ -15,6 +15,8 @@ export interface HookContext {
   now: Date;
   /** Cases to open, linked to this one, once this event commits (carried out by the worker). */
   openLinkedCase: (request: LinkedCaseRequest) => void;
+  /** An event for another case (e.g. PENALTY_CLOSED to its inspection), applied by the worker as `system`. */
+  signalCase: (caseId: string, event: Record<string, unknown> & { type: string }) => void;
 }
 
 /**

@@ -5,6 +5,7 @@
 export const JOBS = {
   fireDeadline: { queue: 'deadlines', name: 'fire-deadline' },
   openLinkedCase: { queue: 'case-signals', name: 'open-linked-case' },
+  signalCase: { queue: 'case-signals', name: 'signal-case' },
 } as const;
 
 export type JobKey = keyof typeof JOBS;

@@ -85,11 +85,17 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** The expert pool (专家库): active users with role EXPERT and their field and affiliation. */
-  async experts(): Promise<Array<{ userId: string; expertField: ExpertField; affiliation: string | null }>> {
+  async experts(): Promise<
+    Array<{ userId: string; expertField: ExpertField; affiliation: string | null }>
+  > {
     const users = await this.users.find({ where: { active: true } });
     return users
       .filter((u) => u.roles.includes('EXPERT') && u.expertField !== null)
-      .map((u) => ({ userId: u.id, expertField: u.expertField as ExpertField, affiliation: u.affiliation }));
+      .map((u) => ({
+        userId: u.id,
+        expertField: u.expertField as ExpertField,
+        affiliation: u.affiliation,
+      }));
   }
 
   findActive(id: string): Promise<UserEntity | null> {

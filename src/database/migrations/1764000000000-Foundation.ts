@@ -82,6 +82,13 @@ export class Foundation1764000000000 implements MigrationInterface {
       PRIMARY KEY (case_id, rel, linked_case_id)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
 
+    await q.query(`CREATE TABLE case_signals (
+      source_case_id CHAR(36) NOT NULL,
+      source_seq INT NOT NULL,
+      target_case_id CHAR(36) NOT NULL,
+      PRIMARY KEY (source_case_id, source_seq, target_case_id)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+
     await q.query(`CREATE TABLE case_deadlines (
       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
       case_id CHAR(36) NOT NULL,
@@ -153,6 +160,7 @@ export class Foundation1764000000000 implements MigrationInterface {
       'case_deadlines',
       'case_members',
       'case_links',
+      'case_signals',
       'case_events',
       'cases',
       'users',
