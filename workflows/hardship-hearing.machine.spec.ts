@@ -821,18 +821,6 @@ describe('hardship-hearing workflow definition', () => {
     ]);
   });
 
-  it('should let only the service send DEADLINE_* events', () => {
-    for (const [state, events] of Object.entries(permissions)) {
-      for (const [event, permission] of Object.entries(events)) {
-        expect(event.startsWith('DEADLINE_')).toBe(permission.roles.includes(SYSTEM_ACTOR));
-        if (event.startsWith('DEADLINE_')) {
-          expect(permission.roles).toEqual([SYSTEM_ACTOR]);
-          expect(event).toBe(deadlineEventName(state));
-        }
-      }
-    }
-  });
-
   it('should declare the deadlines of the DOMAIN.md §7 table', () => {
     expect(Object.keys(deadlines).sort()).toEqual(Object.keys(DOMAIN_DEADLINES).sort());
     for (const [state, expected] of Object.entries(DOMAIN_DEADLINES)) {
