@@ -209,49 +209,47 @@ export class HearingsService implements OnModuleInit {
 
   /** An objection during publicity sends the case back to decision: the reservations are released. */
   private async onObjection({ caseRow, manager }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
-    const { idNumber } = data.applicant;
-    if (data.decision) {
-      await this.ledgers.release(
-        manager,
-        SpecialReliefLedgerEntity,
-        idNumber,
-        data.year,
-        data.decision.specialRelief.amount,
-      );
-    }
-    if (data.resolution) {
-      await this.ledgers.release(
-        manager,
-        WarmHeartFundLedgerEntity,
-        idNumber,
-        data.year,
-        data.resolution.extraAmount,
-      );
+    for (const r of reservationsOf(caseRow.data as unknown as HardshipHearingContext)) {
+      await this.ledgers.release(manager, r.ledger, r.idNumber, r.year, r.amount);
     }
   }
 
   /** RECORD_PAYMENT: both reservations become paid (the machine checks the amount). */
   private async onPayment({ caseRow, manager }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
-    const { idNumber } = data.applicant;
-    if (data.decision) {
-      await this.ledgers.settle(
-        manager,
-        SpecialReliefLedgerEntity,
-        idNumber,
-        data.year,
-        data.decision.specialRelief.amount,
-      );
-    }
-    if (data.resolution) {
-      await this.ledgers.settle(
-        manager,
-        WarmHeartFundLedgerEntity,
-        idNumber,
-        data.year,
-        data.resolution.extraAmount,
-      );
+    for (const r of reservationsOf(caseRow.data as unknown as HardshipHearingContext)) {
+      await this.ledgers.settle(manager, r.ledger, r.idNumber, r.year, r.amount);
     }
   }
+}
+
+/** What a hearing holds in reserve: its special relief, and the warm-heart fund's extra if resolved. */
+function reservationsOf(data: HardshipHearingContext): Array<{
+  ledger: typeof SpecialReliefLedgerEntity | typeof WarmHeartFundLedgerEntity;
+  idNumber: string;
+  year: number;
+  amount: string;
+}> {
+  const { idNumber } = data.applicant;
+  return [
+    ...(data.decision
+      ? [
+          {
+            ledger: SpecialReliefLedgerEntity,
+            idNumber,
+            year: data.year,
+            amount: data.decision.specialRelief.amount,
+          },
+        ]
+      : []),
+    ...(data.resolution
+      ? [
+          {
+            ledger: WarmHeartFundLedgerEntity,
+            idNumber,
+            year: data.year,
+            amount: data.resolution.extraAmount,
+          },
+        ]
+      : []),
+  ];
 }
