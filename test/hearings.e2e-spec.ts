@@ -38,7 +38,7 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
       policy: {
         deadlines: {
           'relief-application': { publicity: '1s' },
-          'hardship-hearing': { panel_review: '4s', publicity: '1s' },
+          'hardship-hearing': { panel_review: '4s', publicity: '3s' },
         },
       },
     });
@@ -308,5 +308,40 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
     expect(res.status).toBe(422);
     expect(String((res.body as unknown as { detail: string }).detail)).toMatch(/INSURANCE/);
     expect((await getCase(opened.body.id)).state).toBe('referred');
+  });
+
+  it('should release the special relief reserved by a decision when an objection reopens it', async () => {
+    const idNumber = residentId(505);
+    const reliefId = await paidRelief(idNumber, [
+      expense({ totalCost: '50000.00', inPolicyCost: '50000.00', basicInsurancePaid: '40000.00' }),
+    ]);
+    const hearing = (
+      await caseworker.http.post<CaseBody>('/api/v1/hardship-hearings', { reliefCaseId: reliefId })
+    ).body;
+    const panel = (await send(caseworker, hearing.id, { type: 'CONVENE' })).body.data.panel!;
+    for (const p of panel) {
+      await send(expertById(p.userId), hearing.id, {
+        type: 'OPINION',
+        reasonableCost: '60000.00',
+        support: true,
+        comment: 'ok',
+      });
+    }
+    // DIBAO: 60,000 × 50% = 30,000; 30,000 left is within the cap -> publicity.
+    expect(
+      (await send(manager, hearing.id, { type: 'DECIDE', reasonableCost: '60000.00' })).body.state,
+    ).toBe('publicity');
+    const ledger = async (): Promise<unknown> =>
+      (
+        await t.app
+          .get(DataSource)
+          .query('SELECT reserved, paid FROM special_relief_ledgers WHERE person_key = ?', [
+            personKey(idNumber),
+          ])
+      )[0];
+    expect(await ledger()).toEqual({ reserved: '30000.00', paid: '0.00' });
+    const objected = await send(caseworker, hearing.id, { type: 'OBJECTION', details: '金额有误' });
+    expect(objected.body.state).toBe('decision');
+    expect(await ledger()).toEqual({ reserved: '0.00', paid: '0.00' });
   });
 });
