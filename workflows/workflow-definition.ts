@@ -41,6 +41,34 @@ export interface StateDeadline {
   pausesSla?: boolean;
 }
 
+/** The pseudo-event a case-level clock can start on: the case's opening (e.g. a penalty's filing, 立案). */
+export const CASE_OPENED = 'CASE_OPENED';
+
+/**
+ * A case-level clock (ARCHITECTURE.md "Case-level clocks"): it starts when one of `startOn`
+ * is applied (a later one restarts it), runs across states, stops when the case enters one of
+ * `stopIn` or closes, and stands still in `pausedIn` (the time there is not counted: the
+ * remainder resumes on leaving). Its duration is policy, `deadlines.<type>.<clock name>`; an
+ * `engine.extendClock` effect adds `deadlines.<type>.<clock name>_extension` once per emit.
+ */
+export interface CaseClock {
+  startOn: readonly string[];
+  onExpire: DeadlineOnExpire;
+  stopIn?: readonly string[];
+  pausedIn?: readonly string[];
+}
+
+/**
+ * A case that only some may see while a condition holds (a FLIGHT inspection before the team
+ * arrives: 飞行检查 must not leak). While `while(data)` is true, the case is visible only to the
+ * service, its members (the member-scoped fields, e.g. `team`) and `viewers(data)`; to
+ * everyone else it does not exist (404), in lists and counts too.
+ */
+export interface Confidentiality {
+  while: (data: Record<string, unknown>) => boolean;
+  viewers: (data: Record<string, unknown>) => readonly string[];
+}
+
 /** One workflow at one version: the machine plus the data the engine needs around it. */
 export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
   type: string;
@@ -58,6 +86,14 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
   exclusiveKey?: (input: Record<string, unknown>) => string;
   /** zh-CN names of the states, for clients to show (`公示中`). */
   stateLabels?: Record<string, string>;
+  /** Clocks that run over several states (clock name -> clock), e.g. a penalty decision's 90 days. */
+  clocks?: Record<string, CaseClock>;
+  confidential?: Confidentiality;
+  /**
+   * A state's deadline taken from the case instead of the policy (e.g. an inspection plan's own
+   * `windowDays`); undefined falls back to `deadlines.<type>.<state>`.
+   */
+  durationFromData?: (state: string, data: Record<string, unknown>) => string | undefined;
 }
 
 export function defineWorkflow<TMachine extends AnyStateMachine>(
@@ -75,5 +111,9 @@ export function deadlineEventName(state: string): string {
  * Effects a machine asks the engine for with XState's `emit(...)`: `transition()` returns them
  * and executes nothing; the engine carries them out inside the event's transaction.
  * - `engine.restartDeadline`: the state's deadline starts again (same state entry, next restart).
+ * - `engine.extendClock`: a case-level clock's due date moves by its policy extension.
  */
-export type EngineEffect = { type: 'engine.restartDeadline'; state: string };
+export type EngineEffect =
+  | { type: 'engine.restartDeadline'; state: string }
+  /** A case-level clock's pending deadline moves later by `<clock>_extension` (policy), e.g. +30d. */
+  | { type: 'engine.extendClock'; clock: string };

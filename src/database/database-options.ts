@@ -12,6 +12,7 @@ import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
+import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   Foundation1764000000000,
   ReliefLedger1764000001000,
   HearingLedgers1764000002000,
+  Inspections1764000003000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

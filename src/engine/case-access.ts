@@ -45,8 +45,22 @@ export function isMember(definition: WorkflowDefinition, c: CaseLike, actor: Act
   return memberFields(definition).some((f) => membersOf(c.data, f).includes(actor.id));
 }
 
+/** The workflow's confidentiality holds for this data (e.g. a FLIGHT inspection not yet started). */
+export function isConfidential(
+  definition: WorkflowDefinition,
+  data: Record<string, unknown>,
+): boolean {
+  return definition.confidential?.while(data) ?? false;
+}
+
 /** May the actor see this case at all? Otherwise the case "does not exist" for them (404). */
 export function canSeeCase(definition: WorkflowDefinition, c: CaseLike, actor: Actor): boolean {
+  if (!actor.system && isConfidential(definition, c.data)) {
+    // No role sees a confidential case: only its members and named viewers (飞行检查 must not leak).
+    return (
+      isMember(definition, c, actor) || definition.confidential!.viewers(c.data).includes(actor.id)
+    );
+  }
   if (actor.system || hasAnyRole(actor, CASE_READER_ROLES)) {
     return true;
   }

@@ -13,8 +13,9 @@ import {
   type AnyStateMachine,
   type StateValue,
 } from 'xstate';
-import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import { CASE_OPENED, type WorkflowDefinition } from '../../workflows/workflow-definition';
 import { CalendarService } from '../calendar/calendar.service';
+import { parseDuration } from '../common/calendar/duration';
 import { canonicalHash } from '../common/canonical-hash';
 import { DomainError } from '../common/errors/domain-error';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/validation';
@@ -22,7 +23,14 @@ import { PolicyService } from '../config/policy.service';
 import { caseTransitions, deadlinesFired } from '../metrics/metrics';
 import { JOBS, jobId } from '../queue/jobs';
 import { type Actor, SYSTEM } from './actor';
-import { canSeeCase, isPermitted, memberFields, membersOf, permissionFor } from './case-access';
+import {
+  canSeeCase,
+  isConfidential,
+  isPermitted,
+  memberFields,
+  membersOf,
+  permissionFor,
+} from './case-access';
 import { CaseMemberEntity } from './entities/case-member.entity';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -163,6 +171,7 @@ export class CaseEngine {
       closedAt: snapshot.status === 'done' ? now : null,
       originKey: params.originKey ?? null,
       exclusiveKey: definition.exclusiveKey?.(params.input) ?? null,
+      restricted: isConfidential(definition, snapshot.context as Record<string, unknown>),
     });
     row.lastEventHash = await this.appendEvent(m, GENESIS_HASH, {
       caseId: id,
@@ -200,16 +209,9 @@ export class CaseEngine {
       throw e;
     }
     await this.syncMembers(m, definition, row, {});
-    await this.enterStates(
-      m,
-      row,
-      definition,
-      [],
-      activePaths(stateValue(snapshot)),
-      1,
-      now,
-      effects,
-    );
+    const entered = activePaths(stateValue(snapshot));
+    await this.enterStates(m, row, definition, [], entered, 1, now, effects);
+    await this.runClocks(m, row, definition, CASE_OPENED, [], entered, now, effects);
     caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
     return row;
   }
@@ -618,6 +620,7 @@ export class CaseEngine {
     row.state = stateToString(stateValue(after));
     row.version = previousVersion + 1;
     row.updatedAt = event.now;
+    row.restricted = isConfidential(definition, row.data);
     if (after.status === 'done') {
       row.status = 'closed';
       row.closedAt = event.now;
@@ -643,6 +646,7 @@ export class CaseEngine {
     );
     await this.leaveStates(m, row, leftWithDeadlines, event.now, row.status === 'closed');
     await this.enterStates(m, row, definition, was, is, row.version, event.now, effects);
+    await this.runClocks(m, row, definition, event.type, was, is, event.now, effects);
     return effects;
   }
 
@@ -665,6 +669,7 @@ export class CaseEngine {
         updatedAt: row.updatedAt,
         closedAt: row.closedAt,
         exclusiveKey: row.exclusiveKey,
+        restricted: row.restricted,
       })
       .where('id = :id AND version = :version', { id: row.id, version: previousVersion })
       .execute();
@@ -684,11 +689,18 @@ export class CaseEngine {
     previousData: Record<string, unknown>,
   ): Promise<void> {
     const fields = memberFields(definition);
-    if (fields.length === 0) {
+    if (fields.length === 0 && !definition.confidential) {
       return;
     }
+    // While a case is confidential its viewers (a FLIGHT plan's owner) are members too, so the
+    // SQL scope of lists lets them see it; everyone else's lists skip `restricted` cases.
     const ids = (data: Record<string, unknown>): string[] =>
-      [...new Set(fields.flatMap((f) => membersOf(data, f)))].sort();
+      [
+        ...new Set([
+          ...fields.flatMap((f) => membersOf(data, f)),
+          ...(isConfidential(definition, data) ? definition.confidential!.viewers(data) : []),
+        ]),
+      ].sort();
     const before = ids(previousData);
     const after = ids(row.data);
     if (before.join() === after.join()) {
@@ -758,44 +770,238 @@ export class CaseEngine {
   ): Promise<void> {
     for (const state of is.filter((p) => !was.includes(p))) {
       const declared = definition.deadlines[state];
-      const duration = this.policy.deadlineFor(definition.type, state);
+      const duration =
+        definition.durationFromData?.(state, row.data) ??
+        this.policy.deadlineFor(definition.type, state);
       if (!declared || !duration) {
         continue;
       }
-      const { dueAt } = this.calendar.dueAt(now, duration);
-      const inserted = await m.insert(CaseDeadlineEntity, {
-        caseId: row.id,
-        name: state,
-        kind: 'state',
-        entrySeq,
-        restart,
-        duration,
-        startedAt: now,
-        dueAt,
-        onExpireEvent: declared.onExpire === 'overdue' ? null : declared.onExpire.event,
-        status: 'pending',
-        firedAt: null,
-        closedAt: null,
-      });
-      const deadlineId = String(inserted.identifiers[0].id);
-      const outbox = m.create(OutboxEntity, {
+      await this.insertDeadline(
+        m,
+        row,
+        {
+          name: state,
+          kind: 'state',
+          entrySeq,
+          restart,
+          duration,
+          startedAt: now,
+          dueAt: this.calendar.dueAt(now, duration).dueAt,
+          onExpireEvent: declared.onExpire === 'overdue' ? null : declared.onExpire.event,
+        },
+        effects,
+      );
+    }
+  }
+
+  /** A pending deadline row and, in the outbox, the delayed job that will fire it. */
+  private async insertDeadline(
+    m: EntityManager,
+    row: CaseEntity,
+    d: Pick<
+      CaseDeadlineEntity,
+      | 'name'
+      | 'kind'
+      | 'entrySeq'
+      | 'restart'
+      | 'duration'
+      | 'startedAt'
+      | 'dueAt'
+      | 'onExpireEvent'
+    >,
+    effects: Effects,
+  ): Promise<void> {
+    const inserted = await m.insert(CaseDeadlineEntity, {
+      caseId: row.id,
+      ...d,
+      status: 'pending',
+      firedAt: null,
+      closedAt: null,
+    });
+    const deadlineId = String(inserted.identifiers[0].id);
+    // A clock's job id says `clock` so it never meets a state deadline of the same name.
+    const kindTag = d.kind === 'state' ? [] : ['clock'];
+    effects.outbox.push(
+      await this.outboxRow(m, {
         queue: JOBS.fireDeadline.queue,
         jobName: JOBS.fireDeadline.name,
-        jobId: jobId('deadline', row.id, entrySeq, state, restart),
+        jobId: jobId('deadline', row.id, d.entrySeq, ...kindTag, d.name, d.restart),
         payload: { deadlineId, caseId: row.id },
-        runAt: dueAt,
-        createdAt: now,
-        dispatchedAt: null,
-        attempts: 0,
-        lastError: null,
-      });
-      const insertedOutbox = await m.insert(
-        OutboxEntity,
-        outbox as QueryDeepPartialEntity<OutboxEntity>,
-      );
-      outbox.id = String(insertedOutbox.identifiers[0].id);
-      effects.outbox.push(outbox);
+        runAt: d.dueAt,
+      }),
+    );
+  }
+
+  /**
+   * Case-level clocks (ARCHITECTURE.md): started (or restarted) by their events, stopped when the
+   * case enters a stop state or closes, paused in their pause states — a paused clock keeps its
+   * remaining time (`due_at − closed_at` of the `paused` row) and resumes with it on leaving.
+   */
+  private async runClocks(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    eventType: string,
+    was: string[],
+    is: string[],
+    now: Date,
+    effects: Effects,
+  ): Promise<void> {
+    for (const [name, clock] of Object.entries(definition.clocks ?? {})) {
+      const open = { caseId: row.id, kind: 'case' as const, name, closedAt: IsNull() };
+      const stop = row.status === 'closed' || is.some((p) => clock.stopIn?.includes(p));
+      const paused = (paths: string[]): boolean => paths.some((p) => clock.pausedIn?.includes(p));
+      if (stop) {
+        await m.update(
+          CaseDeadlineEntity,
+          { ...open, status: 'pending' },
+          {
+            status: 'cancelled',
+            closedAt: now,
+          },
+        );
+        await m.update(
+          CaseDeadlineEntity,
+          { ...open, status: In(['overdue', 'fired']) },
+          {
+            closedAt: now,
+          },
+        );
+        continue;
+      }
+      if (clock.startOn.includes(eventType)) {
+        const duration = this.policy.deadlineFor(definition.type, name);
+        if (duration) {
+          await m.update(
+            CaseDeadlineEntity,
+            { ...open, status: 'pending' },
+            {
+              status: 'cancelled',
+              closedAt: now,
+            },
+          );
+          await m.update(
+            CaseDeadlineEntity,
+            { ...open, status: In(['overdue', 'fired']) },
+            {
+              closedAt: now,
+            },
+          );
+          await this.insertDeadline(
+            m,
+            row,
+            {
+              name,
+              kind: 'case',
+              entrySeq: row.version,
+              restart: 0,
+              duration,
+              startedAt: now,
+              dueAt: this.calendar.dueAt(now, duration).dueAt,
+              onExpireEvent: clock.onExpire === 'overdue' ? null : clock.onExpire.event,
+            },
+            effects,
+          );
+        }
+      }
+      if (paused(is) && !paused(was)) {
+        // Time in a pause state is not counted (a penalty hearing): keep the remainder.
+        await m.update(
+          CaseDeadlineEntity,
+          { ...open, status: 'pending' },
+          {
+            status: 'paused',
+            closedAt: now,
+          },
+        );
+      } else if (paused(was) && !paused(is)) {
+        const last = await m.findOne(CaseDeadlineEntity, {
+          where: { caseId: row.id, kind: 'case', name, status: 'paused' },
+          order: { id: 'DESC' },
+        });
+        const running = await m.count(CaseDeadlineEntity, { where: open });
+        if (last && last.closedAt && running === 0) {
+          const remaining = Math.max(0, last.dueAt.getTime() - last.closedAt.getTime());
+          await this.insertDeadline(
+            m,
+            row,
+            {
+              name,
+              kind: 'case',
+              entrySeq: last.entrySeq,
+              restart: last.restart + 1,
+              duration: last.duration,
+              startedAt: now,
+              dueAt: new Date(now.getTime() + remaining),
+              onExpireEvent: last.onExpireEvent,
+            },
+            effects,
+          );
+        }
+      }
     }
+  }
+
+  /**
+   * `engine.extendClock`: the clock's due date moves by `deadlines.<type>.<clock>_extension`
+   * (the penalty decision's +30 days with approval). A paused clock keeps the longer remainder.
+   */
+  private async extendClock(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    name: string,
+    now: Date,
+    effects: Effects,
+  ): Promise<void> {
+    const extension = this.policy.deadlineFor(definition.type, `${name}_extension`);
+    if (!extension) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `The policy sets no extension for the ${name} clock (deadlines.${definition.type}.${name}_extension).`,
+      );
+    }
+    // A `d`/`wd` duration counts from the day after its start, and a day's due time is 00:00 of
+    // the next day: extend from the last instant of the old last day. `h`/`m`/`s` are exact.
+    const byDays = ['d', 'wd'].includes(parseDuration(extension).unit);
+    const extend = (due: Date): Date =>
+      this.calendar.dueAt(new Date(due.getTime() - (byDays ? 1 : 0)), extension).dueAt;
+    const current = await m.findOne(CaseDeadlineEntity, {
+      where: { caseId: row.id, kind: 'case', name, closedAt: IsNull() },
+      order: { id: 'DESC' },
+    });
+    if (current) {
+      await m.update(
+        CaseDeadlineEntity,
+        { id: current.id },
+        { status: current.status === 'pending' ? 'cancelled' : current.status, closedAt: now },
+      );
+      await this.insertDeadline(
+        m,
+        row,
+        {
+          name,
+          kind: 'case',
+          entrySeq: current.entrySeq,
+          restart: current.restart + 1,
+          duration: current.duration,
+          startedAt: current.startedAt,
+          dueAt: extend(current.dueAt),
+          onExpireEvent: current.onExpireEvent,
+        },
+        effects,
+      );
+      return;
+    }
+    const paused = await m.findOne(CaseDeadlineEntity, {
+      where: { caseId: row.id, kind: 'case', name, status: 'paused' },
+      order: { id: 'DESC' },
+    });
+    if (paused) {
+      await m.update(CaseDeadlineEntity, { id: paused.id }, { dueAt: extend(paused.dueAt) });
+      return;
+    }
+    throw new DomainError('BUSINESS_RULE', `The ${name} clock is not running: nothing to extend.`);
   }
 
   private async activeCaseWithKey(m: EntityManager, key: string): Promise<string | null> {
@@ -987,6 +1193,9 @@ export class CaseEngine {
         );
         return;
       }
+      case 'engine.extendClock':
+        await this.extendClock(m, row, definition, String(emitted.clock), now, effects);
+        return;
       default:
         this.logger.warn(`${row.type}: emitted effect "${emitted.type}" has no engine handler`);
     }

@@ -231,22 +231,26 @@ export class CaseQueryService {
     }));
   }
 
-  /** SQL-side scope: a street office sees its street; experts and inspectors the cases they are members of. */
+  /**
+   * SQL-side scope: a street office sees its street; experts and inspectors the cases they are
+   * members of; readers every case but the restricted (confidential) ones they are no member of.
+   */
   private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
+    const member =
+      'EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = c.id AND cm.user_id = :scopeUser)';
+    qb.setParameter('scopeUser', actor.id);
     if (hasAnyRole(actor, CASE_READER_ROLES)) {
+      qb.andWhere(`(c.restricted = 0 OR ${member})`);
       return;
     }
     qb.andWhere(
       new Brackets((w) => {
         if (actor.roles.includes('STREET_OFFICE') && actor.streetCode) {
-          w.orWhere('c.street_code = :scopeStreet', { scopeStreet: actor.streetCode });
+          w.orWhere('(c.street_code = :scopeStreet AND c.restricted = 0)', {
+            scopeStreet: actor.streetCode,
+          });
         }
-        w.orWhere(
-          'EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = c.id AND cm.user_id = :scopeUser)',
-          {
-            scopeUser: actor.id,
-          },
-        );
+        w.orWhere(member);
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type DeadlineStatus = 'pending' | 'fired' | 'overdue' | 'cancelled';
+/** `paused`: a case-level clock standing still (its `due_at − closed_at` is the time left). */
+export type DeadlineStatus = 'pending' | 'fired' | 'overdue' | 'cancelled' | 'paused';
 export type DeadlineKind = 'state' | 'case';
 
 /**

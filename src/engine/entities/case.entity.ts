@@ -58,6 +58,13 @@ export class CaseEntity {
   @Column({ name: 'exclusive_key', type: 'varchar', length: 191, nullable: true, unique: true })
   exclusiveKey!: string | null;
 
+  /**
+   * The workflow's confidentiality holds (a FLIGHT inspection before the team arrives): lists show
+   * the case only to its members (case_members, which then include the viewers).
+   */
+  @Column({ type: 'boolean', default: false })
+  restricted!: boolean;
+
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
