@@ -1,4 +1,6 @@
 import { hardshipHearingWorkflow } from './hardship-hearing.machine';
+import { inspectionWorkflow } from './inspection.machine';
+import { penaltyCaseWorkflow } from './penalty-case.machine';
 import { reliefApplicationWorkflow } from './relief-application.machine';
 import type { WorkflowDefinition } from './workflow-definition';
 
@@ -10,6 +12,8 @@ import type { WorkflowDefinition } from './workflow-definition';
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
   reliefApplicationWorkflow,
   hardshipHearingWorkflow,
+  inspectionWorkflow,
+  penaltyCaseWorkflow,
 ];
 
 export * from './workflow-definition';

@@ -90,6 +90,11 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
   clocks?: Record<string, CaseClock>;
   confidential?: Confidentiality;
   /**
+   * Roles that see every case of this workflow besides the engine's reader roles (e.g. the
+   * bureau's inspectors, who investigate every penalty case; cases without personal data).
+   */
+  readers?: readonly Role[];
+  /**
    * A state's deadline taken from the case instead of the policy (e.g. an inspection plan's own
    * `windowDays`); undefined falls back to `deadlines.<type>.<state>`.
    */

@@ -30,6 +30,10 @@ export class PolicyService {
     return this.policy.hearing;
   }
 
+  penalty(): Policy['penalty'] {
+    return this.policy.penalty;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

@@ -120,11 +120,13 @@ describe('loadPolicy with an override', () => {
       deadlines: { a: { x: 'soon' }, b: 'not an object' },
       relief: DEFAULT_POLICY.relief,
       hearing: DEFAULT_POLICY.hearing,
+      penalty: { ...DEFAULT_POLICY.penalty, lateFeeDailyRate: '3%' },
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),
       expect.stringMatching(/^deadlines\.a\.x: /),
       expect.stringMatching(/^deadlines\.b: /),
+      expect.stringMatching(/^penalty\.lateFeeDailyRate: /),
     ]);
   });
 

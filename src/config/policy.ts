@@ -7,6 +7,11 @@ import {
   validateHearingPolicy,
 } from '../hearings/special-relief';
 import {
+  DEFAULT_PENALTY_POLICY,
+  type PenaltyPolicy,
+  validatePenaltyPolicy,
+} from '../penalties/penalty-policy';
+import {
   DEFAULT_RELIEF_POLICY,
   type ReliefPolicy,
   validateReliefPolicy,
@@ -41,6 +46,11 @@ export interface Policy {
   };
   /** Special-hardship hearings: panel composition, quorum, ratios, caps (DOMAIN.md §2). */
   hearing: HearingPolicy;
+  /**
+   * Penalties and credit (DOMAIN.md §5, §7): Decree 735 fine ranges, hearing threshold, late
+   * fee, joint-punishment list, credit scoring and the draw weights per credit grade (§4).
+   */
+  penalty: PenaltyPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -75,10 +85,15 @@ export const DEFAULT_POLICY: Policy = {
       publication: '20wd',
     },
     'penalty-case': {
+      // The case-level clock: decide within 90 days of filing (Law art. 60), +30 once with approval.
+      decision: '90d',
+      decision_extension: '30d',
       legal_review: '10wd',
       notice: '5wd',
       hearing: '20wd',
       execution: '15d',
+      // Court application within 3 months (Administrative Compulsion Law art. 53): 90 days.
+      enforcement: '90d',
       referred: '30d',
     },
   },
@@ -87,6 +102,7 @@ export const DEFAULT_POLICY: Policy = {
     hardshipThreshold: '5000.00',
   },
   hearing: DEFAULT_HEARING_POLICY,
+  penalty: DEFAULT_PENALTY_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -124,6 +140,7 @@ export function validatePolicy(policy: unknown): string[] {
   }
   problems.push(...validateReliefEditions((p as { relief?: unknown }).relief));
   problems.push(...validateHearingPolicy((p as { hearing?: unknown }).hearing, 'hearing'));
+  problems.push(...validatePenaltyPolicy((p as { penalty?: unknown }).penalty, 'penalty'));
   return problems;
 }
 

@@ -1,0 +1,50 @@
+/**
+ * Sanctions of the fund-supervision regulation (State Council Decree 735, DOMAIN.md §5), shared
+ * by the penalty-case machine, the sanction ladder and the public inspection results.
+ * Money is a decimal string with two places; `months` a whole number.
+ */
+
+/** The ladder's rungs, lightest first (DOMAIN.md §5 "Sanction ladder"). */
+export const SANCTION_TYPES = [
+  'WARNING',
+  'INTERVIEW',
+  'ORDER_CORRECTION',
+  'RECOVERY',
+  'FINE',
+  'SUSPENSION',
+  'AGREEMENT_TERMINATION',
+  'POLICE_REFERRAL',
+  'BLACKLIST',
+] as const;
+export type SanctionType = (typeof SANCTION_TYPES)[number];
+
+/** Decree 735 articles a violation can fall under. */
+export const VIOLATION_ARTICLES = [38, 39, 40, 41] as const;
+export type ViolationArticle = (typeof VIOLATION_ARTICLES)[number];
+
+/** API.md: `{ type, article, amount?, minAmount?, maxAmount?, months? }`. */
+export interface Sanction {
+  type: SanctionType;
+  article: ViolationArticle;
+  /** The amount decided (FINE, RECOVERY), two places. */
+  amount?: string;
+  /** The legal range of a proposed FINE (or the exact RECOVERY as min = max), two places. */
+  minAmount?: string;
+  maxAmount?: string;
+  /** SUSPENSION: months decided (or proposed minimum); see minMonths/maxMonths for the range. */
+  months?: number;
+  minMonths?: number;
+  maxMonths?: number;
+  /** Why the ladder proposed it: the rule and the article, for the notice (告知书). */
+  basis?: string;
+}
+
+/** One violation as the investigation records it. */
+export interface Violation {
+  article: ViolationArticle;
+  /** Fund loss (art. 38, 41), two places; "0.00" when none. */
+  lossAmount: string;
+  /** Amount defrauded (art. 40, 41 fraud), two places; "0.00" when none. */
+  fraudAmount: string;
+  description?: string;
+}
