@@ -14,6 +14,9 @@ import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
+import { InspectionsModule } from './inspections/inspections.module';
+import { InstitutionsModule } from './institutions/institutions.module';
+import { PenaltiesModule } from './penalties/penalties.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { UsersModule } from './users/users.module';
@@ -62,6 +65,9 @@ export class AppModule {
         IdempotencyModule,
         ReliefModule,
         HearingsModule,
+        InstitutionsModule,
+        InspectionsModule,
+        PenaltiesModule,
         DashboardModule,
         HealthModule,
       ],

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +9,8 @@ import { httpRequestDuration } from './metrics/metrics';
 
 /** Request bodies above this are refused with 413 (uploads get their own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** CSV imports (a `text/csv` body or a multipart file): a directory of ~100,000 rows. */
+export const UPLOAD_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Builds the application (HTTP and, by ROLE, the worker) without listening: main and tests share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
@@ -21,6 +24,16 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // CSV imports: a raw `text/csv` body arrives as a string; a multipart upload as one file.
+  fastify.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: UPLOAD_LIMIT_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10 },
+    throwFileSizeLimit: true,
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     httpRequestDuration.observe(
       {

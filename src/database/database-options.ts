@@ -13,11 +13,18 @@ import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
+import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
 } from '../hearings/entities/hearing-ledgers.entity';
 import { ReliefLedgerEntity } from '../relief/entities/relief-ledger.entity';
+import { InstitutionCreditRecordEntity } from '../institutions/entities/institution-credit-record.entity';
+import { InstitutionEntity } from '../institutions/entities/institution.entity';
+import { InspectionDrawEntity } from '../inspections/entities/inspection-draw.entity';
+import { InspectionPlanEntity } from '../inspections/entities/inspection-plan.entity';
+import { InspectionResultEntity } from '../inspections/entities/inspection-result.entity';
+import { PenaltyLedgerEntryEntity } from '../penalties/entities/penalty-ledger-entry.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -33,6 +40,12 @@ export const ENTITIES = [
   ReliefLedgerEntity,
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
+  InstitutionEntity,
+  InstitutionCreditRecordEntity,
+  InspectionPlanEntity,
+  InspectionDrawEntity,
+  InspectionResultEntity,
+  PenaltyLedgerEntryEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -41,6 +54,7 @@ export const MIGRATIONS = [
   ReliefLedger1764000001000,
   HearingLedgers1764000002000,
   Inspections1764000003000,
+  Penalties1764000004000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -61,7 +61,11 @@ export function canSeeCase(definition: WorkflowDefinition, c: CaseLike, actor: A
       isMember(definition, c, actor) || definition.confidential!.viewers(c.data).includes(actor.id)
     );
   }
-  if (actor.system || hasAnyRole(actor, CASE_READER_ROLES)) {
+  if (
+    actor.system ||
+    hasAnyRole(actor, CASE_READER_ROLES) ||
+    hasAnyRole(actor, definition.readers ?? [])
+  ) {
     return true;
   }
   if (

@@ -299,17 +299,16 @@ export class CaseEngine {
     const now = new Date();
     const linkedCases: LinkedCaseRequest[] = [];
     const signals: Array<{ caseId: string; event: CaseEvent }> = [];
-    const computed = handler?.hook
-      ? await handler.hook({
-          caseRow: row,
-          event: { ...payload, type: rawEvent.type },
-          actor,
-          manager: m,
-          now,
-          openLinkedCase: (request) => linkedCases.push(request),
-          signalCase: (caseId, signal) => signals.push({ caseId, event: signal }),
-        })
-      : undefined;
+    const hookContext = {
+      caseRow: row,
+      event: { ...payload, type: rawEvent.type },
+      actor,
+      manager: m,
+      now,
+      openLinkedCase: (request: LinkedCaseRequest) => linkedCases.push(request),
+      signalCase: (caseId: string, signal: CaseEvent) => signals.push({ caseId, event: signal }),
+    };
+    const computed = handler?.hook ? await handler.hook(hookContext) : undefined;
     const recorded = { ...payload, ...(computed ?? {}) };
     const machineEvent = {
       ...recorded,
@@ -332,6 +331,10 @@ export class CaseEngine {
       payload: recorded,
       now,
     });
+    const onClose = next.status === 'done' ? this.handlers.onClose(row.type) : undefined;
+    if (onClose) {
+      await onClose({ ...hookContext, caseRow: row });
+    }
     for (const request of linkedCases) {
       effects.outbox.push(
         await this.outboxRow(m, {

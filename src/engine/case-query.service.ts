@@ -40,6 +40,17 @@ export class CaseQueryService {
     return row;
   }
 
+  /** Is any of these cases still confidential (e.g. a FLIGHT inspection not yet started)? */
+  async anyRestricted(ids: readonly string[]): Promise<boolean> {
+    if (ids.length === 0) {
+      return false;
+    }
+    const count = await this.dataSource
+      .getRepository(CaseEntity)
+      .count({ where: { id: In([...ids]), restricted: true } });
+    return count > 0;
+  }
+
   async getCase(id: string, actor: Actor): Promise<CaseView> {
     const row = await this.visibleCase(id, actor);
     const [view] = await this.toViews([row], actor, canSeePersonalData(row, actor));
@@ -243,8 +254,17 @@ export class CaseQueryService {
       qb.andWhere(`(c.restricted = 0 OR ${member})`);
       return;
     }
+    const readable = this.registry
+      .all()
+      .filter((d) => hasAnyRole(actor, d.readers ?? []))
+      .map((d) => d.type);
     qb.andWhere(
       new Brackets((w) => {
+        if (readable.length > 0) {
+          w.orWhere('(c.type IN (:...scopeTypes) AND c.restricted = 0)', {
+            scopeTypes: [...new Set(readable)],
+          });
+        }
         if (actor.roles.includes('STREET_OFFICE') && actor.streetCode) {
           w.orWhere('(c.street_code = :scopeStreet AND c.restricted = 0)', {
             scopeStreet: actor.streetCode,

@@ -43,9 +43,27 @@ export interface EventHandler {
   hook?: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
 }
 
+/**
+ * Runs in the transaction of the event that closed a case of its type (whatever the event),
+ * with `caseRow` as it is after the event: e.g. a closing penalty case signals its inspection.
+ */
+export type CloseHook = (ctx: HookContext) => Promise<void>;
+
 @Injectable()
 export class EventHandlerRegistry {
   private readonly handlers = new Map<string, EventHandler>();
+  private readonly closeHooks = new Map<string, CloseHook>();
+
+  registerOnClose(type: string, hook: CloseHook): void {
+    if (this.closeHooks.has(type)) {
+      throw new Error(`Close hook of ${type} registered twice`);
+    }
+    this.closeHooks.set(type, hook);
+  }
+
+  onClose(type: string): CloseHook | undefined {
+    return this.closeHooks.get(type);
+  }
 
   register(type: string, event: string, handler: EventHandler): void {
     const key = `${type}/${event}`;

@@ -98,6 +98,14 @@ export class UsersService implements OnApplicationBootstrap {
       }));
   }
 
+  /** The inspector directory (执法检查人员名录库): active INSPECTOR users and their affiliation. */
+  async inspectors(): Promise<Array<{ userId: string; affiliation: string | null }>> {
+    const users = await this.users.find({ where: { active: true } });
+    return users
+      .filter((u) => u.roles.includes('INSPECTOR'))
+      .map((u) => ({ userId: u.id, affiliation: u.affiliation }));
+  }
+
   findActive(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id, active: true });
   }

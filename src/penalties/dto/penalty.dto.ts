@@ -1,0 +1,200 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  SANCTION_TYPES,
+  type SanctionType,
+  VIOLATION_ARTICLES,
+  type ViolationArticle,
+} from '../../../workflows/sanctions';
+import { IsMoney } from '../../common/money';
+import { LEDGERS, type LedgerName } from '../entities/penalty-ledger-entry.entity';
+
+export const PENALTY_SOURCES = ['INSPECTION', 'COMPLAINT', 'DATA_ALERT', 'REFERRAL'] as const;
+
+/** POST /penalty-cases: a lead checked and filed (立案). */
+export class OpenPenaltyCaseDto {
+  @ApiProperty({ description: 'the institution of the directory' })
+  @IsUUID()
+  institutionId!: string;
+
+  @ApiProperty({ enum: PENALTY_SOURCES })
+  @IsIn(PENALTY_SOURCES)
+  source!: (typeof PENALTY_SOURCES)[number];
+
+  @ApiProperty({ example: '群众举报：挂床住院' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  summary!: string;
+}
+
+export class ViolationDto {
+  @ApiProperty({ enum: VIOLATION_ARTICLES })
+  @IsIn(VIOLATION_ARTICLES)
+  article!: ViolationArticle;
+
+  @ApiProperty({ example: '0.00', description: 'fund loss (arts. 38, 41)' })
+  @IsMoney()
+  lossAmount!: string;
+
+  @ApiProperty({ example: '120000.00', description: 'amount defrauded (arts. 40, 41)' })
+  @IsMoney()
+  fraudAmount!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class RecordInvestigationPayload {
+  @ApiProperty({ type: [ViolationDto] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ViolationDto)
+  violations!: ViolationDto[];
+
+  @ApiPropertyOptional({ description: '造成严重后果 (art. 38 suspension, art. 40 termination)' })
+  @IsOptional()
+  @IsBoolean()
+  seriousConsequences?: boolean;
+}
+
+export class SanctionDto {
+  @ApiProperty({ enum: SANCTION_TYPES })
+  @IsIn(SANCTION_TYPES)
+  type!: SanctionType;
+
+  @ApiProperty({ enum: VIOLATION_ARTICLES })
+  @IsIn(VIOLATION_ARTICLES)
+  article!: ViolationArticle;
+
+  @ApiPropertyOptional({ example: '300000.00' })
+  @IsOptional()
+  @IsMoney()
+  amount?: string;
+
+  @ApiPropertyOptional({ example: 6 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  months?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  basis?: string;
+}
+
+export class SanctionsPayload {
+  @ApiPropertyOptional({ type: [SanctionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => SanctionDto)
+  sanctions?: SanctionDto[];
+}
+
+export class HearingHeldPayload extends SanctionsPayload {
+  @ApiProperty({ example: '当事人到场陈述，承认部分事实' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(5000)
+  outcome!: string;
+}
+
+export class DecidePayload {
+  @ApiProperty({ type: [SanctionDto] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => SanctionDto)
+  sanctions!: SanctionDto[];
+
+  @ApiPropertyOptional({ description: 'when the decision was served (送达); default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  servedAt?: string;
+}
+
+export class StatementPayload {
+  @ApiProperty({ example: '当事人陈述：系信息系统误操作，已主动退回' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(10000)
+  text!: string;
+}
+
+export class PenaltyReasonPayload {
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class OptionalReasonPayload {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class OutcomePayload {
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(5000)
+  outcome!: string;
+}
+
+export class ReturnPayload {
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  comment!: string;
+}
+
+export class PenaltyPaymentPayload {
+  @ApiProperty({ example: '120000.00' })
+  @IsMoney()
+  amount!: string;
+
+  @ApiProperty({ enum: LEDGERS })
+  @IsIn(LEDGERS)
+  ledger!: LedgerName;
+
+  @ApiProperty({ example: 'TREASURY-2026-0042' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(100)
+  reference!: string;
+}

@@ -1,0 +1,348 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Decimal from 'decimal.js';
+import { DataSource } from 'typeorm';
+import type { PenaltyCaseContext, PenaltyCaseInput } from '../../workflows/penalty-case.machine';
+import type { Sanction, ViolationArticle } from '../../workflows/sanctions';
+import { DomainError } from '../common/errors/domain-error';
+import { PolicyService } from '../config/policy.service';
+import type { Actor } from '../engine/actor';
+import { CaseEngine } from '../engine/case-engine.service';
+import { CaseQueryService } from '../engine/case-query.service';
+import type { CaseView } from '../engine/dto/case.dto';
+import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import { InstitutionsService } from '../institutions/institutions.service';
+import {
+  DecidePayload,
+  HearingHeldPayload,
+  type OpenPenaltyCaseDto,
+  OptionalReasonPayload,
+  OutcomePayload,
+  PenaltyPaymentPayload,
+  PenaltyReasonPayload,
+  RecordInvestigationPayload,
+  ReturnPayload,
+  SanctionsPayload,
+  StatementPayload,
+} from './dto/penalty.dto';
+import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
+import { fineDueAt, lateFee } from './late-fee';
+import { amountsDue, checkDecision, hearingEligibility } from './sanction-checks';
+import { proposeSanctions } from './sanction-ladder';
+
+export const PENALTY_TYPE = 'penalty-case';
+
+/** Which article weighs most on the credit record when a decision covers several. */
+const ARTICLE_WEIGHT: Record<ViolationArticle, number> = { 40: 4, 41: 3, 38: 2, 39: 1 };
+
+/** What a caseworker needs to collect: each ledger's due, paid and outstanding, and the late fee now. */
+export interface AmountsDueView {
+  caseId: string;
+  fineDueAt: string | null;
+  asOf: string;
+  lateFee: { days: number; amount: string };
+  ledgers: {
+    FINE: { due: string; paid: string; outstanding: string };
+    RECOVERY: { due: string; paid: string; outstanding: string };
+  };
+  payments: Array<{
+    ledger: string;
+    amount: string;
+    lateFee: string;
+    reference: string;
+    paidAt: string;
+  }>;
+}
+
+/**
+ * Penalty cases under Decree 735 (医保基金行政处罚): the sanction ladder's proposal on
+ * RECORD_INVESTIGATION, the legal ranges and "no heavier for defending oneself" on every
+ * change of the sanctions, hearing rights, due dates and late fees, the two ledgers, the
+ * institution's credit record, and PENALTY_CLOSED to the inspection that opened the case.
+ */
+@Injectable()
+export class PenaltiesService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: CaseEngine,
+    private readonly cases: CaseQueryService,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly policy: PolicyService,
+    private readonly institutions: InstitutionsService,
+  ) {}
+
+  onModuleInit(): void {
+    const on = this.handlers.register.bind(this.handlers, PENALTY_TYPE);
+    on('RECORD_INVESTIGATION', {
+      payload: RecordInvestigationPayload,
+      hook: (ctx) => this.onInvestigation(ctx),
+    });
+    on('CLOSE_NO_VIOLATION', { payload: PenaltyReasonPayload });
+    on('REFER_POLICE', { payload: PenaltyReasonPayload });
+    on('APPROVE_PROPOSAL', { payload: SanctionsPayload, hook: (ctx) => this.onApprove(ctx) });
+    on('RETURN', { payload: ReturnPayload });
+    on('STATEMENT', { payload: StatementPayload });
+    on('REQUEST_HEARING', { hook: (ctx) => this.onHearingRequest(ctx) });
+    on('HEARING_HELD', { payload: HearingHeldPayload, hook: (ctx) => this.onHearingHeld(ctx) });
+    on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
+    on('EXTEND_DECISION', { payload: PenaltyReasonPayload });
+    on('RECORD_PAYMENT', { payload: PenaltyPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
+    on('ENFORCE', { payload: OptionalReasonPayload });
+    on('ENFORCED', { payload: OutcomePayload });
+    on('POLICE_RETURNED', { payload: OutcomePayload });
+    this.handlers.registerOnClose(PENALTY_TYPE, (ctx) => this.onClosed(ctx));
+  }
+
+  /** Files a penalty case (立案) against an institution of the directory. */
+  async open(dto: OpenPenaltyCaseDto, actor: Actor): Promise<CaseView> {
+    const institution = await this.institutions.get(dto.institutionId).catch((e: unknown) => {
+      throw e instanceof DomainError && e.code === 'NOT_FOUND'
+        ? new DomainError('BUSINESS_RULE', 'No institution of the directory has this id.', {
+            errors: [{ field: 'institutionId', message: 'is not in the institution directory' }],
+          })
+        : e;
+    });
+    const input: PenaltyCaseInput = {
+      institution: { id: institution.id, code: institution.code, name: institution.name },
+      respondent: 'INSTITUTION',
+      source: dto.source,
+      summary: dto.summary,
+      refusedToCorrect: false,
+      links: [],
+    };
+    const row = await this.engine.openCase({
+      type: PENALTY_TYPE,
+      input: input as unknown as Record<string, unknown>,
+      actor,
+    });
+    return this.cases.getCase(row.id, actor);
+  }
+
+  /** Due, paid and outstanding per ledger, with the late fee as of now (Law art. 72). */
+  async amountsDue(caseId: string, actor: Actor, now = new Date()): Promise<AmountsDueView> {
+    const row = await this.cases.visibleCase(caseId, actor);
+    if (row.type !== PENALTY_TYPE) {
+      throw DomainError.notFound('Penalty case');
+    }
+    const data = row.data as unknown as PenaltyCaseContext;
+    const due = data.decision?.amountsDue ?? { FINE: '0.00', RECOVERY: '0.00' };
+    const paid = data.paid ?? { FINE: '0.00', RECOVERY: '0.00' };
+    const fee =
+      data.decision?.fineDueAt && new Decimal(due.FINE).gt(paid.FINE)
+        ? lateFee({ fine: due.FINE, dueAt: data.decision.fineDueAt, now }, this.policy.penalty())
+        : { days: 0, amount: data.lateFee ?? '0.00' };
+    const fineOwed = new Decimal(due.FINE).plus(fee.amount);
+    const outstanding = (owed: Decimal.Value, got: string): string =>
+      Decimal.max(0, new Decimal(owed).minus(got)).toFixed(2);
+    const payments = await this.dataSource.getRepository(PenaltyLedgerEntryEntity).find({
+      where: { caseId: row.id },
+      order: { paidAt: 'ASC', id: 'ASC' },
+    });
+    return {
+      caseId: row.id,
+      fineDueAt: data.decision?.fineDueAt ?? null,
+      asOf: now.toISOString(),
+      lateFee: fee,
+      ledgers: {
+        FINE: {
+          due: fineOwed.toFixed(2),
+          paid: paid.FINE,
+          outstanding: outstanding(fineOwed, paid.FINE),
+        },
+        RECOVERY: {
+          due: due.RECOVERY,
+          paid: paid.RECOVERY,
+          outstanding: outstanding(due.RECOVERY, paid.RECOVERY),
+        },
+      },
+      payments: payments.map((p) => ({
+        ledger: p.ledger,
+        amount: p.amount,
+        lateFee: p.lateFee,
+        reference: p.reference,
+        paidAt: p.paidAt.toISOString(),
+      })),
+    };
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  /** The ladder proposes from the violations and the institution's sanctions of the past. */
+  private async onInvestigation({
+    caseRow,
+    event,
+    manager,
+    now,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const payload = event as unknown as RecordInvestigationPayload;
+    const history = (await this.institutions.history(manager, data.institution.id)).flatMap((h) =>
+      h.kind === 'SANCTION'
+        ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
+        : [],
+    );
+    const proposedSanctions = proposeSanctions(
+      {
+        violations: payload.violations,
+        respondent: data.respondent,
+        refusedToCorrect: data.refusedToCorrect,
+        seriousConsequences: payload.seriousConsequences ?? false,
+        history,
+        now,
+      },
+      this.policy.penalty(),
+    );
+    return { proposedSanctions };
+  }
+
+  /** Legal review may amend the proposal, within the law's ranges. */
+  private onApprove({ caseRow, event }: HookContext): Promise<Record<string, unknown>> {
+    const { sanctions } = event as unknown as SanctionsPayload;
+    if (sanctions === undefined) {
+      return Promise.resolve({});
+    }
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    return Promise.resolve({
+      sanctions: this.checked(data, sanctions as Sanction[], false),
+    });
+  }
+
+  /** 听证: only when a proposed sanction is hearing-eligible (Law art. 63); otherwise 422 saying why. */
+  private onHearingRequest({ caseRow }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const eligibility = hearingEligibility(
+      data.proposedSanctions,
+      data.respondent,
+      this.policy.penalty(),
+    );
+    if (!eligibility.eligible) {
+      throw new DomainError('BUSINESS_RULE', `No right to a hearing: ${eligibility.reason}`, {
+        errors: [{ field: 'type', message: eligibility.reason }],
+      });
+    }
+    return Promise.resolve({ hearingEligible: true, reason: eligibility.reason });
+  }
+
+  /** A hearing may lighten the proposal, never make it heavier. */
+  private onHearingHeld({ caseRow, event }: HookContext): Promise<Record<string, unknown>> {
+    const { sanctions } = event as unknown as HearingHeldPayload;
+    if (sanctions === undefined) {
+      return Promise.resolve({});
+    }
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    return Promise.resolve({ sanctions: this.checked(data, sanctions as Sanction[], true) });
+  }
+
+  /**
+   * DECIDE: within the legal ranges, no heavier than proposed once the party defended itself
+   * (Law art. 45); the fine falls due 15 days after service; the credit record takes it.
+   */
+  private async onDecide({
+    caseRow,
+    event,
+    manager,
+    now,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const payload = event as unknown as DecidePayload;
+    const defended = data.statementMade || data.hearing !== undefined;
+    const sanctions = this.checked(data, payload.sanctions, defended);
+    const servedAt = payload.servedAt ?? now.toISOString();
+    const due = amountsDue(sanctions);
+    const fineDue = new Decimal(due.FINE).gt(0)
+      ? fineDueAt(servedAt, this.policy.penalty())
+      : undefined;
+    const article = [...new Set(sanctions.map((s) => s.article))].sort(
+      (a, b) => ARTICLE_WEIGHT[b] - ARTICLE_WEIGHT[a],
+    )[0];
+    const fraud = data.violations
+      .reduce((sum, v) => sum.plus(v.fraudAmount), new Decimal(0))
+      .toFixed(2);
+    await this.institutions.recordCredit(manager, {
+      institutionId: data.institution.id,
+      kind: 'SANCTION',
+      sourceCaseId: caseRow.id,
+      detail: {
+        article,
+        sanctions: [...new Set(sanctions.map((s) => s.type))],
+        fraudAmount: fraud,
+      },
+      occurredAt: now,
+    });
+    return {
+      sanctions,
+      servedAt,
+      ...(fineDue !== undefined ? { fineDueAt: fineDue } : {}),
+      amountsDue: due,
+    };
+  }
+
+  /** A payment to one ledger, with the late fee owed at this moment on the fine. */
+  private async onPayment({
+    caseRow,
+    event,
+    actor,
+    manager,
+    now,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const payment = event as unknown as PenaltyPaymentPayload;
+    const fine = data.decision?.amountsDue.FINE ?? '0.00';
+    const fee =
+      data.decision?.fineDueAt && new Decimal(fine).gt(0)
+        ? lateFee({ fine, dueAt: data.decision.fineDueAt, now }, this.policy.penalty()).amount
+        : '0.00';
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PenaltyLedgerEntryEntity)
+      .values({
+        caseId: caseRow.id,
+        institutionId: data.institution.id,
+        ledger: payment.ledger,
+        amount: new Decimal(payment.amount).toFixed(2),
+        lateFee: fee,
+        reference: payment.reference,
+        recordedBy: actor.id,
+        paidAt: now,
+      })
+      .execute()
+      .catch((e: unknown) => {
+        if ((e as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY') {
+          throw new DomainError(
+            'CONFLICT',
+            'This payment reference is already recorded on this ledger.',
+            { errors: [{ field: 'reference', message: 'already recorded' }] },
+          );
+        }
+        throw e;
+      });
+    return { lateFee: fee };
+  }
+
+  /** The case closed: the inspection that opened it goes on to publication with the sanctions. */
+  private onClosed({ caseRow, signalCase }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    if (data.inspectionCaseId) {
+      signalCase(data.inspectionCaseId, {
+        type: 'PENALTY_CLOSED',
+        penaltyCaseId: caseRow.id,
+        outcome: data.closure?.reason ?? 'CLOSED',
+        sanctions: data.sanctions,
+      });
+    }
+    return Promise.resolve();
+  }
+
+  private checked(data: PenaltyCaseContext, decided: Sanction[], defended: boolean): Sanction[] {
+    return checkDecision(
+      {
+        decided,
+        proposed: data.proposedSanctions,
+        statementMade: defended,
+        respondent: data.respondent,
+      },
+      this.policy.penalty(),
+    );
+  }
+}
