@@ -25,7 +25,9 @@ import { defineWorkflow } from './workflow-definition';
 export type InspectionPlanKind = 'ROUTINE' | 'SPECIAL' | 'FLIGHT';
 
 /** API.md `POST /institutions`. */
-export type InstitutionType = 'HOSPITAL' | 'PRIMARY_CARE' | 'CLINIC' | 'PHARMACY';
+import type { InstitutionType } from './institutions';
+
+export type { InstitutionType };
 
 /** The institution inspected, as the draw (or the selection) found it in the directory. */
 export interface InspectedInstitution {

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type AnyMachineSnapshot,
@@ -747,6 +747,15 @@ export class CaseEngine {
     const where = closing
       ? { caseId: row.id, closedAt: IsNull() }
       : { caseId: row.id, kind: 'state' as const, name: In(left), closedAt: IsNull() };
+    await this.endDeadlines(m, where, now);
+  }
+
+  /** Ends open deadlines: a pending timer becomes stale (cancelled), a fired or overdue one closes. */
+  private async endDeadlines(
+    m: EntityManager,
+    where: FindOptionsWhere<CaseDeadlineEntity>,
+    now: Date,
+  ): Promise<void> {
     await m.update(
       CaseDeadlineEntity,
       { ...where, status: 'pending' },
@@ -855,41 +864,13 @@ export class CaseEngine {
       const stop = row.status === 'closed' || is.some((p) => clock.stopIn?.includes(p));
       const paused = (paths: string[]): boolean => paths.some((p) => clock.pausedIn?.includes(p));
       if (stop) {
-        await m.update(
-          CaseDeadlineEntity,
-          { ...open, status: 'pending' },
-          {
-            status: 'cancelled',
-            closedAt: now,
-          },
-        );
-        await m.update(
-          CaseDeadlineEntity,
-          { ...open, status: In(['overdue', 'fired']) },
-          {
-            closedAt: now,
-          },
-        );
+        await this.endDeadlines(m, open, now);
         continue;
       }
       if (clock.startOn.includes(eventType)) {
         const duration = this.policy.deadlineFor(definition.type, name);
         if (duration) {
-          await m.update(
-            CaseDeadlineEntity,
-            { ...open, status: 'pending' },
-            {
-              status: 'cancelled',
-              closedAt: now,
-            },
-          );
-          await m.update(
-            CaseDeadlineEntity,
-            { ...open, status: In(['overdue', 'fired']) },
-            {
-              closedAt: now,
-            },
-          );
+          await this.endDeadlines(m, open, now);
           await this.insertDeadline(
             m,
             row,

@@ -1,4 +1,5 @@
-import { canonicalHash, canonicalJson, sha256Hex } from '../common/canonical-hash';
+import { canonicalHash, canonicalJson } from '../common/canonical-hash';
+import { sha256CounterWords, uniformBelow } from '../common/random-stream';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 
 /**
@@ -159,41 +160,8 @@ export function compositionOf(members: readonly { expertField: ExpertField }[]):
   return out;
 }
 
-const TWO_POW_32 = 2 ** 32;
-
-/**
- * A uniform integer in [0, m) from a source of uniform unsigned 32-bit words, by rejection
- * sampling: words at or above the largest multiple of m below 2^32 are discarded.
- */
-export function uniformBelow(m: number, nextWord: () => number): number {
-  if (!Number.isInteger(m) || m < 1 || m > TWO_POW_32) {
-    throw new RangeError(`uniformBelow: m must be an integer from 1 to 2^32 (got ${m})`);
-  }
-  const limit = TWO_POW_32 - (TWO_POW_32 % m);
-  for (;;) {
-    const u = nextWord();
-    if (u < limit) {
-      return u % m;
-    }
-  }
-}
-
-/** The SHA-256 counter-mode stream of one field: blocks SHA-256(`${seed}|${field}|${c}`). */
-export function sha256CounterWords(seed: string, field: string): () => number {
-  let counter = 0;
-  let block = Buffer.alloc(0);
-  let offset = 0;
-  return () => {
-    if (offset + 4 > block.length) {
-      block = Buffer.from(sha256Hex(`${seed}|${field}|${counter}`), 'hex');
-      counter += 1;
-      offset = 0;
-    }
-    const word = block.readUInt32BE(offset);
-    offset += 4;
-    return word;
-  };
-}
+// The stream of one field is sha256CounterWords(seed, field): blocks SHA-256(`${seed}|${field}|${c}`).
+export { sha256CounterWords, uniformBelow };
 
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

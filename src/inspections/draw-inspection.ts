@@ -1,4 +1,12 @@
 import { createHash } from 'node:crypto';
+import {
+  CREDIT_GRADES,
+  type CreditGrade,
+  INSTITUTION_TYPES,
+  type InstitutionType,
+} from '../../workflows/institutions';
+import { sha256CounterWords, TWO_POW_32, uniformBelow } from '../common/random-stream';
+import { DEFAULT_PENALTY_POLICY } from '../penalties/penalty-policy';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 
 /**
@@ -67,18 +75,11 @@ import { DomainError, type FieldError } from '../common/errors/domain-error';
 export const INSPECTION_DRAW_ALGORITHM = 'sha256-ctr-fenwick-weighted-v1';
 export type InspectionDrawAlgorithm = typeof INSPECTION_DRAW_ALGORITHM;
 
-export const CREDIT_GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type CreditGrade = (typeof CREDIT_GRADES)[number];
-export const INSTITUTION_TYPES = ['HOSPITAL', 'PRIMARY_CARE', 'CLINIC', 'PHARMACY'] as const;
-export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
+export { CREDIT_GRADES, type CreditGrade, INSTITUTION_TYPES, type InstitutionType };
 
-/** DOMAIN.md §4 default credit weights: 守信 (A) drawn less, 失信 (E) more. */
+/** DOMAIN.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn less, 失信 (E) more. */
 export const DEFAULT_CREDIT_WEIGHTS: Readonly<Record<CreditGrade, string>> = Object.freeze({
-  A: '0.5',
-  B: '1',
-  C: '1.5',
-  D: '2',
-  E: '3',
+  ...DEFAULT_PENALTY_POLICY.credit.drawWeights,
 });
 
 /** Decree 735 (医疗保障基金使用监督管理条例) art. 29: at least two inspectors. */
@@ -94,7 +95,6 @@ const MAX_PLAN_ID_LENGTH = 128;
 const MAX_REPORTED_ERRORS = 100;
 /** Short institutions listed in one InspectionTeamShortError; the rest are counted. */
 const MAX_REPORTED_SHORTAGES = 20;
-const TWO_POW_32 = 2 ** 32;
 
 export interface InstitutionCandidate {
   id: string;
@@ -272,39 +272,11 @@ export function sampleSizeFromRatio(ratio: string, candidates: number): number {
   return Number((numerator * BigInt(candidates) + denominator - 1n) / denominator);
 }
 
-/**
- * A uniform integer in [0, m) from a source of uniform unsigned 32-bit words, by rejection
- * sampling: words at or above the largest multiple of m below 2^32 are discarded.
- */
-export function uniformBelow(m: number, nextWord: () => number): number {
-  if (!Number.isInteger(m) || m < 1 || m > TWO_POW_32) {
-    throw new RangeError(`uniformBelow: m must be an integer from 1 to 2^32 (got ${m})`);
-  }
-  const limit = TWO_POW_32 - (TWO_POW_32 % m);
-  for (;;) {
-    const u = nextWord();
-    if (u < limit) {
-      return u % m;
-    }
-  }
-}
+export { uniformBelow };
 
 /** Step 6: the words of blocks SHA-256(`${seed}|${planId}|${label}|${j}`), j = 0, 1, 2, … */
 export function inspectionStream(seed: string, planId: string, label: string): () => number {
-  const prefix = `${seed}|${planId}|${label}|`;
-  let counter = 0;
-  let block: Buffer = Buffer.alloc(0);
-  let offset = 0;
-  return () => {
-    if (offset + 4 > block.length) {
-      block = createHash('sha256').update(`${prefix}${counter}`, 'utf8').digest();
-      counter += 1;
-      offset = 0;
-    }
-    const word = block.readUInt32BE(offset);
-    offset += 4;
-    return word;
-  };
+  return sha256CounterWords(seed, planId, label);
 }
 
 type CanonicalValue = string | null | readonly string[];

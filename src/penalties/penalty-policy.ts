@@ -22,8 +22,9 @@ export type Respondent = 'INSTITUTION' | 'INDIVIDUAL';
 export const RESPONDENTS = ['INSTITUTION', 'INDIVIDUAL'] as const;
 
 /** A–E (Guangdong's scale, DOMAIN.md §5: no national scale); E = 严重失信. */
-export const CREDIT_GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type CreditGrade = (typeof CREDIT_GRADES)[number];
+import { CREDIT_GRADES, type CreditGrade } from '../../workflows/institutions';
+
+export { CREDIT_GRADES, type CreditGrade };
 
 export const INSPECTION_CONCLUSIONS = ['NO_ISSUE', 'ISSUES', 'SUSPECTED_FRAUD'] as const;
 export type InspectionConclusion = (typeof INSPECTION_CONCLUSIONS)[number];

@@ -1,9 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const INSTITUTION_TYPES = ['HOSPITAL', 'PRIMARY_CARE', 'CLINIC', 'PHARMACY'] as const;
-export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
-export const CREDIT_GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
-export type CreditGrade = (typeof CREDIT_GRADES)[number];
+import type { CreditGrade, InstitutionType } from '../../../workflows/institutions';
+
+export {
+  CREDIT_GRADES,
+  type CreditGrade,
+  INSTITUTION_TYPES,
+  type InstitutionType,
+} from '../../../workflows/institutions';
 
 /**
  * A designated medical institution or pharmacy (定点医药机构) of the inspection-object directory
