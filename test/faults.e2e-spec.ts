@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ROLES, type Role, type WorkflowDefinition } from '../workflows/workflow-definition';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
