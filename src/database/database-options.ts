@@ -14,7 +14,7 @@ import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedg
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
-import { OutboxHandovers1764000008000 } from './migrations/1764000008000-OutboxHandovers';
+import { OutboxHandovers1764000009000 } from './migrations/1764000009000-OutboxHandovers';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -56,7 +56,7 @@ export const MIGRATIONS = [
   HearingLedgers1764000002000,
   Inspections1764000003000,
   Penalties1764000004000,
-  OutboxHandovers1764000008000,
+  OutboxHandovers1764000009000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
