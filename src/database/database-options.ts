@@ -14,6 +14,12 @@ import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedg
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
+import { EverydayWork1764000007000 } from './migrations/1764000007000-EverydayWork';
+import { AssignmentNoticeEntity } from '../assignments/entities/assignment-notice.entity';
+import { AttachmentContentEntity } from '../attachments/entities/attachment-content.entity';
+import { CaseAttachmentEntity } from '../attachments/entities/case-attachment.entity';
+import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
+import { CasePersonEntity } from '../engine/entities/case-person.entity';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -46,6 +52,11 @@ export const ENTITIES = [
   InspectionDrawEntity,
   InspectionResultEntity,
   PenaltyLedgerEntryEntity,
+  CasePersonEntity,
+  CaseAttachmentEntity,
+  AttachmentContentEntity,
+  AssignmentNoticeEntity,
+  LoginFailureEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -55,6 +66,7 @@ export const MIGRATIONS = [
   HearingLedgers1764000002000,
   Inspections1764000003000,
   Penalties1764000004000,
+  EverydayWork1764000007000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

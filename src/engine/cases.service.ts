@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
-import type { Actor } from './actor';
+import { type Actor, isReadOnly } from './actor';
 import { CaseEngine, type CaseEvent } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
 import type { CaseView } from './dto/case.dto';
@@ -50,6 +50,10 @@ export class CasesService {
     if (event.type.startsWith('DEADLINE_')) {
       // Deadlines are the service's own events; the state check would 403 them anyway.
       throw DomainError.forbidden(`${event.type} is sent by the service itself.`);
+    }
+    if (isReadOnly(actor)) {
+      await this.query.visibleCase(id, actor); // an unknown case is still a 404
+      throw DomainError.forbidden('An AUDITOR reads every case and sends no events.');
     }
     await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
     return this.query.getCase(id, actor);
