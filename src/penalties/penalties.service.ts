@@ -97,7 +97,7 @@ export class PenaltiesService implements OnModuleInit {
     on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
     on('EXTEND_DECISION', { payload: PenaltyReasonPayload });
     on('RECORD_PAYMENT', { payload: PenaltyPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
-    on('ENFORCE', { payload: OptionalReasonPayload });
+    on('ENFORCE', { payload: OptionalReasonPayload, hook: (ctx) => this.onEnforce(ctx) });
     on('ENFORCED', { payload: OutcomePayload });
     on('POLICE_RETURNED', { payload: OutcomePayload });
     on('APPEAL_FILED', { payload: AppealFiledPayload, hook: (ctx) => this.onAppealFiled(ctx) });
@@ -337,6 +337,19 @@ export class PenaltiesService implements OnModuleInit {
         throw e;
       });
     return { lateFee: fee };
+  }
+
+  /** No enforcement while an appeal runs (Administrative Compulsion Law art. 53): say so. */
+  private onEnforce({ caseRow }: HookContext): Promise<void> {
+    const running = runningAppeal(caseRow.data);
+    if (running) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `A ${running.kind} filed ${running.filedAt} is running: the decision is not enforced until it is decided.`,
+        { allowedEvents: ['APPEAL_DECIDED'] },
+      );
+    }
+    return Promise.resolve();
   }
 
   /**
