@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity('assignment_notices')
 @Index('ix_assignment_notices_user', ['userId', 'createdAt'])
+@Index('ux_assignment_notices_event', ['caseId', 'eventSeq'], { unique: true })
 export class AssignmentNoticeEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
