@@ -28,6 +28,11 @@ import { CASE_OPENED, defineWorkflow, type EngineEffect } from './workflow-defin
  *
  * The 90 days to decide (Law art. 60, +30 once with approval, hearing time not counted) are
  * the case-level clock `decision`, declared on the workflow below, not a state deadline.
+ *
+ * Appeals (行政复议, 行政诉讼) are recorded in `execution` without leaving it (Law art. 73:
+ * execution does not stop): `appeals` in the context says whether one runs, which blocks
+ * ENFORCE; the late fee's hook leaves out the days it ran. An ANNULLED outcome sends the case
+ * back to `decision`, keeping the annulled decision in `annulledDecisions`.
  */
 
 // ---------------------------------------------------------------- data
