@@ -1,7 +1,11 @@
 /** Two projects: fast pure-logic unit tests, and e2e tests against real MariaDB and Redis. */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest'] };
 // A few dependencies ship only ES modules (Node 20 loads them natively, Jest does not): compile them.
-const transformIgnorePatterns = ['/node_modules/(?!(content-disposition)/)'];
+const transformIgnorePatterns = [
+  '/node_modules/(?!(content-disposition|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit)/)',
+];
+// file-type exports only `import` conditions, which Jest's CommonJS resolver does not follow.
+const moduleNameMapper = { '^file-type$': '<rootDir>/node_modules/file-type/core.js' };
 module.exports = {
   testTimeout: 30000,
   modulePathIgnorePatterns: ['<rootDir>/.data/', '<rootDir>/dist/'],
@@ -11,6 +15,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/workflows/**/*.spec.ts'],
     },
     {
@@ -18,6 +23,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       slowTestThreshold: 30,
     },

@@ -3,6 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AssignmentsModule } from './assignments/assignments.module';
+import { AttachmentsModule } from './attachments/attachments.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -17,6 +20,7 @@ import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { PenaltiesModule } from './penalties/penalties.module';
+import { PersonsModule } from './persons/persons.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { UsersModule } from './users/users.module';
@@ -69,6 +73,11 @@ export class AppModule {
         InspectionsModule,
         PenaltiesModule,
         DashboardModule,
+        // Everyday work (issue #10)
+        AttachmentsModule,
+        PersonsModule,
+        AssignmentsModule,
+        AuditModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -267,7 +267,7 @@ describe('auth and users (real MariaDB and Redis)', () => {
       expect((await admin.post('/api/v1/users', body)).status).toBe(201);
       const again = await admin.post<Problem>('/api/v1/users', {
         ...body,
-        password: 'another-password',
+        password: 'another-password-2',
         roles: ['ADMIN'],
       });
       expect(again.status).toBe(409);
@@ -278,7 +278,7 @@ describe('auth and users (real MariaDB and Redis)', () => {
       await expect(anon.login(body.username, 'password-123')).resolves.toBeInstanceOf(Http);
       const second = await anon.post('/api/v1/auth/login', {
         username: body.username,
-        password: 'another-password',
+        password: 'another-password-2',
       });
       expect(second.status).toBe(401);
     });

@@ -622,6 +622,7 @@ export const hardshipHearingWorkflow = defineWorkflow({
     dismissed: '不予救助',
   },
   // DOMAIN.md §2: a person has at most one open hearing per year.
+  persons: (input) => [(input as unknown as HardshipHearingInput).applicant.idNumber],
   exclusiveKey: (input) => {
     const { applicant, year } = input as unknown as HardshipHearingInput;
     // Hashed: an index entry need not carry the resident ID itself.

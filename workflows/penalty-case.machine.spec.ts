@@ -850,6 +850,135 @@ describe('penalty-case machine', () => {
     });
   });
 
+  describe('appeals (APPEAL_FILED, APPEAL_DECIDED)', () => {
+    // The usual decision is served on 2026-06-30 (Asia/Shanghai); the fine falls due 2026-07-16.
+    const FILED = '2026-07-20T02:00:00.000Z';
+    const fileAppeal = (
+      overrides: Partial<Payload<'APPEAL_FILED'>> = {},
+      at = '2026-07-20T03:00:00.000Z',
+    ): PenaltyCaseEvent =>
+      ev(
+        'APPEAL_FILED',
+        LEGAL_USER,
+        { kind: 'RECONSIDERATION', filedAt: FILED, reference: '西复〔2026〕12号', ...overrides },
+        at,
+      );
+    const decideAppeal = (
+      outcome: 'UPHELD' | 'ANNULLED' | 'WITHDRAWN',
+      at = '2026-09-01T03:00:00.000Z',
+      decidedAt = '2026-09-01T02:00:00.000Z',
+    ): PenaltyCaseEvent =>
+      ev('APPEAL_DECIDED', LEGAL_USER, { outcome, decidedAt, note: '复议决定' }, at);
+
+    it('should record a filed appeal and stay in execution, still taking payments', () => {
+      const appealing = send(caseIn('execution'), fileAppeal());
+      expect(appealing.value).toBe('execution');
+      expect(appealing.context.appeals).toEqual([
+        {
+          kind: 'RECONSIDERATION',
+          filedAt: FILED,
+          reference: '西复〔2026〕12号',
+          by: LEGAL_USER,
+          at: '2026-07-20T03:00:00.000Z',
+        },
+      ]);
+      // 复议期间不停止执行: payments go on.
+      expect(send(appealing, pay('RECOVERY', '12000.00')).context.paid.RECOVERY).toBe('12000.00');
+    });
+
+    it('should refuse a second appeal while one runs, and a bad filing (appealCanBeFiled)', () => {
+      const appealing = send(caseIn('execution'), fileAppeal());
+      expectRefused(appealing, fileAppeal({ kind: 'LITIGATION' }));
+      // Before the day the decision was served, after the moment it is recorded, or no time at all.
+      expectRefused(caseIn('execution'), fileAppeal({ filedAt: '2026-06-29T10:00:00.000Z' }));
+      expectRefused(caseIn('execution'), fileAppeal({ filedAt: '2026-07-21T00:00:00.000Z' }));
+      expectRefused(caseIn('execution'), fileAppeal({ filedAt: 'soon' }));
+      expectRefused(caseIn('execution'), fileAppeal({ kind: 'PETITION' as 'LITIGATION' }));
+    });
+
+    it('should accept a filing on the day of service, whatever its hour', () => {
+      // Served 2026-06-30T10:00+08:00; filed at 08:30 the same Shanghai day.
+      const sameDay = fileAppeal({ filedAt: '2026-06-30T00:30:00.000Z' });
+      expect(send(caseIn('execution'), sameDay).context.appeals).toHaveLength(1);
+    });
+
+    it('should refuse enforcement while an appeal runs, and allow it once the decision is upheld', () => {
+      const appealing = send(caseIn('execution'), fileAppeal());
+      expectRefused(appealing, enforce('2026-08-01T00:00:00.000Z'));
+      const upheld = send(appealing, decideAppeal('UPHELD'));
+      expect(upheld.value).toBe('execution');
+      expect(upheld.context.appeals?.[0].decided).toEqual({
+        outcome: 'UPHELD',
+        decidedAt: '2026-09-01T02:00:00.000Z',
+        note: '复议决定',
+        by: LEGAL_USER,
+        at: '2026-09-01T03:00:00.000Z',
+      });
+      expect(send(upheld, enforce('2026-09-02T00:00:00.000Z')).value).toBe('enforcement');
+    });
+
+    it('should refuse a decision without a running appeal, or before its filing day (appealCanBeDecided)', () => {
+      expectRefused(caseIn('execution'), decideAppeal('UPHELD'));
+      const appealing = send(caseIn('execution'), fileAppeal());
+      expectRefused(
+        appealing,
+        decideAppeal('UPHELD', '2026-09-01T03:00:00.000Z', '2026-07-19T03:00:00.000Z'),
+      );
+      expectRefused(
+        appealing,
+        decideAppeal('UPHELD', '2026-09-01T03:00:00.000Z', '2026-09-02T03:00:00.000Z'),
+      );
+      expectRefused(appealing, decideAppeal('REVISED' as 'UPHELD'));
+    });
+
+    it('should let a suit follow a withdrawn or decided reconsideration', () => {
+      const withdrawn = send(caseIn('execution'), fileAppeal(), decideAppeal('WITHDRAWN'));
+      const suing = send(
+        withdrawn,
+        fileAppeal(
+          { kind: 'LITIGATION', filedAt: '2026-09-05T02:00:00.000Z' },
+          '2026-09-05T03:00:00.000Z',
+        ),
+      );
+      expect(suing.context.appeals?.map((a) => [a.kind, a.decided?.outcome])).toEqual([
+        ['RECONSIDERATION', 'WITHDRAWN'],
+        ['LITIGATION', undefined],
+      ]);
+    });
+
+    it('should send an annulled decision back to decision, keep it, and release what was due', () => {
+      const paidPart = send(caseIn('execution'), pay('FINE', '5000.00'), fileAppeal());
+      const decision = paidPart.context.decision;
+      const annulled = send(paidPart, decideAppeal('ANNULLED'));
+      expect(annulled.value).toBe('decision');
+      expect(annulled.context.decision).toBeUndefined();
+      expect(annulled.context.sanctions).toEqual([]);
+      expect(annulled.context.lateFee).toBe('0.00');
+      expect(annulled.context.annulledDecisions).toEqual([
+        {
+          sanctions: decided(),
+          decision,
+          paidAtAnnulment: { FINE: '5000.00', RECOVERY: '0.00' },
+          appeal: 0,
+          by: LEGAL_USER,
+          at: '2026-09-01T03:00:00.000Z',
+        },
+      ]);
+      expect(annulled.context.appeals?.[0].decided?.outcome).toBe('ANNULLED');
+      // Nothing is collected until the manager decides again; what was paid counts toward it.
+      expectRefused(annulled, pay('FINE', '1.00'));
+      const redecided = send(
+        annulled,
+        decide({
+          sanctions: [{ type: 'FINE', article: 38, amount: '5000.00' }],
+          amountsDue: { FINE: '5000.00', RECOVERY: '0.00' },
+        }),
+      );
+      expect(redecided.value).toBe('closed');
+      expect(redecided.context.closure?.reason).toBe('PAID');
+    });
+  });
+
   it('should ignore an event the state does not accept', () => {
     expectRefused(start(), approve());
     expectRefused(start(), decide());
@@ -935,6 +1064,8 @@ describe('penalty-case workflow definition', () => {
     expect(rolesOf('decision', 'DECIDE')).toEqual(['MANAGER']);
     expect(rolesOf('execution', 'RECORD_PAYMENT')).toEqual(['CASEWORKER']);
     expect(rolesOf('execution', 'ENFORCE')).toEqual(['LEGAL']);
+    expect(rolesOf('execution', 'APPEAL_FILED')).toEqual(['LEGAL', 'CASEWORKER']);
+    expect(rolesOf('execution', 'APPEAL_DECIDED')).toEqual(['LEGAL']);
     expect(rolesOf('enforcement', 'ENFORCED')).toEqual(['LEGAL']);
     expect(rolesOf('referred', 'POLICE_RETURNED')).toEqual(['LEGAL']);
   });

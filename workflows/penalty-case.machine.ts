@@ -28,6 +28,11 @@ import { CASE_OPENED, defineWorkflow, type EngineEffect } from './workflow-defin
  *
  * The 90 days to decide (Law art. 60, +30 once with approval, hearing time not counted) are
  * the case-level clock `decision`, declared on the workflow below, not a state deadline.
+ *
+ * Appeals (行政复议, 行政诉讼) are recorded in `execution` without leaving it (Law art. 73:
+ * execution does not stop): `appeals` in the context says whether one runs, which blocks
+ * ENFORCE; the late fee's hook leaves out the days it ran. An ANNULLED outcome sends the case
+ * back to `decision`, keeping the annulled decision in `annulledDecisions`.
  */
 
 // ---------------------------------------------------------------- data
@@ -144,6 +149,44 @@ export interface EnforcementOutcome extends Trail {
   outcome: string;
 }
 
+/** 行政复议 (reconsideration, within 60 days) or 行政诉讼 (a suit, within 6 months). */
+export type AppealKind = 'RECONSIDERATION' | 'LITIGATION';
+export const APPEAL_KINDS: readonly AppealKind[] = ['RECONSIDERATION', 'LITIGATION'];
+
+/** 维持/驳回 (the decision stands), 撤销 (annulled: decide again), 撤回 (the party withdrew). */
+export type AppealOutcome = 'UPHELD' | 'ANNULLED' | 'WITHDRAWN';
+export const APPEAL_OUTCOMES: readonly AppealOutcome[] = ['UPHELD', 'ANNULLED', 'WITHDRAWN'];
+
+export interface AppealDecision extends Trail {
+  outcome: AppealOutcome;
+  /** When the reconsideration body or the court decided (or the party withdrew). */
+  decidedAt: string;
+  reference?: string;
+  note?: string;
+}
+
+/**
+ * An appeal against the decision. Execution does not stop (Law art. 73), but while it runs the
+ * late fee does not accrue and the decision is not enforced.
+ */
+export interface Appeal extends Trail {
+  kind: AppealKind;
+  /** When the party filed it (申请复议 / 起诉). */
+  filedAt: string;
+  reference?: string;
+  /** Absent while the appeal runs. */
+  decided?: AppealDecision;
+}
+
+/** A decision an appeal annulled: kept, with what had been paid under it, when it was annulled. */
+export interface AnnulledDecision extends Trail {
+  sanctions: Sanction[];
+  decision: PenaltyDecision;
+  paidAtAnnulment: LedgerAmounts;
+  /** Index in `appeals` of the appeal that annulled it. */
+  appeal: number;
+}
+
 export type ClosureReason = 'NO_VIOLATION' | 'PAID' | 'ENFORCED' | 'NOTHING_DUE';
 
 export interface Closure extends Trail {
@@ -190,6 +233,10 @@ export interface PenaltyCaseContext {
   enforcement?: EnforcementOrder;
   enforcementOutcome?: EnforcementOutcome;
   closure?: Closure;
+  /** Appeals against the decision, oldest first (absent on cases opened before appeals existed). */
+  appeals?: Appeal[];
+  /** Decisions an appeal annulled; the case went back to decision with them kept here. */
+  annulledDecisions?: AnnulledDecision[];
 }
 
 // ---------------------------------------------------------------- events
@@ -245,6 +292,15 @@ export type PenaltyCaseEvent =
       reference: string;
       /** Added by the hook: the late fee accrued at that moment, "0.00" before the due date. */
       lateFee: string;
+    } & EventMeta)
+  | ({ type: 'APPEAL_FILED'; kind: AppealKind; filedAt: string; reference?: string } & EventMeta)
+  | ({
+      type: 'APPEAL_DECIDED';
+      outcome: AppealOutcome;
+      /** Added by the hook when not given: the time it was recorded. */
+      decidedAt: string;
+      reference?: string;
+      note?: string;
     } & EventMeta)
   | ({ type: 'ENFORCE'; reason?: string } & EventMeta)
   | ({ type: 'ENFORCED'; outcome: string } & EventMeta)
@@ -326,6 +382,17 @@ function leftOn(context: PenaltyCaseContext, ledger: Ledger, lateFee: string): b
   const due = cents(context.decision?.amountsDue[ledger]);
   const fee = ledger === 'FINE' ? cents(lateFee) : 0n;
   return due + fee - cents(context.paid[ledger]);
+}
+
+/** The appeal that is running (filed, not decided), if any. */
+export function runningAppeal(context: Pick<PenaltyCaseContext, 'appeals'>): Appeal | undefined {
+  const last = context.appeals?.at(-1);
+  return last !== undefined && last.decided === undefined ? last : undefined;
+}
+
+/** The Asia/Shanghai calendar day of an instant, `YYYY-MM-DD` (a filing date counts by its day). */
+function shanghaiDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 // ---------------------------------------------------------------- machine
@@ -412,6 +479,42 @@ export const penaltyCaseMachine = setup({
     everythingPaid: ({ context }) =>
       context.decision !== undefined &&
       LEDGERS.every((ledger) => leftOn(context, ledger, context.lateFee) <= 0n),
+    /**
+     * An appeal may be filed once at a time: a known kind, filed on or after the day the
+     * decision was served and not after it is recorded.
+     */
+    appealCanBeFiled: ({ context, event }) => {
+      assertEvent(event, 'APPEAL_FILED');
+      const servedAt = context.decision?.servedAt;
+      return (
+        runningAppeal(context) === undefined &&
+        APPEAL_KINDS.includes(event.kind) &&
+        isTime(event.filedAt) &&
+        isTime(event.at) &&
+        isTime(servedAt) &&
+        Date.parse(event.filedAt) <= Date.parse(event.at) &&
+        shanghaiDay(event.filedAt) >= shanghaiDay(servedAt)
+      );
+    },
+    /** The running appeal is decided: a known outcome, on or after the day it was filed. */
+    appealCanBeDecided: ({ context, event }) => {
+      assertEvent(event, 'APPEAL_DECIDED');
+      const appeal = runningAppeal(context);
+      return (
+        appeal !== undefined &&
+        APPEAL_OUTCOMES.includes(event.outcome) &&
+        isTime(event.decidedAt) &&
+        isTime(event.at) &&
+        Date.parse(event.decidedAt) <= Date.parse(event.at) &&
+        shanghaiDay(event.decidedAt) >= shanghaiDay(appeal.filedAt)
+      );
+    },
+    decisionAnnulled: ({ event }) => {
+      assertEvent(event, 'APPEAL_DECIDED');
+      return event.outcome === 'ANNULLED';
+    },
+    /** No enforcement while an appeal runs (Administrative Compulsion Law art. 53). */
+    noAppealRunning: ({ context }) => runningAppeal(context) === undefined,
     /** Enforcement only once the fine's due date has passed (compared as instants). */
     fineOverdue: ({ context, event }) => {
       assertEvent(event, 'ENFORCE');
@@ -539,6 +642,60 @@ export const penaltyCaseMachine = setup({
           [event.ledger]: formatCents(cents(context.paid[event.ledger]) + cents(event.amount)),
         },
         lateFee: event.ledger === 'FINE' ? payment.lateFee : context.lateFee,
+      };
+    }),
+    recordAppealFiled: assign({
+      appeals: ({ context, event }) => {
+        assertEvent(event, 'APPEAL_FILED');
+        const appeal: Appeal = {
+          kind: event.kind,
+          filedAt: event.filedAt,
+          ...(event.reference !== undefined ? { reference: event.reference } : {}),
+          by: event.actor,
+          at: event.at,
+        };
+        return [...(context.appeals ?? []), appeal];
+      },
+    }),
+    recordAppealDecided: assign({
+      appeals: ({ context, event }) => {
+        assertEvent(event, 'APPEAL_DECIDED');
+        const appeals = [...(context.appeals ?? [])];
+        const last = appeals.length - 1;
+        appeals[last] = {
+          ...appeals[last],
+          decided: {
+            outcome: event.outcome,
+            decidedAt: event.decidedAt,
+            ...(event.reference !== undefined ? { reference: event.reference } : {}),
+            ...(event.note !== undefined ? { note: event.note } : {}),
+            by: event.actor,
+            at: event.at,
+          },
+        };
+        return appeals;
+      },
+    }),
+    /**
+     * 撤销: the decision no longer binds. It is kept in `annulledDecisions` with what had been
+     * paid; nothing is due until the manager decides again, and no late fee is owed under it.
+     * What was paid stays on the ledgers and counts toward the new decision.
+     */
+    annulDecision: assign(({ context, event }) => {
+      assertEvent(event, 'APPEAL_DECIDED');
+      const annulled: AnnulledDecision = {
+        sanctions: context.sanctions,
+        decision: context.decision!,
+        paidAtAnnulment: context.paid,
+        appeal: (context.appeals ?? []).length - 1,
+        by: event.actor,
+        at: event.at,
+      };
+      return {
+        annulledDecisions: [...(context.annulledDecisions ?? []), annulled],
+        decision: undefined,
+        sanctions: [],
+        lateFee: NOTHING,
       };
     }),
     recordEnforcement: assign({
@@ -677,7 +834,7 @@ export const penaltyCaseMachine = setup({
     },
     execution: {
       description:
-        'The caseworker records payments to the FINE and RECOVERY ledgers; once the fine is overdue legal may enforce.',
+        'The caseworker records payments to the FINE and RECOVERY ledgers; once the fine is overdue legal may enforce. An appeal (APPEAL_FILED) does not stop payments but stops the late fee and enforcement until APPEAL_DECIDED; an annulled decision goes back to decision.',
       // Checked after every step that stays here: a payment is recorded first (its transition
       // has no target), then this sees the context with it and closes once both ledgers are paid.
       always: {
@@ -690,7 +847,20 @@ export const penaltyCaseMachine = setup({
           guard: and(['lateFeeWithinCap', 'paymentFitsLedger']),
           actions: 'recordPayment',
         },
-        ENFORCE: { guard: 'fineOverdue', target: 'enforcement', actions: 'recordEnforcement' },
+        ENFORCE: {
+          guard: and(['fineOverdue', 'noAppealRunning']),
+          target: 'enforcement',
+          actions: 'recordEnforcement',
+        },
+        APPEAL_FILED: { guard: 'appealCanBeFiled', actions: 'recordAppealFiled' },
+        APPEAL_DECIDED: [
+          {
+            guard: and(['appealCanBeDecided', 'decisionAnnulled']),
+            target: 'decision',
+            actions: ['recordAppealDecided', 'annulDecision'],
+          },
+          { guard: 'appealCanBeDecided', actions: 'recordAppealDecided' },
+        ],
       },
     },
     enforcement: {
@@ -763,7 +933,13 @@ export const penaltyCaseWorkflow = defineWorkflow({
     },
     hearing: { HEARING_HELD: LEGAL, EXTEND_DECISION: MANAGER },
     decision: { DECIDE: MANAGER, EXTEND_DECISION: MANAGER },
-    execution: { RECORD_PAYMENT: CASEWORKER, ENFORCE: LEGAL },
+    // Appeals: the caseworker or legal records the filing, legal the outcome.
+    execution: {
+      RECORD_PAYMENT: CASEWORKER,
+      ENFORCE: LEGAL,
+      APPEAL_FILED: { roles: ['LEGAL', 'CASEWORKER'] },
+      APPEAL_DECIDED: LEGAL,
+    },
     enforcement: { ENFORCED: LEGAL },
     referred: { POLICE_RETURNED: LEGAL, EXTEND_DECISION: MANAGER },
   },

@@ -593,6 +593,7 @@ export const reliefApplicationWorkflow = defineWorkflow({
   version: 1,
   title: '医疗救助申请 Medical-relief application',
   machine: reliefApplicationMachine,
+  persons: (input) => [(input as unknown as ReliefApplicationInput).applicant.idNumber],
   stateLabels: {
     start: '受理中',
     outreach: '主动发现待申请',

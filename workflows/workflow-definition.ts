@@ -84,6 +84,12 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
    * the opening input; a second opening is refused, or a linked opening joins the open case.
    */
   exclusiveKey?: (input: Record<string, unknown>) => string;
+  /**
+   * The resident IDs of the people a case is about (a relief applicant), from the opening input:
+   * the engine indexes the case under each person's key (`case_persons`, no ID stored) so the
+   * person view finds a person's cases without scanning JSON.
+   */
+  persons?: (input: Record<string, unknown>) => readonly string[];
   /** zh-CN names of the states, for clients to show (`公示中`). */
   stateLabels?: Record<string, string>;
   /** Clocks that run over several states (clock name -> clock), e.g. a penalty decision's 90 days. */

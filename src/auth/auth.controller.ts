@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
 import { Public } from './decorators';
 import { LoginDto, TokenDto } from './dto/login.dto';
@@ -9,11 +9,13 @@ import { LoginDto, TokenDto } from './dto/login.dto';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  /** 429 with Retry-After while the username or the address is locked after repeated failures. */
   @Public()
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenDto })
-  login(@Body() dto: LoginDto): Promise<TokenDto> {
-    return this.auth.login(dto.username, dto.password);
+  @ApiTooManyRequestsResponse({ description: 'locked after repeated failures' })
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenDto> {
+    return this.auth.login(dto.username, dto.password, ip);
   }
 }

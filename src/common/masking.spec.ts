@@ -1,4 +1,4 @@
-import { maskIdNumber, maskPersonalData, maskPhone } from './masking';
+import { maskIdNumber, maskName, maskPersonalData, maskPhone } from './masking';
 
 describe('personal data masking', () => {
   it('should keep the first 6 and last 4 characters of a resident ID', () => {
@@ -20,5 +20,16 @@ describe('personal data masking', () => {
       members: [{ idNumber: '110105********002X' }],
       amount: '12.30',
     });
+  });
+});
+
+describe('maskName (public notices)', () => {
+  it.each([
+    ['张三', '张*'],
+    ['欧阳娜娜', '欧*'],
+    [' 李四 ', '李*'],
+    ['', '*'],
+  ])('should show %p as %p: the first character and one star, never the length', (name, shown) => {
+    expect(maskName(name)).toBe(shown);
   });
 });

@@ -12,6 +12,12 @@ export function maskPhone(phone: string): string {
     : `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
+/** A name on a public notice (公示): the surname's character and one star, `张三` -> `张*`. */
+export function maskName(name: string): string {
+  const first = [...name.trim()][0];
+  return first === undefined ? '*' : `${first}*`;
+}
+
 const MASKERS: Partial<Record<string, (value: string) => string>> = {
   idNumber: maskIdNumber,
   phone: maskPhone,

@@ -33,6 +33,10 @@ describe('validateEnvironment', () => {
       OUTBOX_RELAY_INTERVAL_MS: 1000,
       DEADLINE_RECONCILE_GRACE_MS: 30000,
       LOG_LEVEL: 'info',
+      ATTACHMENT_MAX_BYTES: 10 * 1024 * 1024,
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_IP_MAX_FAILURES: 50,
+      LOGIN_LOCK_SECONDS: 900,
     });
     expect(env.POLICY_FILE).toBeUndefined();
   });
@@ -98,6 +102,11 @@ describe('validateEnvironment', () => {
     ['OUTBOX_RELAY_INTERVAL_MS', '10'],
     ['DEADLINE_RECONCILE_GRACE_MS', 'soon'],
     ['LOG_LEVEL', 'loud'],
+    ['ATTACHMENT_MAX_BYTES', '10MB'],
+    ['ATTACHMENT_MAX_BYTES', '100'],
+    ['ATTACHMENT_MAX_BYTES', String(65 * 1024 * 1024)],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['LOGIN_LOCK_SECONDS', 'forever'],
   ])('should name %s when it is %p', (name, value) => {
     const problems = problemsOf({ ...REQUIRED, [name]: value });
     expect(problems).toHaveLength(1);

@@ -95,6 +95,41 @@ export class Environment {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
+
+  /**
+   * The largest attachment accepted (bytes; 413 above it). Attachments are stored in the
+   * database: MySQL's max_allowed_packet must be larger (MariaDB's default is 16 MiB).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'ATTACHMENT_MAX_BYTES must be a whole number of bytes' })
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
+  /** Failed logins of one username before it is locked for LOGIN_LOCK_SECONDS. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES: number = 5;
+
+  /** Failed logins from one address (any usernames) before the address is locked. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LOGIN_IP_MAX_FAILURES: number = 50;
+
+  /** How long a lock lasts, and the window in which failures are counted (seconds). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  LOGIN_LOCK_SECONDS: number = 900;
 }
 
 export class ConfigurationError extends Error {

@@ -43,6 +43,11 @@ export interface Policy {
      * referred to a special-hardship hearing (特殊医疗救助), DOMAIN.md §7.
      */
     hardshipThreshold: string;
+    /** The public notice during publicity (公示, `GET /api/v1/public/relief-notices`). */
+    publicNotice: {
+      /** How to object, shown with every notice (where, how, with what). */
+      howToObject: string;
+    };
   };
   /** Special-hardship hearings: panel composition, quorum, ratios, caps (DOMAIN.md §2). */
   hearing: HearingPolicy;
@@ -100,6 +105,11 @@ export const DEFAULT_POLICY: Policy = {
   relief: {
     editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
     hardshipThreshold: '5000.00',
+    publicNotice: {
+      howToObject:
+        '对公示对象或救助金额有异议的，请在异议截止时间前，以书面形式向申请人户籍所在街道办事处或区医疗保障局提出，' +
+        '写明异议事项和理由，并提供相关证明材料；请署真实姓名和联系方式，我局依法为反映人保密。',
+    },
   },
   hearing: DEFAULT_HEARING_POLICY,
   penalty: DEFAULT_PENALTY_POLICY,
@@ -155,6 +165,11 @@ function validateReliefEditions(relief: unknown): string[] {
   const threshold = (relief as { hardshipThreshold?: unknown }).hardshipThreshold;
   if (typeof threshold !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(threshold)) {
     problems.push('relief.hardshipThreshold: must be an amount string like "5000.00"');
+  }
+  const howToObject = (relief as { publicNotice?: { howToObject?: unknown } }).publicNotice
+    ?.howToObject;
+  if (typeof howToObject !== 'string' || howToObject.trim().length === 0) {
+    problems.push('relief.publicNotice.howToObject: must be a non-empty text');
   }
   const versions = new Set<string>();
   editions.forEach((edition: unknown, i) => {

@@ -15,6 +15,12 @@ import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingL
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
 import { OutboxHandovers1764000009000 } from './migrations/1764000009000-OutboxHandovers';
+import { EverydayWork1764000007000 } from './migrations/1764000007000-EverydayWork';
+import { AssignmentNoticeEntity } from '../assignments/entities/assignment-notice.entity';
+import { AttachmentContentEntity } from '../attachments/entities/attachment-content.entity';
+import { CaseAttachmentEntity } from '../attachments/entities/case-attachment.entity';
+import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
+import { CasePersonEntity } from '../engine/entities/case-person.entity';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -47,6 +53,11 @@ export const ENTITIES = [
   InspectionDrawEntity,
   InspectionResultEntity,
   PenaltyLedgerEntryEntity,
+  CasePersonEntity,
+  CaseAttachmentEntity,
+  AttachmentContentEntity,
+  AssignmentNoticeEntity,
+  LoginFailureEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -56,6 +67,7 @@ export const MIGRATIONS = [
   HearingLedgers1764000002000,
   Inspections1764000003000,
   Penalties1764000004000,
+  EverydayWork1764000007000,
   OutboxHandovers1764000009000,
 ];
 

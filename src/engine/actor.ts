@@ -30,3 +30,15 @@ export const PERSONAL_DATA_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER', 'A
 export function hasAnyRole(actor: Actor, roles: readonly string[]): boolean {
   return actor.roles.some((r) => roles.includes(r));
 }
+
+/** Roles that read and never act (API.md: AUDITOR reads everything and sends no events). */
+export const READ_ONLY_ROLES: readonly Role[] = ['AUDITOR'];
+
+/** A user whose every role only reads (an auditor): refused on every event and every write. */
+export function isReadOnly(actor: Actor): boolean {
+  return (
+    actor.system !== true &&
+    actor.roles.length > 0 &&
+    actor.roles.every((r) => READ_ONLY_ROLES.includes(r))
+  );
+}

@@ -31,7 +31,9 @@ import {
   membersOf,
   permissionFor,
 } from './case-access';
+import { personKey } from '../common/person-key';
 import { CaseMemberEntity } from './entities/case-member.entity';
+import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity } from './entities/case.entity';
@@ -209,6 +211,7 @@ export class CaseEngine {
       throw e;
     }
     await this.syncMembers(m, definition, row, {});
+    await this.indexPersons(m, definition, row.id, params.input);
     const entered = activePaths(stateValue(snapshot));
     await this.enterStates(m, row, definition, [], entered, 1, now, effects);
     await this.runClocks(m, row, definition, CASE_OPENED, [], entered, now, effects);
@@ -381,7 +384,8 @@ export class CaseEngine {
 
   /**
    * Records an event that does not move the machine (claim, reassignment, a deadline that only
-   * marks the case overdue): versioned and hash-chained like any other.
+   * marks the case overdue): versioned and hash-chained like any other. `within` writes what the
+   * event is about (an attachment, an assignment notice) in the same transaction.
    */
   async recordEvent(
     caseId: string,
@@ -390,6 +394,7 @@ export class CaseEngine {
     payload: Record<string, unknown>,
     change: (row: CaseEntity) => void = () => undefined,
     expectedVersion?: number,
+    within?: (m: EntityManager, row: CaseEntity) => Promise<void>,
   ): Promise<CaseEntity> {
     return this.dataSource.transaction(ISOLATION, async (m) => {
       const row = await this.lockCase(m, caseId);
@@ -406,7 +411,18 @@ export class CaseEngine {
           },
         );
       }
-      return this.recordInTransaction(m, row, type, actor, payload, change, new Date());
+      const recorded = await this.recordInTransaction(
+        m,
+        row,
+        type,
+        actor,
+        payload,
+        change,
+        new Date(),
+      );
+      // What the event records is written in the same transaction (an attachment, a notice).
+      await within?.(m, recorded);
+      return recorded;
     });
   }
 
@@ -680,6 +696,23 @@ export class CaseEngine {
       throw new DomainError(
         'VERSION_CONFLICT',
         'The case was changed meanwhile: reload it and try again.',
+      );
+    }
+  }
+
+  /** Indexes a new case under the person key of everyone it is about (the person view). */
+  private async indexPersons(
+    m: EntityManager,
+    definition: WorkflowDefinition,
+    caseId: string,
+    input: Record<string, unknown>,
+  ): Promise<void> {
+    const ids = definition.persons?.(input) ?? [];
+    const keys = [...new Set(ids.filter((id) => typeof id === 'string').map(personKey))];
+    if (keys.length > 0) {
+      await m.insert(
+        CasePersonEntity,
+        keys.map((key) => ({ personKey: key, caseId })),
       );
     }
   }

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, IsNull, type SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { maskPersonalData } from '../common/masking';
+import { personKey } from '../common/person-key';
 import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
-import { CaseEngine, eventHash, GENESIS_HASH } from './case-engine.service';
+import { verifyChain } from './audit-chain';
+import { CaseEngine } from './case-engine.service';
 import { canSeeCase, canSeePersonalData } from './case-access';
 import type {
   CaseEventView,
@@ -17,6 +19,7 @@ import type {
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseLinkEntity } from './entities/case-link.entity';
+import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { WorkflowRegistry } from './workflow-registry';
 
@@ -38,6 +41,19 @@ export class CaseQueryService {
       throw DomainError.notFound('Case');
     }
     return row;
+  }
+
+  /** The cases about a person (`case_persons`, by person key), newest first, that the actor sees. */
+  async casesOfPerson(idNumber: string, actor: Actor): Promise<CaseEntity[]> {
+    const rows = await this.dataSource
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .innerJoin(CasePersonEntity, 'p', 'p.case_id = c.id')
+      .where('p.person_key = :key', { key: personKey(idNumber) })
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
+    return rows.filter((r) => canSeeCase(this.registry.get(r.type, r.machineVersion), r, actor));
   }
 
   /** Is any of these cases still confidential (e.g. a FLIGHT inspection not yet started)? */
@@ -93,9 +109,15 @@ export class CaseQueryService {
 
   /**
    * The caller's inbox: active cases in a state where one of the caller's roles may send an
-   * event, within the caller's scope, earliest deadline first.
+   * event, within the caller's scope, earliest deadline first; `assignee` narrows it to the
+   * cases assigned to the caller (`me`, it follows reassignment) or to nobody (`unassigned`).
    */
-  async tasks(actor: Actor, page: number, pageSize: number): Promise<Page<CaseView>> {
+  async tasks(
+    actor: Actor,
+    page: number,
+    pageSize: number,
+    assignee?: 'me' | 'unassigned',
+  ): Promise<Page<CaseView>> {
     const triples: Array<{ type: string; version: number; states: string[] }> = [];
     for (const definition of this.registry.all()) {
       const states = Object.entries(definition.permissions)
@@ -117,6 +139,11 @@ export class CaseQueryService {
       .createQueryBuilder('c')
       .where("c.status = 'active'");
     this.scopeToActor(qb, actor);
+    if (assignee === 'me') {
+      qb.andWhere('c.assignee_id = :me', { me: actor.id });
+    } else if (assignee === 'unassigned') {
+      qb.andWhere('c.assignee_id IS NULL');
+    }
     qb.andWhere(
       new Brackets((w) => {
         triples.forEach((t, i) => {
@@ -168,46 +195,7 @@ export class CaseQueryService {
     const events = await this.dataSource
       .getRepository(CaseEventEntity)
       .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
-    let prev = GENESIS_HASH;
-    for (const [i, e] of events.entries()) {
-      if (e.seq !== i + 1) {
-        return { valid: false, checked: i, brokenAt: i + 1, reason: `event ${i + 1} is missing` };
-      }
-      if (e.prevHash !== prev) {
-        return {
-          valid: false,
-          checked: i,
-          brokenAt: e.seq,
-          reason: 'prev_hash does not match the previous event',
-        };
-      }
-      if (eventHash({ ...e, prevHash: e.prevHash }) !== e.hash) {
-        return {
-          valid: false,
-          checked: i,
-          brokenAt: e.seq,
-          reason: 'the event content does not match its hash',
-        };
-      }
-      prev = e.hash;
-    }
-    if (events.length !== row.version) {
-      return {
-        valid: false,
-        checked: events.length,
-        brokenAt: events.length + 1,
-        reason: `the case is at version ${row.version} but has ${events.length} events`,
-      };
-    }
-    if (events.length > 0 && row.lastEventHash !== prev) {
-      return {
-        valid: false,
-        checked: events.length,
-        brokenAt: events.length,
-        reason: 'the case does not point at its newest event',
-      };
-    }
-    return { valid: true, checked: events.length };
+    return verifyChain(row, events);
   }
 
   /** Open and overdue cases per workflow and state, within the caller's scope (the dashboard's table). */

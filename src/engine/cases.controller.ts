@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/decorators';
-import { type Page, PageQuery } from '../common/pagination/pagination.dto';
+import type { Page } from '../common/pagination/pagination.dto';
 import type { Actor } from './actor';
 import { CaseQueryService } from './case-query.service';
 import { CasesService } from './cases.service';
@@ -11,6 +11,7 @@ import {
   CaseListQuery,
   CaseView,
   ChainVerification,
+  TasksQuery,
 } from './dto/case.dto';
 
 @ApiTags('cases')
@@ -74,7 +75,7 @@ export class CasesController {
   }
 
   @Get('tasks')
-  tasks(@Query() q: PageQuery, @CurrentActor() actor: Actor): Promise<Page<CaseView>> {
-    return this.query.tasks(actor, q.page, q.pageSize);
+  tasks(@Query() q: TasksQuery, @CurrentActor() actor: Actor): Promise<Page<CaseView>> {
+    return this.query.tasks(actor, q.page, q.pageSize, q.assignee);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
-import type { Actor } from './actor';
+import { type Actor, isReadOnly } from './actor';
 import { CaseEngine, type CaseEvent } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
 import type { CaseView } from './dto/case.dto';
@@ -49,6 +49,10 @@ export class CasesService {
     }
     // Deadlines and signals are the service's own events: the engine refuses them (403) like any
     // other event the caller may not send, after the visibility check (404), so nothing leaks.
+    if (isReadOnly(actor)) {
+      await this.query.visibleCase(id, actor); // an unknown case is still a 404
+      throw DomainError.forbidden('An AUDITOR reads every case and sends no events.');
+    }
     await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
     return this.query.getCase(id, actor);
   }

@@ -4,6 +4,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
+import { ChainVerifier } from './chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { EngineWorker } from './engine-worker.service';
@@ -11,6 +12,7 @@ import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseLinkEntity } from './entities/case-link.entity';
 import { CaseMemberEntity } from './entities/case-member.entity';
+import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry } from './event-handlers';
@@ -26,6 +28,7 @@ import { WorkflowsController } from './workflows.controller';
       CaseEventEntity,
       CaseDeadlineEntity,
       CaseMemberEntity,
+      CasePersonEntity,
       CaseLinkEntity,
       OutboxEntity,
     ]),
@@ -41,7 +44,15 @@ import { WorkflowsController } from './workflows.controller';
     CasesService,
     OutboxRelay,
     EngineWorker,
+    ChainVerifier,
   ],
-  exports: [WorkflowRegistry, EventHandlerRegistry, CaseEngine, CaseQueryService, OutboxRelay],
+  exports: [
+    WorkflowRegistry,
+    EventHandlerRegistry,
+    CaseEngine,
+    CaseQueryService,
+    OutboxRelay,
+    ChainVerifier,
+  ],
 })
 export class EngineModule {}

@@ -27,6 +27,23 @@ export class HearingLedgersService {
     return formatMoney(new Decimal(row.reserved).plus(row.paid));
   }
 
+  /** Both hearing ledgers of the person's year, read without a lock (the person view). */
+  async balances(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+  ): Promise<Record<'specialRelief' | 'warmHeartFund', { reserved: string; paid: string }>> {
+    const key = personKey(idNumber);
+    const read = async (ledger: LedgerEntity): Promise<{ reserved: string; paid: string }> => {
+      const row = await m.findOneBy(ledger, { personKey: key, year });
+      return { reserved: formatMoney(row?.reserved ?? 0), paid: formatMoney(row?.paid ?? 0) };
+    };
+    return {
+      specialRelief: await read(SpecialReliefLedgerEntity),
+      warmHeartFund: await read(WarmHeartFundLedgerEntity),
+    };
+  }
+
   reserve(
     m: EntityManager,
     ledger: LedgerEntity,

@@ -18,5 +18,6 @@ import { HearingsService } from './hearings.service';
   ],
   controllers: [HearingsController],
   providers: [HearingsService, HearingLedgersService],
+  exports: [HearingLedgersService],
 })
 export class HearingsModule {}

@@ -154,6 +154,23 @@ export class InstitutionsService {
     await this.refreshCredit(m, record.institutionId, record.occurredAt);
   }
 
+  /**
+   * Takes a credit event back inside the caller's transaction (a sanction whose decision an
+   * appeal annulled) and recomputes the grade.
+   */
+  async revokeCredit(
+    m: EntityManager,
+    record: Pick<CreditRecord, 'institutionId' | 'sourceCaseId' | 'kind'>,
+    now: Date,
+  ): Promise<void> {
+    await m.delete(InstitutionCreditRecordEntity, {
+      institutionId: record.institutionId,
+      sourceCaseId: record.sourceCaseId,
+      kind: record.kind,
+    });
+    await this.refreshCredit(m, record.institutionId, now);
+  }
+
   /** The institution's credit history (decided sanctions, published inspections), oldest first. */
   async history(m: EntityManager, institutionId: string): Promise<CreditHistoryEntry[]> {
     const records = await m.find(InstitutionCreditRecordEntity, {

@@ -1,5 +1,5 @@
 import { DEFAULT_PENALTY_POLICY } from './penalty-policy';
-import { fineDueAt, lateFee } from './late-fee';
+import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
 import { InvalidPenaltyInputError } from './sanction-ladder';
 
 /** Served 2026-01-20: the 15 days are 21 January – 4 February, due at 00:00 on 5 February. */
@@ -112,5 +112,58 @@ describe('lateFee (Law art. 72: 3% of the fine a day, never more than the fine)'
       'now',
       'pausedDays',
     ]);
+  });
+});
+
+describe('appealPausedDays (Law art. 73: no late fee while an appeal runs)', () => {
+  // Due at 00:00 Asia/Shanghai on 2026-02-05: 2026-02-05 is the first late day.
+  const dueAt = '2026-02-04T16:00:00.000Z';
+  const at = (shanghai: string): Date => new Date(`${shanghai}+08:00`);
+  const fee = (now: Date, pausedDays: number) =>
+    lateFee({ fine: '10000.00', dueAt, now, pausedDays }).amount;
+
+  it('is nothing without an appeal, or before the fine is due', () => {
+    expect(appealPausedDays([], dueAt, at('2026-02-20T10:00:00'))).toBe(0);
+    expect(
+      appealPausedDays(
+        [{ filedAt: '2026-01-25T10:00:00+08:00' }],
+        dueAt,
+        at('2026-02-01T10:00:00'),
+      ),
+    ).toBe(0);
+  });
+
+  it('freezes the fee from the filing day while the appeal runs', () => {
+    const appeals = [{ filedAt: '2026-02-08T09:00:00+08:00' }];
+    // Late on the 5th, 6th and 7th: 3 days, 900.00; the 8th and after are paused.
+    for (const day of ['2026-02-08T18:00:00', '2026-02-20T10:00:00', '2026-04-01T10:00:00']) {
+      const now = at(day);
+      expect(fee(now, appealPausedDays(appeals, dueAt, now))).toBe('900.00');
+    }
+  });
+
+  it('counts again from the day after the decision, leaving out the days it ran', () => {
+    const appeals = [
+      { filedAt: '2026-02-08T09:00:00+08:00', decidedAt: '2026-02-17T15:00:00+08:00' },
+    ];
+    const now = at('2026-02-19T10:00:00');
+    // 15 late days (5th–19th), of which the 8th–17th (10) paused: 5 days, 1,500.00.
+    expect(appealPausedDays(appeals, dueAt, now)).toBe(10);
+    expect(fee(now, 10)).toBe('1500.00');
+  });
+
+  it('counts a whole late period paused by an appeal filed before the due date', () => {
+    const appeals = [{ filedAt: '2026-01-30T09:00:00+08:00' }];
+    const now = at('2026-03-01T10:00:00');
+    expect(fee(now, appealPausedDays(appeals, dueAt, now))).toBe('0.00');
+  });
+
+  it('counts a day once when a suit follows a reconsideration on the same day', () => {
+    const appeals = [
+      { filedAt: '2026-02-06T09:00:00+08:00', decidedAt: '2026-02-10T09:00:00+08:00' },
+      { filedAt: '2026-02-10T15:00:00+08:00', decidedAt: '2026-02-12T09:00:00+08:00' },
+    ];
+    // The 6th to the 12th: 7 days.
+    expect(appealPausedDays(appeals, dueAt, at('2026-02-20T10:00:00'))).toBe(7);
   });
 });

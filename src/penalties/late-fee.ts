@@ -111,3 +111,39 @@ export function lateFee(
   const fee = Dec.min(fine.times(policy.lateFeeDailyRate).times(days), fine);
   return { days, amount: money(fee) };
 }
+
+/** An appeal's span: filed, and decided unless it still runs. */
+export interface AppealSpan {
+  filedAt: string;
+  decidedAt?: string;
+}
+
+/**
+ * Late days on which an appeal ran (Law art. 73: 加处罚款的数额在行政复议或者行政诉讼期间不予计算):
+ * the Asia/Shanghai days from each appeal's filing day to its decision day, both included (to
+ * `now` while it runs), that fall among the late days `lateFee` counts (the due day to today).
+ * Overlapping appeals count a day once. Passed as `pausedDays`, it freezes the fee while an
+ * appeal runs: the filing day and every day after it are not counted until it is decided.
+ */
+export function appealPausedDays(appeals: readonly AppealSpan[], dueAt: string, now: Date): number {
+  const due = parseInstant(dueAt);
+  if (due === null || now.getTime() <= due.getTime()) {
+    return 0;
+  }
+  const first = shanghaiDayNumber(due);
+  const last = shanghaiDayNumber(now);
+  const paused = new Set<number>();
+  for (const appeal of appeals) {
+    const filed = parseInstant(appeal.filedAt);
+    const decided = appeal.decidedAt === undefined ? now : parseInstant(appeal.decidedAt);
+    if (filed === null || decided === null) {
+      continue;
+    }
+    const from = Math.max(first, shanghaiDayNumber(filed));
+    const to = Math.min(last, shanghaiDayNumber(decided));
+    for (let day = from; day <= to; day++) {
+      paused.add(day);
+    }
+  }
+  return paused.size;
+}

@@ -2,7 +2,11 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import type { PenaltyCaseContext, PenaltyCaseInput } from '../../workflows/penalty-case.machine';
+import {
+  type PenaltyCaseContext,
+  type PenaltyCaseInput,
+  runningAppeal,
+} from '../../workflows/penalty-case.machine';
 import type { Sanction, ViolationArticle } from '../../workflows/sanctions';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
@@ -13,6 +17,8 @@ import type { CaseView } from '../engine/dto/case.dto';
 import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
 import { InstitutionsService } from '../institutions/institutions.service';
 import {
+  AppealDecidedPayload,
+  AppealFiledPayload,
   DecidePayload,
   HearingHeldPayload,
   type OpenPenaltyCaseDto,
@@ -26,7 +32,8 @@ import {
   StatementPayload,
 } from './dto/penalty.dto';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
-import { fineDueAt, lateFee } from './late-fee';
+import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
+import { parseInstant, shanghaiDayNumber } from './penalty-policy';
 import { amountsDue, checkDecision, hearingEligibility } from './sanction-checks';
 import { proposeSanctions } from './sanction-ladder';
 
@@ -40,7 +47,10 @@ export interface AmountsDueView {
   caseId: string;
   fineDueAt: string | null;
   asOf: string;
-  lateFee: { days: number; amount: string };
+  /** `pausedDays`: late days an appeal ran, not counted (Law art. 73). */
+  lateFee: { days: number; amount: string; pausedDays: number };
+  /** The appeal that runs now: the late fee stands still and there is no enforcement. */
+  appeal: { kind: string; filedAt: string; reference: string | null } | null;
   ledgers: {
     FINE: { due: string; paid: string; outstanding: string };
     RECOVERY: { due: string; paid: string; outstanding: string };
@@ -87,9 +97,14 @@ export class PenaltiesService implements OnModuleInit {
     on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
     on('EXTEND_DECISION', { payload: PenaltyReasonPayload });
     on('RECORD_PAYMENT', { payload: PenaltyPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
-    on('ENFORCE', { payload: OptionalReasonPayload });
+    on('ENFORCE', { payload: OptionalReasonPayload, hook: (ctx) => this.onEnforce(ctx) });
     on('ENFORCED', { payload: OutcomePayload });
     on('POLICE_RETURNED', { payload: OutcomePayload });
+    on('APPEAL_FILED', { payload: AppealFiledPayload, hook: (ctx) => this.onAppealFiled(ctx) });
+    on('APPEAL_DECIDED', {
+      payload: AppealDecidedPayload,
+      hook: (ctx) => this.onAppealDecided(ctx),
+    });
     this.handlers.registerOnClose(PENALTY_TYPE, (ctx) => this.onClosed(ctx));
   }
 
@@ -129,8 +144,9 @@ export class PenaltiesService implements OnModuleInit {
     const paid = data.paid ?? { FINE: '0.00', RECOVERY: '0.00' };
     const fee =
       data.decision?.fineDueAt && new Decimal(due.FINE).gt(paid.FINE)
-        ? lateFee({ fine: due.FINE, dueAt: data.decision.fineDueAt, now }, this.policy.penalty())
-        : { days: 0, amount: data.lateFee ?? '0.00' };
+        ? this.lateFeeAt(data, now)
+        : { days: 0, amount: data.lateFee ?? '0.00', pausedDays: 0 };
+    const appeal = runningAppeal(data);
     const fineOwed = new Decimal(due.FINE).plus(fee.amount);
     const outstanding = (owed: Decimal.Value, got: string): string =>
       Decimal.max(0, new Decimal(owed).minus(got)).toFixed(2);
@@ -143,6 +159,9 @@ export class PenaltiesService implements OnModuleInit {
       fineDueAt: data.decision?.fineDueAt ?? null,
       asOf: now.toISOString(),
       lateFee: fee,
+      appeal: appeal
+        ? { kind: appeal.kind, filedAt: appeal.filedAt, reference: appeal.reference ?? null }
+        : null,
       ledgers: {
         FINE: {
           due: fineOwed.toFixed(2),
@@ -290,7 +309,7 @@ export class PenaltiesService implements OnModuleInit {
     const fine = data.decision?.amountsDue.FINE ?? '0.00';
     const fee =
       data.decision?.fineDueAt && new Decimal(fine).gt(0)
-        ? lateFee({ fine, dueAt: data.decision.fineDueAt, now }, this.policy.penalty()).amount
+        ? this.lateFeeAt(data, now).amount
         : '0.00';
     await manager
       .createQueryBuilder()
@@ -318,6 +337,118 @@ export class PenaltiesService implements OnModuleInit {
         throw e;
       });
     return { lateFee: fee };
+  }
+
+  /** No enforcement while an appeal runs (Administrative Compulsion Law art. 53): say so. */
+  private onEnforce({ caseRow }: HookContext): Promise<void> {
+    const running = runningAppeal(caseRow.data);
+    if (running) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `A ${running.kind} filed ${running.filedAt} is running: the decision is not enforced until it is decided.`,
+        { allowedEvents: ['APPEAL_DECIDED'] },
+      );
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * 行政复议 / 行政诉讼 filed: one at a time, not before the decision was served, not in the
+   * future. The filing time is stored as an instant (a bare date is 00:00 Asia/Shanghai).
+   */
+  private onAppealFiled({ caseRow, event, now }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const payload = event as unknown as AppealFiledPayload;
+    const running = runningAppeal(data);
+    if (running) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `A ${running.kind} filed ${running.filedAt} is still running: record its outcome (APPEAL_DECIDED) first.`,
+        { errors: [{ field: 'kind', message: 'an appeal is already running' }] },
+      );
+    }
+    const filed = parseInstant(payload.filedAt);
+    if (filed === null) {
+      throw DomainError.validation([
+        { field: 'filedAt', message: 'must be a date or a date-time with a zone' },
+      ]);
+    }
+    if (filed.getTime() > now.getTime()) {
+      throw DomainError.validation([{ field: 'filedAt', message: 'is in the future' }]);
+    }
+    const served = parseInstant(data.decision?.servedAt);
+    if (served && shanghaiDayNumber(filed) < shanghaiDayNumber(served)) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `An appeal cannot be filed before the decision was served (${data.decision!.servedAt}).`,
+        { errors: [{ field: 'filedAt', message: 'is before the decision was served' }] },
+      );
+    }
+    return Promise.resolve({ filedAt: filed.toISOString() });
+  }
+
+  /**
+   * The appeal's outcome (default: decided now). ANNULLED takes the decision's sanction back
+   * from the institution's credit record; the machine returns the case to decision.
+   */
+  private async onAppealDecided({
+    caseRow,
+    event,
+    manager,
+    now,
+  }: HookContext): Promise<Record<string, unknown>> {
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    const payload = event as unknown as AppealDecidedPayload;
+    const running = runningAppeal(data);
+    if (!running) {
+      throw new DomainError(
+        'BUSINESS_RULE',
+        'No appeal is running: file one (APPEAL_FILED) first.',
+        {
+          errors: [{ field: 'type', message: 'no appeal is running' }],
+        },
+      );
+    }
+    const decided = payload.decidedAt === undefined ? now : parseInstant(payload.decidedAt);
+    if (decided === null) {
+      throw DomainError.validation([
+        { field: 'decidedAt', message: 'must be a date or a date-time with a zone' },
+      ]);
+    }
+    if (decided.getTime() > now.getTime()) {
+      throw DomainError.validation([{ field: 'decidedAt', message: 'is in the future' }]);
+    }
+    if (shanghaiDayNumber(decided) < shanghaiDayNumber(new Date(running.filedAt))) {
+      throw DomainError.validation([
+        { field: 'decidedAt', message: `is before the appeal was filed (${running.filedAt})` },
+      ]);
+    }
+    if (payload.outcome === 'ANNULLED') {
+      await this.institutions.revokeCredit(
+        manager,
+        { institutionId: data.institution.id, sourceCaseId: caseRow.id, kind: 'SANCTION' },
+        now,
+      );
+    }
+    return { decidedAt: decided.toISOString() };
+  }
+
+  /** The late fee on the fine at `now`, without the late days an appeal ran (Law arts. 72, 73). */
+  private lateFeeAt(
+    data: PenaltyCaseContext,
+    now: Date,
+  ): { days: number; amount: string; pausedDays: number } {
+    const dueAt = data.decision!.fineDueAt!;
+    const pausedDays = appealPausedDays(
+      (data.appeals ?? []).map((a) => ({ filedAt: a.filedAt, decidedAt: a.decided?.decidedAt })),
+      dueAt,
+      now,
+    );
+    const fee = lateFee(
+      { fine: data.decision!.amountsDue.FINE, dueAt, now, pausedDays },
+      this.policy.penalty(),
+    );
+    return { ...fee, pausedDays };
   }
 
   /** The case closed: the inspection that opened it goes on to publication with the sanctions. */

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import type { EntityManager } from 'typeorm';
-import { sha256Hex } from '../common/canonical-hash';
 import { DomainError } from '../common/errors/domain-error';
-import { normaliseResidentId } from '../common/id-number';
 import { formatMoney } from '../common/money';
+import { personKey } from '../common/person-key';
 import type { ReliefCategoryPolicy } from './relief-policy';
 import { ReliefLedgerEntity } from './entities/relief-ledger.entity';
 
@@ -14,9 +13,7 @@ export interface LedgerAmounts {
 }
 
 /** The key of a person's ledger: a hash, so the ledger table holds no ID number. */
-export function personKey(idNumber: string): string {
-  return sha256Hex(`resident:${normaliseResidentId(idNumber)}`);
-}
+export { personKey };
 
 /** Takes amounts out of the reservation (never below zero). */
 function unreserve(row: ReliefLedgerEntity, amounts: LedgerAmounts): void {
@@ -44,6 +41,25 @@ export class ReliefLedgerService {
     return {
       total: formatMoney(new Decimal(row.paidTotal).plus(row.reservedTotal)),
       outpatient: formatMoney(new Decimal(row.paidOutpatient).plus(row.reservedOutpatient)),
+    };
+  }
+
+  /** The person's year as it stands, read without a lock (the person view): zeros when untouched. */
+  async balance(
+    m: EntityManager,
+    idNumber: string,
+    year: number,
+  ): Promise<{ paid: LedgerAmounts; reserved: LedgerAmounts }> {
+    const row = await m.findOneBy(ReliefLedgerEntity, { personKey: personKey(idNumber), year });
+    return {
+      paid: {
+        total: formatMoney(row?.paidTotal ?? 0),
+        outpatient: formatMoney(row?.paidOutpatient ?? 0),
+      },
+      reserved: {
+        total: formatMoney(row?.reservedTotal ?? 0),
+        outpatient: formatMoney(row?.reservedOutpatient ?? 0),
+      },
     };
   }
 

@@ -4,13 +4,15 @@ import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { EngineModule } from '../engine/engine.module';
 import { ReliefLedgerEntity } from './entities/relief-ledger.entity';
 import { ReliefLedgerService } from './relief-ledger.service';
+import { ReliefNoticesController } from './relief-notices.controller';
+import { ReliefNoticesService } from './relief-notices.service';
 import { ReliefController } from './relief.controller';
 import { ReliefService } from './relief.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ReliefLedgerEntity]), EngineModule, IdempotencyModule],
-  controllers: [ReliefController],
-  providers: [ReliefService, ReliefLedgerService],
+  controllers: [ReliefController, ReliefNoticesController],
+  providers: [ReliefService, ReliefLedgerService, ReliefNoticesService],
   exports: [ReliefLedgerService],
 })
 export class ReliefModule {}

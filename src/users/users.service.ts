@@ -3,10 +3,12 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { compare, hash } from 'bcryptjs';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { In, QueryFailedError, type Repository } from 'typeorm';
+import type { Role } from '../../workflows/workflow-definition';
 import type { Environment } from '../config/environment';
 import { DomainError } from '../common/errors/domain-error';
-import type { CreateUserDto, UserView } from './dto/create-user.dto';
+import type { CreateUserDto, UpdateUserDto, UserView } from './dto/create-user.dto';
+import { passwordProblem } from './password-strength';
 import { type ExpertField, UserEntity } from './entities/user.entity';
 
 const BCRYPT_ROUNDS = 10;
@@ -75,13 +77,135 @@ export class UsersService implements OnApplicationBootstrap {
     return toView(user);
   }
 
-  async list(page: number, pageSize: number): Promise<{ items: UserView[]; total: number }> {
-    const [rows, total] = await this.users.findAndCount({
-      order: { createdAt: 'ASC' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    });
+  async list(
+    page: number,
+    pageSize: number,
+    filter: { role?: Role; active?: boolean } = {},
+  ): Promise<{ items: UserView[]; total: number }> {
+    const qb = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize);
+    if (filter.active !== undefined) {
+      qb.andWhere('u.active = :active', { active: filter.active });
+    }
+    if (filter.role) {
+      // roles is a JSON array of plain names: a quoted name matches exactly one role.
+      qb.andWhere('u.roles LIKE :role', { role: `%"${filter.role}"%` });
+    }
+    const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toView), total };
+  }
+
+  /**
+   * An administrator changes a user: roles, street, expert field, affiliation, name, active, or
+   * resets the password. The result must still be consistent (a street office has a street, an
+   * expert a field); an administrator cannot deactivate or un-ADMIN themselves. Deactivation and
+   * a new password bump the token version: every token issued before stops working at once.
+   */
+  async update(id: string, dto: UpdateUserDto, actorId: string): Promise<UserView> {
+    const given = Object.entries(dto).filter(([, v]) => v !== undefined);
+    if (given.length === 0) {
+      throw DomainError.validation([{ field: 'body', message: 'names nothing to change' }]);
+    }
+    const user = /^[0-9a-f-]{36}$/i.test(id) ? await this.users.findOneBy({ id }) : null;
+    if (!user) {
+      throw DomainError.notFound('User');
+    }
+    if (id === actorId && dto.active === false) {
+      throw new DomainError('BUSINESS_RULE', 'You cannot deactivate yourself.', {
+        errors: [{ field: 'active', message: 'an administrator cannot deactivate themselves' }],
+      });
+    }
+    if (id === actorId && dto.roles !== undefined && !dto.roles.includes('ADMIN')) {
+      throw new DomainError('BUSINESS_RULE', 'You cannot take the ADMIN role from yourself.', {
+        errors: [{ field: 'roles', message: 'must keep ADMIN for yourself' }],
+      });
+    }
+    const next: UserEntity = {
+      ...user,
+      ...(dto.displayName !== undefined ? { displayName: dto.displayName } : {}),
+      ...(dto.roles !== undefined ? { roles: dto.roles } : {}),
+      ...(dto.streetCode !== undefined ? { streetCode: dto.streetCode } : {}),
+      ...(dto.expertField !== undefined ? { expertField: dto.expertField } : {}),
+      ...(dto.affiliation !== undefined ? { affiliation: dto.affiliation } : {}),
+      ...(dto.active !== undefined ? { active: dto.active } : {}),
+    };
+    const errors = [];
+    if (next.roles.includes('STREET_OFFICE') && next.streetCode === null) {
+      errors.push({ field: 'streetCode', message: 'a STREET_OFFICE user needs a streetCode' });
+    }
+    if (next.roles.includes('EXPERT') && next.expertField === null) {
+      errors.push({ field: 'expertField', message: 'an EXPERT needs an expertField' });
+    }
+    if (dto.password !== undefined) {
+      const problem = passwordProblem(dto.password, user.username);
+      if (problem !== null) {
+        errors.push({ field: 'password', message: `password ${problem}` });
+      }
+    }
+    if (errors.length > 0) {
+      throw DomainError.validation(errors);
+    }
+    const revoke = (dto.active === false && user.active) || dto.password !== undefined;
+    next.tokenVersion = user.tokenVersion + (revoke ? 1 : 0);
+    next.updatedAt = new Date();
+    if (dto.password !== undefined) {
+      next.passwordHash = await hash(dto.password, BCRYPT_ROUNDS);
+    }
+    await this.users.update(
+      { id },
+      {
+        displayName: next.displayName,
+        roles: next.roles,
+        streetCode: next.streetCode,
+        expertField: next.expertField,
+        affiliation: next.affiliation,
+        active: next.active,
+        tokenVersion: next.tokenVersion,
+        passwordHash: next.passwordHash,
+        updatedAt: next.updatedAt,
+      },
+    );
+    this.logger.log(
+      `user ${user.username} changed by ${actorId}: ${given.map(([k]) => k).join(', ')}`,
+    );
+    return toView(next);
+  }
+
+  /**
+   * One's own new password, with the current one: null when the current one is wrong. Tokens
+   * issued before stop working (the token version moves on); the caller gets a fresh one.
+   */
+  async changeOwnPassword(
+    id: string,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<UserEntity | null> {
+    const user = await this.users.findOneBy({ id, active: true });
+    if (!user || !(await compare(currentPassword, user.passwordHash))) {
+      return null;
+    }
+    const problem =
+      passwordProblem(newPassword, user.username) ??
+      (newPassword === currentPassword ? 'must differ from the current password' : null);
+    if (problem !== null) {
+      throw DomainError.validation([{ field: 'newPassword', message: `newPassword ${problem}` }]);
+    }
+    user.passwordHash = await hash(newPassword, BCRYPT_ROUNDS);
+    user.tokenVersion += 1;
+    user.updatedAt = new Date();
+    await this.users.update(
+      { id },
+      {
+        passwordHash: user.passwordHash,
+        tokenVersion: user.tokenVersion,
+        updatedAt: user.updatedAt,
+      },
+    );
+    return user;
   }
 
   /** The expert pool (专家库): active users with role EXPERT and their field and affiliation. */
@@ -104,6 +228,17 @@ export class UsersService implements OnApplicationBootstrap {
     return users
       .filter((u) => u.roles.includes('INSPECTOR'))
       .map((u) => ({ userId: u.id, affiliation: u.affiliation }));
+  }
+
+  /** Users by id (missing ids are left out). */
+  byIds(ids: readonly string[]): Promise<UserEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.users.findBy({ id: In([...ids]) });
+  }
+
+  /** Active users with a role (e.g. every caseworker, for the workload). */
+  async activeWithRole(role: Role): Promise<UserEntity[]> {
+    const users = await this.users.find({ where: { active: true }, order: { createdAt: 'ASC' } });
+    return users.filter((u) => u.roles.includes(role));
   }
 
   findActive(id: string): Promise<UserEntity | null> {
@@ -137,5 +272,6 @@ export function toView(u: UserEntity): UserView {
     affiliation: u.affiliation,
     active: u.active,
     createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
   };
 }

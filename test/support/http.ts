@@ -46,6 +46,28 @@ export class Http {
     return { status: res.statusCode, body: parsed as T, headers: res.headers };
   }
 
+  /** A raw body (a multipart upload) and the raw reply bytes (a download), parsed when JSON. */
+  async raw<T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T> & { raw: Buffer }> {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers },
+      payload,
+    });
+    let parsed: unknown = undefined;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      // not JSON: the bytes are in `raw`
+    }
+    return { status: res.statusCode, body: parsed as T, headers: res.headers, raw: res.rawPayload };
+  }
+
   get<T = Record<string, unknown>>(
     url: string,
     headers?: Record<string, string>,

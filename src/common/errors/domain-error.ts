@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'EVENT_NOT_ACCEPTED'
   | 'BUSINESS_RULE'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 
 export interface FieldError {

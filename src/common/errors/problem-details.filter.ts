@@ -44,6 +44,10 @@ function describe(code: DomainErrorCode): { status: number; slug: string; title:
       return { status: 422, slug: 'business-rule', title: 'Refused by a business rule' };
     case 'PAYLOAD_TOO_LARGE':
       return { status: 413, slug: 'payload-too-large', title: 'Request body too large' };
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' };
+    case 'RATE_LIMITED':
+      return { status: 429, slug: 'rate-limited', title: 'Too many requests' };
     case 'UNAVAILABLE':
       return { status: 503, slug: 'unavailable', title: 'Service unavailable' };
   }
@@ -115,6 +119,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.url;
     if (problem.status >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (typeof problem.retryAfterSeconds === 'number') {
+      // 429 (a locked login): when to try again, as the header clients and proxies understand.
+      void reply.header('retry-after', String(problem.retryAfterSeconds));
     }
     void reply
       .status(problem.status)

@@ -76,3 +76,11 @@ export class CaseListQuery extends PageQuery {
   @MaxLength(36)
   assignee?: string;
 }
+
+/** `GET /tasks`: the inbox, optionally only the cases assigned to the caller, or to nobody. */
+export class TasksQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['me', 'unassigned'] })
+  @IsOptional()
+  @IsIn(['me', 'unassigned'], { message: 'assignee must be me or unassigned' })
+  assignee?: 'me' | 'unassigned';
+}

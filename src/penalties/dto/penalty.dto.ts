@@ -23,6 +23,12 @@ import {
   VIOLATION_ARTICLES,
   type ViolationArticle,
 } from '../../../workflows/sanctions';
+import {
+  APPEAL_KINDS,
+  APPEAL_OUTCOMES,
+  type AppealKind,
+  type AppealOutcome,
+} from '../../../workflows/penalty-case.machine';
 import { IsMoney } from '../../common/money';
 import { LEDGERS, type LedgerName } from '../entities/penalty-ledger-entry.entity';
 
@@ -197,4 +203,47 @@ export class PenaltyPaymentPayload {
   @MinLength(2)
   @MaxLength(100)
   reference!: string;
+}
+
+/** 行政复议 or 行政诉讼 filed against the decision (Law art. 73: the late fee stops meanwhile). */
+export class AppealFiledPayload {
+  @ApiProperty({ enum: APPEAL_KINDS })
+  @IsIn(APPEAL_KINDS, { message: `kind must be one of ${APPEAL_KINDS.join(', ')}` })
+  kind!: AppealKind;
+
+  @ApiProperty({ example: '2026-07-20T10:00:00+08:00', description: 'when the party filed it' })
+  @IsISO8601({ strict: true }, { message: 'filedAt must be an ISO 8601 date or date-time' })
+  filedAt!: string;
+
+  @ApiPropertyOptional({ example: '西复〔2026〕12号' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  reference?: string;
+}
+
+export class AppealDecidedPayload {
+  @ApiProperty({ enum: APPEAL_OUTCOMES, description: 'ANNULLED sends the case back to decision' })
+  @IsIn(APPEAL_OUTCOMES, { message: `outcome must be one of ${APPEAL_OUTCOMES.join(', ')}` })
+  outcome!: AppealOutcome;
+
+  @ApiPropertyOptional({ description: 'when it was decided; default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'decidedAt must be an ISO 8601 date or date-time' })
+  decidedAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  reference?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(2000)
+  note?: string;
 }

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class PersonQuery {
+  @ApiPropertyOptional({ description: 'the ledger year; default this year (Asia/Shanghai)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+}
+
+/** One ledger of the person's year; `cap` and `remaining` null when there is no cap. */
+export class LedgerLine {
+  @ApiProperty({ nullable: true, type: String }) cap!: string | null;
+  @ApiProperty() paid!: string;
+  @ApiProperty({ description: 'approved, not yet paid' }) reserved!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'cap − paid − reserved' })
+  remaining!: string | null;
+}
+
+export class PersonLedgers {
+  @ApiProperty({ type: LedgerLine, description: '医疗救助 (outpatient and inpatient together)' })
+  relief!: LedgerLine;
+  @ApiProperty({ type: LedgerLine, description: 'of which ordinary outpatient relief' })
+  outpatientRelief!: LedgerLine;
+  @ApiProperty({ type: LedgerLine, description: '特殊医疗救助' })
+  specialRelief!: LedgerLine;
+  @ApiProperty({ type: LedgerLine, description: '暖心无忧基金 (no yearly cap: the joint meeting)' })
+  warmHeartFund!: LedgerLine;
+}
+
+export class PersonCaseSummary {
+  @ApiProperty() id!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ nullable: true, type: String }) stateLabel!: string | null;
+  @ApiProperty({ enum: ['active', 'closed'] }) status!: 'active' | 'closed';
+  @ApiProperty({ nullable: true, type: Number }) year!: number | null;
+  @ApiProperty({ nullable: true, type: String }) streetCode!: string | null;
+  @ApiProperty({ nullable: true, type: String }) assignee!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'approved or decided amount' })
+  amount!: string | null;
+  @ApiProperty({ nullable: true, type: String }) paid!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class PersonView {
+  @ApiProperty() idNumber!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'from the newest case' })
+  name!: string | null;
+  @ApiProperty() year!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the relief category whose caps apply (the newest verified one of the year)',
+  })
+  category!: string | null;
+  @ApiProperty({ type: PersonLedgers }) ledgers!: PersonLedgers;
+  @ApiProperty({ type: [PersonCaseSummary], description: 'every case of the person, newest first' })
+  cases!: PersonCaseSummary[];
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module';
+import { HearingsModule } from '../hearings/hearings.module';
+import { ReliefModule } from '../relief/relief.module';
+import { PersonsController } from './persons.controller';
+import { PersonsService } from './persons.service';
+
+/** The person view: a person's cases and yearly ledgers, through the relief and hearing services. */
+@Module({
+  imports: [EngineModule, ReliefModule, HearingsModule],
+  controllers: [PersonsController],
+  providers: [PersonsService],
+})
+export class PersonsModule {}
