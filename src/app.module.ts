@@ -16,6 +16,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { PenaltiesModule } from './penalties/penalties.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
@@ -68,6 +69,7 @@ export class AppModule {
         InstitutionsModule,
         InspectionsModule,
         PenaltiesModule,
+        MonitoringModule,
         DashboardModule,
         HealthModule,
       ],
