@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -45,7 +44,6 @@ const COLUMNS = [
   'relief_paid',
   'out_of_policy_cost',
   'import_id',
-  'imported_at',
 ] as const;
 /** Re-importing a person and year replaces the earlier row (every column but the key). */
 const UPSERT_SQL_TAIL = ` ON DUPLICATE KEY UPDATE ${COLUMNS.filter(
@@ -73,7 +71,7 @@ function* jsonRows(body: unknown): Generator<SourceRow> {
  * one batch whatever the file size). The header names the JSON fields; a row with another number
  * of cells is a bad row; a file that cannot be parsed (a broken quote) is refused whole.
  */
-async function* csvRows(stream: Readable, byteLimit: number): AsyncGenerator<SourceRow> {
+export async function* csvRows(stream: Readable, byteLimit: number): AsyncGenerator<SourceRow> {
   const parser = parse({
     bom: true,
     trim: true,
@@ -162,7 +160,6 @@ export class ExpenseImportService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async import(source: RecordSource, actor: Actor): Promise<ImportResult> {
-    const importId = randomUUID();
     const startedAt = new Date();
     const options = {
       currentYear: Number(shanghaiDate(startedAt).slice(0, 4)),
@@ -173,6 +170,11 @@ export class ExpenseImportService {
       source.format === 'JSON' ? jsonRows(source.rows) : csvRows(source.stream, source.byteLimit);
     try {
       return await this.dataSource.transaction('READ COMMITTED', async (m) => {
+        const { insertId } = await m.query<{ insertId: number }>(
+          'INSERT INTO monitoring_imports (format, accepted, rejected, imported_by, started_at) VALUES (?, 0, 0, ?, ?)',
+          [source.format, actor.id, startedAt],
+        );
+        const importId = String(insertId);
         let batch: ExpenseRecord[] = [];
         let accepted = 0;
         let rejectedCount = 0;
@@ -184,7 +186,7 @@ export class ExpenseImportService {
           const records = batch;
           batch = [];
           accepted += records.length;
-          writing = this.upsert(m, records, importId, startedAt);
+          writing = this.upsert(m, records, importId);
           writing.catch(() => undefined); // awaited (and thrown) at the next flush
         };
         for await (const item of rows) {
@@ -213,8 +215,8 @@ export class ExpenseImportService {
           throw this.nothingAccepted(rejected, rejectedCount);
         }
         await m.query(
-          'INSERT INTO monitoring_imports (id, format, accepted, rejected, imported_by, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [importId, source.format, accepted, rejectedCount, actor.id, startedAt, new Date()],
+          'UPDATE monitoring_imports SET accepted = ?, rejected = ?, finished_at = ? WHERE id = ?',
+          [accepted, rejectedCount, new Date(), importId],
         );
         return { importId, accepted, rejected, rejectedCount };
       });
@@ -242,7 +244,6 @@ export class ExpenseImportService {
     m: EntityManager,
     records: ExpenseRecord[],
     importId: string,
-    importedAt: Date,
   ): Promise<void> {
     if (records.length === 0) {
       return;
@@ -251,7 +252,7 @@ export class ExpenseImportService {
     for (const r of records) {
       params.push(
         r.year,
-        r.personKey,
+        Buffer.from(r.personKey, 'hex'),
         r.idNumber,
         r.name,
         r.streetCode,
@@ -262,7 +263,6 @@ export class ExpenseImportService {
         r.reliefPaid,
         r.outOfPolicyCost,
         importId,
-        importedAt,
       );
     }
     const tuple = `(${COLUMNS.map(() => '?').join(', ')})`;

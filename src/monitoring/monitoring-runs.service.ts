@@ -149,7 +149,7 @@ export class MonitoringRunsService {
                (person_key, year, source, rule, id_number, name, street_code, insurance_type,
                 category, in_policy_cost, insurance_paid, relief_paid, out_of_policy_cost,
                 in_policy_burden, total_burden, burden, threshold, run_id, flagged_by, flagged_at)
-             SELECT r.person_key, r.year, 'RUN', ${sql.rule}, r.id_number, r.name, r.street_code,
+             SELECT LOWER(HEX(r.person_key)), r.year, 'RUN', ${sql.rule}, r.id_number, r.name, r.street_code,
                 r.insurance_type, r.category, r.in_policy_cost, r.insurance_paid, r.relief_paid,
                 r.out_of_policy_cost, ${sql.inPolicyBurden}, ${sql.totalBurden}, ${sql.burden},
                 ${sql.threshold}, ?, ?, ?

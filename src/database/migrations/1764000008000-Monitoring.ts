@@ -9,9 +9,12 @@ export class Monitoring1764000008000 implements MigrationInterface {
   name = 'Monitoring1764000008000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Clustered by (year, id): an import appends at the end of its year's range and a run reads
+    // one year as one range; the person is unique per year through the 32-byte SHA-256 key.
     await q.query(`CREATE TABLE monitoring_expense_records (
       year INT NOT NULL,
-      person_key CHAR(64) NOT NULL,
+      id BIGINT NOT NULL AUTO_INCREMENT,
+      person_key BINARY(32) NOT NULL,
       id_number VARCHAR(18) NOT NULL,
       name VARCHAR(50) NOT NULL,
       street_code VARCHAR(32) NOT NULL,
@@ -21,18 +24,19 @@ export class Monitoring1764000008000 implements MigrationInterface {
       insurance_paid DECIMAL(14,2) NOT NULL,
       relief_paid DECIMAL(14,2) NOT NULL,
       out_of_policy_cost DECIMAL(14,2) NOT NULL,
-      import_id CHAR(36) NOT NULL,
-      imported_at DATETIME(3) NOT NULL,
-      PRIMARY KEY (year, person_key)
+      import_id BIGINT NOT NULL,
+      PRIMARY KEY (year, id),
+      UNIQUE KEY ux_monitoring_records_person (year, person_key),
+      KEY ix_monitoring_records_id (id)
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await q.query(`CREATE TABLE monitoring_imports (
-      id CHAR(36) NOT NULL PRIMARY KEY,
+      id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
       format VARCHAR(8) NOT NULL,
       accepted INT NOT NULL,
       rejected INT NOT NULL,
       imported_by VARCHAR(64) NOT NULL,
       started_at DATETIME(3) NOT NULL,
-      finished_at DATETIME(3) NOT NULL
+      finished_at DATETIME(3) NULL
     ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await q.query(`CREATE TABLE monitoring_runs (
       id CHAR(36) NOT NULL PRIMARY KEY,

@@ -1,9 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One import request: who sent what, and how many rows were kept or refused. */
+/** One import request: who sent what, when, and how many rows were kept or refused. */
 @Entity('monitoring_imports')
 export class ExpenseImportEntity {
-  @PrimaryColumn({ type: 'char', length: 36 })
+  @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
   /** `JSON` or `CSV`. */
@@ -22,6 +22,6 @@ export class ExpenseImportEntity {
   @Column({ name: 'started_at', type: 'datetime', precision: 3 })
   startedAt!: Date;
 
-  @Column({ name: 'finished_at', type: 'datetime', precision: 3 })
-  finishedAt!: Date;
+  @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
+  finishedAt!: Date | null;
 }

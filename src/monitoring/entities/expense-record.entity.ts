@@ -1,18 +1,24 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One person's medical expense totals for one year (因病致贫返贫监测), as last imported: a
- * re-import of the same person and year replaces the row. Keyed by year first, so a run scans
- * one year as one range of the clustered index.
+ * re-import of the same person and year replaces the row (unique year + person key). Clustered by
+ * (year, id): an import appends to its year's range and a run reads a year as one range.
+ * Written and scanned with plain SQL (multi-row upserts, one INSERT … SELECT); the entity is the
+ * schema's description and serves reads.
  */
 @Entity('monitoring_expense_records')
+@Index('ux_monitoring_records_person', ['year', 'personKey'], { unique: true })
 export class ExpenseRecordEntity {
   @PrimaryColumn({ type: 'int' })
   year!: number;
 
-  /** SHA-256 of the normalised resident ID (the relief ledger's person key). */
-  @PrimaryColumn({ name: 'person_key', type: 'char', length: 64 })
-  personKey!: string;
+  @PrimaryColumn({ type: 'bigint' })
+  id!: string;
+
+  /** SHA-256 of the normalised resident ID (the relief ledger's person key), as 32 bytes. */
+  @Column({ name: 'person_key', type: 'binary', length: 32 })
+  personKey!: Buffer;
 
   @Column({ name: 'id_number', type: 'varchar', length: 18 })
   idNumber!: string;
@@ -41,10 +47,7 @@ export class ExpenseRecordEntity {
   @Column({ name: 'out_of_policy_cost', type: 'decimal', precision: 14, scale: 2 })
   outOfPolicyCost!: string;
 
-  /** The import that wrote this version of the row. */
-  @Column({ name: 'import_id', type: 'char', length: 36 })
+  /** The import that wrote this version of the row (who and when are on the import). */
+  @Column({ name: 'import_id', type: 'bigint' })
   importId!: string;
-
-  @Column({ name: 'imported_at', type: 'datetime', precision: 3 })
-  importedAt!: Date;
 }
