@@ -4,8 +4,9 @@ import {
   MONTHLY_RUN_SCHEDULER_ID,
   MonitoringScheduler,
 } from '../src/monitoring/monitoring-scheduler.service';
+import { DEFAULT_RELIEF_POLICY } from '../src/relief/relief-policy';
 import { expenseRecord, recordsCsv, recordWithBurden } from './factories/monitoring';
-import { residentId } from './factories/relief';
+import { expense, residentId } from './factories/relief';
 import { createUser, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -64,6 +65,10 @@ const STREET_A = '330106001';
 const STREET_B = '330106002';
 /** This test's reference incomes for 2026: employee > 48,000; retiree > 40,000; resident > 27,000. */
 const POLICY = {
+  // A relief edition of its own version: an outreach case binds the edition, like an application.
+  relief: {
+    editions: [{ ...DEFAULT_RELIEF_POLICY, version: 'xihu-2026', effectiveFrom: '2021-01-01' }],
+  },
   monitoring: {
     schedule: { dayOfMonth: 7, hour: 3 },
     reference: {
@@ -349,6 +354,28 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
       expect(await inbox(streetB)).toEqual([byName['少儿超过'].caseId]);
       const caseA = await streetA.http.get<CaseBody>(`/api/v1/cases/${byName['低保五千'].caseId}`);
       expect(caseA.body.allowedEvents.sort()).toEqual(['DECLINE', 'SUBMIT']);
+    });
+
+    it('should let the street office take the proactive case on like an application', async () => {
+      const flag = (await flags()).items.find((f) => f.name === '低保五千')!;
+      const send = (who: TestUser, event: Record<string, unknown>) =>
+        who.http.post<CaseBody & { data: { calculation?: { reliefAmount: string } } }>(
+          `/api/v1/cases/${flag.caseId}/events`,
+          event,
+        );
+      expect((await send(streetB, { type: 'SUBMIT', expenses: [expense()] })).status).toBe(404);
+      expect((await send(streetA, { type: 'SUBMIT', expenses: [expense()] })).body.state).toBe(
+        'submitted',
+      );
+      expect((await send(caseworker, { type: 'ACCEPT' })).body.state).toBe('eligibility_review');
+      const verified = await send(caseworker, {
+        type: 'VERIFY',
+        verifiedCategory: 'DIBAO',
+        certificateNo: '杭西低保2026-009',
+      });
+      expect(verified.status).toBe(200);
+      expect(verified.body.state).toBe('amount_review');
+      expect(verified.body.data.calculation?.reliefAmount).toBe('12000.00');
     });
 
     it('should open no case on a second run', async () => {

@@ -5,6 +5,9 @@ import type {
   MonitoringReferral,
   ReliefApplicationInput,
 } from '../../workflows/relief-application.machine';
+import { shanghaiDate } from '../common/calendar/duration';
+import { DomainError } from '../common/errors/domain-error';
+import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
 import { RELIEF_TYPE } from '../relief/relief.service';
@@ -97,7 +100,18 @@ export class OutreachCasesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: CaseEngine,
+    private readonly policy: PolicyService,
   ) {}
+
+  /** The relief edition in force today: the case is bound to it, as an application would be. */
+  private reliefEditionVersion(now: Date): string {
+    const today = shanghaiDate(now);
+    const edition = this.policy.reliefEditionOn(today);
+    if (!edition) {
+      throw new DomainError('BUSINESS_RULE', `No relief policy is in force on ${today}.`);
+    }
+    return edition.version;
+  }
 
   /**
    * Inside the caller's transaction: the flag's case, opened now unless it already has one. The
@@ -124,6 +138,7 @@ export class OutreachCasesService {
       input: outreachInput(flag, report) as unknown as Record<string, unknown>,
       actor,
       streetCode: flag.streetCode,
+      policyVersion: this.reliefEditionVersion(new Date()),
       originKey: outreachOriginKey(flag),
       manager: m,
     });
