@@ -500,6 +500,13 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
         'reporter.name',
         'reporter.type',
       ]);
+      const { reporter: _reporter, ...withoutReporter } = report();
+      const missing = await caseworker.http.post<Problem>(
+        '/api/v1/monitoring/reports',
+        withoutReporter,
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.body.errors!.map((e) => e.field)).toEqual(['reporter']);
       expect((await auditor.http.post('/api/v1/monitoring/reports', report())).status).toBe(403);
     });
   });

@@ -140,6 +140,14 @@ function uploadError(e: unknown): unknown {
       'The CSV cannot be read: nothing was imported.',
     );
   }
+  const sqlCode = (e as { driverError?: { code?: string } }).driverError?.code;
+  if (sqlCode === 'ER_LOCK_WAIT_TIMEOUT' || sqlCode === 'ER_LOCK_DEADLOCK') {
+    // Another import is writing the same persons and years: nothing of this one was kept.
+    return new DomainError(
+      'CONFLICT',
+      'Another import is writing the same persons and years: nothing was imported; send it again.',
+    );
+  }
   if (err.statusCode === 413) {
     return new DomainError('PAYLOAD_TOO_LARGE', message);
   }

@@ -82,6 +82,11 @@ describe('checkExpenseRecord', () => {
     ]);
   });
 
+  it('should refuse a name that did not decode as UTF-8 (a GBK file)', () => {
+    const gbk = Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]).toString('utf8'); // 张三 in GBK
+    expect(fields(row({ name: gbk }))).toEqual(['name']);
+  });
+
   it('should require every field but the category', () => {
     expect(fields({})).toEqual(RECORD_FIELDS.filter((f) => f !== 'category').sort());
     expect(fields(null)).toEqual(['row']);

@@ -101,6 +101,9 @@ export function checkExpenseRecord(
     (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME)
   ) {
     errors.push({ field: 'name', message: `name must be text of 1 to ${MAX_NAME} characters` });
+  } else if (typeof name === 'string' && name.includes('\uFFFD')) {
+    // A CSV saved as GBK (Excel's default here) decodes to U+FFFD: ask for UTF-8, keep no garbage.
+    errors.push({ field: 'name', message: 'name is not valid UTF-8: save the CSV as UTF-8' });
   }
   if (
     present('streetCode') &&

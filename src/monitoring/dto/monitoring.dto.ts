@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -221,6 +222,7 @@ export class CreateReportDto {
   reason!: string;
 
   @ApiProperty({ type: ReporterDto })
+  @IsObject({ message: 'reporter must be an object { type, name, phone? }' })
   @ValidateNested()
   @Type(() => ReporterDto)
   reporter!: ReporterDto;
