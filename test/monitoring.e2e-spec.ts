@@ -7,7 +7,7 @@ import {
 import { DEFAULT_RELIEF_POLICY } from '../src/relief/relief-policy';
 import { expenseRecord, recordsCsv, recordWithBurden } from './factories/monitoring';
 import { expense, residentId } from './factories/relief';
-import { createUser, Http, type TestUser } from './support/http';
+import { createUser, eventually, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface ImportBody {
@@ -49,6 +49,7 @@ interface CaseBody {
   state: string;
   streetCode: string;
   allowedEvents: string[];
+  deadlines: Array<{ name: string; kind: string; overdue: boolean }>;
   data: {
     origin: string;
     applicant: { name: string; idNumber: string; category: string; insuranceType: string };
@@ -334,6 +335,10 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
           },
         },
       });
+      // The street office's 10 working days to follow up (policy deadlines.relief-application.outreach).
+      expect(outreach.body.deadlines).toEqual([
+        expect.objectContaining({ name: 'outreach', kind: 'state', overdue: false }),
+      ]);
       const history = await caseworker.http.get<Array<{ type: string; actor: string }>>(
         `/api/v1/cases/${byName['少儿超过'].caseId}/history`,
       );
@@ -514,7 +519,8 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
   describe('the monthly run', () => {
     it('should be a BullMQ job scheduler on the policy day, running the current year as system', async () => {
       const queue = t.app.get(QueueService).queue('monitoring');
-      const scheduler = await queue.getJobScheduler(MONTHLY_RUN_SCHEDULER_ID);
+      // Upserted by the worker at start-up (in the background).
+      const scheduler = await eventually(() => queue.getJobScheduler(MONTHLY_RUN_SCHEDULER_ID));
       expect(scheduler).toMatchObject({ pattern: '0 3 7 * *', tz: 'Asia/Shanghai' });
 
       const result = await t.app
