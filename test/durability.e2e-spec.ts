@@ -115,4 +115,68 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       await db.drop();
     }
   });
+
+  it('should fire every deadline once and hand every outbox row over once with two API and two worker processes', async () => {
+    const db = await createTestDatabase();
+    const policy = { deadlines: { 'test-fixture': { waiting: '2s' } } };
+    const apis = [
+      await startTestApp({
+        database: db,
+        workflows: [testFixtureWorkflow],
+        policy,
+        env: { ROLE: 'api' },
+      }),
+    ];
+    const prefix = apis[0].env.QUEUE_PREFIX;
+    apis.push(
+      await startTestApp({
+        database: db,
+        workflows: [testFixtureWorkflow],
+        policy,
+        env: { ROLE: 'api', QUEUE_PREFIX: prefix },
+      }),
+    );
+    // Grace 0 and a fast relay: both workers' reconcilers and relays race the BullMQ jobs.
+    const workerEnv = testEnvironment(db, {
+      policy,
+      env: {
+        ROLE: 'worker',
+        QUEUE_PREFIX: prefix,
+        DEADLINE_RECONCILE_GRACE_MS: '0',
+        OUTBOX_RELAY_INTERVAL_MS: '100',
+      },
+    });
+    const workers: ChildProcess[] = [];
+    try {
+      workers.push(await startServiceProcess(workerEnv), await startServiceProcess(workerEnv));
+      const ds = apis[0].app.get(DataSource);
+      const ids = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => openWaitingCase(apis[i % 2].app.get(CaseEngine))),
+      );
+      await eventually(async () => {
+        const [{ n }] = await ds.query<Array<{ n: string }>>(
+          "SELECT COUNT(*) AS n FROM cases WHERE state = 'expired'",
+        );
+        return Number(n) === ids.length ? true : undefined;
+      }, 30000);
+      await sleep(1500); // give a duplicate every chance to appear
+      const fired = await ds.query<Array<{ case_id: string; n: string }>>(
+        "SELECT case_id, COUNT(*) AS n FROM case_events WHERE type = 'DEADLINE_WAITING' GROUP BY case_id",
+      );
+      expect(fired).toHaveLength(ids.length);
+      expect(fired.every((r) => Number(r.n) === 1)).toBe(true);
+      const handovers = await ds.query<Array<{ handovers: number; n: string }>>(
+        'SELECT handovers, COUNT(*) AS n FROM outbox GROUP BY handovers',
+      );
+      expect(handovers.map((h) => [Number(h.handovers), Number(h.n)])).toEqual([[1, ids.length]]);
+    } finally {
+      for (const worker of workers) {
+        await kill9(worker);
+      }
+      for (const api of apis) {
+        await api.close();
+      }
+      await db.drop();
+    }
+  });
 });

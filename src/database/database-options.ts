@@ -15,6 +15,7 @@ import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingL
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
 import { Monitoring1764000008000 } from './migrations/1764000008000-Monitoring';
+import { OutboxHandovers1764000009000 } from './migrations/1764000009000-OutboxHandovers';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -67,6 +68,7 @@ export const MIGRATIONS = [
   Inspections1764000003000,
   Penalties1764000004000,
   Monitoring1764000008000,
+  OutboxHandovers1764000009000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -47,10 +47,8 @@ export class CasesService {
         { field: 'type', message: 'must be an event name like APPROVE' },
       ]);
     }
-    if (event.type.startsWith('DEADLINE_')) {
-      // Deadlines are the service's own events; the state check would 403 them anyway.
-      throw DomainError.forbidden(`${event.type} is sent by the service itself.`);
-    }
+    // Deadlines and signals are the service's own events: the engine refuses them (403) like any
+    // other event the caller may not send, after the visibility check (404), so nothing leaks.
     await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
     return this.query.getCase(id, actor);
   }

@@ -20,23 +20,22 @@ export class OutboxRelay {
 
   /** Sends rows just committed; never throws (what fails stays for the periodic relay). */
   async dispatchRows(rows: OutboxEntity[]): Promise<number> {
-    return rows.length === 0 ? 0 : this.dispatch(rows);
+    return rows.length === 0
+      ? 0
+      : this.dispatch(
+          rows.map((r) => r.id),
+          rows.length,
+        );
   }
 
   /** Sends every undispatched row, oldest first, in batches. */
   async dispatchPending(batchSize = 500): Promise<number> {
     let sent = 0;
     for (;;) {
-      const rows = await this.dataSource
-        .getRepository(OutboxEntity)
-        .find({ where: { dispatchedAt: IsNull() }, order: { id: 'ASC' }, take: batchSize });
-      if (rows.length === 0) {
-        return sent;
-      }
-      const n = await this.dispatch(rows);
+      const [claimed, n] = await this.dispatchBatch(null, batchSize);
       sent += n;
-      if (n < rows.length) {
-        return sent; // Redis refused: try again on the next round
+      if (claimed === 0 || n < claimed) {
+        return sent; // nothing left, or Redis refused: try again on the next round
       }
     }
   }
@@ -45,40 +44,73 @@ export class OutboxRelay {
     return this.dataSource.getRepository(OutboxEntity).count({ where: { dispatchedAt: IsNull() } });
   }
 
-  private async dispatch(rows: OutboxEntity[]): Promise<number> {
-    const done: string[] = [];
-    try {
-      await this.queues.ready();
-      for (const row of rows) {
-        await this.queues.queue(row.queue).add(row.jobName, row.payload, {
-          jobId: row.jobId,
-          delay: Math.max(0, row.runAt.getTime() - Date.now()),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: { age: 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
+  private async dispatch(ids: string[], batchSize: number): Promise<number> {
+    const [, n] = await this.dispatchBatch(ids, batchSize);
+    return n;
+  }
+
+  /**
+   * Claims undispatched rows — the given ones, or the oldest — with `FOR UPDATE SKIP LOCKED`, so
+   * concurrent relays (after-commit dispatches, every worker's periodic round) never hand the same
+   * row over twice; adds them to BullMQ and stamps them in the same transaction. Returns how
+   * many rows were claimed and how many were handed over.
+   */
+  private async dispatchBatch(ids: string[] | null, batchSize: number): Promise<[number, number]> {
+    return this.dataSource
+      .transaction('READ COMMITTED', async (m): Promise<[number, number]> => {
+        const claimed = await m.query<Array<{ id: string }>>(
+          `SELECT id FROM outbox WHERE dispatched_at IS NULL${ids ? ' AND id IN (?)' : ''}
+           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+          ids ? [ids, batchSize] : [batchSize],
+        );
+        if (claimed.length === 0) {
+          return [0, 0];
+        }
+        const rows = await m.getRepository(OutboxEntity).find({
+          where: { id: In(claimed.map((c) => String(c.id))) },
+          order: { id: 'ASC' },
         });
-        done.push(row.id);
-      }
-    } catch (e) {
-      const failed = rows.find((r) => !done.includes(r.id));
-      if (failed) {
-        await this.dataSource
-          .getRepository(OutboxEntity)
-          .increment({ id: failed.id }, 'attempts', 1)
-          .catch(() => undefined);
-        await this.dataSource
-          .getRepository(OutboxEntity)
-          .update({ id: failed.id }, { lastError: String((e as Error).message).slice(0, 500) })
-          .catch(() => undefined);
-      }
-      this.logger.warn(`outbox relay paused: ${(e as Error).message}`);
-    }
-    if (done.length > 0) {
-      await this.dataSource
-        .getRepository(OutboxEntity)
-        .update({ id: In(done) }, { dispatchedAt: new Date(), lastError: null });
-    }
-    return done.length;
+        const done: string[] = [];
+        try {
+          await this.queues.ready();
+          for (const row of rows) {
+            await this.queues.queue(row.queue).add(row.jobName, row.payload, {
+              jobId: row.jobId,
+              delay: Math.max(0, row.runAt.getTime() - Date.now()),
+              attempts: 5,
+              backoff: { type: 'exponential', delay: 1000 },
+              removeOnComplete: { age: 24 * 3600 },
+              removeOnFail: { age: 7 * 24 * 3600 },
+            });
+            done.push(row.id);
+          }
+        } catch (e) {
+          const failed = rows.find((r) => !done.includes(r.id));
+          if (failed) {
+            await m.getRepository(OutboxEntity).update(
+              { id: failed.id },
+              {
+                attempts: () => 'attempts + 1',
+                lastError: String((e as Error).message).slice(0, 500),
+              },
+            );
+          }
+          this.logger.warn(`outbox relay paused: ${(e as Error).message}`);
+        }
+        if (done.length > 0) {
+          await m
+            .getRepository(OutboxEntity)
+            .update(
+              { id: In(done) },
+              { dispatchedAt: new Date(), lastError: null, handovers: () => 'handovers + 1' },
+            );
+        }
+        return [rows.length, done.length];
+      })
+      .catch((e: Error) => {
+        // A deadlock or lost connection: nothing was stamped, the next round sends the rows.
+        this.logger.warn(`outbox relay round failed: ${e.message}`);
+        return [0, 0];
+      });
   }
 }

@@ -2,8 +2,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Work to hand to BullMQ, written in the same transaction as the change that caused it.
- * The relay adds each row as a job with `job_id` (deterministic: adding twice is a no-op)
- * and stamps `dispatched_at`; rows Redis never got are re-sent, so nothing committed is lost.
+ * The relay claims rows (`FOR UPDATE SKIP LOCKED`, so two workers never take the same row), adds
+ * each as a job with `job_id` (deterministic: a resend after a crash is a no-op) and stamps
+ * `dispatched_at`; rows Redis never got are re-sent, so nothing committed is lost.
  */
 @Entity('outbox')
 @Index('ix_outbox_pending', ['dispatchedAt', 'id'])
@@ -33,8 +34,13 @@ export class OutboxEntity {
   @Column({ name: 'dispatched_at', type: 'datetime', precision: 3, nullable: true })
   dispatchedAt!: Date | null;
 
+  /** Failed hand-over attempts (see last_error). */
   @Column({ type: 'int', default: 0 })
   attempts!: number;
+
+  /** Successful hand-overs to BullMQ: 1 once dispatched, whatever the number of workers. */
+  @Column({ type: 'int', default: 0 })
+  handovers!: number;
 
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;

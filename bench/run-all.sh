@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark in turn (against the MariaDB and Redis of DATABASE_URL and
+# REDIS_URL; scripts/with-services.sh starts private ones when unset), then the summary lines
+# again at the very end:
+#   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms; raw durable limit <m>/s; ratio <n/m>
+#   deadlines: <k> pending, lateness p50 <a> ms, p99 <b> ms, lost <l>, duplicated <d>
+# Benchmarks print figures; they never pass or fail on them.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+run() {
+  echo "== $*" >&2
+  node -r ts-node/register/transpile-only "$@" 2>&1 | tee -a "$log"
+}
+run bench/inspection-draw.ts
+for optional in bench/sla-summary.ts bench/monitoring.ts; do
+  if [[ -f "$optional" ]]; then run "$optional"; fi
+done
+run bench/transitions.ts "${BENCH_SECONDS:-8}" 1,16,64
+run bench/deadlines.ts "${BENCH_PENDING:-100000}" "${BENCH_BURST:-500}"
+echo
+echo "== summary"
+grep -E '^(transitions|deadlines): ' "$log"
