@@ -19,6 +19,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { PenaltiesModule } from './penalties/penalties.module';
 import { PersonsModule } from './persons/persons.module';
 import { QueueModule } from './queue/queue.module';
@@ -72,6 +73,7 @@ export class AppModule {
         InstitutionsModule,
         InspectionsModule,
         PenaltiesModule,
+        MonitoringModule,
         DashboardModule,
         // Everyday work (issue #10)
         AttachmentsModule,

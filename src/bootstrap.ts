@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
+import { isStreamedBodyRoute, readTextBody } from './common/streamed-body';
 import { httpRequestDuration } from './metrics/metrics';
 
 /** Request bodies above this are refused with 413 (uploads get their own limit). */
@@ -24,12 +25,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV imports: a raw `text/csv` body arrives as a string; a multipart upload as one file.
-  fastify.addContentTypeParser(
-    'text/csv',
-    { parseAs: 'string', bodyLimit: UPLOAD_LIMIT_BYTES },
-    (_req, body, done) => done(null, body),
-  );
+  // CSV imports: a raw `text/csv` body arrives as a string (as a stream on @StreamedBody()
+  // routes, which set their own limit); a multipart upload as one file.
+  fastify.addContentTypeParser('text/csv', (request, payload, done) => {
+    if (isStreamedBodyRoute(request)) {
+      done(null, payload);
+      return;
+    }
+    readTextBody(payload, request.headers['content-length'], UPLOAD_LIMIT_BYTES).then(
+      (text) => done(null, text),
+      (e: Error) => done(e, undefined),
+    );
+  });
   await app.register(fastifyMultipart, {
     limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10 },
     throwFileSizeLimit: true,

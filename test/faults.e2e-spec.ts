@@ -6,6 +6,7 @@ import { CaseEngine } from '../src/engine/case-engine.service';
 import { CaseEntity } from '../src/engine/entities/case.entity';
 import { WorkflowRegistry } from '../src/engine/workflow-registry';
 import { reliefApplication, residentId } from './factories/relief';
+import { expenseRecord } from './factories/monitoring';
 import { createUser, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -311,6 +312,17 @@ describe('faults: races, the authorization matrix and fuzzed bodies', () => {
           institutionId: '00000000-0000-4000-8000-000000000001',
           source: 'COMPLAINT',
           summary: '模糊',
+        },
+        '/api/v1/monitoring/expense-records': [expenseRecord({ idNumber: residentId(408) })],
+        '/api/v1/monitoring/runs': { year: 2026 },
+        '/api/v1/monitoring/reports': {
+          idNumber: residentId(409),
+          name: '模糊',
+          streetCode: '330106001',
+          insuranceType: 'RESIDENT',
+          year: 2026,
+          reason: '模糊',
+          reporter: { type: 'INDIVIDUAL', name: '模糊' },
         },
       };
     }

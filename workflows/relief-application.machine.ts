@@ -55,6 +55,25 @@ export interface MonitoringReferral {
   burden?: string;
   threshold?: string;
   flagId?: string;
+  /** RUN: a threshold flagged the person; REPORT: a person, employer or organisation reported them. */
+  source?: 'RUN' | 'REPORT';
+  runId?: string;
+  reportId?: string;
+  /** Who ran the run (`system` for the monthly one) or recorded the report, and when. */
+  flaggedBy?: string;
+  flaggedAt?: string;
+  /** The expense record the run read (decimal strings). */
+  record?: {
+    inPolicyCost: string;
+    insurancePaid: string;
+    reliefPaid: string;
+    outOfPolicyCost: string;
+    inPolicyBurden: string;
+    totalBurden: string;
+  };
+  /** A report: who reported (申报人), and why. */
+  reporter?: { type: string; name: string; phone?: string };
+  reason?: string;
 }
 
 /** How the case came to the bureau: an application, or proactive discovery (主动发现). */

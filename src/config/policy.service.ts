@@ -34,6 +34,10 @@ export class PolicyService {
     return this.policy.penalty;
   }
 
+  monitoring(): Policy['monitoring'] {
+    return this.policy.monitoring;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

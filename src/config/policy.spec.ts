@@ -121,6 +121,7 @@ describe('loadPolicy with an override', () => {
       relief: DEFAULT_POLICY.relief,
       hearing: DEFAULT_POLICY.hearing,
       penalty: { ...DEFAULT_POLICY.penalty, lateFeeDailyRate: '3%' },
+      monitoring: DEFAULT_POLICY.monitoring,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

@@ -7,6 +7,11 @@ import {
   validateHearingPolicy,
 } from '../hearings/special-relief';
 import {
+  DEFAULT_MONITORING_POLICY,
+  type MonitoringPolicy,
+  validateMonitoringPolicy,
+} from '../monitoring/monitoring-policy';
+import {
   DEFAULT_PENALTY_POLICY,
   type PenaltyPolicy,
   validatePenaltyPolicy,
@@ -56,6 +61,11 @@ export interface Policy {
    * fee, joint-punishment list, credit scoring and the draw weights per credit grade (§4).
    */
   penalty: PenaltyPolicy;
+  /**
+   * Early warning (因病致贫返贫监测, DOMAIN.md §3): the thresholds, the monthly run's day, and the
+   * reference incomes per run year (`monitoring.reference.<Y>`: the figures published for Y−1).
+   */
+  monitoring: MonitoringPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -113,6 +123,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   hearing: DEFAULT_HEARING_POLICY,
   penalty: DEFAULT_PENALTY_POLICY,
+  monitoring: DEFAULT_MONITORING_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -151,6 +162,7 @@ export function validatePolicy(policy: unknown): string[] {
   problems.push(...validateReliefEditions((p as { relief?: unknown }).relief));
   problems.push(...validateHearingPolicy((p as { hearing?: unknown }).hearing, 'hearing'));
   problems.push(...validatePenaltyPolicy((p as { penalty?: unknown }).penalty, 'penalty'));
+  problems.push(...validateMonitoringPolicy((p as { monitoring?: unknown }).monitoring));
   return problems;
 }
 

@@ -14,6 +14,7 @@ import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedg
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
+import { Monitoring1764000008000 } from './migrations/1764000008000-Monitoring';
 import { OutboxHandovers1764000009000 } from './migrations/1764000009000-OutboxHandovers';
 import { EverydayWork1764000007000 } from './migrations/1764000007000-EverydayWork';
 import { AssignmentNoticeEntity } from '../assignments/entities/assignment-notice.entity';
@@ -32,6 +33,11 @@ import { InspectionDrawEntity } from '../inspections/entities/inspection-draw.en
 import { InspectionPlanEntity } from '../inspections/entities/inspection-plan.entity';
 import { InspectionResultEntity } from '../inspections/entities/inspection-result.entity';
 import { PenaltyLedgerEntryEntity } from '../penalties/entities/penalty-ledger-entry.entity';
+import { ExpenseImportEntity } from '../monitoring/entities/expense-import.entity';
+import { ExpenseRecordEntity } from '../monitoring/entities/expense-record.entity';
+import { MonitoringFlagEntity } from '../monitoring/entities/monitoring-flag.entity';
+import { MonitoringReportEntity } from '../monitoring/entities/monitoring-report.entity';
+import { MonitoringRunEntity } from '../monitoring/entities/monitoring-run.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -58,6 +64,11 @@ export const ENTITIES = [
   AttachmentContentEntity,
   AssignmentNoticeEntity,
   LoginFailureEntity,
+  ExpenseRecordEntity,
+  ExpenseImportEntity,
+  MonitoringRunEntity,
+  MonitoringFlagEntity,
+  MonitoringReportEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -68,6 +79,7 @@ export const MIGRATIONS = [
   Inspections1764000003000,
   Penalties1764000004000,
   EverydayWork1764000007000,
+  Monitoring1764000008000,
   OutboxHandovers1764000009000,
 ];
 

@@ -103,6 +103,8 @@ interface OpenCaseParams {
   policyVersion?: string;
   /** Open inside the caller's transaction (e.g. with its idempotency key). */
   manager?: EntityManager;
+  /** At most one case per key, ever (unique `origin_key`), e.g. one proactive case per person and year. */
+  originKey?: string;
 }
 
 type Outcome = 'fired' | 'overdue' | 'stale' | 'not-due';
@@ -148,7 +150,7 @@ export class CaseEngine {
 
   private async openInTransaction(
     m: EntityManager,
-    params: Omit<OpenCaseParams, 'manager'> & { originKey?: string },
+    params: Omit<OpenCaseParams, 'manager'>,
     effects: Effects,
   ): Promise<CaseEntity> {
     const definition = this.registry.latest(params.type);

@@ -6,6 +6,8 @@ export const JOBS = {
   fireDeadline: { queue: 'deadlines', name: 'fire-deadline' },
   openLinkedCase: { queue: 'case-signals', name: 'open-linked-case' },
   signalCase: { queue: 'case-signals', name: 'signal-case' },
+  /** The monthly early-warning run (a BullMQ job scheduler; the day is policy). */
+  monitoringRun: { queue: 'monitoring', name: 'monthly-run' },
 } as const;
 
 export type JobKey = keyof typeof JOBS;

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { shanghaiDate } from '../common/calendar/duration';
+import { DomainError } from '../common/errors/domain-error';
+import { normaliseResidentId } from '../common/id-number';
+import { maskIdNumber, maskPhone } from '../common/masking';
+import type { Actor } from '../engine/actor';
+import { personKey } from '../relief/relief-ledger.service';
+import type { CreateReportDto, ReportView } from './dto/monitoring.dto';
+import { MonitoringFlagEntity } from './entities/monitoring-flag.entity';
+import { MonitoringReportEntity } from './entities/monitoring-report.entity';
+import { OutreachCasesService } from './outreach-cases.service';
+
+const MAX_ATTEMPTS = 5;
+const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+function toView(r: MonitoringReportEntity): ReportView {
+  return {
+    id: r.id,
+    year: r.year,
+    idNumber: maskIdNumber(r.idNumber),
+    name: r.name,
+    streetCode: r.streetCode,
+    reporter: {
+      type: r.reporterType,
+      name: r.reporterName,
+      ...(r.reporterPhone !== null ? { phone: maskPhone(r.reporterPhone) } : {}),
+    },
+    reason: r.reason,
+    reportedBy: r.reportedBy,
+    reportedAt: r.reportedAt.toISOString(),
+    flagId: String(r.flagId),
+    caseId: r.caseId ?? '',
+    caseOpened: r.caseOpened,
+  };
+}
+
+/**
+ * 畅通个人、单位或组织申报渠道 (seed 002): a person, employer or organisation reports someone below
+ * the thresholds but in real difficulty. The report flags the person for the year (source REPORT)
+ * unless a run or an earlier report already did, and the person's proactive case is opened the
+ * same way as a run's — once per person and year; a later report joins the open case. The report,
+ * the reporter and the user who recorded it are kept, and travel in the opened case's input.
+ */
+@Injectable()
+export class MonitoringReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outreach: OutreachCasesService,
+  ) {}
+
+  async report(dto: CreateReportDto, actor: Actor): Promise<ReportView> {
+    if (actor.roles.every((r) => r === 'STREET_OFFICE') && dto.streetCode !== actor.streetCode) {
+      throw DomainError.forbidden(
+        `A street office reports residents of its own street (${actor.streetCode ?? 'none'}) only.`,
+      );
+    }
+    const now = new Date();
+    const currentYear = Number(shanghaiDate(now).slice(0, 4));
+    const year = dto.year ?? currentYear;
+    if (year > currentYear) {
+      throw DomainError.validation([
+        { field: 'year', message: `year must not be after ${currentYear}` },
+      ]);
+    }
+    const idNumber = normaliseResidentId(dto.idNumber);
+    const report: MonitoringReportEntity = Object.assign(new MonitoringReportEntity(), {
+      id: randomUUID(),
+      personKey: personKey(idNumber),
+      year,
+      idNumber,
+      name: dto.name,
+      phone: dto.phone ?? null,
+      streetCode: dto.streetCode,
+      insuranceType: dto.insuranceType,
+      category: dto.category ?? null,
+      reason: dto.reason,
+      reporterType: dto.reporter.type,
+      reporterName: dto.reporter.name,
+      reporterPhone: dto.reporter.phone ?? null,
+      reportedBy: actor.id,
+      reportedAt: now,
+      flagId: '0',
+      caseId: null,
+      caseOpened: false,
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.transaction('READ COMMITTED', async (m) => {
+          await m.query(
+            `INSERT IGNORE INTO monitoring_flags
+               (person_key, year, source, rule, id_number, name, phone, street_code, insurance_type,
+                category, report_id, flagged_by, flagged_at)
+             VALUES (?, ?, 'REPORT', 'REPORTED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              report.personKey,
+              year,
+              idNumber,
+              report.name,
+              report.phone,
+              report.streetCode,
+              report.insuranceType,
+              report.category,
+              report.id,
+              actor.id,
+              now,
+            ],
+          );
+          const flag = await m.findOneOrFail(MonitoringFlagEntity, {
+            where: { personKey: report.personKey, year },
+            select: { id: true },
+          });
+          const { caseId, opened } = await this.outreach.openForFlag(m, flag.id, actor, report);
+          Object.assign(report, { flagId: flag.id, caseId, caseOpened: opened });
+          await m.insert(MonitoringReportEntity, report);
+        });
+        return toView(report);
+      } catch (e) {
+        const code = (e as { driverError?: { code?: string } }).driverError?.code;
+        if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { shanghaiDate } from '../common/calendar/duration';
+import { DomainError } from '../common/errors/domain-error';
+import type { Environment } from '../config/environment';
+import { PolicyService } from '../config/policy.service';
+import { SYSTEM } from '../engine/actor';
+import { JOBS } from '../queue/jobs';
+import { QueueService } from '../queue/queue.service';
+import type { RunView } from './dto/monitoring.dto';
+import type { MonitoringSchedule } from './monitoring-policy';
+import { MonitoringRunsService } from './monitoring-runs.service';
+
+/** The one scheduler of the monthly run: upserted by every worker, so it exists once. */
+export const MONTHLY_RUN_SCHEDULER_ID = 'monitoring-monthly-run';
+export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+const RETRY_SCHEDULING_MS = 60_000;
+
+/** The cron pattern of the policy's schedule: minute 0 of `hour` on `dayOfMonth`, every month. */
+export function monthlyPattern(schedule: MonitoringSchedule): string {
+  return `0 ${schedule.hour} ${schedule.dayOfMonth} * *`;
+}
+
+/**
+ * 每月信息共享: the early-warning run happens monthly by itself, on the day the policy sets
+ * (`monitoring.schedule`), as a BullMQ job scheduler (repeatable job) in Asia/Shanghai time. The
+ * job runs the current year's run as actor `system`; a year without reference incomes in the
+ * policy is logged and skipped, not retried.
+ */
+@Injectable()
+export class MonitoringScheduler
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(MonitoringScheduler.name);
+  private retry?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly config: ConfigService<Environment, true>,
+    private readonly queues: QueueService,
+    private readonly policy: PolicyService,
+    private readonly runs: MonitoringRunsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.queues.handle('monitoringRun', () => this.runScheduled());
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.get('ROLE', { infer: true }) !== 'api') {
+      void this.schedule();
+    }
+  }
+
+  /** Creates or updates the scheduler (idempotent); retried every minute while Redis is away. */
+  async schedule(): Promise<void> {
+    try {
+      await this.queues.ready();
+      await this.queues.queue(JOBS.monitoringRun.queue).upsertJobScheduler(
+        MONTHLY_RUN_SCHEDULER_ID,
+        { pattern: monthlyPattern(this.policy.monitoring().schedule), tz: SCHEDULE_TIME_ZONE },
+        {
+          name: JOBS.monitoringRun.name,
+          data: {},
+          opts: { removeOnComplete: 24, removeOnFail: 24 },
+        },
+      );
+    } catch (e) {
+      if (this.stopped) {
+        return;
+      }
+      this.logger.warn(`monthly monitoring run not scheduled yet: ${(e as Error).message}`);
+      this.retry = setTimeout(() => void this.schedule(), RETRY_SCHEDULING_MS);
+      this.retry.unref();
+    }
+  }
+
+  /** The job: this year's run (Asia/Shanghai), as `system`. */
+  async runScheduled(now = new Date()): Promise<RunView | { skipped: string }> {
+    const year = Number(shanghaiDate(now).slice(0, 4));
+    try {
+      return await this.runs.run(year, SYSTEM);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'BUSINESS_RULE') {
+        this.logger.warn(`monthly monitoring run for ${year} skipped: ${e.message}`);
+        return { skipped: e.message };
+      }
+      throw e;
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.retry) {
+      clearTimeout(this.retry);
+    }
+  }
+}

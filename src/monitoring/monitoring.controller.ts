@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream';
+import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { DomainError } from '../common/errors/domain-error';
+import type { Page } from '../common/pagination/pagination.dto';
+import { StreamedBody } from '../common/streamed-body';
+import type { Actor } from '../engine/actor';
+import {
+  CreateReportDto,
+  CSV_COLUMNS,
+  ExpenseRecordDto,
+  FlagListQuery,
+  type FlagView,
+  ImportResultView,
+  RunDto,
+  RunListQuery,
+  ReportView,
+  RunView,
+} from './dto/monitoring.dto';
+import { ExpenseImportService, type RecordSource } from './expense-import.service';
+import { MonitoringReportsService } from './monitoring-reports.service';
+import { MonitoringRunsService } from './monitoring-runs.service';
+
+/**
+ * A streamed CSV is bounded by rows and by this many bytes (it never sits in memory: the limit
+ * bounds the work and the transaction, ~4 million rows of ~120 bytes).
+ */
+export const RECORDS_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
+
+/** The rows of the request: a JSON array, a `text/csv` body, or a multipart upload's file. */
+async function recordSource(req: FastifyRequest, body: unknown): Promise<RecordSource> {
+  if (req.isMultipart()) {
+    const file = await req.file({ limits: { fileSize: RECORDS_UPLOAD_LIMIT_BYTES } });
+    if (!file) {
+      throw DomainError.validation([{ field: 'file', message: 'a CSV file is required' }]);
+    }
+    return { format: 'CSV', stream: file.file, byteLimit: RECORDS_UPLOAD_LIMIT_BYTES };
+  }
+  if (body instanceof Readable) {
+    return { format: 'CSV', stream: body, byteLimit: RECORDS_UPLOAD_LIMIT_BYTES };
+  }
+  return { format: 'JSON', rows: body };
+}
+
+/** 因病致贫返贫监测: expense totals in, thresholds applied, proactive cases out (API.md "Early warning"). */
+@ApiTags('monitoring')
+@ApiBearerAuth()
+@Controller('api/v1/monitoring')
+export class MonitoringController {
+  constructor(
+    private readonly imports: ExpenseImportService,
+    private readonly runs: MonitoringRunsService,
+    private readonly reports: MonitoringReportsService,
+  ) {}
+
+  /**
+   * Yearly per-person totals as a JSON array, or a CSV (`text/csv` body or multipart `file`,
+   * parsed as it arrives) with the header `idNumber,name,streetCode,insuranceType,category,year,
+   * inPolicyCost,insurancePaid,reliefPaid,outOfPolicyCost`. Good rows are kept, bad rows reported.
+   */
+  @Post('expense-records')
+  @Roles('CASEWORKER', 'MANAGER')
+  @StreamedBody()
+  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
+  @ApiBody({ type: [ExpenseRecordDto], description: `or a CSV: ${CSV_COLUMNS}` })
+  @ApiCreatedResponse({ type: ImportResultView })
+  async importRecords(
+    @Req() req: FastifyRequest,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ): Promise<ImportResultView> {
+    return this.imports.import(await recordSource(req, body), actor);
+  }
+
+  /** Applies the year's thresholds and opens one proactive case per newly flagged person. */
+  @Post('runs')
+  @Roles('CASEWORKER', 'MANAGER')
+  @ApiCreatedResponse({ type: RunView })
+  run(@Body() dto: RunDto, @CurrentActor() actor: Actor): Promise<RunView> {
+    return this.runs.run(dto.year, actor);
+  }
+
+  @Get('runs')
+  @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  listRuns(@Query() q: RunListQuery): Promise<Page<RunView>> {
+    return this.runs.listRuns(q);
+  }
+
+  @Get('runs/:id')
+  @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOkResponse({ type: RunView })
+  getRun(@Param('id') id: string): Promise<RunView> {
+    return this.runs.getRun(id);
+  }
+
+  /** Who was flagged, by which rule, with their case; IDs and phones masked. */
+  @Get('flags')
+  @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  flags(@Query() q: FlagListQuery): Promise<Page<FlagView>> {
+    return this.runs.listFlags(q);
+  }
+
+  /** A person, employer or organisation reports someone below the thresholds (补充申报). */
+  @Post('reports')
+  @Roles('STREET_OFFICE', 'CASEWORKER', 'MANAGER')
+  @ApiCreatedResponse({ type: ReportView })
+  report(@Body() dto: CreateReportDto, @CurrentActor() actor: Actor): Promise<ReportView> {
+    return this.reports.report(dto, actor);
+  }
+}
