@@ -16,9 +16,11 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PenaltiesModule } from './penalties/penalties.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
+import { SlaModule } from './sla/sla.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -68,6 +70,8 @@ export class AppModule {
         InstitutionsModule,
         InspectionsModule,
         PenaltiesModule,
+        NotificationsModule,
+        SlaModule,
         DashboardModule,
         HealthModule,
       ],

@@ -14,6 +14,13 @@ import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedg
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
+import { ManagersView1764000006000 } from './migrations/1764000006000-ManagersView';
+import { NotificationDeliveryEntity } from '../notifications/entities/notification-delivery.entity';
+import { NotificationEntity } from '../notifications/entities/notification.entity';
+import { ReliefIndicatorTotalEntity } from '../sla/entities/relief-indicator-total.entity';
+import { SlaAlertEntity } from '../sla/entities/sla-alert.entity';
+import { SlaRecordEntity } from '../sla/entities/sla-record.entity';
+import { SlaRollupEntity } from '../sla/entities/sla-rollup.entity';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -46,6 +53,12 @@ export const ENTITIES = [
   InspectionDrawEntity,
   InspectionResultEntity,
   PenaltyLedgerEntryEntity,
+  SlaRecordEntity,
+  SlaAlertEntity,
+  SlaRollupEntity,
+  ReliefIndicatorTotalEntity,
+  NotificationEntity,
+  NotificationDeliveryEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -55,6 +68,7 @@ export const MIGRATIONS = [
   HearingLedgers1764000002000,
   Inspections1764000003000,
   Penalties1764000004000,
+  ManagersView1764000006000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

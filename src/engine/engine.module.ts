@@ -6,6 +6,7 @@ import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
+import { EngineObservers } from './engine-observers';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -41,7 +42,15 @@ import { WorkflowsController } from './workflows.controller';
     CasesService,
     OutboxRelay,
     EngineWorker,
+    EngineObservers,
   ],
-  exports: [WorkflowRegistry, EventHandlerRegistry, CaseEngine, CaseQueryService, OutboxRelay],
+  exports: [
+    WorkflowRegistry,
+    EventHandlerRegistry,
+    CaseEngine,
+    CaseQueryService,
+    OutboxRelay,
+    EngineObservers,
+  ],
 })
 export class EngineModule {}

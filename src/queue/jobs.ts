@@ -6,6 +6,10 @@ export const JOBS = {
   fireDeadline: { queue: 'deadlines', name: 'fire-deadline' },
   openLinkedCase: { queue: 'case-signals', name: 'open-linked-case' },
   signalCase: { queue: 'case-signals', name: 'signal-case' },
+  /** SLA reminders (75%), breach alerts and escalations: one job per sla_alerts row. */
+  slaAlert: { queue: 'sla', name: 'sla-alert' },
+  /** One webhook or e-mail delivery (notification_deliveries row), retried with backoff. */
+  deliverNotification: { queue: 'notifications', name: 'deliver-notification' },
 } as const;
 
 export type JobKey = keyof typeof JOBS;
