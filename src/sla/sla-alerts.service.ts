@@ -23,7 +23,7 @@ const EVENT_OF = {
 /**
  * Runs one SLA alert (its BullMQ job, or the reconciler for one whose job never ran): the alert
  * row is locked and acted on only while `scheduled`; a reminder goes out only while its deadline
- * is still pending (and once per deadline entry), an escalation only while the deadline is still
+ * is still open (and once per deadline entry), an escalation only while the deadline is still
  * overdue and open. The notifications are written in the same transaction (unique per key and
  * recipient), so a job run twice, a relay resend or a reconciler race sends once.
  */
@@ -148,7 +148,12 @@ export class SlaAlertsService {
     }
     switch (alert.kind) {
       case 'reminder': {
-        if (deadline.status !== 'pending') {
+        // Late (the worker was down until after the breach) is still worth sending while the
+        // deadline is open: someone still has to act. A deadline left or paused needs none.
+        if (
+          deadline.closedAt !== null ||
+          (deadline.status !== 'pending' && deadline.status !== 'overdue')
+        ) {
           return `deadline ${deadline.status}`;
         }
         const earlier = await m.count(SlaAlertEntity, {
