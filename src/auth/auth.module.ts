@@ -22,5 +22,7 @@ import { AuthService } from './auth.service';
   ],
   controllers: [AuthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  // The queue dashboard (/admin/queues) checks the same tokens outside Nest's guard.
+  exports: [JwtModule],
 })
 export class AuthModule {}
