@@ -329,11 +329,11 @@ describe('the webhook channel: signed, retried with backoff, dead-lettered (loca
   it('should send a real breach to the webhook when a deadline passes', async () => {
     failing = new Set();
     const id = await openInReview(t.app.get(CaseEngine));
-    const call = await eventually(async () => {
+    const call = await eventually(() => {
       const r = received.find(
         (x) => x.body.includes(id) && signed(x) && x.body.includes('deadline.breached'),
       );
-      return r;
+      return Promise.resolve(r);
     }, 20000);
     const payload = JSON.parse(call.body) as {
       caseId: string;
