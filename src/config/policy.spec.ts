@@ -121,6 +121,8 @@ describe('loadPolicy with an override', () => {
       relief: DEFAULT_POLICY.relief,
       hearing: DEFAULT_POLICY.hearing,
       penalty: { ...DEFAULT_POLICY.penalty, lateFeeDailyRate: '3%' },
+      notifications: DEFAULT_POLICY.notifications,
+      reports: DEFAULT_POLICY.reports,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),
