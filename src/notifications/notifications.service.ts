@@ -11,6 +11,7 @@ import type { ScheduledJob } from '../engine/engine-observers';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { OutboxRelay } from '../engine/outbox-relay.service';
+import { WorkflowRegistry } from '../engine/workflow-registry';
 import { JOBS, jobId } from '../queue/jobs';
 import { EmailChannel } from './channels/email.channel';
 import { WebhookChannel } from './channels/webhook.channel';
@@ -79,6 +80,7 @@ export class NotificationsService {
     private readonly recipients: RecipientsService,
     private readonly relay: OutboxRelay,
     private readonly email: EmailChannel,
+    private readonly registry: WorkflowRegistry,
     webhook: WebhookChannel,
   ) {
     this.webhookUrl = webhook.target;
@@ -127,7 +129,9 @@ export class NotificationsService {
         : undefined);
     const userIds = await this.recipients.resolve(route.recipients, {
       caseRow,
-      definition: request.definition,
+      definition:
+        request.definition ??
+        (caseRow ? this.registry.get(caseRow.type, caseRow.machineVersion) : undefined),
       userIds: request.userIds,
     });
     if (route.channels.includes('inapp')) {
