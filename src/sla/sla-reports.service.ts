@@ -382,7 +382,7 @@ export class SlaReportsService {
     const [rows, [count]] = await Promise.all([
       this.dataSource.query<OverdueRow[]>(
         `SELECT c.id, c.type, c.state, c.street_code AS street, c.assignee_id AS assignee,
-           MIN(d.due_at) AS due, GROUP_CONCAT(DISTINCT d.name ORDER BY d.due_at SEPARATOR ',') AS names
+           MIN(d.due_at) AS due, GROUP_CONCAT(DISTINCT d.name ORDER BY d.name SEPARATOR ',') AS names
          FROM case_deadlines d JOIN cases c ON c.id = d.case_id
          WHERE ${where}
          GROUP BY c.id, c.type, c.state, c.street_code, c.assignee_id
