@@ -108,6 +108,9 @@ describe('the managers dashboard in a real browser (Debian chromium + playwright
     await page.waitForSelector('#case-view:not([hidden])');
     await page.locator('#case-detail', { hasText: '已超期' }).waitFor();
     expect(await page.textContent('#case-detail')).toContain(overdueCase);
+    expect(await page.locator('#stage-records tbody tr').first().innerText()).toContain(
+      '已提交待受理',
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-case.png') });
     await page.close();
   });

@@ -197,6 +197,22 @@ describe('SLA: records, overdue, summary and reports (real MariaDB and Redis)', 
     expect(review).toMatchObject({ left_at: null, assignee_id: caseworker.id });
     expect(review.due_at).not.toBeNull();
 
+    const api = await manager.http.get<Array<Record<string, unknown>>>(
+      `/api/v1/sla/cases/${id}/records`,
+    );
+    expect(api.body.map((r) => [r.state, r.stateLabel, r.leftAt === null, r.assigneeName])).toEqual(
+      [
+        ['submitted', '已提交待受理', false, caseworker.username],
+        ['awaiting_supplement', '待补正材料', false, caseworker.username],
+        ['submitted', '已提交待受理', false, caseworker.username],
+        ['eligibility_review', '资格审核中', true, caseworker.username],
+      ],
+    );
+    expect(api.body[1]).toMatchObject({ durationMs: 0, breached: false });
+    expect(api.body[1].pausedMs as number).toBeGreaterThanOrEqual(1150);
+    expect((await street.http.get(`/api/v1/sla/cases/${id}/records`)).status).toBe(403);
+    expect((await manager.http.get('/api/v1/sla/cases/nope/records')).status).toBe(404);
+
     const s = await summary('?type=relief-application');
     expect(stateRow(s, 'relief-application', 'awaiting_supplement')).toMatchObject({
       pausesSla: true,

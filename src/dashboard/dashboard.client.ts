@@ -174,7 +174,9 @@ export const DASHBOARD_JS = String.raw`'use strict';
   async function showCase(id) {
     $('content').hidden = true;
     $('case-view').hidden = false;
-    const [c, history] = await Promise.all([json('/cases/' + id), json('/cases/' + id + '/history')]);
+    const [c, history, stages] = await Promise.all([
+      json('/cases/' + id), json('/cases/' + id + '/history'), json('/sla/cases/' + id + '/records'),
+    ]);
     const box = $('case-detail');
     box.replaceChildren();
     const h = document.createElement('h2');
@@ -192,6 +194,18 @@ export const DASHBOARD_JS = String.raw`'use strict';
     for (const d of c.deadlines) {
       item('期限 ' + d.name, time(d.dueAt) + (d.overdue ? '（已超期）' : ''), d.overdue ? 'late' : '');
     }
+    const sla = document.createElement('table');
+    sla.id = 'stage-records';
+    sla.innerHTML = '<thead><tr><th>环节</th><th>进入</th><th>时限</th><th>离开</th><th class="num">用时</th><th class="num">暂停</th><th>超期</th><th>经办人</th></tr></thead>';
+    const slaBody = document.createElement('tbody');
+    for (const r of stages) {
+      slaBody.append(row([
+        cell(r.stateLabel), cell(time(r.enteredAt)), cell(r.dueAt ? time(r.dueAt) : '–'), cell(r.leftAt ? time(r.leftAt) : '办理中'),
+        cell(dur(r.durationMs), 'num'), cell(r.pausedMs ? dur(r.pausedMs) : '–', 'num'),
+        cell(r.breached || r.overdue ? '是' : '否', r.breached || r.overdue ? 'late' : ''), cell(r.assigneeName || '–'),
+      ]));
+    }
+    sla.append(slaBody);
     const table = document.createElement('table');
     table.innerHTML = '<thead><tr><th>#</th><th>事件</th><th>由</th><th>时间</th><th>环节</th></tr></thead>';
     const tbody = document.createElement('tbody');
@@ -199,7 +213,11 @@ export const DASHBOARD_JS = String.raw`'use strict';
       tbody.append(row([cell(e.seq), cell(e.type), cell(e.actor === 'system' ? '系统' : e.actor.slice(0, 8)), cell(time(e.at)), cell((e.from || '') + ' → ' + e.to)]));
     }
     table.append(tbody);
-    box.append(h, dl, table);
+    const slaTitle = document.createElement('h2');
+    slaTitle.textContent = '环节时限记录';
+    const historyTitle = document.createElement('h2');
+    historyTitle.textContent = '办理记录';
+    box.append(h, dl, slaTitle, sla, historyTitle, table);
   }
 
   async function refresh() {

@@ -10,6 +10,7 @@ import { UsersService } from '../users/users.service';
 import { addTo, percentile } from './duration-histogram';
 import type { IndicatorQuery, OverdueQuery, SummaryQuery } from './dto/sla.dto';
 import type { RollupDim } from './entities/sla-rollup.entity';
+import { SlaRecordEntity } from './entities/sla-record.entity';
 import { addDays, daysBetween, decompose, shanghaiDay } from './periods';
 import { indicatorRates } from './relief-indicators';
 import { stateLabel, typeLabel } from './labels';
@@ -55,6 +56,24 @@ export interface OverdueItem {
   overdueMs: number;
   deadlines: string[];
   link: string;
+}
+
+/** One stage of a case as the SLA sees it. */
+export interface StageRecord {
+  state: string;
+  stateLabel: string;
+  enteredAt: string;
+  dueAt: string | null;
+  leftAt: string | null;
+  /** Time not counted (a state that pauses the SLA: waiting on the applicant). */
+  pausedMs: number;
+  /** Time counted: left (or now) − entered − paused. */
+  durationMs: number;
+  breached: boolean;
+  /** Open and past its due time, or marked overdue. */
+  overdue: boolean;
+  assigneeId: string | null;
+  assigneeName: string | null;
 }
 
 export interface IndicatorRow {
@@ -420,6 +439,39 @@ export class SlaReportsService {
       page: q.page,
       pageSize: q.pageSize,
     };
+  }
+
+  /** The SLA records of one case, stage by stage (the case must be visible to the caller). */
+  async caseRecords(caseId: string, now = new Date()): Promise<StageRecord[]> {
+    const rows = await this.dataSource.getRepository(SlaRecordEntity).find({
+      where: { caseId },
+      order: { id: 'ASC' },
+    });
+    const names = await this.users.displayNames([
+      ...new Set(rows.map((r) => r.assigneeId).filter((a): a is string => a !== null)),
+    ]);
+    return rows.map((r) => {
+      const d = this.registry.all().find((w) => w.type === r.caseType);
+      const end = (r.leftAt ?? now).getTime();
+      const paused = r.leftAt ? Number(r.pausedMs) : r.pausesSla ? end - r.enteredAt.getTime() : 0;
+      return {
+        state: r.state,
+        stateLabel: stateLabel(d, r.state),
+        enteredAt: r.enteredAt.toISOString(),
+        dueAt: r.dueAt ? r.dueAt.toISOString() : null,
+        leftAt: r.leftAt ? r.leftAt.toISOString() : null,
+        pausedMs: paused,
+        durationMs: r.leftAt
+          ? Number(r.durationMs)
+          : Math.max(0, end - r.enteredAt.getTime() - paused),
+        breached: r.breached,
+        overdue:
+          r.leftAt === null &&
+          (r.breached || (r.duty && r.dueAt !== null && r.dueAt.getTime() < now.getTime())),
+        assigneeId: r.assigneeId,
+        assigneeName: r.assigneeId ? (names.get(r.assigneeId) ?? null) : null,
+      };
+    });
   }
 
   /** Seed 002's indicators per street for a year, from the totals kept when cases were paid. */

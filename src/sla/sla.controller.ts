@@ -1,7 +1,9 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '../auth/decorators';
+import { CurrentActor, Roles } from '../auth/decorators';
+import type { Actor } from '../engine/actor';
+import { CaseQueryService } from '../engine/case-query.service';
 import type { Page } from '../common/pagination/pagination.dto';
 import { IndicatorQuery, OverdueQuery, type ReportFormat, SummaryQuery } from './dto/sla.dto';
 import {
@@ -18,6 +20,7 @@ import {
   type OverdueItem,
   type SlaSummary,
   SlaReportsService,
+  type StageRecord,
 } from './sla-reports.service';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -31,7 +34,17 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 @Roles('MANAGER', 'AUDITOR', 'ADMIN')
 @Controller('api/v1/sla')
 export class SlaController {
-  constructor(private readonly reports: SlaReportsService) {}
+  constructor(
+    private readonly reports: SlaReportsService,
+    private readonly cases: CaseQueryService,
+  ) {}
+
+  /** A case's SLA records: each stage entered, due, left, paused, breached and who held it. */
+  @Get('cases/:id/records')
+  async records(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<StageRecord[]> {
+    const row = await this.cases.visibleCase(id, actor);
+    return this.reports.caseRecords(row.id);
+  }
 
   @Get('summary')
   @ApiProduces('application/json', 'text/csv', XLSX)
