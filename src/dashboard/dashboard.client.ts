@@ -187,12 +187,13 @@ export const DASHBOARD_JS = String.raw`'use strict';
       const dd = document.createElement('dd'); dd.textContent = v; if (cls) { dd.className = cls; }
       dl.append(dt, dd);
     };
-    item('当前环节', c.state);
+    const stateNames = Object.fromEntries(stages.map((r) => [r.state, r.stateLabel]));
+    item('当前环节', stateNames[c.state] || c.state);
     item('状态', c.status === 'active' ? '在办' : '已办结');
     item('街道', c.streetCode || '–');
     item('经办人', c.assignee || '未分派');
     for (const d of c.deadlines) {
-      item('期限 ' + d.name, time(d.dueAt) + (d.overdue ? '（已超期）' : ''), d.overdue ? 'late' : '');
+      item('期限 ' + (stateNames[d.name] || d.name), time(d.dueAt) + (d.overdue ? '（已超期）' : ''), d.overdue ? 'late' : '');
     }
     const sla = document.createElement('table');
     sla.id = 'stage-records';
