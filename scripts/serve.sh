@@ -122,6 +122,7 @@ cat <<EOF
   yibao-flow (ROLE=$ROLE) starting on port $PORT
     API docs:   $base/docs
     Dashboard:  $base/dashboard
+    Queues:     $base/admin/queues (ADMIN: sign in on the dashboard, then 队列监控)
     Login:      username $ADMIN_USERNAME, password $shown_password $password_note
     Token:      curl -s -X POST $base/api/v1/auth/login \\
                   -H 'content-type: application/json' \\

@@ -59,8 +59,9 @@ rm -f "$RESULTS"
 # Private servers start from empty data every run (and never touch the data of `npm start`).
 export YIBAO_DATA_DIR="${YIBAO_DATA_DIR:-$ROOT/.data/test}"
 export YIBAO_FRESH="${YIBAO_FRESH:-1}"
-# test/docker-compose.e2e-spec.ts validates docker/compose.yml with docker-compose (v1).
-export YIBAO_APT_EXTRA="${YIBAO_APT_EXTRA:-docker-compose:docker-compose}"
+# test/docker-compose.e2e-spec.ts validates docker/compose.yml with docker-compose (v1);
+# test/dashboard.browser.e2e-spec.ts drives Debian's chromium (/usr/bin/chromium) with playwright-core.
+export YIBAO_APT_EXTRA="${YIBAO_APT_EXTRA:-docker-compose:docker-compose chromium:chromium}"
 
 log "jest"
 set +e

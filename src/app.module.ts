@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -20,10 +21,12 @@ import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PenaltiesModule } from './penalties/penalties.module';
 import { PersonsModule } from './persons/persons.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
+import { SlaModule } from './sla/sla.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -80,6 +83,10 @@ export class AppModule {
         PersonsModule,
         AssignmentsModule,
         AuditModule,
+        NotificationsModule,
+        SlaModule,
+        DashboardModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -449,7 +449,11 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('业务看板');
-    expect(res.body).toContain("api('/cases/stats')");
+    // The page's script reads the API (the SLA reports) with the signed-in user's token.
+    expect(res.body).toContain('/dashboard/assets/dashboard.js');
+    expect((await anon.get<string>('/dashboard/assets/dashboard.js')).body).toContain(
+      "json('/sla/summary?'",
+    );
   });
 
   it('should deliver a cross-case signal once, as actor system, after the commit', async () => {

@@ -27,5 +27,7 @@ import { LoginThrottle } from './login-throttle.service';
   ],
   controllers: [AuthController, AccountController],
   providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  // The queue dashboard (/admin/queues) checks the same tokens outside Nest's guard.
+  exports: [JwtModule],
 })
 export class AuthModule {}

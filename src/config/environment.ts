@@ -8,6 +8,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   MinLength,
   validateSync,
 } from 'class-validator';
@@ -130,6 +131,52 @@ export class Environment {
   @Min(1)
   @Max(7 * 24 * 3600)
   LOGIN_LOCK_SECONDS: number = 900;
+
+  /** Where the webhook channel POSTs notifications (none: the channel is off). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, {
+    message: 'NOTIFY_WEBHOOK_URL must be an http(s) URL',
+  })
+  NOTIFY_WEBHOOK_URL?: string;
+
+  /** HMAC-SHA256 key of the `X-Yibao-Signature` header; required with NOTIFY_WEBHOOK_URL. */
+  @ValidateIf((e: Environment) => e.NOTIFY_WEBHOOK_URL !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'NOTIFY_WEBHOOK_SECRET must be at least 16 characters' })
+  NOTIFY_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  NOTIFY_WEBHOOK_TIMEOUT_MS: number = 5000;
+
+  /** Attempts per webhook or e-mail delivery before it is dead-lettered. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  NOTIFY_DELIVERY_ATTEMPTS: number = 5;
+
+  /** First retry delay; each next one doubles (exponential backoff). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  NOTIFY_DELIVERY_BACKOFF_MS: number = 5000;
+
+  /** `smtp://user:pass@host:587` or `smtps://…:465` (none: the e-mail channel is off). */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must look like smtp://user:pass@host:587' })
+  SMTP_URL?: string;
+
+  @ValidateIf((e: Environment) => e.SMTP_URL !== undefined)
+  @Matches(/^[^<>]*<?[^\s@<>]+@[^\s@<>]+>?$/, {
+    message: 'SMTP_FROM must be an address like "医保局 <noreply@example.gov.cn>"',
+  })
+  SMTP_FROM?: string;
 }
 
 export class ConfigurationError extends Error {

@@ -38,6 +38,14 @@ export class PolicyService {
     return this.policy.monitoring;
   }
 
+  notifications(): Policy['notifications'] {
+    return this.policy.notifications;
+  }
+
+  reports(): Policy['reports'] {
+    return this.policy.reports;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

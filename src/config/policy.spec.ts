@@ -122,6 +122,8 @@ describe('loadPolicy with an override', () => {
       hearing: DEFAULT_POLICY.hearing,
       penalty: { ...DEFAULT_POLICY.penalty, lateFeeDailyRate: '3%' },
       monitoring: DEFAULT_POLICY.monitoring,
+      notifications: DEFAULT_POLICY.notifications,
+      reports: DEFAULT_POLICY.reports,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

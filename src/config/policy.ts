@@ -17,6 +17,16 @@ import {
   validatePenaltyPolicy,
 } from '../penalties/penalty-policy';
 import {
+  DEFAULT_NOTIFICATION_POLICY,
+  type NotificationPolicy,
+  validateNotificationPolicy,
+} from '../notifications/notification-policy';
+import {
+  DEFAULT_REPORT_POLICY,
+  type ReportPolicy,
+  validateReportPolicy,
+} from '../sla/report-policy';
+import {
   DEFAULT_RELIEF_POLICY,
   type ReliefPolicy,
   validateReliefPolicy,
@@ -66,6 +76,13 @@ export interface Policy {
    * reference incomes per run year (`monitoring.reference.<Y>`: the figures published for Y−1).
    */
   monitoring: MonitoringPolicy;
+  /**
+   * Reminders (at 75% of a deadline), escalation after a breach, and per event type the channels
+   * (inapp, webhook, email) and recipients of notifications.
+   */
+  notifications: NotificationPolicy;
+  /** The managers' reports: seed 002's goals for the relief indicators. */
+  reports: ReportPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -124,6 +141,8 @@ export const DEFAULT_POLICY: Policy = {
   hearing: DEFAULT_HEARING_POLICY,
   penalty: DEFAULT_PENALTY_POLICY,
   monitoring: DEFAULT_MONITORING_POLICY,
+  notifications: DEFAULT_NOTIFICATION_POLICY,
+  reports: DEFAULT_REPORT_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -163,6 +182,13 @@ export function validatePolicy(policy: unknown): string[] {
   problems.push(...validateHearingPolicy((p as { hearing?: unknown }).hearing, 'hearing'));
   problems.push(...validatePenaltyPolicy((p as { penalty?: unknown }).penalty, 'penalty'));
   problems.push(...validateMonitoringPolicy((p as { monitoring?: unknown }).monitoring));
+  problems.push(
+    ...validateNotificationPolicy(
+      (p as { notifications?: unknown }).notifications,
+      'notifications',
+    ),
+  );
+  problems.push(...validateReportPolicy((p as { reports?: unknown }).reports, 'reports'));
   return problems;
 }
 

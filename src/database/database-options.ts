@@ -22,6 +22,13 @@ import { AttachmentContentEntity } from '../attachments/entities/attachment-cont
 import { CaseAttachmentEntity } from '../attachments/entities/case-attachment.entity';
 import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
 import { CasePersonEntity } from '../engine/entities/case-person.entity';
+import { ManagersView1764000006000 } from './migrations/1764000006000-ManagersView';
+import { NotificationDeliveryEntity } from '../notifications/entities/notification-delivery.entity';
+import { NotificationEntity } from '../notifications/entities/notification.entity';
+import { ReliefIndicatorTotalEntity } from '../sla/entities/relief-indicator-total.entity';
+import { SlaAlertEntity } from '../sla/entities/sla-alert.entity';
+import { SlaRecordEntity } from '../sla/entities/sla-record.entity';
+import { SlaRollupEntity } from '../sla/entities/sla-rollup.entity';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -69,6 +76,12 @@ export const ENTITIES = [
   MonitoringRunEntity,
   MonitoringFlagEntity,
   MonitoringReportEntity,
+  SlaRecordEntity,
+  SlaAlertEntity,
+  SlaRollupEntity,
+  ReliefIndicatorTotalEntity,
+  NotificationEntity,
+  NotificationDeliveryEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -78,6 +91,7 @@ export const MIGRATIONS = [
   HearingLedgers1764000002000,
   Inspections1764000003000,
   Penalties1764000004000,
+  ManagersView1764000006000,
   EverydayWork1764000007000,
   Monitoring1764000008000,
   OutboxHandovers1764000009000,

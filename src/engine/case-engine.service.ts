@@ -41,6 +41,7 @@ import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry, type LinkedCaseRequest } from './event-handlers';
 import { CaseLinkEntity } from './entities/case-link.entity';
 import { CaseSignalEntity } from './entities/case-signal.entity';
+import { EngineObservers, type ScheduledJob } from './engine-observers';
 import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
 import { OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
@@ -130,6 +131,7 @@ export class CaseEngine {
     private readonly policy: PolicyService,
     private readonly calendar: CalendarService,
     private readonly relay: OutboxRelay,
+    private readonly observers: EngineObservers,
   ) {}
 
   // ---------------------------------------------------------------- opening a case
@@ -217,6 +219,13 @@ export class CaseEngine {
     const entered = activePaths(stateValue(snapshot));
     await this.enterStates(m, row, definition, [], entered, 1, now, effects);
     await this.runClocks(m, row, definition, CASE_OPENED, [], entered, now, effects);
+    await this.observers.caseChanged({
+      ...this.observation(m, row, definition, now, effects),
+      eventType: 'CASE_OPENED',
+      actorId: params.actor.id,
+      fromState: null,
+      assigneeBefore: null,
+    });
     caseTransitions.inc({ type: definition.type, event: 'CASE_OPENED' });
     return row;
   }
@@ -398,34 +407,41 @@ export class CaseEngine {
     expectedVersion?: number,
     within?: (m: EntityManager, row: CaseEntity) => Promise<void>,
   ): Promise<CaseEntity> {
-    return this.dataSource.transaction(ISOLATION, async (m) => {
-      const row = await this.lockCase(m, caseId);
-      const definition = this.registry.get(row.type, row.machineVersion);
-      if (!canSeeCase(definition, row, actor)) {
-        throw DomainError.notFound('Case');
-      }
-      if (expectedVersion !== undefined && expectedVersion !== row.version) {
-        throw new DomainError(
-          'VERSION_CONFLICT',
-          `The case is at version ${row.version}, not ${expectedVersion}.`,
-          {
-            currentVersion: row.version,
-          },
+    return this.dataSource
+      .transaction(ISOLATION, async (m) => {
+        const row = await this.lockCase(m, caseId);
+        const definition = this.registry.get(row.type, row.machineVersion);
+        if (!canSeeCase(definition, row, actor)) {
+          throw DomainError.notFound('Case');
+        }
+        if (expectedVersion !== undefined && expectedVersion !== row.version) {
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            `The case is at version ${row.version}, not ${expectedVersion}.`,
+            {
+              currentVersion: row.version,
+            },
+          );
+        }
+        const effects: Effects = { outbox: [] };
+        const recorded = await this.recordInTransaction(
+          m,
+          row,
+          type,
+          actor,
+          payload,
+          change,
+          new Date(),
+          effects,
         );
-      }
-      const recorded = await this.recordInTransaction(
-        m,
-        row,
-        type,
-        actor,
-        payload,
-        change,
-        new Date(),
-      );
-      // What the event records is written in the same transaction (an attachment, a notice).
-      await within?.(m, recorded);
-      return recorded;
-    });
+        // What the event records is written in the same transaction (an attachment, a notice).
+        await within?.(m, recorded);
+        return [recorded, effects] as const;
+      })
+      .then(([recorded, effects]) => {
+        this.afterCommit(effects);
+        return recorded;
+      });
   }
 
   private async recordInTransaction(
@@ -436,8 +452,10 @@ export class CaseEngine {
     payload: Record<string, unknown>,
     change: (row: CaseEntity) => void,
     now: Date,
+    effects: Effects = { outbox: [] },
   ): Promise<CaseEntity> {
     const previous = row.version;
+    const assigneeBefore = row.assigneeId;
     change(row);
     row.version = previous + 1;
     row.updatedAt = now;
@@ -452,6 +470,13 @@ export class CaseEngine {
       at: now,
     });
     await this.versionedUpdate(m, row, previous);
+    await this.observers.caseChanged({
+      ...this.observation(m, row, this.registry.get(row.type, row.machineVersion), now, effects),
+      eventType: type,
+      actorId: actor.id,
+      fromState: row.state,
+      assigneeBefore,
+    });
     return row;
   }
 
@@ -502,6 +527,7 @@ export class CaseEngine {
               Object.assign(payload, { refused });
             }
             const row = await this.lockCase(m, deadline.caseId);
+            const effects: Effects = { outbox: [] };
             await this.recordInTransaction(
               m,
               row,
@@ -510,8 +536,19 @@ export class CaseEngine {
               payload,
               () => undefined,
               now,
+              effects,
             );
-            return ['overdue', { outbox: [] }] as [Outcome, Effects];
+            await this.observers.deadlineOverdue({
+              ...this.observation(
+                m,
+                row,
+                this.registry.get(row.type, row.machineVersion),
+                now,
+                effects,
+              ),
+              deadline,
+            });
+            return ['overdue', effects] as [Outcome, Effects];
           },
         );
         this.afterCommit(effects);
@@ -668,6 +705,13 @@ export class CaseEngine {
     await this.leaveStates(m, row, leftWithDeadlines, event.now, row.status === 'closed');
     await this.enterStates(m, row, definition, was, is, row.version, event.now, effects);
     await this.runClocks(m, row, definition, event.type, was, is, event.now, effects);
+    await this.observers.caseChanged({
+      ...this.observation(m, row, definition, event.now, effects),
+      eventType: event.type,
+      actorId: event.actor,
+      fromState,
+      assigneeBefore: row.assigneeId,
+    });
     return effects;
   }
 
@@ -866,6 +910,23 @@ export class CaseEngine {
       closedAt: null,
     });
     const deadlineId = String(inserted.identifiers[0].id);
+    await this.observers.deadlineStarted({
+      ...this.observation(
+        m,
+        row,
+        this.registry.get(row.type, row.machineVersion),
+        d.startedAt,
+        effects,
+      ),
+      deadline: Object.assign(new CaseDeadlineEntity(), {
+        ...d,
+        id: deadlineId,
+        caseId: row.id,
+        status: 'pending' as const,
+        firedAt: null,
+        closedAt: null,
+      }),
+    });
     // A clock's job id says `clock` so it never meets a state deadline of the same name.
     const kindTag = d.kind === 'state' ? [] : ['clock'];
     effects.outbox.push(
@@ -1031,6 +1092,31 @@ export class CaseEngine {
     return row?.id ?? null;
   }
 
+  /** What observers get: the transaction, the case, and a way to schedule jobs through the outbox. */
+  private observation(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    now: Date,
+    effects: Effects,
+  ): {
+    manager: EntityManager;
+    caseRow: CaseEntity;
+    definition: WorkflowDefinition;
+    now: Date;
+    schedule: (job: ScheduledJob) => Promise<void>;
+  } {
+    return {
+      manager: m,
+      caseRow: row,
+      definition,
+      now,
+      schedule: async (job) => {
+        effects.outbox.push(await this.outboxRow(m, job));
+      },
+    };
+  }
+
   /** Writes one outbox row in the transaction; the relay hands it to BullMQ after the commit. */
   private async outboxRow(
     m: EntityManager,
@@ -1093,6 +1179,7 @@ export class CaseEngine {
                 { rel: request.rel, caseId: joined, joinedOpenCase: true },
                 () => undefined,
                 new Date(),
+                effects,
               );
               return [joined, effects];
             }
@@ -1119,6 +1206,7 @@ export class CaseEngine {
               { rel: request.rel, caseId: opened.id },
               () => undefined,
               new Date(),
+              effects,
             );
             return [opened.id, effects];
           },

@@ -7,6 +7,7 @@ import { CaseQueryService } from './case-query.service';
 import { ChainVerifier } from './chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
+import { EngineObservers } from './engine-observers';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -45,6 +46,7 @@ import { WorkflowsController } from './workflows.controller';
     OutboxRelay,
     EngineWorker,
     ChainVerifier,
+    EngineObservers,
   ],
   exports: [
     WorkflowRegistry,
@@ -53,6 +55,7 @@ import { WorkflowsController } from './workflows.controller';
     CaseQueryService,
     OutboxRelay,
     ChainVerifier,
+    EngineObservers,
   ],
 })
 export class EngineModule {}

@@ -81,6 +81,7 @@ export class OutboxRelay {
               backoff: { type: 'exponential', delay: 1000 },
               removeOnComplete: { age: 24 * 3600 },
               removeOnFail: { age: 7 * 24 * 3600 },
+              ...this.queues.retryFor(row.queue, row.jobName),
             });
             done.push(row.id);
           }

@@ -1,11 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { Environment } from '../config/environment';
 import { JOBS, type JobKey } from './jobs';
 
 type Handler = (job: Job) => Promise<unknown>;
+/** Per-job retry settings (e.g. webhook deliveries); every other job gets the relay's defaults. */
+export type JobRetryOptions = Pick<JobsOptions, 'attempts' | 'backoff'>;
 
 /** `redis://user:pass@host:6379/0` -> ioredis options (BullMQ workers open their own connections). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
@@ -32,6 +34,7 @@ export class QueueService implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly handlers = new Map<string, Handler>();
+  private readonly retryOptions = new Map<string, JobRetryOptions>();
   private producerConnection?: IORedis;
   private readyWait?: Promise<void>;
   private readonly prefix: string;
@@ -69,13 +72,21 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   /** Registers the one handler of a job; a second registration is a programming error. */
-  handle(key: JobKey, handler: Handler): void {
+  handle(key: JobKey, handler: Handler, retry?: JobRetryOptions): void {
     const { queue, name } = JOBS[key];
     const id = `${queue}/${name}`;
     if (this.handlers.has(id)) {
       throw new Error(`Job ${id} already has a handler`);
     }
     this.handlers.set(id, handler);
+    if (retry) {
+      this.retryOptions.set(id, retry);
+    }
+  }
+
+  /** The retry settings registered with a job's handler, if any (the outbox relay applies them). */
+  retryFor(queue: string, name: string): JobRetryOptions | undefined {
+    return this.retryOptions.get(`${queue}/${name}`);
   }
 
   /** Starts one worker per queue (worker and all roles); every declared job must have a handler. */

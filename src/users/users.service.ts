@@ -241,6 +241,29 @@ export class UsersService implements OnApplicationBootstrap {
     return users.filter((u) => u.roles.includes(role));
   }
 
+  /** Active users with their roles and street: who may be notified (SLA reminders, breaches). */
+  async activeDirectory(): Promise<
+    Array<{ id: string; roles: UserEntity['roles']; streetCode: string | null }>
+  > {
+    const users = await this.users.find({
+      where: { active: true },
+      select: { id: true, roles: true, streetCode: true },
+    });
+    return users.map((u) => ({ id: u.id, roles: u.roles, streetCode: u.streetCode }));
+  }
+
+  /** Display names by user id (reports name the assignees); unknown ids are left out. */
+  async displayNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const users = await this.users.find({
+      where: ids.map((id) => ({ id })),
+      select: { id: true, displayName: true },
+    });
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
   findActive(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id, active: true });
   }

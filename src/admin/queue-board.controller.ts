@@ -1,0 +1,30 @@
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Roles } from '../auth/decorators';
+import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.service';
+
+/**
+ * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie that lets the
+ * browser open the queue dashboard at /admin/queues with the same token.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/v1/admin')
+export class QueueBoardController {
+  @Post('queues-session')
+  @HttpCode(200)
+  @Roles('ADMIN')
+  session(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): { url: string } {
+    const token = (request.headers.authorization ?? '').split(' ')[1] ?? '';
+    const secure = request.protocol === 'https' ? '; Secure' : '';
+    void reply.header(
+      'set-cookie',
+      `${QUEUE_BOARD_COOKIE}=${encodeURIComponent(token)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict${secure}`,
+    );
+    return { url: QUEUE_BOARD_PATH };
+  }
+}

@@ -1,0 +1,318 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import { CalendarService } from '../calendar/calendar.service';
+import { PolicyService } from '../config/policy.service';
+import type { CaseChange, DeadlineChange } from '../engine/engine-observers';
+import { EngineObservers } from '../engine/engine-observers';
+import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
+import type { CaseEntity } from '../engine/entities/case.entity';
+import { JOBS, jobId } from '../queue/jobs';
+import { bucketOf } from './duration-histogram';
+import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
+import { SlaRecordEntity } from './entities/sla-record.entity';
+import type { RollupDim } from './entities/sla-rollup.entity';
+import { monthOf, shanghaiDay } from './periods';
+import { reliefFigures } from './relief-indicators';
+
+interface RollupRow {
+  dim: RollupDim;
+  caseType: string;
+  key: string;
+  bucket: number;
+  breached: boolean;
+  ms: number;
+}
+
+/**
+ * Keeps the SLA tables in step with the engine, inside the engine's transaction (an observer):
+ * one `sla_records` row per case × stage entry, the rollups the summary reads when a stage or a
+ * case ends, the relief indicators when a relief case is paid, and the reminder / breach /
+ * escalation alerts with their jobs in the outbox.
+ */
+@Injectable()
+export class SlaRecorder implements OnModuleInit {
+  constructor(
+    private readonly observers: EngineObservers,
+    private readonly policy: PolicyService,
+    private readonly calendar: CalendarService,
+  ) {}
+
+  onModuleInit(): void {
+    this.observers.register({
+      caseChanged: (c) => this.caseChanged(c),
+      deadlineStarted: (d) => this.deadlineStarted(d),
+      deadlineOverdue: (d) => this.deadlineOverdue(d),
+    });
+  }
+
+  // ------------------------------------------------------------------ stages
+
+  async caseChanged(c: CaseChange): Promise<void> {
+    const { manager: m, caseRow: row, now } = c;
+    const open = await m.findOne(SlaRecordEntity, {
+      where: { openKey: row.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const stage = row.status === 'active' ? row.state : null;
+    if (open && open.state !== stage) {
+      await this.closeStage(m, open, row, now);
+    }
+    if (stage !== null && (!open || open.state !== stage)) {
+      await this.openStage(m, row, c.definition, now);
+    } else if (open && open.state === stage && open.assigneeId !== row.assigneeId) {
+      await m.update(SlaRecordEntity, { id: open.id }, { assigneeId: row.assigneeId });
+    }
+    const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
+    if (closedNow && c.fromState !== row.state) {
+      await this.closeCase(m, row, now);
+    }
+    if (row.type === 'relief-application' && row.state === 'paid' && c.fromState !== 'paid') {
+      await this.addReliefIndicators(m, row);
+    }
+  }
+
+  private async openStage(
+    m: EntityManager,
+    row: CaseEntity,
+    definition: WorkflowDefinition,
+    now: Date,
+  ): Promise<void> {
+    const declared = definition.deadlines[row.state];
+    const due = await m
+      .createQueryBuilder()
+      .select('MIN(d.due_at)', 'due')
+      .from('case_deadlines', 'd')
+      .where(
+        "d.case_id = :id AND d.kind = 'state' AND d.closed_at IS NULL AND d.status = 'pending'",
+        {
+          id: row.id,
+        },
+      )
+      .getRawOne<{ due: Date | string | null }>();
+    await m.insert(SlaRecordEntity, {
+      caseId: row.id,
+      caseType: row.type,
+      state: row.state,
+      streetCode: row.streetCode,
+      assigneeId: row.assigneeId,
+      entrySeq: row.version,
+      enteredAt: now,
+      dueAt: due?.due ? new Date(due.due) : null,
+      leftAt: null,
+      pausesSla: declared?.pausesSla ?? false,
+      duty: declared !== undefined && declared.onExpire === 'overdue',
+      pausedMs: '0',
+      durationMs: null,
+      breached: false,
+      breachedAt: null,
+      openKey: row.id,
+    });
+  }
+
+  private async closeStage(
+    m: EntityManager,
+    rec: SlaRecordEntity,
+    row: CaseEntity,
+    now: Date,
+  ): Promise<void> {
+    const elapsed = Math.max(0, now.getTime() - rec.enteredAt.getTime());
+    // Waiting on the applicant (a `pausesSla` state) does not count against the bureau.
+    const paused = rec.pausesSla ? elapsed : 0;
+    const late = rec.duty && rec.dueAt !== null && now.getTime() > rec.dueAt.getTime();
+    const breached = rec.breached || late;
+    await m.update(
+      SlaRecordEntity,
+      { id: rec.id },
+      {
+        leftAt: now,
+        pausedMs: String(paused),
+        durationMs: String(elapsed - paused),
+        breached,
+        breachedAt: rec.breachedAt ?? (late ? rec.dueAt : null),
+        assigneeId: row.assigneeId ?? rec.assigneeId,
+        openKey: null,
+      },
+    );
+    const holder = row.assigneeId ?? rec.assigneeId ?? '';
+    const rows: RollupRow[] = [
+      // A state's own time (for a paused state: how long the applicant took).
+      {
+        dim: 'state',
+        caseType: rec.caseType,
+        key: rec.state,
+        bucket: bucketOf(elapsed),
+        breached,
+        ms: elapsed,
+      },
+    ];
+    if (!rec.pausesSla) {
+      // Per holder: counted time only, so no histogram (the mean is enough there).
+      rows.push({
+        dim: 'assignee',
+        caseType: rec.caseType,
+        key: holder,
+        bucket: 0,
+        breached,
+        ms: elapsed,
+      });
+    }
+    await this.addRollups(m, now, rows);
+  }
+
+  private async closeCase(m: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+    const [agg] = await m.query<
+      Array<{ counted: string; breached: string | number; overdue: string | number }>
+    >(
+      `SELECT COALESCE(SUM(r.duration_ms), 0) AS counted, COALESCE(MAX(r.breached), 0) AS breached,
+         (SELECT COUNT(*) FROM case_deadlines d WHERE d.case_id = ? AND d.status = 'overdue') AS overdue
+       FROM sla_records r WHERE r.case_id = ?`,
+      [row.id, row.id],
+    );
+    const counted = Number(agg?.counted ?? 0);
+    const breached = Number(agg?.breached ?? 0) > 0 || Number(agg?.overdue ?? 0) > 0;
+    await this.addRollups(m, now, [
+      {
+        dim: 'street',
+        caseType: row.type,
+        key: row.streetCode ?? '',
+        bucket: bucketOf(counted),
+        breached,
+        ms: counted,
+      },
+    ]);
+  }
+
+  /** Day and month rows, in primary-key order (concurrent upserts then never deadlock). */
+  private async addRollups(m: EntityManager, at: Date, rows: RollupRow[]): Promise<void> {
+    const day = shanghaiDay(at);
+    const values: Array<[string, string, string, string, string, number, number, number]> = [];
+    for (const r of rows) {
+      for (const [grain, period] of [
+        ['d', day],
+        ['m', monthOf(day)],
+      ] as const) {
+        values.push([r.dim, grain, period, r.caseType, r.key, r.bucket, r.breached ? 1 : 0, r.ms]);
+      }
+    }
+    values.sort((a, b) => {
+      for (let i = 0; i < 6; i++) {
+        if (a[i] !== b[i]) {
+          return a[i] < b[i] ? -1 : 1;
+        }
+      }
+      return 0;
+    });
+    await m.query(
+      `INSERT INTO sla_rollups (dim, grain, period, case_type, dim_key, bucket, n, breached, total_ms)
+       VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
+       ON DUPLICATE KEY UPDATE n = n + VALUES(n), breached = breached + VALUES(breached),
+         total_ms = total_ms + VALUES(total_ms)`,
+      values.flat(),
+    );
+  }
+
+  private async addReliefIndicators(m: EntityManager, row: CaseEntity): Promise<void> {
+    const year = Number((row.data as { year?: unknown }).year);
+    if (!Number.isInteger(year)) {
+      return;
+    }
+    const f = reliefFigures(row.data);
+    await m.query(
+      `INSERT INTO relief_indicator_totals
+         (year, street_code, cases, in_policy_cost, insurance_paid, relief_paid, personal_burden)
+       VALUES (?, ?, 1, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE cases = cases + 1, in_policy_cost = in_policy_cost + VALUES(in_policy_cost),
+         insurance_paid = insurance_paid + VALUES(insurance_paid),
+         relief_paid = relief_paid + VALUES(relief_paid),
+         personal_burden = personal_burden + VALUES(personal_burden)`,
+      [year, row.streetCode ?? '', f.inPolicyCost, f.insurancePaid, f.reliefPaid, f.personalBurden],
+    );
+  }
+
+  // ------------------------------------------------------------------ deadlines and alerts
+
+  async deadlineStarted(c: DeadlineChange): Promise<void> {
+    const { manager: m, deadline: d, caseRow: row } = c;
+    if (d.kind === 'state') {
+      // A deadline started again in the same stage (a panel redrawn) moves the stage's due time.
+      await m.update(SlaRecordEntity, { openKey: row.id, state: d.name }, { dueAt: d.dueAt });
+    }
+    if (!this.remindable(row, d)) {
+      return;
+    }
+    const span = d.dueAt.getTime() - d.startedAt.getTime();
+    const at = new Date(d.startedAt.getTime() + span * this.policy.notifications().reminder.at);
+    await this.scheduleAlert(c, 'reminder', 0, at);
+  }
+
+  async deadlineOverdue(c: DeadlineChange): Promise<void> {
+    const { manager: m, deadline: d, caseRow: row, now } = c;
+    if (d.kind === 'state') {
+      await m
+        .createQueryBuilder()
+        .update(SlaRecordEntity)
+        .set({ breached: true, breachedAt: now })
+        .where('open_key = :id AND breached = 0', { id: row.id })
+        .execute();
+    }
+    await this.scheduleAlert(c, 'breach', 0, now);
+    if (this.policy.notifications().escalation.max >= 1) {
+      await this.scheduleAlert(c, 'escalation', 1, this.escalationDue(now));
+    }
+  }
+
+  /** When a case still overdue escalates next: `notifications.escalation.after` from now. */
+  escalationDue(now: Date): Date {
+    return this.calendar.dueAt(now, this.policy.notifications().escalation.after).dueAt;
+  }
+
+  /** Overdue deadlines always; event deadlines someone still acts on when the policy says so. */
+  private remindable(row: CaseEntity, d: CaseDeadlineEntity): boolean {
+    return (
+      d.onExpireEvent === null ||
+      this.policy.notifications().reminder.alsoFor.includes(`${row.type}.${d.name}`)
+    );
+  }
+
+  /** An alert row and its job (outbox), once per (deadline, kind, level). */
+  async scheduleAlert(
+    c: Pick<DeadlineChange, 'manager' | 'deadline' | 'caseRow' | 'schedule'>,
+    kind: SlaAlertKind,
+    level: number,
+    dueAt: Date,
+  ): Promise<void> {
+    const d = c.deadline;
+    const inserted = await c.manager
+      .createQueryBuilder()
+      .insert()
+      .into(SlaAlertEntity)
+      .values({
+        caseId: c.caseRow.id,
+        deadlineId: d.id,
+        kind,
+        level,
+        deadlineKey: `${d.kind}-${d.name}-${d.entrySeq}`,
+        dueAt,
+        status: 'scheduled',
+        outcome: null,
+        createdAt: new Date(),
+        sentAt: null,
+      })
+      .orIgnore()
+      .execute();
+    if (((inserted.raw as { affectedRows?: number }).affectedRows ?? 0) === 0) {
+      return;
+    }
+    const alertId = String(
+      inserted.identifiers[0]?.id ?? (inserted.raw as { insertId: number }).insertId,
+    );
+    await c.schedule({
+      queue: JOBS.slaAlert.queue,
+      jobName: JOBS.slaAlert.name,
+      jobId: jobId('sla', kind, c.caseRow.id, d.id, level),
+      payload: { alertId },
+      runAt: dueAt,
+    });
+  }
+}
