@@ -325,6 +325,13 @@ describe('everyday work: person view, reassignment, public notice, auditor', () 
           readAt: null,
         }),
       ]);
+      // …and finds it in the notification inbox as well.
+      const inbox = await colleague.http.get<{
+        items: Array<{ type: string; caseId: string | null; body: string }>;
+      }>('/api/v1/notifications');
+      expect(inbox.body.items.filter((n) => n.type === 'case.assigned')).toEqual([
+        expect.objectContaining({ caseId: id, body: '分派说明：王科员休假，转李科员办理' }),
+      ]);
       const read = await colleague.http.post<{ readAt: string }>(
         `/api/v1/assignment-notices/${notices.body.items[0].id}/read`,
       );

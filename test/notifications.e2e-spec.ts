@@ -129,7 +129,8 @@ describe('reminders, breaches and escalations: once each, across a kill -9 of th
       { kind: 'escalation', status: 'sent' },
       { kind: 'reminder', status: 'sent' },
     ]);
-  });
+    // Three worker start-ups (ts-node) on a busy 2-core machine: more than jest's default 30 s.
+  }, 180_000);
 
   it('should send once when an alert job is run twice (a duplicate job in the queue)', async () => {
     const id = await openInReview(api.app.get(CaseEngine));

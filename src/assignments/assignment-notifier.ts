@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { NotificationsService } from '../notifications/notifications.service';
 import type { EntityManager } from 'typeorm';
 import { AssignmentNoticeEntity } from './entities/assignment-notice.entity';
 
@@ -39,5 +40,36 @@ export class AssignmentNoticeWriter extends AssignmentNotifier {
       createdAt: notice.at,
       readAt: null,
     });
+  }
+}
+
+/**
+ * The notice goes to the notification inbox too (`GET /notifications`, policy event
+ * `case.assigned`), in the same transaction, deduplicated by the ASSIGNED event's seq; the
+ * relay delivers any webhook or e-mail copy after the commit.
+ */
+@Injectable()
+export class InboxAssignmentNotifier extends AssignmentNotifier {
+  constructor(
+    private readonly writer: AssignmentNoticeWriter,
+    private readonly notifications: NotificationsService,
+  ) {
+    super();
+  }
+
+  async notify(m: EntityManager, notice: AssignmentNotice): Promise<void> {
+    await this.writer.notify(m, notice);
+    await this.notifications.notify(
+      {
+        type: 'case.assigned',
+        key: `case.assigned-${notice.caseId}-${notice.eventSeq}`,
+        caseId: notice.caseId,
+        userIds: [notice.assigneeId],
+        title: '案件已分派给您',
+        body: notice.reason ? `分派说明：${notice.reason}` : '请在待办中查看并办理。',
+        data: { caseType: notice.caseType, assignedBy: notice.assignedBy },
+      },
+      m,
+    );
   }
 }
