@@ -32,6 +32,9 @@ interface RollupRow {
  */
 @Injectable()
 export class SlaRecorder implements OnModuleInit {
+  /** Due times of the deadlines written in a transaction (keyed by its EntityManager). */
+  private readonly freshDue = new WeakMap<EntityManager, Map<string, Date>>();
+
   constructor(
     private readonly observers: EngineObservers,
     private readonly policy: PolicyService,
@@ -50,10 +53,12 @@ export class SlaRecorder implements OnModuleInit {
 
   async caseChanged(c: CaseChange): Promise<void> {
     const { manager: m, caseRow: row, now } = c;
-    const open = await m.findOne(SlaRecordEntity, {
-      where: { openKey: row.id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
+    if (c.fromState === row.state && c.assigneeBefore === row.assigneeId && !closedNow) {
+      return; // nothing the SLA tracks changed (a note, a breach record, a linked case)
+    }
+    // The engine holds the case row's lock: this case's records change in one transaction at a time.
+    const open = await m.findOne(SlaRecordEntity, { where: { openKey: row.id } });
     const stage = row.status === 'active' ? row.state : null;
     if (open && open.state !== stage) {
       await this.closeStage(m, open, row, now);
@@ -63,7 +68,6 @@ export class SlaRecorder implements OnModuleInit {
     } else if (open && open.state === stage && open.assigneeId !== row.assigneeId) {
       await m.update(SlaRecordEntity, { id: open.id }, { assigneeId: row.assigneeId });
     }
-    const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
     if (closedNow && c.fromState !== row.state) {
       await this.closeCase(m, row, now);
     }
@@ -79,17 +83,23 @@ export class SlaRecorder implements OnModuleInit {
     now: Date,
   ): Promise<void> {
     const declared = definition.deadlines[row.state];
-    const due = await m
-      .createQueryBuilder()
-      .select('MIN(d.due_at)', 'due')
-      .from('case_deadlines', 'd')
-      .where(
-        "d.case_id = :id AND d.kind = 'state' AND d.closed_at IS NULL AND d.status = 'pending'",
-        {
-          id: row.id,
-        },
-      )
-      .getRawOne<{ due: Date | string | null }>();
+    // The deadline the engine just wrote for this entry (deadlineStarted ran first), else a
+    // parent state's deadline still running (nested states), else none.
+    const fresh = this.freshDue.get(m)?.get(`${row.id}/${row.state}`);
+    const due =
+      fresh !== undefined
+        ? { due: fresh }
+        : declared === undefined && !row.state.includes('.')
+          ? { due: null }
+          : await m
+              .createQueryBuilder()
+              .select('MIN(d.due_at)', 'due')
+              .from('case_deadlines', 'd')
+              .where(
+                "d.case_id = :id AND d.kind = 'state' AND d.closed_at IS NULL AND d.status = 'pending'",
+                { id: row.id },
+              )
+              .getRawOne<{ due: Date | string | null }>();
     await m.insert(SlaRecordEntity, {
       caseId: row.id,
       caseType: row.type,
@@ -234,7 +244,15 @@ export class SlaRecorder implements OnModuleInit {
 
   async deadlineStarted(c: DeadlineChange): Promise<void> {
     const { manager: m, deadline: d, caseRow: row } = c;
-    if (d.kind === 'state') {
+    if (d.kind === 'state' && d.restart === 0) {
+      // A state just entered: its stage record is written after this (caseChanged) with this due.
+      let byCase = this.freshDue.get(m);
+      if (!byCase) {
+        byCase = new Map();
+        this.freshDue.set(m, byCase);
+      }
+      byCase.set(`${row.id}/${d.name}`, d.dueAt);
+    } else if (d.kind === 'state') {
       // A deadline started again in the same stage (a panel redrawn) moves the stage's due time.
       await m.update(SlaRecordEntity, { openKey: row.id, state: d.name }, { dueAt: d.dueAt });
     }
