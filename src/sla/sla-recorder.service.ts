@@ -15,6 +15,54 @@ import type { RollupDim } from './entities/sla-rollup.entity';
 import { monthOf, shanghaiDay } from './periods';
 import { reliefFigures } from './relief-indicators';
 
+/** The open stage of a case, as the hot path reads it. */
+interface OpenStage {
+  id: string;
+  caseType: string;
+  state: string;
+  assigneeId: string | null;
+  enteredAt: Date;
+  dueAt: Date | null;
+  pausesSla: boolean;
+  duty: boolean;
+  breached: boolean;
+  breachedAt: Date | null;
+}
+
+interface StageRow {
+  id: string;
+  case_type: string;
+  state: string;
+  assignee_id: string | null;
+  entered_at: Date;
+  due_at: Date | null;
+  pauses_sla: number | string;
+  duty: number | string;
+  breached: number | string;
+  breached_at: Date | null;
+  duration_ms?: string | null;
+  open_key?: string | null;
+  overdue?: string | number;
+}
+
+const STAGE_COLUMNS =
+  'r.id, r.case_type, r.state, r.assignee_id, r.entered_at, r.due_at, r.pauses_sla, r.duty, r.breached, r.breached_at';
+
+function toOpenStage(r: StageRow): OpenStage {
+  return {
+    id: String(r.id),
+    caseType: r.case_type,
+    state: r.state,
+    assigneeId: r.assignee_id,
+    enteredAt: new Date(r.entered_at),
+    dueAt: r.due_at ? new Date(r.due_at) : null,
+    pausesSla: Number(r.pauses_sla) === 1,
+    duty: Number(r.duty) === 1,
+    breached: Number(r.breached) === 1,
+    breachedAt: r.breached_at ? new Date(r.breached_at) : null,
+  };
+}
+
 interface RollupRow {
   dim: RollupDim;
   caseType: string;
@@ -32,6 +80,9 @@ interface RollupRow {
  */
 @Injectable()
 export class SlaRecorder implements OnModuleInit {
+  /** Due times of the deadlines written in a transaction (keyed by its EntityManager). */
+  private readonly freshDue = new WeakMap<EntityManager, Map<string, Date>>();
+
   constructor(
     private readonly observers: EngineObservers,
     private readonly policy: PolicyService,
@@ -50,22 +101,67 @@ export class SlaRecorder implements OnModuleInit {
 
   async caseChanged(c: CaseChange): Promise<void> {
     const { manager: m, caseRow: row, now } = c;
-    const open = await m.findOne(SlaRecordEntity, {
-      where: { openKey: row.id },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
+    if (c.fromState === row.state && c.assigneeBefore === row.assigneeId && !closedNow) {
+      return; // nothing the SLA tracks changed (a note, a breach record, a linked case)
+    }
+    // The engine holds the case row's lock: this case's records change in one transaction at a time.
+    // Closing reads all of the case's records at once (the case's totals come from them).
+    // Raw SQL on this path: it runs in every transition, and the ORM's per-call cost shows there.
+    let open: OpenStage | null = null;
+    let earlier: Array<{ durationMs: number; breached: boolean }> = [];
+    let clockOverdue = false;
+    if (closedNow) {
+      const rows = await m.query<StageRow[]>(
+        `SELECT ${STAGE_COLUMNS}, r.duration_ms, r.open_key,
+           (SELECT COUNT(*) FROM case_deadlines d WHERE d.case_id = r.case_id AND d.status = 'overdue') AS overdue
+         FROM sla_records r WHERE r.case_id = ?`,
+        [row.id],
+      );
+      open = rows.filter((r) => r.open_key !== null).map(toOpenStage)[0] ?? null;
+      earlier = rows
+        .filter((r) => r.open_key === null)
+        .map((r) => ({
+          durationMs: Number(r.duration_ms ?? 0),
+          breached: Number(r.breached) === 1,
+        }));
+      clockOverdue = Number(rows[0]?.overdue ?? 0) > 0;
+    } else if (c.fromState !== null) {
+      const rows = await m.query<StageRow[]>(
+        `SELECT ${STAGE_COLUMNS} FROM sla_records r WHERE r.open_key = ?`,
+        [row.id],
+      );
+      open = rows.map(toOpenStage)[0] ?? null;
+    }
     const stage = row.status === 'active' ? row.state : null;
+    const rollups: RollupRow[] = [];
+    let closed: { counted: number; breached: boolean } | undefined;
     if (open && open.state !== stage) {
-      await this.closeStage(m, open, row, now);
+      closed = await this.closeStage(m, open, row, now, rollups);
     }
     if (stage !== null && (!open || open.state !== stage)) {
       await this.openStage(m, row, c.definition, now);
     } else if (open && open.state === stage && open.assigneeId !== row.assigneeId) {
-      await m.update(SlaRecordEntity, { id: open.id }, { assigneeId: row.assigneeId });
+      await m.query('UPDATE sla_records SET assignee_id = ? WHERE id = ?', [
+        row.assigneeId,
+        open.id,
+      ]);
     }
-    const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
     if (closedNow && c.fromState !== row.state) {
-      await this.closeCase(m, row, now);
+      // The case's own figures: time counted over all its stages, late if any stage or clock was.
+      const counted = earlier.reduce((sum, r) => sum + r.durationMs, 0) + (closed?.counted ?? 0);
+      const breached = clockOverdue || closed?.breached === true || earlier.some((r) => r.breached);
+      rollups.push({
+        dim: 'street',
+        caseType: row.type,
+        key: row.streetCode ?? '',
+        bucket: bucketOf(counted),
+        breached,
+        ms: counted,
+      });
+    }
+    if (rollups.length > 0) {
+      await this.addRollups(m, now, rollups);
     }
     if (row.type === 'relief-application' && row.state === 'paid' && c.fromState !== 'paid') {
       await this.addReliefIndicators(m, row);
@@ -79,60 +175,66 @@ export class SlaRecorder implements OnModuleInit {
     now: Date,
   ): Promise<void> {
     const declared = definition.deadlines[row.state];
-    const due = await m
-      .createQueryBuilder()
-      .select('MIN(d.due_at)', 'due')
-      .from('case_deadlines', 'd')
-      .where(
-        "d.case_id = :id AND d.kind = 'state' AND d.closed_at IS NULL AND d.status = 'pending'",
-        {
-          id: row.id,
-        },
-      )
-      .getRawOne<{ due: Date | string | null }>();
-    await m.insert(SlaRecordEntity, {
-      caseId: row.id,
-      caseType: row.type,
-      state: row.state,
-      streetCode: row.streetCode,
-      assigneeId: row.assigneeId,
-      entrySeq: row.version,
-      enteredAt: now,
-      dueAt: due?.due ? new Date(due.due) : null,
-      leftAt: null,
-      pausesSla: declared?.pausesSla ?? false,
-      duty: declared !== undefined && declared.onExpire === 'overdue',
-      pausedMs: '0',
-      durationMs: null,
-      breached: false,
-      breachedAt: null,
-      openKey: row.id,
-    });
+    // The deadline the engine just wrote for this entry (deadlineStarted ran first), else a
+    // parent state's deadline still running (nested states), else none.
+    const fresh = this.freshDue.get(m)?.get(`${row.id}/${row.state}`);
+    const due =
+      fresh !== undefined
+        ? { due: fresh }
+        : !row.state.includes('.')
+          ? { due: null } // a flat state's only deadline is the one just written (fresh)
+          : await m
+              .createQueryBuilder()
+              .select('MIN(d.due_at)', 'due')
+              .from('case_deadlines', 'd')
+              .where(
+                "d.case_id = :id AND d.kind = 'state' AND d.closed_at IS NULL AND d.status = 'pending'",
+                { id: row.id },
+              )
+              .getRawOne<{ due: Date | string | null }>();
+    await m.query(
+      `INSERT INTO sla_records (case_id, case_type, state, street_code, assignee_id, entry_seq,
+         entered_at, due_at, pauses_sla, duty, open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.type,
+        row.state,
+        row.streetCode,
+        row.assigneeId,
+        row.version,
+        now,
+        due?.due ? new Date(due.due) : null,
+        declared?.pausesSla ? 1 : 0,
+        declared !== undefined && declared.onExpire === 'overdue' ? 1 : 0,
+        row.id,
+      ],
+    );
   }
 
   private async closeStage(
     m: EntityManager,
-    rec: SlaRecordEntity,
+    rec: OpenStage,
     row: CaseEntity,
     now: Date,
-  ): Promise<void> {
+    rollups: RollupRow[],
+  ): Promise<{ counted: number; breached: boolean }> {
     const elapsed = Math.max(0, now.getTime() - rec.enteredAt.getTime());
     // Waiting on the applicant (a `pausesSla` state) does not count against the bureau.
     const paused = rec.pausesSla ? elapsed : 0;
     const late = rec.duty && rec.dueAt !== null && now.getTime() > rec.dueAt.getTime();
     const breached = rec.breached || late;
-    await m.update(
-      SlaRecordEntity,
-      { id: rec.id },
-      {
-        leftAt: now,
-        pausedMs: String(paused),
-        durationMs: String(elapsed - paused),
-        breached,
-        breachedAt: rec.breachedAt ?? (late ? rec.dueAt : null),
-        assigneeId: row.assigneeId ?? rec.assigneeId,
-        openKey: null,
-      },
+    await m.query(
+      `UPDATE sla_records SET left_at = ?, paused_ms = ?, duration_ms = ?, breached = ?,
+         breached_at = ?, assignee_id = ?, open_key = NULL WHERE id = ?`,
+      [
+        now,
+        paused,
+        elapsed - paused,
+        breached ? 1 : 0,
+        rec.breachedAt ?? (late ? rec.dueAt : null),
+        row.assigneeId ?? rec.assigneeId,
+        rec.id,
+      ],
     );
     const holder = row.assigneeId ?? rec.assigneeId ?? '';
     const rows: RollupRow[] = [
@@ -157,30 +259,8 @@ export class SlaRecorder implements OnModuleInit {
         ms: elapsed,
       });
     }
-    await this.addRollups(m, now, rows);
-  }
-
-  private async closeCase(m: EntityManager, row: CaseEntity, now: Date): Promise<void> {
-    const [agg] = await m.query<
-      Array<{ counted: string; breached: string | number; overdue: string | number }>
-    >(
-      `SELECT COALESCE(SUM(r.duration_ms), 0) AS counted, COALESCE(MAX(r.breached), 0) AS breached,
-         (SELECT COUNT(*) FROM case_deadlines d WHERE d.case_id = ? AND d.status = 'overdue') AS overdue
-       FROM sla_records r WHERE r.case_id = ?`,
-      [row.id, row.id],
-    );
-    const counted = Number(agg?.counted ?? 0);
-    const breached = Number(agg?.breached ?? 0) > 0 || Number(agg?.overdue ?? 0) > 0;
-    await this.addRollups(m, now, [
-      {
-        dim: 'street',
-        caseType: row.type,
-        key: row.streetCode ?? '',
-        bucket: bucketOf(counted),
-        breached,
-        ms: counted,
-      },
-    ]);
+    rollups.push(...rows);
+    return { counted: elapsed - paused, breached };
   }
 
   /** Day and month rows, in primary-key order (concurrent upserts then never deadlock). */
@@ -234,7 +314,15 @@ export class SlaRecorder implements OnModuleInit {
 
   async deadlineStarted(c: DeadlineChange): Promise<void> {
     const { manager: m, deadline: d, caseRow: row } = c;
-    if (d.kind === 'state') {
+    if (d.kind === 'state' && d.restart === 0) {
+      // A state just entered: its stage record is written after this (caseChanged) with this due.
+      let byCase = this.freshDue.get(m);
+      if (!byCase) {
+        byCase = new Map();
+        this.freshDue.set(m, byCase);
+      }
+      byCase.set(`${row.id}/${d.name}`, d.dueAt);
+    } else if (d.kind === 'state') {
       // A deadline started again in the same stage (a panel redrawn) moves the stage's due time.
       await m.update(SlaRecordEntity, { openKey: row.id, state: d.name }, { dueAt: d.dueAt });
     }
