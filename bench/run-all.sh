@@ -14,7 +14,7 @@ run() {
   node -r ts-node/register/transpile-only "$@" 2>&1 | tee -a "$log"
 }
 run bench/inspection-draw.ts
-# The SLA and early-warning benches generate 1,000,000 rows each (the SLA one takes ~15 min here):
+# The SLA and early-warning benches generate 1,000,000 rows each (the SLA one takes ~40 min here):
 # BENCH_SLA_CASES / BENCH_MONITORING_ROWS make a quicker run; 0 skips one.
 if [[ "${BENCH_SLA_CASES:-1000000}" != 0 ]]; then run bench/sla-summary.ts "${BENCH_SLA_CASES:-1000000}"; fi
 if [[ "${BENCH_MONITORING_ROWS:-1000000}" != 0 ]]; then
