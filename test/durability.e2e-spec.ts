@@ -65,7 +65,7 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       const fired = await eventually(async () => {
         const rows = await deadlineEvents(ds, id);
         return rows.length > 0 ? rows : undefined;
-      }, 20000);
+      }, 45000);
       await sleep(1000);
       expect(await deadlineEvents(ds, id)).toEqual([{ type: 'DEADLINE_WAITING', actor: 'system' }]);
       expect(fired[0].actor).toBe('system');
@@ -73,7 +73,7 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       await t.close();
       await redis.stop();
     }
-  });
+  }, 120_000); // processes start under ts-node: generous on a busy machine
 
   it('should fire exactly once, after a kill -9, a deadline that came due while nothing ran', async () => {
     const db = await createTestDatabase();
@@ -101,7 +101,7 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       worker = await startServiceProcess(workerEnv);
       await eventually(
         async () => ((await deadlineEvents(ds, id)).length > 0 ? true : undefined),
-        20000,
+        45000,
       );
       await sleep(1500); // give a duplicate every chance to appear
       expect(await deadlineEvents(ds, id)).toEqual([{ type: 'DEADLINE_WAITING', actor: 'system' }]);
@@ -114,7 +114,7 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       await api.close();
       await db.drop();
     }
-  });
+  }, 120_000); // processes start under ts-node: generous on a busy machine
 
   it('should fire every deadline once and hand every outbox row over once with two API and two worker processes', async () => {
     const db = await createTestDatabase();
@@ -178,5 +178,5 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       }
       await db.drop();
     }
-  });
+  }, 120_000); // processes start under ts-node: generous on a busy machine
 });
