@@ -902,14 +902,15 @@ export class CaseEngine {
     >,
     effects: Effects,
   ): Promise<void> {
-    const inserted = await m.insert(CaseDeadlineEntity, {
-      caseId: row.id,
-      ...d,
-      status: 'pending',
-      firedAt: null,
-      closedAt: null,
-    });
-    const deadlineId = String(inserted.identifiers[0].id);
+    // updateEntity(false): no re-select of defaulted columns after the insert (one round trip less).
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(CaseDeadlineEntity)
+      .values({ caseId: row.id, ...d, status: 'pending', firedAt: null, closedAt: null })
+      .updateEntity(false)
+      .execute();
+    const deadlineId = String((inserted.raw as { insertId: number | string }).insertId);
     await this.observers.deadlineStarted({
       ...this.observation(
         m,
@@ -1127,10 +1128,17 @@ export class CaseEngine {
       createdAt: new Date(),
       dispatchedAt: null,
       attempts: 0,
+      handovers: 0,
       lastError: null,
     });
-    const inserted = await m.insert(OutboxEntity, row as QueryDeepPartialEntity<OutboxEntity>);
-    row.id = String(inserted.identifiers[0].id);
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxEntity)
+      .values(row as QueryDeepPartialEntity<OutboxEntity>)
+      .updateEntity(false)
+      .execute();
+    row.id = String((inserted.raw as { insertId: number | string }).insertId);
     return row;
   }
 
