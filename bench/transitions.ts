@@ -21,11 +21,17 @@ import { createTestDatabase, testEnvironment } from '../test/support/test-app';
  *   npm run bench                                   (all benches; this one with the defaults)
  *   node -r ts-node/register/transpile-only bench/transitions.ts [seconds=8] [clients=1,16,64]
  *
+ * BENCH_API_PROCESSES=n (default 2) runs the service as n processes on one database and Redis:
+ * one with ROLE=all (API and worker, as `npm start`), the others ROLE=api on their own ports, the
+ * clients spread over them as a load balancer would. Node runs JavaScript on one core; the
+ * service is stateless, so a second process is how it uses the machine's second core.
+ *
  * Prints, per concurrency:
  *   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms; raw durable limit <m>/s; ratio <n/m>
  */
 const SECONDS = Number(process.argv[2] ?? 8);
 const CLIENTS = (process.argv[3] ?? '1,16,64').split(',').map(Number);
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 2);
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0
@@ -211,13 +217,14 @@ async function walkCase(client: Client, t: Tokens, latencies: number[]): Promise
   return 5;
 }
 
-async function httpRun(client: Client, t: Tokens, clients: number): Promise<[number, number[]]> {
+async function httpRun(apis: Client[], t: Tokens, clients: number): Promise<[number, number[]]> {
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
   let steps = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_, c) => {
+      const client = apis[c % apis.length];
       while (performance.now() < end) {
         const done = await walkCase(client, t, latencies);
         steps += done; // not `steps += await …`: that reads `steps` before the await
@@ -274,11 +281,17 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const port = await freePort();
   const env = testEnvironment(db, { env: { PORT: String(port), LOG_LEVEL: 'error' } });
-  let service: ChildProcess | undefined;
+  const services: ChildProcess[] = [];
   const pool = createPool({ uri: db.url, connectionLimit: Math.max(...CLIENTS) + 1 });
   try {
-    service = await startService(env);
-    const client = new Client(port, Math.max(...CLIENTS));
+    services.push(await startService(env)); // migrates the database first
+    const apis = [new Client(port, Math.max(...CLIENTS))];
+    for (let i = 1; i < API_PROCESSES; i++) {
+      const apiPort = await freePort();
+      services.push(await startService({ ...env, PORT: String(apiPort), ROLE: 'api' }));
+      apis.push(new Client(apiPort, Math.max(...CLIENTS)));
+    }
+    const client = apis[0];
     const tokens = await users(client, {
       username: env.ADMIN_USERNAME,
       password: env.ADMIN_PASSWORD,
@@ -295,7 +308,7 @@ async function main(): Promise<void> {
     );
     const lines: string[] = [];
     for (const clients of CLIENTS) {
-      const [rate, latencies] = await httpRun(client, tokens, clients);
+      const [rate, latencies] = await httpRun(apis, tokens, clients);
       const raw = await rawRun(pool, clients);
       lines.push(
         `transitions: ${rate.toFixed(0)}/s at ${clients} clients, p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
@@ -305,11 +318,15 @@ async function main(): Promise<void> {
     }
   } finally {
     await pool.end();
-    if (service && service.exitCode === null) {
-      const exited = new Promise((r) => service!.once('exit', r));
-      service.kill('SIGTERM');
-      await exited;
-    }
+    await Promise.all(
+      services
+        .filter((service) => service.exitCode === null)
+        .map((service) => {
+          const exited = new Promise((r) => service.once('exit', r));
+          service.kill('SIGTERM');
+          return exited;
+        }),
+    );
     await db.drop();
   }
 }

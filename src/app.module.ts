@@ -13,7 +13,7 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfigModule } from './config/config.module';
 import type { Environment } from './config/environment';
-import { databaseOptions } from './database/database-options';
+import { createDataSource, databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -64,6 +64,7 @@ export class AppModule {
               config.get('DATABASE_URL', { infer: true }),
               config.get('MIGRATIONS_RUN', { infer: true }),
             ),
+          dataSourceFactory: (options) => createDataSource(options!),
         }),
         QueueModule,
         AuthModule,

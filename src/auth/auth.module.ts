@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
@@ -19,7 +20,11 @@ import { LoginThrottle } from './login-throttle.service';
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Environment, true>) => ({
-        secret: config.get('JWT_SECRET', { infer: true }),
+        // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it
+        // as a PEM public key and then builds a secret key, on every sign and verify.
+        secret: createSecretKey(
+          Buffer.from(String(config.get('JWT_SECRET', { infer: true })), 'utf8'),
+        ) as unknown as string,
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

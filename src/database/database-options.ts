@@ -1,4 +1,5 @@
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { CalendarYearEntity } from '../calendar/entities/calendar-year.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
@@ -16,6 +17,7 @@ import { Inspections1764000003000 } from './migrations/1764000003000-Inspections
 import { Penalties1764000004000 } from './migrations/1764000004000-Penalties';
 import { Monitoring1764000008000 } from './migrations/1764000008000-Monitoring';
 import { OutboxHandovers1764000009000 } from './migrations/1764000009000-OutboxHandovers';
+import { OutboxLease1764000010000 } from './migrations/1764000010000-OutboxLease';
 import { EverydayWork1764000007000 } from './migrations/1764000007000-EverydayWork';
 import { AssignmentNoticeEntity } from '../assignments/entities/assignment-notice.entity';
 import { AttachmentContentEntity } from '../attachments/entities/attachment-content.entity';
@@ -95,6 +97,7 @@ export const MIGRATIONS = [
   EverydayWork1764000007000,
   Monitoring1764000008000,
   OutboxHandovers1764000009000,
+  OutboxLease1764000010000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
@@ -113,8 +116,38 @@ export function databaseOptions(url: string, migrationsRun: boolean): DataSource
     supportBigNumbers: true,
     bigNumberStrings: true,
     extra: { connectionLimit: 20 },
+    // Write-behind transactions (write-behind.ts) send queued writes with the next statement as
+    // one packet. Every statement here is parameterised.
+    multipleStatements: true,
     // Query errors reach the callers (and the problem filter logs real failures); expected ones
     // such as a duplicate idempotency key must not flood the log.
     logging: false,
   };
+}
+
+/**
+ * Every transaction here runs READ COMMITTED (the case row lock and versioned update serialise a
+ * case; READ COMMITTED spares the deadline and outbox tables InnoDB's gap locks). It is made the
+ * session default of every pooled connection once, so no transaction pays a `SET TRANSACTION`
+ * round trip of its own.
+ */
+export const READ_COMMITTED_SESSION = 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED';
+
+interface CallbackPool {
+  on(event: 'connection', listener: (c: CallbackPool) => void): void;
+  query(sql: string, done?: (e: Error | null) => void): void;
+}
+
+/** The app's DataSource: initialised (migrations run) with every connection READ COMMITTED. */
+export async function createDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  const pool = (dataSource.driver as MysqlDriver).pool as CallbackPool;
+  // Connections opened from now on get it first (mysql2 runs a connection's commands in order);
+  // the one TypeORM opened while initialising is idle in the pool and takes the query below.
+  pool.on('connection', (c) => c.query(READ_COMMITTED_SESSION, () => undefined));
+  await new Promise<void>((resolve, reject) =>
+    pool.query(READ_COMMITTED_SESSION, (e) => (e ? reject(e) : resolve())),
+  );
+  return dataSource;
 }

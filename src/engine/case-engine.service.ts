@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource, type EntityManager, type FindOptionsWhere, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type AnyMachineSnapshot,
@@ -34,16 +34,17 @@ import {
 import { personKey } from '../common/person-key';
 import { CaseMemberEntity } from './entities/case-member.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
-import { CaseDeadlineEntity } from './entities/case-deadline.entity';
-import { CaseEventEntity } from './entities/case-event.entity';
-import { CaseEntity } from './entities/case.entity';
+import { CaseDeadlineEntity, type DeadlineKind } from './entities/case-deadline.entity';
+import type { CaseEventEntity } from './entities/case-event.entity';
+import { CaseEntity, caseFromRow, type CaseRow } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry, type LinkedCaseRequest } from './event-handlers';
 import { CaseLinkEntity } from './entities/case-link.entity';
 import { CaseSignalEntity } from './entities/case-signal.entity';
 import { EngineObservers, type ScheduledJob } from './engine-observers';
 import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
-import { OutboxRelay } from './outbox-relay.service';
+import { deferWrite, writeBehindTransaction } from '../database/write-behind';
+import { OUTBOX_LEASE_MS, OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 
 export type CaseEvent = Record<string, unknown> & { type: string };
@@ -55,12 +56,10 @@ function stateValue(snapshot: AnyMachineSnapshot): StateValue {
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_ATTEMPTS = 5;
-/**
- * The case row lock (SELECT … FOR UPDATE) and the versioned update serialise work on a case;
- * READ COMMITTED spares the deadline and outbox tables InnoDB's gap locks, which otherwise
- * deadlock unrelated cases under load.
- */
-const ISOLATION = 'READ COMMITTED' as const;
+// The case row lock (SELECT … FOR UPDATE) and the versioned update serialise work on a case.
+// Transactions run READ COMMITTED, every connection's session default (database-options.ts
+// createDataSource): it spares the deadline and outbox tables InnoDB's gap locks, which
+// otherwise deadlock unrelated cases under load.
 /** MySQL/MariaDB errors worth retrying the whole transaction for: deadlock, lock wait timeout. */
 const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
@@ -123,6 +122,8 @@ interface Effects {
 @Injectable()
 export class CaseEngine {
   private readonly logger = new Logger(CaseEngine.name);
+  /** Transactions the caller commits (openCase with `manager`, applyEventIn): no outbox lease. */
+  private readonly callerCommits = new WeakSet<EntityManager>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -142,10 +143,11 @@ export class CaseEngine {
       return [await this.openInTransaction(m, params, effects), effects];
     };
     if (params.manager) {
+      this.callerCommits.add(params.manager);
       const [row] = await run(params.manager);
       return row; // the caller commits; the periodic relay sends its outbox rows
     }
-    const [row, effects] = await this.dataSource.transaction(ISOLATION, run);
+    const [row, effects] = await writeBehindTransaction(this.dataSource, run);
     this.afterCommit(effects);
     return row;
   }
@@ -246,7 +248,7 @@ export class CaseEngine {
   ): Promise<CaseEntity> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [row, effects] = await this.dataSource.transaction(ISOLATION, (m) =>
+        const [row, effects] = await writeBehindTransaction(this.dataSource, (m) =>
           this.applyInTransaction(m, caseId, event, actor, expectedVersion),
         );
         this.afterCommit(effects);
@@ -268,6 +270,7 @@ export class CaseEngine {
     actor: Actor,
     expectedVersion?: number,
   ): Promise<CaseEntity> {
+    this.callerCommits.add(m);
     const [row] = await this.applyInTransaction(m, caseId, event, actor, expectedVersion);
     return row;
   }
@@ -407,41 +410,39 @@ export class CaseEngine {
     expectedVersion?: number,
     within?: (m: EntityManager, row: CaseEntity) => Promise<void>,
   ): Promise<CaseEntity> {
-    return this.dataSource
-      .transaction(ISOLATION, async (m) => {
-        const row = await this.lockCase(m, caseId);
-        const definition = this.registry.get(row.type, row.machineVersion);
-        if (!canSeeCase(definition, row, actor)) {
-          throw DomainError.notFound('Case');
-        }
-        if (expectedVersion !== undefined && expectedVersion !== row.version) {
-          throw new DomainError(
-            'VERSION_CONFLICT',
-            `The case is at version ${row.version}, not ${expectedVersion}.`,
-            {
-              currentVersion: row.version,
-            },
-          );
-        }
-        const effects: Effects = { outbox: [] };
-        const recorded = await this.recordInTransaction(
-          m,
-          row,
-          type,
-          actor,
-          payload,
-          change,
-          new Date(),
-          effects,
+    return writeBehindTransaction(this.dataSource, async (m) => {
+      const row = await this.lockCase(m, caseId);
+      const definition = this.registry.get(row.type, row.machineVersion);
+      if (!canSeeCase(definition, row, actor)) {
+        throw DomainError.notFound('Case');
+      }
+      if (expectedVersion !== undefined && expectedVersion !== row.version) {
+        throw new DomainError(
+          'VERSION_CONFLICT',
+          `The case is at version ${row.version}, not ${expectedVersion}.`,
+          {
+            currentVersion: row.version,
+          },
         );
-        // What the event records is written in the same transaction (an attachment, a notice).
-        await within?.(m, recorded);
-        return [recorded, effects] as const;
-      })
-      .then(([recorded, effects]) => {
-        this.afterCommit(effects);
-        return recorded;
-      });
+      }
+      const effects: Effects = { outbox: [] };
+      const recorded = await this.recordInTransaction(
+        m,
+        row,
+        type,
+        actor,
+        payload,
+        change,
+        new Date(),
+        effects,
+      );
+      // What the event records is written in the same transaction (an attachment, a notice).
+      await within?.(m, recorded);
+      return [recorded, effects] as const;
+    }).then(([recorded, effects]) => {
+      this.afterCommit(effects);
+      return recorded;
+    });
   }
 
   private async recordInTransaction(
@@ -489,13 +490,10 @@ export class CaseEngine {
   async fireDeadline(deadlineId: string, now = new Date(), refused?: string): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [outcome, effects] = await this.dataSource.transaction(
-          ISOLATION,
+        const [outcome, effects] = await writeBehindTransaction(
+          this.dataSource,
           async (m): Promise<[Outcome, Effects]> => {
-            const deadline = await m.findOne(CaseDeadlineEntity, {
-              where: { id: deadlineId },
-              lock: { mode: 'pessimistic_write' },
-            });
+            const deadline = await this.lockDeadline(m, deadlineId);
             if (!deadline || deadline.status !== 'pending') {
               return ['stale', { outbox: [] }] as [Outcome, Effects];
             }
@@ -510,7 +508,7 @@ export class CaseEngine {
             if (deadline.onExpireEvent && refused === undefined) {
               deadline.status = 'fired';
               deadline.firedAt = now;
-              await m.save(deadline);
+              await this.markDeadline(m, deadline);
               const [, effects] = await this.applyInTransaction(
                 m,
                 deadline.caseId,
@@ -522,7 +520,7 @@ export class CaseEngine {
             // No event to send, or the case refused it (e.g. no expert left to redraw): overdue.
             deadline.status = 'overdue';
             deadline.firedAt = now;
-            await m.save(deadline);
+            await this.markDeadline(m, deadline);
             if (refused !== undefined) {
               Object.assign(payload, { refused });
             }
@@ -622,14 +620,49 @@ export class CaseEngine {
     }).getSnapshot() as AnyMachineSnapshot;
   }
 
-  private async lockCase(m: EntityManager, caseId: string): Promise<CaseEntity> {
-    const row = /^[0-9a-f-]{36}$/i.test(caseId)
-      ? await m.findOne(CaseEntity, { where: { id: caseId }, lock: { mode: 'pessimistic_write' } })
+  /** A deadline row, locked for this transaction (raw SQL: every deadline firing starts here). */
+  private async lockDeadline(m: EntityManager, id: string): Promise<CaseDeadlineEntity | null> {
+    const [r] = await m.query<Array<Record<string, unknown>>>(
+      'SELECT * FROM case_deadlines WHERE id = ? FOR UPDATE',
+      [id],
+    );
+    return r
+      ? Object.assign(new CaseDeadlineEntity(), {
+          id: String(r.id),
+          caseId: r.case_id as string,
+          name: r.name as string,
+          kind: r.kind as DeadlineKind,
+          entrySeq: Number(r.entry_seq),
+          restart: Number(r.restart),
+          duration: r.duration as string,
+          startedAt: r.started_at as Date,
+          dueAt: r.due_at as Date,
+          onExpireEvent: r.on_expire_event as string | null,
+          status: r.status as CaseDeadlineEntity['status'],
+          firedAt: r.fired_at as Date | null,
+          closedAt: r.closed_at as Date | null,
+        })
       : null;
-    if (!row) {
+  }
+
+  /** Records a deadline's new status (fired or overdue) with the transition's other writes. */
+  private async markDeadline(m: EntityManager, d: CaseDeadlineEntity): Promise<void> {
+    await deferWrite(m, 'UPDATE case_deadlines SET status = ?, fired_at = ? WHERE id = ?', [
+      d.status,
+      d.firedAt,
+      d.id,
+    ]);
+  }
+
+  /** The case row, locked for this transaction (raw SQL: every transition starts here). */
+  private async lockCase(m: EntityManager, caseId: string): Promise<CaseEntity> {
+    const rows = /^[0-9a-f-]{36}$/i.test(caseId)
+      ? await m.query<CaseRow[]>('SELECT * FROM cases WHERE id = ? FOR UPDATE', [caseId])
+      : [];
+    if (rows.length === 0) {
       throw DomainError.notFound('Case');
     }
-    return row;
+    return caseFromRow(rows[0]);
   }
 
   private payloadOf(event: CaseEvent): Record<string, unknown> {
@@ -720,30 +753,35 @@ export class CaseEngine {
     row: CaseEntity,
     previousVersion: number,
   ): Promise<void> {
-    const result = await m
-      .createQueryBuilder()
-      .update(CaseEntity)
-      .set({
-        snapshot: row.snapshot,
-        data: row.data,
-        state: row.state,
-        status: row.status,
-        version: row.version,
-        assigneeId: row.assigneeId,
-        lastEventHash: row.lastEventHash,
-        updatedAt: row.updatedAt,
-        closedAt: row.closedAt,
-        exclusiveKey: row.exclusiveKey,
-        restricted: row.restricted,
-      })
-      .where('id = :id AND version = :version', { id: row.id, version: previousVersion })
-      .execute();
-    if (result.affected !== 1) {
-      throw new DomainError(
-        'VERSION_CONFLICT',
-        'The case was changed meanwhile: reload it and try again.',
-      );
-    }
+    await deferWrite(
+      m,
+      `UPDATE cases SET snapshot = ?, data = ?, state = ?, status = ?, version = ?, assignee_id = ?,
+         last_event_hash = ?, updated_at = ?, closed_at = ?, exclusive_key = ?, restricted = ?
+       WHERE id = ? AND version = ?`,
+      [
+        JSON.stringify(row.snapshot),
+        JSON.stringify(row.data),
+        row.state,
+        row.status,
+        row.version,
+        row.assigneeId,
+        row.lastEventHash,
+        row.updatedAt,
+        row.closedAt,
+        row.exclusiveKey,
+        row.restricted ? 1 : 0,
+        row.id,
+        previousVersion,
+      ],
+      (result) => {
+        if ((result as { affectedRows: number }).affectedRows !== 1) {
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            'The case was changed meanwhile: reload it and try again.',
+          );
+        }
+      },
+    );
   }
 
   /** Indexes a new case under the person key of everyone it is about (the person view). */
@@ -804,11 +842,23 @@ export class CaseEngine {
     e: Omit<CaseEventEntity, 'id' | 'prevHash' | 'hash'>,
   ): Promise<string> {
     const hash = eventHash({ ...e, prevHash });
-    await m.insert(CaseEventEntity, {
-      ...e,
-      prevHash,
-      hash,
-    } as QueryDeepPartialEntity<CaseEventEntity>);
+    await deferWrite(
+      m,
+      `INSERT INTO case_events (case_id, seq, type, actor, payload, from_state, to_state, at,
+         prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.caseId,
+        e.seq,
+        e.type,
+        e.actor,
+        JSON.stringify(e.payload),
+        e.fromState,
+        e.toState,
+        e.at,
+        prevHash,
+        hash,
+      ],
+    );
     return hash;
   }
 
@@ -823,27 +873,25 @@ export class CaseEngine {
     if (left.length === 0 && !closing) {
       return;
     }
-    const where = closing
-      ? { caseId: row.id, closedAt: IsNull() }
-      : { caseId: row.id, kind: 'state' as const, name: In(left), closedAt: IsNull() };
-    await this.endDeadlines(m, where, now);
+    await this.endDeadlines(m, row.id, closing ? {} : { kind: 'state', names: left }, now);
   }
 
-  /** Ends open deadlines: a pending timer becomes stale (cancelled), a fired or overdue one closes. */
+  /**
+   * Ends open deadlines (all of the case's, or those of one kind and names): a pending timer
+   * becomes stale (cancelled), a fired or overdue one closes. One statement.
+   */
   private async endDeadlines(
     m: EntityManager,
-    where: FindOptionsWhere<CaseDeadlineEntity>,
+    caseId: string,
+    only: { kind?: DeadlineKind; names?: string[] },
     now: Date,
   ): Promise<void> {
-    await m.update(
-      CaseDeadlineEntity,
-      { ...where, status: 'pending' },
-      { status: 'cancelled', closedAt: now },
-    );
-    await m.update(
-      CaseDeadlineEntity,
-      { ...where, status: In(['overdue', 'fired']) },
-      { closedAt: now },
+    await deferWrite(
+      m,
+      `UPDATE case_deadlines SET status = IF(status = 'pending', 'cancelled', status), closed_at = ?
+        WHERE case_id = ? AND closed_at IS NULL AND status IN ('pending', 'overdue', 'fired')
+        ${only.kind ? 'AND kind = ?' : ''} ${only.names ? 'AND name IN (?)' : ''}`,
+      [now, caseId, ...(only.kind ? [only.kind] : []), ...(only.names ? [only.names] : [])],
     );
   }
 
@@ -902,15 +950,22 @@ export class CaseEngine {
     >,
     effects: Effects,
   ): Promise<void> {
-    // updateEntity(false): no re-select of defaulted columns after the insert (one round trip less).
-    const inserted = await m
-      .createQueryBuilder()
-      .insert()
-      .into(CaseDeadlineEntity)
-      .values({ caseId: row.id, ...d, status: 'pending', firedAt: null, closedAt: null })
-      .updateEntity(false)
-      .execute();
-    const deadlineId = String((inserted.raw as { insertId: number | string }).insertId);
+    const inserted = await m.query<{ insertId: number | string }>(
+      `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration, started_at,
+         due_at, on_expire_event, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      [
+        row.id,
+        d.name,
+        d.kind,
+        d.entrySeq,
+        d.restart,
+        d.duration,
+        d.startedAt,
+        d.dueAt,
+        d.onExpireEvent,
+      ],
+    );
+    const deadlineId = String(inserted.insertId);
     await this.observers.deadlineStarted({
       ...this.observation(
         m,
@@ -961,13 +1016,13 @@ export class CaseEngine {
       const stop = row.status === 'closed' || is.some((p) => clock.stopIn?.includes(p));
       const paused = (paths: string[]): boolean => paths.some((p) => clock.pausedIn?.includes(p));
       if (stop) {
-        await this.endDeadlines(m, open, now);
+        await this.endDeadlines(m, row.id, { kind: 'case', names: [name] }, now);
         continue;
       }
       if (clock.startOn.includes(eventType)) {
         const duration = this.policy.deadlineFor(definition.type, name);
         if (duration) {
-          await this.endDeadlines(m, open, now);
+          await this.endDeadlines(m, row.id, { kind: 'case', names: [name] }, now);
           await this.insertDeadline(
             m,
             row,
@@ -1118,27 +1173,41 @@ export class CaseEngine {
     };
   }
 
-  /** Writes one outbox row in the transaction; the relay hands it to BullMQ after the commit. */
+  /**
+   * Writes one outbox row in the transaction. When this engine commits the transaction itself,
+   * the row carries a lease (OUTBOX_LEASE_MS): afterCommit hands it to BullMQ at once and the
+   * periodic relay leaves it alone meanwhile. In a caller's transaction the relay sends it.
+   */
   private async outboxRow(
     m: EntityManager,
     job: Pick<OutboxEntity, 'queue' | 'jobName' | 'jobId' | 'payload' | 'runAt'>,
   ): Promise<OutboxEntity> {
-    const row = m.create(OutboxEntity, {
+    const now = new Date();
+    const row = Object.assign(new OutboxEntity(), {
       ...job,
-      createdAt: new Date(),
+      createdAt: now,
       dispatchedAt: null,
       attempts: 0,
       handovers: 0,
       lastError: null,
+      claimedUntil: this.callerCommits.has(m) ? null : new Date(now.getTime() + OUTBOX_LEASE_MS),
     });
-    const inserted = await m
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxEntity)
-      .values(row as QueryDeepPartialEntity<OutboxEntity>)
-      .updateEntity(false)
-      .execute();
-    row.id = String((inserted.raw as { insertId: number | string }).insertId);
+    // Raw and deferred: this runs once or twice in every transition. Its id stays unknown (the
+    // hand-over finds a leased row by its unique job id).
+    await deferWrite(
+      m,
+      `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.queue,
+        row.jobName,
+        row.jobId,
+        JSON.stringify(row.payload),
+        row.runAt,
+        row.createdAt,
+        row.claimedUntil,
+      ],
+    );
     return row;
   }
 
@@ -1153,8 +1222,8 @@ export class CaseEngine {
     const originKey = `${request.sourceCaseId}#${request.sourceSeq}#${request.type}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const [id, effects] = await this.dataSource.transaction(
-          ISOLATION,
+        const [id, effects] = await writeBehindTransaction(
+          this.dataSource,
           async (m): Promise<[string, Effects]> => {
             const existing = await m.findOne(CaseEntity, {
               where: { originKey },
@@ -1242,22 +1311,20 @@ export class CaseEngine {
     event: CaseEvent;
   }): Promise<'applied' | 'duplicate' | 'refused'> {
     try {
-      await this.dataSource
-        .transaction(ISOLATION, async (m) => {
-          await m.insert(CaseSignalEntity, {
-            sourceCaseId: job.sourceCaseId,
-            sourceSeq: job.sourceSeq,
-            targetCaseId: job.targetCaseId,
-          });
-          const [, effects] = await this.applyInTransaction(
-            m,
-            job.targetCaseId,
-            { ...job.event, source: { caseId: job.sourceCaseId, seq: job.sourceSeq } },
-            SYSTEM,
-          );
-          return effects;
-        })
-        .then((effects) => this.afterCommit(effects));
+      await writeBehindTransaction(this.dataSource, async (m) => {
+        await m.insert(CaseSignalEntity, {
+          sourceCaseId: job.sourceCaseId,
+          sourceSeq: job.sourceSeq,
+          targetCaseId: job.targetCaseId,
+        });
+        const [, effects] = await this.applyInTransaction(
+          m,
+          job.targetCaseId,
+          { ...job.event, source: { caseId: job.sourceCaseId, seq: job.sourceSeq } },
+          SYSTEM,
+        );
+        return effects;
+      }).then((effects) => this.afterCommit(effects));
       return 'applied';
     } catch (e) {
       if (isDuplicateEntry(e)) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, IsNull, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { maskPersonalData } from '../common/masking';
 import { personKey } from '../common/person-key';
@@ -16,12 +16,21 @@ import type {
   ChainVerification,
   DeadlineView,
 } from './dto/case.dto';
-import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
-import { CaseLinkEntity } from './entities/case-link.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { WorkflowRegistry } from './workflow-registry';
+
+/** A row of toViews' one query: an open deadline (`d`) or a link (`l`, `name` = rel). */
+interface RelatedRow {
+  what: 'd' | 'l';
+  case_id: string;
+  name: string;
+  kind: string | null;
+  due_at: Date | string | null;
+  status: string | null;
+  linked_case_id: string | null;
+}
 
 /** The read side of the engine: case views, lists, the task inbox, history and its verification. */
 @Injectable()
@@ -68,8 +77,15 @@ export class CaseQueryService {
   }
 
   async getCase(id: string, actor: Actor): Promise<CaseView> {
-    const row = await this.visibleCase(id, actor);
+    return this.viewOf(await this.visibleCase(id, actor), actor);
+  }
+
+  /** The view of a row already read (e.g. the one a transition just wrote), or 404 if not visible. */
+  async viewOf(row: CaseEntity, actor: Actor): Promise<CaseView> {
     const [view] = await this.toViews([row], actor, canSeePersonalData(row, actor));
+    if (!view) {
+      throw DomainError.notFound('Case');
+    }
     return view;
   }
 
@@ -267,23 +283,25 @@ export class CaseQueryService {
     const visible = rows.filter((r) =>
       canSeeCase(this.registry.get(r.type, r.machineVersion), r, actor),
     );
-    const deadlines =
-      visible.length === 0
+    // One round trip for both: the open deadlines and the links of every case shown.
+    const ids = visible.map((r) => r.id);
+    const related =
+      ids.length === 0
         ? []
-        : await this.dataSource.getRepository(CaseDeadlineEntity).find({
-            where: {
-              caseId: In(visible.map((r) => r.id)),
-              closedAt: IsNull(),
-              status: In(['pending', 'overdue']),
-            },
-            order: { dueAt: 'ASC' },
-          });
-    const links =
-      visible.length === 0
-        ? []
-        : await this.dataSource
-            .getRepository(CaseLinkEntity)
-            .find({ where: { caseId: In(visible.map((r) => r.id)) } });
+        : await this.dataSource.query<RelatedRow[]>(
+            `SELECT 'd' AS what, case_id, name, kind, due_at, status, NULL AS linked_case_id
+               FROM case_deadlines
+              WHERE case_id IN (?) AND closed_at IS NULL AND status IN ('pending', 'overdue')
+             UNION ALL
+             SELECT 'l', case_id, rel, NULL, NULL, NULL, linked_case_id
+               FROM case_links WHERE case_id IN (?)
+             ORDER BY due_at`,
+            [ids, ids],
+          );
+    const deadlines = related.filter((r) => r.what === 'd');
+    const links = related
+      .filter((r) => r.what === 'l')
+      .map((l) => ({ caseId: l.case_id, rel: l.name, linkedCaseId: String(l.linked_case_id) }));
     const now = Date.now();
     return visible.map((row) => {
       const ownLinks = links
@@ -292,13 +310,16 @@ export class CaseQueryService {
       const definition = this.registry.get(row.type, row.machineVersion);
       const snapshot = this.engine.rehydrate(definition.machine, row.snapshot);
       const own: DeadlineView[] = deadlines
-        .filter((d) => d.caseId === row.id)
-        .map((d) => ({
-          name: d.name,
-          kind: d.kind,
-          dueAt: d.dueAt.toISOString(),
-          overdue: d.status === 'overdue' || d.dueAt.getTime() < now,
-        }));
+        .filter((d) => d.case_id === row.id)
+        .map((d) => {
+          const dueAt = new Date(d.due_at!);
+          return {
+            name: d.name,
+            kind: d.kind as DeadlineView['kind'],
+            dueAt: dueAt.toISOString(),
+            overdue: d.status === 'overdue' || dueAt.getTime() < now,
+          };
+        });
       return {
         id: row.id,
         type: row.type,

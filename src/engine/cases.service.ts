@@ -53,8 +53,9 @@ export class CasesService {
       await this.query.visibleCase(id, actor); // an unknown case is still a 404
       throw DomainError.forbidden('An AUDITOR reads every case and sends no events.');
     }
-    await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
-    return this.query.getCase(id, actor);
+    // The answer is the case as this event left it: the row the transaction just wrote.
+    const row = await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
+    return this.query.viewOf(row, actor);
   }
 
   /** Assigns the case to the caller, who must be able to act on it now. Logged as CLAIMED. */

@@ -1,8 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { JobsOptions } from 'bullmq';
 import { DataSource, In, IsNull } from 'typeorm';
 import { QueueService } from '../queue/queue.service';
 import { OutboxEntity } from './entities/outbox.entity';
+
+/**
+ * How long a row written with a lease belongs to the process that committed it. Generous: the
+ * hand-over right after the commit takes milliseconds, and fails fast when Redis is down (the
+ * lease is then released at once); only a crash between commit and hand-over makes the relay
+ * wait this long.
+ */
+export const OUTBOX_LEASE_MS = 30_000;
 
 /**
  * Hands committed outbox rows to BullMQ. Called right after a commit (best effort) and
@@ -20,12 +29,73 @@ export class OutboxRelay {
 
   /** Sends rows just committed; never throws (what fails stays for the periodic relay). */
   async dispatchRows(rows: OutboxEntity[]): Promise<number> {
-    return rows.length === 0
-      ? 0
-      : this.dispatch(
-          rows.map((r) => r.id),
-          rows.length,
-        );
+    const leased = rows.filter((r) => r.claimedUntil !== null && r.claimedUntil !== undefined);
+    const others = rows.filter((r) => !leased.includes(r));
+    return (
+      (leased.length === 0 ? 0 : await this.handOver(leased)) +
+      (others.length === 0
+        ? 0
+        : await this.dispatch(
+            others.map((r) => r.id),
+            others.length,
+          ))
+    );
+  }
+
+  /**
+   * Hands over rows this process holds the lease of (written by its own transaction): no claim
+   * transaction is needed, nobody else takes them meanwhile. One Redis round trip per queue, one
+   * UPDATE. On failure the lease is released so the next relay round sends them.
+   */
+  private async handOver(rows: OutboxEntity[]): Promise<number> {
+    // By job id: the engine defers these inserts (write-behind) and never learns the row ids.
+    const jobIds = rows.map((r) => r.jobId);
+    try {
+      await this.queues.ready();
+      const byQueue = new Map<string, OutboxEntity[]>();
+      for (const row of rows) {
+        byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+      }
+      await Promise.all(
+        [...byQueue].map(([queue, own]) =>
+          this.queues.queue(queue).addBulk(
+            own.map((row) => ({
+              name: row.jobName,
+              data: row.payload,
+              opts: this.jobOptions(row),
+            })),
+          ),
+        ),
+      );
+    } catch (e) {
+      this.logger.warn(`outbox hand-over deferred to the relay: ${(e as Error).message}`);
+      await this.dataSource
+        .query(
+          `UPDATE outbox SET claimed_until = NULL, attempts = attempts + 1, last_error = ?
+            WHERE job_id IN (?) AND dispatched_at IS NULL`,
+          [String((e as Error).message).slice(0, 500), jobIds],
+        )
+        .catch(() => undefined); // the lease then runs out by itself
+      return 0;
+    }
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = ?, last_error = NULL, handovers = handovers + 1,
+         claimed_until = NULL WHERE job_id IN (?) AND dispatched_at IS NULL`,
+      [new Date(), jobIds],
+    );
+    return rows.length;
+  }
+
+  private jobOptions(row: OutboxEntity): JobsOptions {
+    return {
+      jobId: row.jobId,
+      delay: Math.max(0, row.runAt.getTime() - Date.now()),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+      ...this.queues.retryFor(row.queue, row.jobName),
+    };
   }
 
   /** Sends every undispatched row, oldest first, in batches. */
@@ -57,11 +127,12 @@ export class OutboxRelay {
    */
   private async dispatchBatch(ids: string[] | null, batchSize: number): Promise<[number, number]> {
     return this.dataSource
-      .transaction('READ COMMITTED', async (m): Promise<[number, number]> => {
+      .transaction(async (m): Promise<[number, number]> => {
         const claimed = await m.query<Array<{ id: string }>>(
           `SELECT id FROM outbox WHERE dispatched_at IS NULL${ids ? ' AND id IN (?)' : ''}
+             AND (claimed_until IS NULL OR claimed_until < ?)
            ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-          ids ? [ids, batchSize] : [batchSize],
+          ids ? [ids, new Date(), batchSize] : [new Date(), batchSize],
         );
         if (claimed.length === 0) {
           return [0, 0];
@@ -74,15 +145,7 @@ export class OutboxRelay {
         try {
           await this.queues.ready();
           for (const row of rows) {
-            await this.queues.queue(row.queue).add(row.jobName, row.payload, {
-              jobId: row.jobId,
-              delay: Math.max(0, row.runAt.getTime() - Date.now()),
-              attempts: 5,
-              backoff: { type: 'exponential', delay: 1000 },
-              removeOnComplete: { age: 24 * 3600 },
-              removeOnFail: { age: 7 * 24 * 3600 },
-              ...this.queues.retryFor(row.queue, row.jobName),
-            });
+            await this.queues.queue(row.queue).add(row.jobName, row.payload, this.jobOptions(row));
             done.push(row.id);
           }
         } catch (e) {
@@ -99,12 +162,15 @@ export class OutboxRelay {
           this.logger.warn(`outbox relay paused: ${(e as Error).message}`);
         }
         if (done.length > 0) {
-          await m
-            .getRepository(OutboxEntity)
-            .update(
-              { id: In(done) },
-              { dispatchedAt: new Date(), lastError: null, handovers: () => 'handovers + 1' },
-            );
+          await m.getRepository(OutboxEntity).update(
+            { id: In(done) },
+            {
+              dispatchedAt: new Date(),
+              lastError: null,
+              handovers: () => 'handovers + 1',
+              claimedUntil: null,
+            },
+          );
         }
         return [rows.length, done.length];
       })

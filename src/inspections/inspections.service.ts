@@ -205,7 +205,7 @@ export class InspectionsService implements OnModuleInit {
    * in one transaction (a second draw waits on the plan's row lock and gets 409).
    */
   async draw(planId: string, seed: string | undefined, actor: Actor): Promise<DrawView> {
-    const stored = await this.dataSource.transaction('READ COMMITTED', async (m) => {
+    const stored = await this.dataSource.transaction(async (m) => {
       const plan = await this.findPlan(m, planId, true);
       if (plan.kind === 'FLIGHT' && plan.ownerId !== actor.id) {
         throw DomainError.forbidden("Only the plan's owner draws a FLIGHT plan.");

@@ -177,7 +177,7 @@ export class ExpenseImportService {
     const rows =
       source.format === 'JSON' ? jsonRows(source.rows) : csvRows(source.stream, source.byteLimit);
     try {
-      return await this.dataSource.transaction('READ COMMITTED', async (m) => {
+      return await this.dataSource.transaction(async (m) => {
         const { insertId } = await m.query<{ insertId: number }>(
           'INSERT INTO monitoring_imports (format, accepted, rejected, imported_by, started_at) VALUES (?, 0, 0, ?, ?)',
           [source.format, actor.id, startedAt],

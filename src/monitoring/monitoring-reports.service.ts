@@ -88,7 +88,7 @@ export class MonitoringReportsService {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.transaction('READ COMMITTED', async (m) => {
+        await this.dataSource.transaction(async (m) => {
           await m.query(
             `INSERT IGNORE INTO monitoring_flags
                (person_key, year, source, rule, id_number, name, phone, street_code, insurance_type,

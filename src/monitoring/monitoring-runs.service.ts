@@ -137,7 +137,7 @@ export class MonitoringRunsService {
     const sql = flagConditionSql(thresholds, 'r');
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', async (m) => {
+        return await this.dataSource.transaction(async (m) => {
           const [counts]: Array<{ scanned: string; flagged: string }> = await m.query(
             `SELECT COUNT(*) AS scanned, COALESCE(SUM(${sql.condition}), 0) AS flagged
                FROM monitoring_expense_records r WHERE r.year = ?`,

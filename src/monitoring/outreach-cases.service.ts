@@ -185,7 +185,7 @@ export class OutreachCasesService {
   private async openOne(flagId: string, actor: Actor): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { opened } = await this.dataSource.transaction('READ COMMITTED', (m) =>
+        const { opened } = await this.dataSource.transaction((m) =>
           this.openForFlag(m, flagId, actor),
         );
         return opened;

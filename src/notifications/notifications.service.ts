@@ -98,9 +98,7 @@ export class NotificationsService {
     if (manager) {
       return this.notifyIn(manager, request);
     }
-    const result = await this.dataSource.transaction('READ COMMITTED', (m) =>
-      this.notifyIn(m, request),
-    );
+    const result = await this.dataSource.transaction((m) => this.notifyIn(m, request));
     await this.dispatch(result.outbox);
     return result;
   }
@@ -311,7 +309,7 @@ export class NotificationsService {
 
   /** A dead delivery gets a fresh round of attempts (ADMIN), through the outbox as always. */
   async retry(id: string): Promise<DeliveryView> {
-    const [view, outbox] = await this.dataSource.transaction('READ COMMITTED', async (m) => {
+    const [view, outbox] = await this.dataSource.transaction(async (m) => {
       const row = /^\d{1,19}$/.test(id)
         ? await m.findOne(NotificationDeliveryEntity, {
             where: { id },
@@ -355,7 +353,7 @@ export class NotificationsService {
     if (stale.length === 0) {
       return 0;
     }
-    const outbox = await this.dataSource.transaction('READ COMMITTED', async (m) => {
+    const outbox = await this.dataSource.transaction(async (m) => {
       const now = new Date();
       const rows: OutboxEntity[] = [];
       for (const d of stale) {

@@ -41,7 +41,6 @@ export class SlaAlertsService {
 
   async run(alertId: string, now = new Date()): Promise<AlertOutcome> {
     const [outcome, outbox] = await this.dataSource.transaction(
-      'READ COMMITTED',
       async (m): Promise<[AlertOutcome, OutboxEntity[]]> => {
         const alert = await m.findOne(SlaAlertEntity, {
           where: { id: alertId },

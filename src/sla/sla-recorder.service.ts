@@ -7,6 +7,7 @@ import type { CaseChange, DeadlineChange } from '../engine/engine-observers';
 import { EngineObservers } from '../engine/engine-observers';
 import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import type { CaseEntity } from '../engine/entities/case.entity';
+import { deferWrite } from '../database/write-behind';
 import { JOBS, jobId } from '../queue/jobs';
 import { bucketOf } from './duration-histogram';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
@@ -108,6 +109,7 @@ export class SlaRecorder implements OnModuleInit {
     // The engine holds the case row's lock: this case's records change in one transaction at a time.
     // Closing reads all of the case's records at once (the case's totals come from them).
     // Raw SQL on this path: it runs in every transition, and the ORM's per-call cost shows there.
+    // Its writes are deferred (write-behind.ts): they reach the server with the engine's COMMIT.
     let open: OpenStage | null = null;
     let earlier: Array<{ durationMs: number; breached: boolean }> = [];
     let clockOverdue = false;
@@ -142,7 +144,7 @@ export class SlaRecorder implements OnModuleInit {
     if (stage !== null && (!open || open.state !== stage)) {
       await this.openStage(m, row, c.definition, now);
     } else if (open && open.state === stage && open.assigneeId !== row.assigneeId) {
-      await m.query('UPDATE sla_records SET assignee_id = ? WHERE id = ?', [
+      await deferWrite(m, 'UPDATE sla_records SET assignee_id = ? WHERE id = ?', [
         row.assigneeId,
         open.id,
       ]);
@@ -192,7 +194,8 @@ export class SlaRecorder implements OnModuleInit {
                 { id: row.id },
               )
               .getRawOne<{ due: Date | string | null }>();
-    await m.query(
+    await deferWrite(
+      m,
       `INSERT INTO sla_records (case_id, case_type, state, street_code, assignee_id, entry_seq,
          entered_at, due_at, pauses_sla, duty, open_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -223,7 +226,8 @@ export class SlaRecorder implements OnModuleInit {
     const paused = rec.pausesSla ? elapsed : 0;
     const late = rec.duty && rec.dueAt !== null && now.getTime() > rec.dueAt.getTime();
     const breached = rec.breached || late;
-    await m.query(
+    await deferWrite(
+      m,
       `UPDATE sla_records SET left_at = ?, paused_ms = ?, duration_ms = ?, breached = ?,
          breached_at = ?, assignee_id = ?, open_key = NULL WHERE id = ?`,
       [
@@ -283,7 +287,8 @@ export class SlaRecorder implements OnModuleInit {
       }
       return 0;
     });
-    await m.query(
+    await deferWrite(
+      m,
       `INSERT INTO sla_rollups (dim, grain, period, case_type, dim_key, bucket, n, breached, total_ms)
        VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
        ON DUPLICATE KEY UPDATE n = n + VALUES(n), breached = breached + VALUES(breached),
@@ -298,7 +303,8 @@ export class SlaRecorder implements OnModuleInit {
       return;
     }
     const f = reliefFigures(row.data);
-    await m.query(
+    await deferWrite(
+      m,
       `INSERT INTO relief_indicator_totals
          (year, street_code, cases, in_policy_cost, insurance_paid, relief_paid, personal_burden)
        VALUES (?, ?, 1, ?, ?, ?, ?)
@@ -388,6 +394,7 @@ export class SlaRecorder implements OnModuleInit {
         sentAt: null,
       })
       .orIgnore()
+      .updateEntity(false) // the insert id is enough: no re-select of the defaulted columns
       .execute();
     if (((inserted.raw as { affectedRows?: number }).affectedRows ?? 0) === 0) {
       return;

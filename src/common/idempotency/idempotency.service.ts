@@ -89,7 +89,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     const requestHash = canonicalHash(body);
     for (let attempt = 1; ; attempt++) {
       try {
-        const resourceId = await this.dataSource.transaction('READ COMMITTED', async (m) => {
+        const resourceId = await this.dataSource.transaction(async (m) => {
           const now = new Date();
           const inserted = await m.insert(IdempotencyKeyEntity, {
             userId: scope.userId,
