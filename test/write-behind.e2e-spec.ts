@@ -1,0 +1,165 @@
+import { DataSource } from 'typeorm';
+import { deferWrite, writeBehindTransaction } from '../src/database/write-behind';
+import { SYSTEM } from '../src/engine/actor';
+import { CaseEngine } from '../src/engine/case-engine.service';
+import { OutboxRelay } from '../src/engine/outbox-relay.service';
+import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import { eventually } from './support/http';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const manager = { id: 'manager-1', roles: ['MANAGER'] as const, streetCode: null };
+const streetOffice = { id: 'street-1', roles: ['STREET_OFFICE'] as const, streetCode: '330106001' };
+
+describe('write-behind transactions and leased outbox rows (real MariaDB and Redis)', () => {
+  let t: TestApp;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '2h' } } },
+      // The periodic relay must not hide what the after-commit hand-over does.
+      env: { OUTBOX_RELAY_INTERVAL_MS: '600000' },
+    });
+    ds = t.app.get(DataSource);
+    await ds.query('CREATE TABLE wb_rows (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)');
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  beforeEach(async () => {
+    await ds.query('DELETE FROM wb_rows');
+  });
+
+  const rows = async (): Promise<Array<{ id: number; v: string }>> =>
+    ds.query('SELECT id, v FROM wb_rows ORDER BY id');
+
+  it('should run every pooled connection READ COMMITTED without a SET TRANSACTION per transaction', async () => {
+    // SLEEP keeps each connection busy, so the 25 queries spread over the whole pool (20).
+    const seen = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        ds.query<Array<{ level: string; id: string }>>(
+          'SELECT @@tx_isolation AS level, CONNECTION_ID() AS id, SLEEP(0.05) AS s',
+        ),
+      ),
+    );
+    const levels = new Set(seen.map(([r]) => r.level));
+    const connections = new Set(seen.map(([r]) => String(r.id)));
+    expect(levels).toEqual(new Set(['READ-COMMITTED']));
+    expect(connections.size).toBeGreaterThan(10);
+  });
+
+  it('should let a later statement of the transaction read the deferred writes, and commit them', async () => {
+    const read = await writeBehindTransaction(ds, async (m) => {
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'a']);
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?), (?, ?)', [2, 'b', 3, 'c']);
+      await deferWrite(m, 'UPDATE wb_rows SET v = ? WHERE id = ?', ['B', 2]);
+      // Nothing has reached the server yet: another connection sees no row.
+      expect(await rows()).toEqual([]);
+      return m.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM wb_rows');
+    });
+    expect(Number(read[0].n)).toBe(3);
+    expect(await rows()).toEqual([
+      { id: 1, v: 'a' },
+      { id: 2, v: 'B' },
+      { id: 3, v: 'c' },
+    ]);
+  });
+
+  it('should send writes queued after the last read with the COMMIT', async () => {
+    await writeBehindTransaction(ds, async (m) => {
+      await m.query('SELECT 1');
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [7, 'late']);
+    });
+    expect(await rows()).toEqual([{ id: 7, v: 'late' }]);
+  });
+
+  it('should roll back everything when a deferred statement fails', async () => {
+    await expect(
+      writeBehindTransaction(ds, async (m) => {
+        await m.query('INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'kept?']);
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'x']);
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'duplicate']);
+      }),
+    ).rejects.toThrow(/Duplicate entry/);
+    expect(await rows()).toEqual([]);
+  });
+
+  it("should roll back everything when a deferred statement's check fails", async () => {
+    await expect(
+      writeBehindTransaction(ds, async (m) => {
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'a']);
+        await deferWrite(m, 'UPDATE wb_rows SET v = ? WHERE id = ?', ['b', 99], (result) => {
+          if ((result as { affectedRows: number }).affectedRows !== 1) {
+            throw new Error('no row 99');
+          }
+        });
+        await m.query('SELECT 1');
+      }),
+    ).rejects.toThrow('no row 99');
+    expect(await rows()).toEqual([]);
+  });
+
+  it('should drop unsent writes when the callback throws', async () => {
+    await expect(
+      writeBehindTransaction(ds, async (m) => {
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'a']);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(await rows()).toEqual([]);
+  });
+
+  it('should run deferred writes at once outside a write-behind transaction', async () => {
+    await ds.transaction(async (m) => {
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [5, 'now']);
+      const [{ n }] = await m.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM wb_rows');
+      expect(Number(n)).toBe(1);
+    });
+    expect(await rows()).toEqual([{ id: 5, v: 'now' }]);
+  });
+
+  it("should hand a transition's leased outbox rows over once right after the commit", async () => {
+    const engine = t.app.get(CaseEngine);
+    const opened = await engine.openCase({
+      type: 'test-fixture',
+      input: { applicant: { name: '李四', idNumber: '110105194912310029', phone: '13812345678' } },
+      actor: SYSTEM,
+      streetCode: '330106001',
+    });
+    await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
+    await engine.applyEvent(opened.id, { type: 'APPROVE' }, manager); // enters `waiting` (deadline)
+    const outbox = await eventually(async () => {
+      const found = await ds.query<
+        Array<{ job_id: string; handovers: number; claimed_until: Date | null }>
+      >('SELECT job_id, handovers, claimed_until FROM outbox WHERE payload LIKE ?', [
+        `%${opened.id}%`,
+      ]);
+      return found.length > 0 && found.every((r) => r.handovers === 1) ? found : undefined;
+    }, 10_000);
+    expect(outbox.every((r) => r.claimed_until === null)).toBe(true);
+    expect(await t.app.get(OutboxRelay).dispatchPending()).toBe(0);
+  });
+
+  it('should leave a row with a running lease to its owner and send it once the lease has run out', async () => {
+    const relay = t.app.get(OutboxRelay);
+    const insert = (jobId: string, claimedUntil: Date): Promise<unknown> =>
+      ds.query(
+        `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
+         VALUES ('case-signals', 'signal-case', ?, '{}', ?, ?, ?)`,
+        [jobId, new Date(Date.now() + 3600_000), new Date(), claimedUntil],
+      );
+    await insert('lease-running', new Date(Date.now() + 60_000));
+    await insert('lease-expired', new Date(Date.now() - 1000));
+    expect(await relay.dispatchPending()).toBe(1);
+    const found = await ds.query<Array<{ job_id: string; handovers: number }>>(
+      "SELECT job_id, handovers FROM outbox WHERE job_id LIKE 'lease-%' ORDER BY job_id",
+    );
+    expect(found).toEqual([
+      { job_id: 'lease-expired', handovers: 1 },
+      { job_id: 'lease-running', handovers: 0 },
+    ]);
+  });
+});
