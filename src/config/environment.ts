@@ -84,6 +84,18 @@ export class Environment {
   OUTBOX_RELAY_INTERVAL_MS: number = 1000;
 
   /**
+   * Jobs each worker process runs at once per queue. A job spends most of its time waiting on
+   * the database, so a burst of deadlines coming due together is taken up in parallel; the
+   * database pool (20 connections) bounds how many transactions really run at once.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000, { message: 'WORKER_CONCURRENCY must be between 1 and 1000' })
+  WORKER_CONCURRENCY: number = 64;
+
+  /**
    * A due deadline is normally fired by its BullMQ delayed job; the reconciler fires it from the
    * database when the job is this late (Redis lost it, or nothing was running at the time).
    */

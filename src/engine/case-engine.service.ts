@@ -206,7 +206,14 @@ export class CaseEngine {
       row.exclusiveKey = null;
     }
     try {
-      await m.insert(CaseEntity, row as QueryDeepPartialEntity<CaseEntity>);
+      // updateEntity(false): no re-select of the defaulted columns (the row is complete).
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(CaseEntity)
+        .values(row as QueryDeepPartialEntity<CaseEntity>)
+        .updateEntity(false)
+        .execute();
     } catch (e) {
       if (isDuplicateEntry(e) && row.exclusiveKey !== null) {
         throw new DomainError(

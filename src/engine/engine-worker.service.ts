@@ -54,7 +54,7 @@ export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
     if (!this.isWorker) {
       return;
     }
-    this.queues.startWorkers();
+    this.queues.startWorkers(this.config.get('WORKER_CONCURRENCY', { infer: true }));
     const interval = this.config.get('OUTBOX_RELAY_INTERVAL_MS', { infer: true });
     void this.tick();
     this.timer = setInterval(() => void this.tick(), interval);

@@ -11,6 +11,7 @@ import { DataSource, type EntityManager, LessThan, QueryFailedError } from 'type
 import { canonicalHash } from '../canonical-hash';
 import { DomainError } from '../errors/domain-error';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { deferWrite, writeBehindTransaction } from '../../database/write-behind';
 
 /** Keys are kept at least this long (API.md: at least 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -89,7 +90,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     const requestHash = canonicalHash(body);
     for (let attempt = 1; ; attempt++) {
       try {
-        const resourceId = await this.dataSource.transaction(async (m) => {
+        const resourceId = await writeBehindTransaction(this.dataSource, async (m) => {
           const now = new Date();
           const inserted = await m.insert(IdempotencyKeyEntity, {
             userId: scope.userId,
@@ -101,11 +102,11 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
             expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
           });
           const id = await create(m);
-          await m.update(
-            IdempotencyKeyEntity,
-            { id: String(inserted.identifiers[0].id) },
-            { resourceId: id },
-          );
+          // Deferred: it reaches the server with the COMMIT (write-behind.ts).
+          await deferWrite(m, 'UPDATE idempotency_keys SET resource_id = ? WHERE id = ?', [
+            id,
+            String(inserted.identifiers[0].id),
+          ]);
           return id;
         });
         return { resourceId, replayed: false };
