@@ -46,7 +46,7 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'The token is invalid or expired.');
     }
-    const user = await this.users.findActive(claims.sub);
+    const user = await this.users.findActiveIdentity(claims.sub);
     if (!user || user.tokenVersion !== claims.tv) {
       throw new DomainError('UNAUTHENTICATED', 'The token is no longer valid.');
     }
