@@ -76,6 +76,13 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     expect(await rows()).toEqual([{ id: 7, v: 'late' }]);
   });
 
+  it('should commit a transaction made of deferred writes only', async () => {
+    await writeBehindTransaction(ds, async (m) => {
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [8, 'only']);
+    });
+    expect(await rows()).toEqual([{ id: 8, v: 'only' }]);
+  });
+
   it('should roll back everything when a deferred statement fails', async () => {
     await expect(
       writeBehindTransaction(ds, async (m) => {

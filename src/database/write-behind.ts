@@ -60,8 +60,12 @@ export async function writeBehindTransaction<T>(
       queue.push({ sql, params: [] });
       return structured ? new QueryResult() : undefined;
     }
-    if (queue.length > 0 && queue[0].sql === START && (sql === 'COMMIT' || sql === 'ROLLBACK')) {
-      queue.length = 0; // nothing ever reached the server: nothing to commit or roll back
+    // Nothing reached the server yet: a ROLLBACK, or a COMMIT with no write queued, has nothing to do.
+    if (
+      queue[0]?.sql === START &&
+      (sql === 'ROLLBACK' || (sql === 'COMMIT' && queue.length === 1))
+    ) {
+      queue.length = 0;
       return structured ? new QueryResult() : undefined;
     }
     if (sql === 'ROLLBACK') {
