@@ -34,7 +34,11 @@ import {
 import { personKey } from '../common/person-key';
 import { CaseMemberEntity } from './entities/case-member.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
-import { CaseDeadlineEntity, type DeadlineKind } from './entities/case-deadline.entity';
+import {
+  CaseDeadlineEntity,
+  type DeadlineKind,
+  deadlineFromRow,
+} from './entities/case-deadline.entity';
 import type { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity, caseFromRow, type CaseRow } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
@@ -633,23 +637,7 @@ export class CaseEngine {
       'SELECT * FROM case_deadlines WHERE id = ? FOR UPDATE',
       [id],
     );
-    return r
-      ? Object.assign(new CaseDeadlineEntity(), {
-          id: String(r.id),
-          caseId: r.case_id as string,
-          name: r.name as string,
-          kind: r.kind as DeadlineKind,
-          entrySeq: Number(r.entry_seq),
-          restart: Number(r.restart),
-          duration: r.duration as string,
-          startedAt: r.started_at as Date,
-          dueAt: r.due_at as Date,
-          onExpireEvent: r.on_expire_event as string | null,
-          status: r.status as CaseDeadlineEntity['status'],
-          firedAt: r.fired_at as Date | null,
-          closedAt: r.closed_at as Date | null,
-        })
-      : null;
+    return r ? deadlineFromRow(r) : null;
   }
 
   /** Records a deadline's new status (fired or overdue) with the transition's other writes. */

@@ -1,3 +1,4 @@
+import { jsonColumn } from '../database/json-column';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -283,8 +284,7 @@ export class UsersService implements OnApplicationBootstrap {
     return r
       ? {
           id: r.id,
-          // MariaDB's JSON is text on the wire, MySQL's arrives parsed.
-          roles: typeof r.roles === 'string' ? (JSON.parse(r.roles) as Role[]) : r.roles,
+          roles: jsonColumn<Role[]>(r.roles),
           streetCode: r.street_code,
           tokenVersion: Number(r.token_version),
         }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { jsonColumn } from '../../database/json-column';
 
 export type CaseStatus = 'active' | 'closed';
 
@@ -101,11 +102,6 @@ export interface CaseRow {
   closed_at: Date | null;
 }
 
-/** MariaDB's JSON is text on the wire, MySQL's arrives parsed. */
-function json(value: string | Record<string, unknown>): Record<string, unknown> {
-  return typeof value === 'string' ? (JSON.parse(value) as Record<string, unknown>) : value;
-}
-
 /** The entity of a raw row, as TypeORM would build it (the engine's hot path reads raw). */
 export function caseFromRow(r: CaseRow): CaseEntity {
   return Object.assign(new CaseEntity(), {
@@ -115,8 +111,8 @@ export function caseFromRow(r: CaseRow): CaseEntity {
     state: r.state,
     status: r.status,
     version: Number(r.version),
-    snapshot: json(r.snapshot),
-    data: json(r.data),
+    snapshot: jsonColumn(r.snapshot),
+    data: jsonColumn(r.data),
     streetCode: r.street_code,
     assigneeId: r.assignee_id,
     lastEventHash: r.last_event_hash,
