@@ -1,12 +1,13 @@
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/errors/validation';
 import { isStreamedBodyRoute, readTextBody } from './common/streamed-body';
 import { httpRequestDuration } from './metrics/metrics';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Request bodies above this are refused with 413 (uploads get their own limit). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -53,12 +54,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
     done();
   });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('yibao-flow')
-    .setDescription('Workflow service of a district medical-security bureau (医疗保障局)')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
   return app;
 }
