@@ -3,7 +3,7 @@ import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine, eventHash } from '../src/engine/case-engine.service';
 import { CaseEventEntity } from '../src/engine/entities/case-event.entity';
 import { EventHandlerRegistry } from '../src/engine/event-handlers';
-import { RejectPayload, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import { testFixtureEventPayloads, testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { createUser, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -26,7 +26,7 @@ describe('the audit hash chain (real MariaDB and Redis)', () => {
   beforeAll(async () => {
     // No deadline durations in the policy: no service event can join the chain mid-test.
     t = await startTestApp({ workflows: [testFixtureWorkflow] });
-    t.app.get(EventHandlerRegistry).register('test-fixture', 'REJECT', { payload: RejectPayload });
+    t.app.get(EventHandlerRegistry).registerPayloads(testFixtureEventPayloads);
     ds = t.app.get(DataSource);
     engine = t.app.get(CaseEngine);
     const anon = new Http(t.app);

@@ -5,7 +5,7 @@ import { SYSTEM } from '../src/engine/actor';
 import { WorkflowRegistry } from '../src/engine/workflow-registry';
 import {
   fixtureMachine,
-  RejectPayload,
+  testFixtureEventPayloads,
   testFixtureWorkflow,
 } from './fixtures/test-fixture.workflow';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
@@ -48,7 +48,7 @@ describe('the case engine (real MariaDB and Redis)', () => {
       workflows: [testFixtureWorkflow],
       policy: { deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } } },
     });
-    t.app.get(EventHandlerRegistry).register('test-fixture', 'REJECT', { payload: RejectPayload });
+    t.app.get(EventHandlerRegistry).registerPayloads(testFixtureEventPayloads);
     // EXTEND may signal another case (as a closing penalty case signals its inspection).
     t.app.get(EventHandlerRegistry).register('test-fixture', 'EXTEND', {
       hook: ({ signalCase }) => {

@@ -323,7 +323,7 @@ export class CaseEngine {
     // The service's own events (deadlines, linked cases) carry payloads the engine composed itself.
     const payload = actor.system
       ? this.payloadOf(rawEvent)
-      : await this.validatePayload(rawEvent, handler?.payload);
+      : await this.validatePayload(rawEvent, this.handlers.payloadOf(row.type, rawEvent.type));
     const now = new Date();
     const linkedCases: LinkedCaseRequest[] = [];
     const signals: Array<{ caseId: string; event: CaseEvent }> = [];
@@ -336,7 +336,7 @@ export class CaseEngine {
       openLinkedCase: (request: LinkedCaseRequest) => linkedCases.push(request),
       signalCase: (caseId: string, signal: CaseEvent) => signals.push({ caseId, event: signal }),
     };
-    const computed = handler?.hook ? await handler.hook(hookContext) : undefined;
+    const computed = handler ? await handler.hook(hookContext) : undefined;
     const recorded = { ...payload, ...(computed ?? {}) };
     const machineEvent = {
       ...recorded,

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ClassConstructor } from 'class-transformer';
 import type { EntityManager } from 'typeorm';
+import { WORKFLOW_EVENT_PAYLOADS } from '../events/workflow-events';
 import type { Actor } from './actor';
 import type { CaseEntity } from './entities/case.entity';
+import { machineEventTypes, type PayloadClass, type WorkflowEventPayloads } from './event-payloads';
+import { WorkflowRegistry } from './workflow-registry';
 
 export interface HookContext {
   /** The case as loaded (locked) in this transaction, before the event. */
@@ -33,14 +35,14 @@ export interface LinkedCaseRequest {
 }
 
 /**
- * A domain's part in one (workflow type, event): the payload's DTO class (checked with
- * class-validator, 400 naming each bad field) and a hook that computes what the event needs
+ * A domain's part in one (workflow type, event): a hook that computes what the event needs
  * inside the transaction. The hook's result is merged into the event payload, so the machine
- * stays pure and the event log records the computed values.
+ * stays pure and the event log records the computed values. The payload's DTO class is not
+ * here but in the workflow's static payload table (`WORKFLOW_EVENT_PAYLOADS`), which the
+ * schemas of `GET /workflows/:type` and of the OpenAPI document are derived from too.
  */
 export interface EventHandler {
-  payload?: ClassConstructor<object>;
-  hook?: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
+  hook: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
 }
 
 /**
@@ -53,6 +55,31 @@ export type CloseHook = (ctx: HookContext) => Promise<void>;
 export class EventHandlerRegistry {
   private readonly handlers = new Map<string, EventHandler>();
   private readonly closeHooks = new Map<string, CloseHook>();
+  private readonly payloads = new Map<string, Readonly<Record<string, PayloadClass>>>();
+
+  constructor(private readonly workflows: WorkflowRegistry) {
+    for (const table of WORKFLOW_EVENT_PAYLOADS) {
+      this.registerPayloads(table);
+    }
+  }
+
+  /** A workflow's payload table; the service's own come from `WORKFLOW_EVENT_PAYLOADS` (tests add theirs). */
+  registerPayloads(table: WorkflowEventPayloads): void {
+    if (this.payloads.has(table.type)) {
+      throw new Error(`Event payloads of ${table.type} registered twice`);
+    }
+    this.payloads.set(table.type, table.payloads);
+  }
+
+  /** The DTO class an event's payload is checked with; undefined: the event carries nothing. */
+  payloadOf(type: string, event: string): PayloadClass | undefined {
+    return this.payloads.get(type)?.[event];
+  }
+
+  /** Event type -> payload class of one workflow (empty when none of its events carries one). */
+  payloadsOf(type: string): Readonly<Record<string, PayloadClass>> {
+    return this.payloads.get(type) ?? {};
+  }
 
   registerOnClose(type: string, hook: CloseHook): void {
     if (this.closeHooks.has(type)) {
@@ -67,6 +94,10 @@ export class EventHandlerRegistry {
 
   register(type: string, event: string, handler: EventHandler): void {
     const key = `${type}/${event}`;
+    // A hook on an event the machine does not know would never run: refuse it at start-up.
+    if (!machineEventTypes(this.workflows.latest(type).machine).includes(event)) {
+      throw new Error(`Event handler ${key}: the ${type} machine has no event ${event}`);
+    }
     if (this.handlers.has(key)) {
       throw new Error(`Event handler ${key} registered twice`);
     }

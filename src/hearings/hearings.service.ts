@@ -13,14 +13,9 @@ import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
 import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
 import { hardshipBurden } from '../relief/hardship-burden';
-import {
-  ObjectionPayload,
-  ReasonPayload,
-  RecordPaymentPayload,
-} from '../relief/dto/relief-events.dto';
 import { UsersService } from '../users/users.service';
 import { compositionOf, drawExpertPanel, type PanelDrawRecord } from './draw-expert-panel';
-import { DecidePayload, OpinionPayload, ResolvePayload } from './dto/hearing.dto';
+import { DecidePayload, ResolvePayload } from './dto/hearing.dto';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -57,13 +52,11 @@ export class HearingsService implements OnModuleInit {
   onModuleInit(): void {
     const on = this.handlers.register.bind(this.handlers, HEARING_TYPE);
     on('CONVENE', { hook: (ctx) => this.onConvene(ctx) });
-    on('DISMISS', { payload: ReasonPayload });
-    on('OPINION', { payload: OpinionPayload });
     on('DEADLINE_PANEL_REVIEW', { hook: (ctx) => this.onPanelDeadline(ctx) });
-    on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
-    on('RESOLVE', { payload: ResolvePayload, hook: (ctx) => this.onResolve(ctx) });
-    on('OBJECTION', { payload: ObjectionPayload, hook: (ctx) => this.onObjection(ctx) });
-    on('RECORD_PAYMENT', { payload: RecordPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
+    on('DECIDE', { hook: (ctx) => this.onDecide(ctx) });
+    on('RESOLVE', { hook: (ctx) => this.onResolve(ctx) });
+    on('OBJECTION', { hook: (ctx) => this.onObjection(ctx) });
+    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
   }
 
   /** A caseworker opens a hearing for a paid relief case (the relief workflow also does it by itself). */

@@ -26,14 +26,7 @@ import {
   type PreviousTeam,
   verifyInspectionDraw,
 } from './draw-inspection';
-import {
-  CommentPayload,
-  type CreateInspectionPlanDto,
-  OptionalCommentPayload,
-  PublishPayload,
-  RecordFindingsPayload,
-  RectificationPayload,
-} from './dto/inspection.dto';
+import { type CreateInspectionPlanDto, PublishPayload } from './dto/inspection.dto';
 import { InspectionDrawEntity } from './entities/inspection-draw.entity';
 import { InspectionPlanEntity } from './entities/inspection-plan.entity';
 import { InspectionResultEntity } from './entities/inspection-result.entity';
@@ -142,19 +135,14 @@ export class InspectionsService implements OnModuleInit {
 
   onModuleInit(): void {
     const on = this.handlers.register.bind(this.handlers, INSPECTION_TYPE);
-    on('RECORD_FINDINGS', { payload: RecordFindingsPayload });
     on('CONFIRM', { hook: (ctx) => this.onConfirm(ctx) });
-    on('REVISE', { payload: CommentPayload });
-    on('SUBMIT_RECTIFICATION', { payload: RectificationPayload });
     on('DEADLINE_RECTIFICATION', {
       hook: (ctx) => this.referToPenalty(ctx, 'RECTIFICATION_UNANSWERED'),
     });
-    on('RECHECK_PASSED', { payload: OptionalCommentPayload });
     on('RECHECK_FAILED', {
-      payload: CommentPayload,
       hook: (ctx) => this.referToPenalty(ctx, 'RECHECK_FAILED'),
     });
-    on('PUBLISH', { payload: PublishPayload, hook: (ctx) => this.onPublish(ctx) });
+    on('PUBLISH', { hook: (ctx) => this.onPublish(ctx) });
   }
 
   // ---------------------------------------------------------------- plans

@@ -22,14 +22,9 @@ import {
   DecidePayload,
   HearingHeldPayload,
   type OpenPenaltyCaseDto,
-  OptionalReasonPayload,
-  OutcomePayload,
   PenaltyPaymentPayload,
-  PenaltyReasonPayload,
   RecordInvestigationPayload,
-  ReturnPayload,
   SanctionsPayload,
-  StatementPayload,
 } from './dto/penalty.dto';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
@@ -84,25 +79,16 @@ export class PenaltiesService implements OnModuleInit {
   onModuleInit(): void {
     const on = this.handlers.register.bind(this.handlers, PENALTY_TYPE);
     on('RECORD_INVESTIGATION', {
-      payload: RecordInvestigationPayload,
       hook: (ctx) => this.onInvestigation(ctx),
     });
-    on('CLOSE_NO_VIOLATION', { payload: PenaltyReasonPayload });
-    on('REFER_POLICE', { payload: PenaltyReasonPayload });
-    on('APPROVE_PROPOSAL', { payload: SanctionsPayload, hook: (ctx) => this.onApprove(ctx) });
-    on('RETURN', { payload: ReturnPayload });
-    on('STATEMENT', { payload: StatementPayload });
+    on('APPROVE_PROPOSAL', { hook: (ctx) => this.onApprove(ctx) });
     on('REQUEST_HEARING', { hook: (ctx) => this.onHearingRequest(ctx) });
-    on('HEARING_HELD', { payload: HearingHeldPayload, hook: (ctx) => this.onHearingHeld(ctx) });
-    on('DECIDE', { payload: DecidePayload, hook: (ctx) => this.onDecide(ctx) });
-    on('EXTEND_DECISION', { payload: PenaltyReasonPayload });
-    on('RECORD_PAYMENT', { payload: PenaltyPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
-    on('ENFORCE', { payload: OptionalReasonPayload, hook: (ctx) => this.onEnforce(ctx) });
-    on('ENFORCED', { payload: OutcomePayload });
-    on('POLICE_RETURNED', { payload: OutcomePayload });
-    on('APPEAL_FILED', { payload: AppealFiledPayload, hook: (ctx) => this.onAppealFiled(ctx) });
+    on('HEARING_HELD', { hook: (ctx) => this.onHearingHeld(ctx) });
+    on('DECIDE', { hook: (ctx) => this.onDecide(ctx) });
+    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
+    on('ENFORCE', { hook: (ctx) => this.onEnforce(ctx) });
+    on('APPEAL_FILED', { hook: (ctx) => this.onAppealFiled(ctx) });
     on('APPEAL_DECIDED', {
-      payload: AppealDecidedPayload,
       hook: (ctx) => this.onAppealDecided(ctx),
     });
     this.handlers.registerOnClose(PENALTY_TYPE, (ctx) => this.onClosed(ctx));

@@ -18,18 +18,7 @@ import type {
 } from '../../workflows/relief-application.machine';
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
-import {
-  CommentPayload,
-  ObjectionPayload,
-  OptionalReasonPayload,
-  OutreachSubmitPayload,
-  ProposePayload,
-  ReasonPayload,
-  RecordPaymentPayload,
-  RequestSupplementPayload,
-  SupplementPayload,
-  VerifyPayload,
-} from './dto/relief-events.dto';
+import { RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
 import { hearingInputFromRelief } from '../hearings/hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
@@ -55,20 +44,10 @@ export class ReliefService implements OnModuleInit {
 
   onModuleInit(): void {
     const on = this.handlers.register.bind(this.handlers, RELIEF_TYPE);
-    on('SUBMIT', { payload: OutreachSubmitPayload });
-    on('DECLINE', { payload: ReasonPayload });
-    on('REQUEST_SUPPLEMENT', { payload: RequestSupplementPayload });
-    on('REJECT', { payload: ReasonPayload });
-    on('WITHDRAW', { payload: OptionalReasonPayload });
-    on('SUPPLEMENT', { payload: SupplementPayload });
-    on('VERIFY', { payload: VerifyPayload, hook: (ctx) => this.onVerify(ctx) });
-    on('PROPOSE', { payload: ProposePayload });
+    on('VERIFY', { hook: (ctx) => this.onVerify(ctx) });
     on('APPROVE', { hook: (ctx) => this.onApprove(ctx) });
-    on('RETURN', { payload: CommentPayload });
-    on('OBJECTION', { payload: ObjectionPayload });
-    on('UPHOLD', { payload: OptionalReasonPayload });
-    on('REVOKE', { payload: ReasonPayload, hook: (ctx) => this.onRevoke(ctx) });
-    on('RECORD_PAYMENT', { payload: RecordPaymentPayload, hook: (ctx) => this.onPayment(ctx) });
+    on('REVOKE', { hook: (ctx) => this.onRevoke(ctx) });
+    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
   }
 
   /** A street office submits for its own street only; the relief edition of today is recorded. */
