@@ -621,6 +621,17 @@ export const hardshipHearingWorkflow = defineWorkflow({
     paid: '已拨付',
     dismissed: '不予救助',
   },
+  eventLabels: {
+    CONVENE: '召集评审',
+    DISMISS: '不予救助',
+    OPINION: '提交评审意见',
+    DEADLINE_PANEL_REVIEW: '评审期限届满',
+    DECIDE: '作出决定',
+    RESOLVE: '联席会议决议',
+    OBJECTION: '提出异议',
+    DEADLINE_PUBLICITY: '公示期满',
+    RECORD_PAYMENT: '登记发放',
+  },
   // DOMAIN.md §2: a person has at most one open hearing per year.
   persons: (input) => [(input as unknown as HardshipHearingInput).applicant.idNumber],
   exclusiveKey: (input) => {

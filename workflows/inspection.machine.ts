@@ -513,6 +513,18 @@ export const inspectionWorkflow = defineWorkflow({
     publication: '待公开',
     closed: '已办结',
   },
+  eventLabels: {
+    START_ONSITE: '开始现场检查',
+    RECORD_FINDINGS: '记录检查发现',
+    CONFIRM: '审核确认',
+    REVISE: '退回修改',
+    SUBMIT_RECTIFICATION: '提交整改情况',
+    DEADLINE_RECTIFICATION: '整改期限届满',
+    RECHECK_PASSED: '复查通过',
+    RECHECK_FAILED: '复查未通过',
+    PENALTY_CLOSED: '处罚案件办结',
+    PUBLISH: '公开检查结果',
+  },
   permissions: {
     scheduled: { START_ONSITE: TEAM_INSPECTOR },
     on_site: { RECORD_FINDINGS: TEAM_INSPECTOR },

@@ -1,4 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
+import type { AnyStateMachine, EventFromLogic } from 'xstate';
 
 /** The roles of yibao-flow (API.md "Auth and users"). */
 export const ROLES = [
@@ -43,6 +43,21 @@ export interface StateDeadline {
 
 /** The pseudo-event a case-level clock can start on: the case's opening (e.g. a penalty's filing, 立案). */
 export const CASE_OPENED = 'CASE_OPENED';
+
+/**
+ * zh-CN names of what the engine records in every workflow's history besides the machine's
+ * events (opening, assignment, attachments, a deadline that only marks the case overdue).
+ */
+export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
+  [CASE_OPENED]: '创建案件',
+  CLAIMED: '认领',
+  ASSIGNED: '指派',
+  UNASSIGNED: '取消指派',
+  ATTACHMENT_ADDED: '上传附件',
+  ATTACHMENT_DOWNLOADED: '下载附件',
+  DEADLINE_OVERDUE: '期限逾期',
+  MIGRATED: '迁移版本',
+};
 
 /**
  * A case-level clock (ARCHITECTURE.md "Case-level clocks"): it starts when one of `startOn`
@@ -92,6 +107,11 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
   persons?: (input: Record<string, unknown>) => readonly string[];
   /** zh-CN names of the states, for clients to show (`公示中`). */
   stateLabels?: Record<string, string>;
+  /**
+   * zh-CN names of the machine's events, for buttons and history (`核实资格`); keyed by the
+   * machine's own event types, so a label of an event the machine lacks does not compile.
+   */
+  eventLabels?: { readonly [E in EventFromLogic<TMachine>['type']]?: string };
   /** Clocks that run over several states (clock name -> clock), e.g. a penalty decision's 90 days. */
   clocks?: Record<string, CaseClock>;
   confidential?: Confidentiality;

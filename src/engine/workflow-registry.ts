@@ -31,6 +31,15 @@ export class WorkflowRegistry {
     return [...this.byType.values()].flatMap((v) => [...v.values()]);
   }
 
+  /** The registered versions of a type, oldest first (404 for an unknown type). */
+  versions(type: string): number[] {
+    const versions = this.byType.get(type);
+    if (!versions || versions.size === 0) {
+      throw DomainError.notFound(`Workflow type "${type}"`);
+    }
+    return [...versions.keys()].sort((a, b) => a - b);
+  }
+
   latest(type: string): WorkflowDefinition {
     const versions = this.byType.get(type);
     if (!versions || versions.size === 0) {

@@ -1,8 +1,21 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { shanghaiDate } from '../common/calendar/duration';
+import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
+import { describeStateEvents, historyLabels } from '../events/event-catalog';
+import { workflowVersions } from '../events/workflow-versions';
+import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import { EventHandlerRegistry } from './event-handlers';
 import { describeStates, toMermaid } from './machine-introspection';
 import { WorkflowRegistry } from './workflow-registry';
+
+const VERSION_QUERY = {
+  name: 'version',
+  required: false,
+  type: Number,
+  description: 'a version of the workflow; default: the newest in force',
+} as const;
 
 /** What a workflow is, generated from its machine: states, events, roles, deadlines, diagram. */
 @ApiTags('workflows')
@@ -11,30 +24,38 @@ import { WorkflowRegistry } from './workflow-registry';
 export class WorkflowsController {
   constructor(
     private readonly registry: WorkflowRegistry,
+    private readonly handlers: EventHandlerRegistry,
     private readonly policy: PolicyService,
   ) {}
 
   @Get()
   list(): Array<{ type: string; title: string; version: number }> {
     return this.registry.types().map((type) => {
-      const d = this.registry.latest(type);
+      const d = this.registry.get(type, this.versionsOf(type).inForce);
       return { type: d.type, title: d.title, version: d.version };
     });
   }
 
+  /**
+   * States with their zh-CN labels, and per state the events a caller may send with their
+   * roles and JSON Schema (a form can be drawn from it); `eventLabels` names every history entry.
+   */
   @Get(':type')
-  describe(@Param('type') type: string): unknown {
-    const d = this.registry.latest(type);
+  @ApiQuery(VERSION_QUERY)
+  describe(@Param('type') type: string, @Query('version') version?: string): unknown {
+    const { versions } = this.versionsOf(type);
+    const d = this.pick(type, version);
+    const payloads = this.handlers.payloadsOf(d.type);
     return {
       type: d.type,
       title: d.title,
       version: d.version,
+      versions,
+      eventLabels: historyLabels(d),
       states: describeStates(d.machine).map((s) => ({
         ...s,
         label: d.stateLabels?.[s.name] ?? null,
-        events: Object.fromEntries(
-          Object.entries(d.permissions[s.name] ?? {}).map(([event, p]) => [event, p]),
-        ),
+        events: describeStateEvents(d, s.name, payloads),
         deadline: d.deadlines[s.name]
           ? {
               duration: this.policy.deadlineFor(d.type, s.name) ?? null,
@@ -47,8 +68,32 @@ export class WorkflowsController {
   }
 
   @Get(':type/diagram')
+  @ApiQuery(VERSION_QUERY)
   @Header('content-type', 'text/plain; charset=utf-8')
-  diagram(@Param('type') type: string): string {
-    return toMermaid(this.registry.latest(type).machine);
+  diagram(@Param('type') type: string, @Query('version') version?: string): string {
+    return toMermaid(this.pick(type, version).machine);
+  }
+
+  private versionsOf(type: string): ReturnType<typeof workflowVersions> {
+    return workflowVersions(
+      type,
+      this.registry.versions(type),
+      this.policy.current(),
+      shanghaiDate(new Date()),
+    );
+  }
+
+  /** `?version=`: a registered version (404 otherwise); none given: the one in force today. */
+  private pick(type: string, version: string | undefined): WorkflowDefinition {
+    const { inForce } = this.versionsOf(type);
+    if (version === undefined || version === '') {
+      return this.registry.get(type, inForce);
+    }
+    if (!/^[1-9]\d{0,5}$/.test(version)) {
+      throw DomainError.validation([
+        { field: 'version', message: 'version must be a positive whole number, e.g. 1' },
+      ]);
+    }
+    return this.registry.get(type, Number(version));
   }
 }

@@ -16,6 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { IsResidentId } from '../../common/id-number';
 import { IsMoney } from '../../common/money';
 
@@ -33,9 +34,12 @@ export const EXPENSE_KINDS = ['INPATIENT', 'OUTPATIENT'] as const;
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-/** A calendar date on the wire: `YYYY-MM-DD`. */
+/** A calendar date on the wire: `YYYY-MM-DD` (its JSON Schema says `format: date`). */
 export function IsIsoDate(): PropertyDecorator {
-  return Matches(DATE, { message: '$property must be a date YYYY-MM-DD' });
+  return applyDecorators(
+    Matches(DATE, { message: '$property must be a date YYYY-MM-DD' }),
+    (target: object, key: string | symbol) => JSONSchema({ format: 'date' })(target, String(key)),
+  );
 }
 
 /** A non-empty list of expense lines, each checked field by field. */
