@@ -135,7 +135,7 @@ describe('event schemas derived from the DTOs the engine validates with', () => 
     ['DECIDE', penalty.DECIDE, { sanctions: [] }, false],
   ])('%s %j: schema and class-validator agree (valid: %s)', async (event, dto, payload, valid) => {
     expect(dto).toBeDefined();
-    const errors = await validate(plainToInstance(dto!, payload), VALIDATOR_OPTIONS);
+    const errors = await validate(plainToInstance(dto, payload), VALIDATOR_OPTIONS);
     expect(errors.length === 0).toBe(valid);
     expect(ajv.validate(eventSchema(event, dto), { type: event, ...payload })).toBe(valid);
   });
