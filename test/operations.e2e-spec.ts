@@ -9,7 +9,7 @@ interface WorkflowState {
   final: boolean;
   initial: boolean;
   transitions: Array<{ event: string; targets: string[] }>;
-  events: Record<string, { roles: string[]; scope?: unknown }>;
+  events: Array<{ type: string; label: string | null; roles: string[]; scope?: unknown }>;
   deadline: { duration: string | null; onExpire: unknown; pausesSla: boolean } | null;
 }
 interface WorkflowDescription {
@@ -134,14 +134,19 @@ describe('operations endpoints (real MariaDB and Redis)', () => {
       expect(Object.keys(states)).toEqual(
         expect.arrayContaining(['draft', 'review', 'waiting', 'done', 'rejected', 'expired']),
       );
-      expect(states.draft).toMatchObject({
-        initial: true,
-        final: false,
-        events: { SUBMIT: { roles: ['STREET_OFFICE'], scope: 'street' } },
-        deadline: null,
+      // `events` is an array (API.md second edition): type, label, roles, scope, schema.
+      const event = (state: string, type: string): WorkflowState['events'][number] | undefined =>
+        states[state].events.find((e) => e.type === type);
+      expect(states.draft).toMatchObject({ initial: true, final: false, deadline: null });
+      expect(states.draft.events.map((e) => e.type)).toEqual(['SUBMIT']);
+      expect(event('draft', 'SUBMIT')).toMatchObject({
+        roles: ['STREET_OFFICE'],
+        scope: 'street',
+        label: null, // the fixture names no labels
       });
-      expect(states.review.events.APPROVE).toEqual({ roles: ['MANAGER'] });
-      expect(states.review.events.REJECT).toEqual({ roles: ['CASEWORKER', 'MANAGER'] });
+      expect(event('review', 'APPROVE')).toMatchObject({ roles: ['MANAGER'] });
+      expect(event('review', 'APPROVE')).not.toHaveProperty('scope');
+      expect(event('review', 'REJECT')).toMatchObject({ roles: ['CASEWORKER', 'MANAGER'] });
       expect(states.review.transitions).toContainEqual(
         expect.objectContaining({ event: 'APPROVE', targets: ['waiting'] }),
       );
@@ -156,7 +161,7 @@ describe('operations endpoints (real MariaDB and Redis)', () => {
         onExpire: { event: 'DEADLINE_WAITING' },
         pausesSla: false,
       });
-      expect(states.waiting.events.DEADLINE_WAITING).toEqual({ roles: ['system'] });
+      expect(event('waiting', 'DEADLINE_WAITING')).toMatchObject({ roles: ['system'] });
       expect(states.done).toMatchObject({ final: true, initial: false, deadline: null });
     });
 

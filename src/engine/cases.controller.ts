@@ -1,18 +1,31 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../auth/decorators';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Actor } from './actor';
 import { CaseQueryService } from './case-query.service';
 import { CasesService } from './cases.service';
 import {
-  CaseEventBody,
   CaseEventView,
   CaseListQuery,
   CaseView,
   ChainVerification,
   TasksQuery,
 } from './dto/case.dto';
+
+/** A case's version is its entity tag: send it back as If-Match with the next event. */
+const ETAG_HEADER = {
+  ETag: {
+    description: 'The case version, quoted (e.g. "3"): the If-Match of the next event.',
+    schema: { type: 'string', example: '"3"' },
+  },
+};
+
+function withETag(reply: FastifyReply, view: CaseView): CaseView {
+  void reply.header('ETag', `"${view.version}"`);
+  return view;
+}
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -37,22 +50,36 @@ export class CasesController {
   }
 
   @Get('cases/:id')
-  @ApiOkResponse({ type: CaseView })
-  get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
-    return this.query.getCase(id, actor);
+  @ApiOkResponse({ type: CaseView, headers: ETAG_HEADER })
+  async get(
+    @Param('id') id: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseView> {
+    return withETag(reply, await this.query.getCase(id, actor));
   }
 
+  /** The body is one of the workflow's events (schema `CaseEvent`, added by src/openapi). */
   @Post('cases/:id/events')
   @HttpCode(200)
-  @ApiBody({ type: CaseEventBody })
-  @ApiOkResponse({ type: CaseView })
-  sendEvent(
+  @ApiBody({ schema: { $ref: '#/components/schemas/CaseEvent' } })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'The case version the event is meant for (its ETag, e.g. "3"; 3 is accepted too): ' +
+      'when the case has moved on, 409 /version-conflict and nothing is applied.',
+    schema: { type: 'string', pattern: '^(W/)?("\\d{1,9}"|\\d{1,9})$', example: '"3"' },
+  })
+  @ApiOkResponse({ type: CaseView, headers: ETAG_HEADER })
+  async sendEvent(
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseView> {
-    return this.cases.sendEvent(id, body, actor, ifMatch);
+    return withETag(reply, await this.cases.sendEvent(id, body, actor, ifMatch));
   }
 
   @Get('cases/:id/history')

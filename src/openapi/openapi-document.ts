@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { addEventSchemas } from './event-schemas';
 
 /**
  * The service's OpenAPI document, built from the controllers and DTOs themselves. Served at
@@ -13,5 +14,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addEventSchemas(SwaggerModule.createDocument(app, config));
 }

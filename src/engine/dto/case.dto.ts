@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/pagination.dto';
 
 export class DeadlineView {
@@ -42,16 +42,6 @@ export class ChainVerification {
   @ApiProperty() checked!: number;
   @ApiPropertyOptional({ description: 'the first seq whose hash does not hold' }) brokenAt?: number;
   @ApiPropertyOptional() reason?: string;
-}
-
-/** `POST /cases/:id/events`: `{ "type": "APPROVE", ...payload }`; the payload is checked per event. */
-export class CaseEventBody {
-  @ApiProperty({ example: 'APPROVE' })
-  @IsString()
-  @Matches(/^[A-Z][A-Z0-9_]{0,63}$/, { message: 'type must be an event name like APPROVE' })
-  type!: string;
-
-  [field: string]: unknown;
 }
 
 const toBool = ({ value }: { value: unknown }): unknown =>
