@@ -53,7 +53,7 @@ export function payloadSchema(payload: PayloadClass): JsonSchema {
   for (const [name, property] of Object.entries(raw.properties ?? {})) {
     properties[name] = {
       title: fieldTitle(payload.name, name),
-      ...inlineNested(payload, name, property),
+      ...alternatives(inlineNested(payload, name, property)),
     };
   }
   const out: JsonSchema = { type: 'object', properties };
@@ -83,6 +83,18 @@ function inlineNested(owner: PayloadClass, property: string, schema: JsonSchema)
     return { ...schema, items: nested() };
   }
   return schema;
+}
+
+/**
+ * IsISO8601 becomes `oneOf: [date, date-time]`; a validator cannot tell those formats apart
+ * without reading them (Redocly flags the oneOf as possibly overlapping): `anyOf` says the same.
+ */
+function alternatives(schema: JsonSchema): JsonSchema {
+  if (!schema.oneOf || !schema.oneOf.every((s) => s.type === 'string')) {
+    return schema;
+  }
+  const { oneOf, ...rest } = schema;
+  return { ...rest, anyOf: oneOf };
 }
 
 /**
