@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
 import { describeStateEvents, historyLabels } from '../events/event-catalog';
 import { workflowVersions } from '../events/workflow-versions';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import { WorkflowDescriptionView, WorkflowSummaryView } from './dto/workflow.dto';
 import { EventHandlerRegistry } from './event-handlers';
 import { describeStates, toMermaid } from './machine-introspection';
 import { WorkflowRegistry } from './workflow-registry';
@@ -29,7 +30,8 @@ export class WorkflowsController {
   ) {}
 
   @Get()
-  list(): Array<{ type: string; title: string; version: number }> {
+  @ApiOkResponse({ type: [WorkflowSummaryView] })
+  list(): WorkflowSummaryView[] {
     return this.registry.types().map((type) => {
       const d = this.registry.get(type, this.versionsOf(type).inForce);
       return { type: d.type, title: d.title, version: d.version };
@@ -42,7 +44,11 @@ export class WorkflowsController {
    */
   @Get(':type')
   @ApiQuery(VERSION_QUERY)
-  describe(@Param('type') type: string, @Query('version') version?: string): unknown {
+  @ApiOkResponse({ type: WorkflowDescriptionView })
+  describe(
+    @Param('type') type: string,
+    @Query('version') version?: string,
+  ): WorkflowDescriptionView {
     const { versions } = this.versionsOf(type);
     const d = this.pick(type, version);
     const payloads = this.handlers.payloadsOf(d.type);
@@ -69,6 +75,8 @@ export class WorkflowsController {
 
   @Get(':type/diagram')
   @ApiQuery(VERSION_QUERY)
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'a Mermaid state diagram', schema: { type: 'string' } })
   @Header('content-type', 'text/plain; charset=utf-8')
   diagram(@Param('type') type: string, @Query('version') version?: string): string {
     return toMermaid(this.pick(type, version).machine);
