@@ -64,6 +64,8 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
   let street: TestUser;
   let caseworker: TestUser;
   let manager: TestUser;
+  let inspector: TestUser;
+  let legal: TestUser;
   let relief: WorkflowDescription;
 
   beforeAll(async () => {
@@ -75,6 +77,8 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
     street = await createUser(admin, anon, { roles: ['STREET_OFFICE'], streetCode: '330106001' });
     caseworker = await createUser(admin, anon, { roles: ['CASEWORKER'] });
     manager = await createUser(admin, anon, { roles: ['MANAGER'] });
+    inspector = await createUser(admin, anon, { roles: ['INSPECTOR'] });
+    legal = await createUser(admin, anon, { roles: ['LEGAL'] });
     const res = await caseworker.http.get<WorkflowDescription>(RELIEF);
     expect(res.status).toBe(200);
     relief = res.body;
@@ -294,16 +298,45 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
       expect(doc.paths['/api/v1/cases/{id}'].get.responses['200'].headers).toHaveProperty('ETag');
     });
 
-    it('should declare case data that real cases fit: a relief case walked to paid, and the hearing it opened', async () => {
+    /** The errors of `data` against a component schema of the served document ([] when it fits). */
+    const fits = (schema: string, data: unknown): unknown => {
       const ajv = new Ajv({ strict: false, discriminator: true });
       addFormats(ajv);
       ajv.addSchema({ components: doc.components }, 'doc');
-      const fits = (schema: string, data: unknown): unknown => {
-        const validate = ajv.getSchema(`doc#/components/schemas/${schema}`);
-        expect(validate).toBeDefined();
-        return validate!(data) ? [] : validate!.errors;
-      };
+      const validate = ajv.getSchema(`doc#/components/schemas/${schema}`);
+      expect(validate).toBeDefined();
+      return validate!(data) ? [] : validate!.errors;
+    };
 
+    it('should declare case data that a real penalty case fits, with its proposed sanctions', async () => {
+      const imported = await manager.http.post<{ items: Array<{ id: string }> }>(
+        '/api/v1/institutions',
+        [{ code: 'E100', name: '某某医院', type: 'HOSPITAL', creditGrade: 'B' }],
+      );
+      const opened = await inspector.http.post<CaseBody>('/api/v1/penalty-cases', {
+        institutionId: imported.body.items[0].id,
+        source: 'COMPLAINT',
+        summary: '群众举报：虚构医疗服务',
+      });
+      expect(opened.status).toBe(201);
+      expect(fits('PenaltyCaseData', opened.body.data)).toEqual([]);
+      const investigated = await send(inspector, opened.body.id, {
+        type: 'RECORD_INVESTIGATION',
+        violations: [
+          { article: 40, lossAmount: '0.00', fraudAmount: '120000.00', description: '虚构住院' },
+        ],
+      });
+      expect(investigated.body.state).toBe('legal_review');
+      const approved = await send(legal, opened.body.id, { type: 'APPROVE_PROPOSAL' });
+      expect(approved.status).toBe(200);
+      expect(approved.body.data.proposedSanctions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'FINE', article: 40 })]),
+      );
+      expect(fits('PenaltyCaseData', approved.body.data)).toEqual([]);
+      expect(fits('CaseData', approved.body.data)).toEqual([]);
+    });
+
+    it('should declare case data that real cases fit: a relief case walked to paid, and the hearing it opened', async () => {
       const c = await open(404);
       await send(caseworker, c.id, { type: 'ACCEPT' });
       await send(caseworker, c.id, {
