@@ -336,6 +336,47 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
       expect(fits('CaseData', approved.body.data)).toEqual([]);
     });
 
+    it('should declare case data that a real inspection case fits, drawn and with its findings', async () => {
+      const admin = await anon.loginAdmin();
+      const team = [
+        inspector,
+        await createUser(admin, anon, { roles: ['INSPECTOR'], affiliation: '区医保局' }),
+        await createUser(admin, anon, { roles: ['INSPECTOR'], affiliation: '区医保局' }),
+      ];
+      await manager.http.post('/api/v1/institutions', [
+        { code: 'E200', name: '某某专科医院', type: 'HOSPITAL', district: '西湖区' },
+      ]);
+      const plan = await manager.http.post<{ id: string }>('/api/v1/inspection-plans', {
+        name: '事件数据抽查',
+        year: 2026,
+        kind: 'ROUTINE',
+        sampleSize: 1,
+        institutionTypes: ['HOSPITAL'],
+        teamSize: 2,
+      });
+      expect(plan.status).toBe(201);
+      const drawn = await manager.http.post<{
+        caseIds: string[];
+        teams: Array<{ inspectorIds: string[] }>;
+      }>(`/api/v1/inspection-plans/${plan.body.id}/draw`, { seed: 'events-as-data' });
+      expect(drawn.status).toBe(201);
+      const id = drawn.body.caseIds[0];
+      const member = team.find((u) => drawn.body.teams[0].inspectorIds.includes(u.id))!;
+      const scheduled = await member.http.get<CaseBody>(`/api/v1/cases/${id}`);
+      expect(scheduled.body.type).toBe('inspection');
+      expect(fits('InspectionData', scheduled.body.data)).toEqual([]);
+      expect((await send(member, id, { type: 'START_ONSITE' })).status).toBe(200);
+      const recorded = await send(member, id, {
+        type: 'RECORD_FINDINGS',
+        conclusion: 'ISSUES',
+        findings: [{ article: 38, description: '超标准收费', amount: '1200.00' }],
+      });
+      expect(recorded.status).toBe(200);
+      expect(recorded.body.data).toHaveProperty('findings.findings');
+      expect(fits('InspectionData', recorded.body.data)).toEqual([]);
+      expect(fits('CaseData', recorded.body.data)).toEqual([]);
+    });
+
     it('should declare case data that real cases fit: a relief case walked to paid, and the hearing it opened', async () => {
       const c = await open(404);
       await send(caseworker, c.id, { type: 'ACCEPT' });
