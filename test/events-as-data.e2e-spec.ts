@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -287,6 +289,20 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
       // The same event name with a different payload in another workflow.
       expect(schemas.PenaltyCase_RECORD_PAYMENT.required).toContain('ledger');
       expect(schemas.ReliefApplication_RECORD_PAYMENT.required).not.toContain('ledger');
+    });
+
+    it('should serve the same event and data schemas as `npm run openapi` exported (preview mode, no provider)', () => {
+      const exported = JSON.parse(
+        readFileSync(join(__dirname, '..', 'docs', 'openapi.json'), 'utf8'),
+      ) as OpenApiDocument;
+      const ours = (d: OpenApiDocument): Record<string, JsonSchema> =>
+        Object.fromEntries(
+          Object.entries(d.components.schemas).filter(([name]) =>
+            /^CaseEvent$|Event$|_[A-Z_]+$|Data$|^CaseDataCommon$|^CaseLink$/.test(name),
+          ),
+        );
+      expect(Object.keys(ours(doc))).toContain('ReliefApplication_VERIFY');
+      expect(ours(doc)).toEqual(ours(exported));
     });
 
     it('should declare If-Match on the events POST and ETag on the case answers', () => {

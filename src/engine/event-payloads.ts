@@ -30,9 +30,10 @@ export function eventPayloads<W extends WorkflowDefinition>(
   payloads: { readonly [E in EventTypeOf<W>]?: PayloadClass },
 ): WorkflowEventPayloads {
   const table: Record<string, PayloadClass> = {};
-  for (const [event, payload] of Object.entries(payloads)) {
+  const entries: Array<[string, PayloadClass | undefined]> = Object.entries(payloads);
+  for (const [event, payload] of entries) {
     if (payload) {
-      table[event] = payload as PayloadClass;
+      table[event] = payload;
     }
   }
   return { type: workflow.type, payloads: table };
