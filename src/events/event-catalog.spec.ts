@@ -8,7 +8,9 @@ import { SYSTEM_ACTOR, type WorkflowDefinition } from '../../workflows/workflow-
 import { VALIDATOR_OPTIONS } from '../common/errors/validation';
 import { MONEY_PATTERN } from '../common/money';
 import type { Policy } from '../config/policy';
+import { EventHandlerRegistry } from '../engine/event-handlers';
 import { machineEventTypes } from '../engine/event-payloads';
+import { WorkflowRegistry } from '../engine/workflow-registry';
 import { RELIEF_CATEGORIES } from '../relief/dto/create-relief-application.dto';
 import { describeStateEvents, historyLabels, userEvents } from './event-catalog';
 import { eventSchema, type JsonSchema } from './event-schemas';
@@ -180,5 +182,25 @@ describe('system-only events', () => {
     const deadline = publicity.find((e) => e.type === 'DEADLINE_PUBLICITY');
     expect(deadline).toMatchObject({ roles: [SYSTEM_ACTOR], label: '公示期满' });
     expect(userEvents(relief)).not.toContain('DEADLINE_PUBLICITY');
+  });
+});
+
+describe("the engine's event handler registry", () => {
+  const registry = (): EventHandlerRegistry => new EventHandlerRegistry(new WorkflowRegistry());
+  const hook = (): Promise<void> => Promise.resolve();
+
+  it('should take its payload classes from the static tables', () => {
+    expect(registry().payloadOf('relief-application', 'VERIFY')).toBe(
+      payloadsOf('relief-application').VERIFY,
+    );
+    expect(registry().payloadOf('relief-application', 'APPROVE')).toBeUndefined();
+  });
+
+  it('should refuse a hook on an event the machine does not have (a misspelt name fails at start)', () => {
+    const handlers = registry();
+    expect(() => handlers.register('relief-application', 'APROVE', { hook })).toThrow(
+      /has no event APROVE/,
+    );
+    expect(() => handlers.register('relief-application', 'APPROVE', { hook })).not.toThrow();
   });
 });
