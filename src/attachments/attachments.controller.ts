@@ -1,12 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +15,7 @@ import {
   AttachmentUploadBody,
   AttachmentView,
 } from './dto/attachment.dto';
+import { Consumes } from '../common/media-type';
 
 /** Reads the one file part (named `file`) within the limit, and the form fields before it. */
 async function readUpload(
@@ -86,7 +80,7 @@ export class AttachmentsController {
    */
   @Post()
   @HttpCode(201)
-  @ApiConsumes('multipart/form-data')
+  @Consumes('multipart/form-data')
   @ApiBody({ type: AttachmentUploadBody })
   @ApiCreatedResponse({ type: AttachmentView })
   async upload(

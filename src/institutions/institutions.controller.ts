@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ import type { CreditView, InstitutionView } from './dto/institution.dto';
 import { INSTITUTION_TYPES } from './entities/institution.entity';
 import { csvToObjects } from './institution-import';
 import { InstitutionsService } from './institutions.service';
+import { Consumes } from '../common/media-type';
 
 class InstitutionListQuery extends PageQuery {
   @IsOptional()
@@ -36,7 +37,7 @@ export class InstitutionsController {
    */
   @Post()
   @Roles('ADMIN', 'MANAGER')
-  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
+  @Consumes('application/json', 'text/csv', 'multipart/form-data')
   @ApiBody({ description: 'an institution, an array of them, or a CSV file' })
   async import(
     @Req() req: FastifyRequest,

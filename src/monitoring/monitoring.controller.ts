@@ -3,7 +3,6 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
@@ -29,6 +28,7 @@ import {
 import { ExpenseImportService, type RecordSource } from './expense-import.service';
 import { MonitoringReportsService } from './monitoring-reports.service';
 import { MonitoringRunsService } from './monitoring-runs.service';
+import { Consumes } from '../common/media-type';
 
 /**
  * A streamed CSV is bounded by rows and by this many bytes (it never sits in memory: the limit
@@ -70,7 +70,7 @@ export class MonitoringController {
   @Post('expense-records')
   @Roles('CASEWORKER', 'MANAGER')
   @StreamedBody()
-  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
+  @Consumes('application/json', 'text/csv', 'multipart/form-data')
   @ApiBody({ type: [ExpenseRecordDto], description: `or a CSV: ${CSV_COLUMNS}` })
   @ApiCreatedResponse({ type: ImportResultView })
   async importRecords(

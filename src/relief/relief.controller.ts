@@ -1,6 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators';
+import { IdempotencyKey } from '../common/idempotency/idempotency-key.decorator';
 import type { Actor } from '../engine/actor';
 import { CaseView } from '../engine/dto/case.dto';
 import { CalculateReliefDto } from './dto/calculate-relief.dto';
@@ -16,11 +17,10 @@ export class ReliefController {
 
   @Post('relief-applications')
   @Roles('STREET_OFFICE', 'CASEWORKER')
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
   @ApiCreatedResponse({ type: CaseView })
   submit(
     @Body() dto: CreateReliefApplicationDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey() key: string,
     @CurrentActor() actor: Actor,
   ): Promise<CaseView> {
     return this.relief.submit(dto, actor, key);

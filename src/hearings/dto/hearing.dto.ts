@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { IsMoney } from '../../common/money';
-import { IsIsoDate } from '../../relief/dto/create-relief-application.dto';
 
 /** `POST /api/v1/hardship-hearings`. */
 export class OpenHearingDto {
@@ -45,7 +45,7 @@ export class ResolvePayload {
   extraAmount!: string;
 
   @ApiProperty({ example: '2026-11-20' })
-  @IsIsoDate()
+  @IsCalendarDate()
   meetingDate!: string;
 
   @ApiProperty({ example: '联席会议纪要〔2026〕12号' })
