@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,6 +16,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/validation';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Actor } from '../engine/actor';
+import { PageOf } from '../openapi/page';
+import { ApiProblems } from '../openapi/problems';
 import { AttachmentsService, type UploadedFile } from './attachments.service';
 import {
   AttachmentListQuery,
@@ -81,8 +91,10 @@ export class AttachmentsController {
   @Post()
   @HttpCode(201)
   @Consumes('multipart/form-data')
+  @ApiOperation({ operationId: 'uploadAttachment', summary: 'Attach a file to a case (上传附件)' })
   @ApiBody({ type: AttachmentUploadBody })
   @ApiCreatedResponse({ type: AttachmentView })
+  @ApiProblems(400, 403, 404, 422)
   async upload(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
@@ -100,6 +112,9 @@ export class AttachmentsController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listAttachments', summary: 'The files attached to a case' })
+  @ApiOkResponse({ type: PageOf(AttachmentView) })
+  @ApiProblems(400, 404)
   list(
     @Param('id') id: string,
     @Query() q: AttachmentListQuery,
@@ -110,7 +125,16 @@ export class AttachmentsController {
 
   /** The bytes as uploaded; the download is recorded in the case's history. */
   @Get(':attachmentId')
+  @ApiOperation({
+    operationId: 'downloadAttachment',
+    summary: 'Download an attached file (recorded in the history)',
+  })
   @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description: 'the bytes as uploaded, with their detected content type',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiProblems(404)
   async download(
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** `YYYY-MM-DD` as written on the wire (the shape; `isCalendarDate` also checks the day exists). */
@@ -15,14 +17,17 @@ export function isCalendarDate(value: unknown): value is string {
 
 /** The one validator of every date (日期) the API takes: a real day, `YYYY-MM-DD`. */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isCalendarDate',
-      validator: {
-        validate: (value) => isCalendarDate(value),
-        defaultMessage: () => '$property must be a real date YYYY-MM-DD',
+  return applyDecorators(
+    ApiProperty({ type: String, format: 'date' }),
+    ValidateBy(
+      {
+        name: 'isCalendarDate',
+        validator: {
+          validate: (value) => isCalendarDate(value),
+          defaultMessage: () => '$property must be a real date YYYY-MM-DD',
+        },
       },
-    },
-    options,
+      options,
+    ),
   );
 }

@@ -1,13 +1,34 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import Decimal from 'decimal.js';
 
 /** Money on the wire: a non-negative decimal string with at most two places, never a float. */
 export const MONEY_PATTERN = /^(0|[1-9]\d{0,11})(\.\d{1,2})?$/;
 
+/** Money the service takes: validated, and declared with the same pattern in the document. */
 export function IsMoney(options?: ValidationOptions): PropertyDecorator {
-  return Matches(MONEY_PATTERN, {
-    message:
-      '$property must be a non-negative amount as a string with at most two decimals, e.g. "1234.50"',
+  return applyDecorators(
+    Matches(MONEY_PATTERN, {
+      message:
+        '$property must be a non-negative amount as a string with at most two decimals, e.g. "1234.50"',
+      ...options,
+    }),
+    ApiProperty({ type: String, pattern: MONEY_PATTERN.source }),
+  );
+}
+
+/** Money the service writes: always two places (`formatMoney`). */
+export const MONEY_OUT_PATTERN = '^-?\\d+\\.\\d{2}$';
+
+/** A money field of a response (`"12345.60"`). */
+export function ApiMoney(
+  options: { description?: string; nullable?: boolean } = {},
+): PropertyDecorator {
+  return ApiProperty({
+    type: String,
+    pattern: MONEY_OUT_PATTERN,
+    example: '12345.60',
     ...options,
   });
 }

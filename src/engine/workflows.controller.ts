@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
+import { WorkflowSummary } from './dto/workflow-summary.dto';
 import { PolicyService } from '../config/policy.service';
 import { describeStates, toMermaid } from './machine-introspection';
 import { WorkflowRegistry } from './workflow-registry';
@@ -15,7 +17,12 @@ export class WorkflowsController {
   ) {}
 
   @Get()
-  list(): Array<{ type: string; title: string; version: number }> {
+  @ApiOperation({
+    operationId: 'listWorkflows',
+    summary: 'The workflows and their newest versions',
+  })
+  @ApiOkResponse({ type: [WorkflowSummary] })
+  list(): WorkflowSummary[] {
     return this.registry.types().map((type) => {
       const d = this.registry.latest(type);
       return { type: d.type, title: d.title, version: d.version };
@@ -23,6 +30,11 @@ export class WorkflowsController {
   }
 
   @Get(':type')
+  @ApiOperation({
+    operationId: 'getWorkflow',
+    summary: 'One workflow: states, events, roles, deadlines (流程定义)',
+  })
+  @ApiProblems(404)
   describe(@Param('type') type: string): unknown {
     const d = this.registry.latest(type);
     return {
@@ -48,6 +60,13 @@ export class WorkflowsController {
 
   @Get(':type/diagram')
   @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiOperation({
+    operationId: 'getWorkflowDiagram',
+    summary: 'The workflow as a Mermaid state diagram',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string', example: 'stateDiagram-v2\n  [*] --> submitted' } })
+  @ApiProblems(404)
   diagram(@Param('type') type: string): string {
     return toMermaid(this.registry.latest(type).machine);
   }

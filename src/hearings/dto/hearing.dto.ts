@@ -5,7 +5,7 @@ import { IsMoney } from '../../common/money';
 
 /** `POST /api/v1/hardship-hearings`. */
 export class OpenHearingDto {
-  @ApiProperty({ description: 'the paid relief case the hearing weighs' })
+  @ApiProperty({ format: 'uuid', description: 'the paid relief case the hearing weighs' })
   @IsUUID('all', { message: 'reliefCaseId must be a case id' })
   reliefCaseId!: string;
 }
