@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { residentId } from './factories/relief';
+import { hearingToPaid } from './fixtures/typed-client/hearing-to-paid';
 import { reliefToPaid } from './fixtures/typed-client/relief-to-paid';
 import { Http } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -30,10 +31,17 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
     caseworker: { username: 'tc-caseworker', password },
     manager: { username: 'tc-manager', password },
   };
+  const EXPERT_FIELDS = ['MEDICAL', 'INSURANCE', 'FINANCE'] as const;
+  const experts = EXPERT_FIELDS.map((field) => ({ username: `tc-expert-${field}`, password }));
 
   beforeAll(async () => {
     t = await startTestApp({
-      policy: { deadlines: { 'relief-application': { publicity: '2s' } } },
+      policy: {
+        deadlines: {
+          'relief-application': { publicity: '2s' },
+          'hardship-hearing': { publicity: '2s' },
+        },
+      },
     });
     // A real socket: the typed client uses fetch like any integrator.
     await t.app.listen(0, '127.0.0.1');
@@ -51,6 +59,18 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
         displayName: users[who].username,
         roles,
         ...(streetCode ? { streetCode } : {}),
+      });
+      expect(res.status).toBe(201);
+    }
+    // The expert pool (专家库): one per field, none of the treating hospital.
+    for (const [i, field] of EXPERT_FIELDS.entries()) {
+      const res = await admin.post('/api/v1/users', {
+        username: experts[i].username,
+        password,
+        displayName: experts[i].username,
+        roles: ['EXPERT'],
+        expertField: field,
+        affiliation: '浙江大学医学院附属医院',
       });
       expect(res.status).toBe(201);
     }
@@ -131,5 +151,10 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
       name: '李四',
     });
     expect(paid).toMatchObject({ type: 'relief-application', state: 'paid', status: 'closed' });
+  }, 60_000);
+
+  it('should take the hearing the payment opened to paid with the typed client', async () => {
+    const paid = await hearingToPaid(baseUrl, { ...users, experts });
+    expect(paid).toMatchObject({ type: 'hardship-hearing', state: 'paid', status: 'closed' });
   }, 60_000);
 });
