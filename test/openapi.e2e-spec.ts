@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { residentId } from './factories/relief';
 import { hearingToPaid } from './fixtures/typed-client/hearing-to-paid';
+import { penaltyToClosed } from './fixtures/typed-client/penalty-to-closed';
 import { reliefToPaid } from './fixtures/typed-client/relief-to-paid';
 import { Http } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -30,6 +31,8 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
     street: { username: 'tc-street', password },
     caseworker: { username: 'tc-caseworker', password },
     manager: { username: 'tc-manager', password },
+    inspector: { username: 'tc-inspector', password },
+    legal: { username: 'tc-legal', password },
   };
   const EXPERT_FIELDS = ['MEDICAL', 'INSURANCE', 'FINANCE'] as const;
   const experts = EXPERT_FIELDS.map((field) => ({ username: `tc-expert-${field}`, password }));
@@ -40,6 +43,7 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
         deadlines: {
           'relief-application': { publicity: '2s' },
           'hardship-hearing': { publicity: '2s' },
+          'penalty-case': { notice: '2s' },
         },
       },
     });
@@ -52,6 +56,8 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
       ['street', ['STREET_OFFICE'], '330106001'],
       ['caseworker', ['CASEWORKER'], undefined],
       ['manager', ['MANAGER'], undefined],
+      ['inspector', ['INSPECTOR'], undefined],
+      ['legal', ['LEGAL'], undefined],
     ] as const) {
       const res = await admin.post('/api/v1/users', {
         username: users[who].username,
@@ -156,5 +162,10 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
   it('should take the hearing the payment opened to paid with the typed client', async () => {
     const paid = await hearingToPaid(baseUrl, { ...users, experts });
     expect(paid).toMatchObject({ type: 'hardship-hearing', state: 'paid', status: 'closed' });
+  }, 60_000);
+
+  it('should take a penalty case from filing to closed with the typed client', async () => {
+    const closed = await penaltyToClosed(baseUrl, users);
+    expect(closed).toMatchObject({ type: 'penalty-case', state: 'closed', status: 'closed' });
   }, 60_000);
 });

@@ -27,7 +27,7 @@ export class PenaltiesController {
     summary: 'Open an administrative penalty case (立案)',
   })
   @ApiCreatedResponse({ type: CaseView })
-  @ApiProblems(400, 403, 404, 409)
+  @ApiProblems(400, 403, 409, 422)
   open(@Body() dto: OpenPenaltyCaseDto, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.penalties.open(dto, actor);
   }
