@@ -14,7 +14,12 @@ import { WORKFLOW_TYPES } from '../../openapi/workflow-enums';
 
 /** `POST /cases/:id/assign`: a user id, or null to release the case. */
 export class AssignCaseDto {
-  @ApiProperty({ nullable: true, type: String, description: 'the new assignee; null releases it' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'the new assignee; null releases it',
+  })
   @ValidateIf((o: AssignCaseDto) => o.userId !== null)
   @IsUUID('all', { message: 'userId must be a user id (UUID) or null' })
   userId!: string | null;

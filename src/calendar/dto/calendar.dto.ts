@@ -13,7 +13,7 @@ function isDuration(value: unknown): boolean {
 }
 
 export class DueQuery {
-  @ApiProperty({ example: '2026-09-28T09:00:00+08:00' })
+  @ApiProperty({ format: 'date-time', example: '2026-09-28T09:00:00+08:00' })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 time with offset' })
   // Without an offset the time would be read in the server's own time zone.
   @Matches(/T.*(Z|[+-]\d{2}(:?\d{2})?)$/i, {

@@ -108,7 +108,7 @@ export class FlagListQuery extends PageQuery {
   @IsIn(['RUN', 'REPORT'], { message: 'source must be RUN or REPORT' })
   source?: FlagSource;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'runId must be a run id' })
   runId?: string;

@@ -3,12 +3,13 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsCalendarDate } from '../../common/calendar-date';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { WORKFLOW_TYPES } from '../../openapi/workflow-enums';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export class SummaryQuery {
-  @ApiPropertyOptional({ description: 'a workflow type, e.g. relief-application' })
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES, description: 'one workflow' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -31,7 +32,11 @@ export class SummaryQuery {
 }
 
 export class OverdueQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) type?: string;
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) streetCode?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
