@@ -1,6 +1,7 @@
 /**
  * `npm run openapi`: writes the OpenAPI document the service serves at `/docs-json` to
- * `docs/openapi.json` (or the path given), without a database or Redis: the application is
+ * `docs/openapi.json` (or the path given), and the types a generated client sees to
+ * `test/fixtures/typed-client/api.d.ts`, without a database or Redis: the application is
  * built in Nest's preview mode, which reads controllers and DTOs but instantiates nothing.
  */
 import 'reflect-metadata';
@@ -10,6 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppModule } from '../src/app.module';
 import { buildOpenApiDocument } from '../src/openapi/openapi-document';
+import { CLIENT_TYPES_FILE, clientTypes } from './openapi-client-types';
 
 // Preview mode connects to nothing, but the configuration check still runs: placeholders only.
 const PLACEHOLDER_ENV: Record<string, string> = {
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
   const document = buildOpenApiDocument(app);
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
   await app.close();
-  process.stdout.write(`${out}\n`);
+  writeFileSync(CLIENT_TYPES_FILE, await clientTypes(document));
+  process.stdout.write(`${out}\n${CLIENT_TYPES_FILE}\n`);
 }
 
 main().catch((e: unknown) => {

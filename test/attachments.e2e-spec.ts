@@ -241,11 +241,12 @@ describe('case attachments', () => {
       field: 'document',
     });
     expect(wrongPart.status).toBe(400);
+    // JSON where multipart is expected: the body type is refused as such (issue 15).
     const json = await street.http.post<Problem>(`/api/v1/cases/${opened.id}/attachments`, {
       file: 'aGVsbG8=',
     });
-    expect(json.status).toBe(400);
-    expect(json.body.errors?.map((e) => e.field)).toEqual(['file']);
+    expect(json.status).toBe(415);
+    expect(json.body.errors?.map((e) => e.field)).toEqual(['Content-Type']);
     const badKind = await upload(
       street,
       opened.id,

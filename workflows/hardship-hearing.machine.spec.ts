@@ -1,6 +1,7 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import {
+  decisionRefusals,
   hardshipHearingMachine,
   hardshipHearingWorkflow,
   medianCents,
@@ -984,5 +985,21 @@ describe('hardship-hearing reachability (xstate/graph)', () => {
       p.state.context.panel.every((m) => m.userId.endsWith('-r')),
     );
     expect(viaRedraw?.state.context.draws.map((d) => d.kind)).toEqual(['CONVENE', 'REDRAW']);
+  });
+});
+
+describe('hardship-hearing refusals named for the 422', () => {
+  it("should name reason when the cost departs from the panel's figure and none is given", () => {
+    const context = { panelFigure: '80000.00' };
+    expect(decisionRefusals(context, { reasonableCost: '80000.00' })).toEqual([]);
+    expect(
+      decisionRefusals(context, { reasonableCost: '70000.00', reason: '部分费用不合理' }),
+    ).toEqual([]);
+    expect(decisionRefusals(context, { reasonableCost: '70000.00' }).map((e) => e.field)).toEqual([
+      'reason',
+    ]);
+    expect(decisionRefusals(context, { reasonableCost: 'x' }).map((e) => e.field)).toEqual([
+      'reasonableCost',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, assertEvent, assign, emit, setup } from 'xstate';
 import type { ApplicantCategory } from './relief-application.machine';
-import { defineWorkflow, type EngineEffect } from './workflow-definition';
+import { defineWorkflow, type EngineEffect, type RefusedField } from './workflow-definition';
 import { formatCents, hasText, normaliseMoney, toCents } from './money-cents';
 
 /**
@@ -284,6 +284,26 @@ function burdenAfterCents(decision: HearingDecision | undefined): bigint | null 
 
 // ---------------------------------------------------------------- machine
 
+/** DECIDE's rule, for its guard and for the 422 that names the field at fault. */
+export function decisionRefusals(
+  context: Pick<HardshipHearingContext, 'panelFigure'>,
+  event: { reasonableCost: string; reason?: string },
+): RefusedField[] {
+  const decided = toCents(event.reasonableCost);
+  if (decided === null) {
+    return [{ field: 'reasonableCost', message: 'must be an amount like "80000.00"' }];
+  }
+  if (decided === toCents(context.panelFigure) || hasText(event.reason)) {
+    return [];
+  }
+  return [
+    {
+      field: 'reason',
+      message: `required when the cost departs from the panel's figure ${context.panelFigure ?? '(none)'}`,
+    },
+  ];
+}
+
 export const hardshipHearingMachine = setup({
   types: {
     context: {} as HardshipHearingContext,
@@ -343,11 +363,7 @@ export const hardshipHearingMachine = setup({
     /** The panel's figure stands unless the manager writes why another cost is right. */
     decisionJustified: ({ context, event }) => {
       assertEvent(event, 'DECIDE');
-      const decided = toCents(event.reasonableCost);
-      if (decided === null) {
-        return false;
-      }
-      return decided === toCents(context.panelFigure) || hasText(event.reason);
+      return decisionRefusals(context, event).length === 0;
     },
     /** The burden after special relief is still above the cap (封顶): the joint meeting decides. */
     burdenAboveCap: ({ event }) => {
@@ -611,6 +627,8 @@ export const hardshipHearingWorkflow = defineWorkflow({
   version: 1,
   title: '特殊医疗救助评审 Special-hardship hearing',
   machine: hardshipHearingMachine,
+  explainRefusal: (snapshot, event) =>
+    event.type === 'DECIDE' ? decisionRefusals(snapshot.context, event) : [],
   stateLabels: {
     referred: '待召集评审',
     panel_review: '专家评审中',

@@ -1,6 +1,7 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import {
+  proposalRefusals,
   reliefApplicationMachine,
   reliefApplicationWorkflow,
   type ReliefApplicationEvent,
@@ -748,5 +749,19 @@ describe('relief-application reachability (xstate/graph)', () => {
       serializeState: byValue,
     });
     expect(paths.every((p) => p.steps.every((step) => step.state.value !== 'start'))).toBe(true);
+  });
+});
+
+describe('relief-application refusals named for the 422', () => {
+  it('should name reason when the amount differs from the computed relief and none is given', () => {
+    const context = { calculation: calculation('12000.00') };
+    expect(proposalRefusals(context, {})).toEqual([]);
+    expect(proposalRefusals(context, { amount: '12000.0' })).toEqual([]);
+    expect(proposalRefusals(context, { amount: '100.00', reason: '家庭另有收入' })).toEqual([]);
+    expect(proposalRefusals(context, { amount: '100.00' }).map((e) => e.field)).toEqual(['reason']);
+    expect(proposalRefusals(context, { amount: '100.00', reason: '  ' })[0].message).toContain(
+      '12000.00',
+    );
+    expect(proposalRefusals({}, {}).map((e) => e.field)).toEqual(['amount']);
   });
 });

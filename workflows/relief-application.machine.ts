@@ -1,5 +1,5 @@
 import { assertEvent, assign, setup } from 'xstate';
-import { defineWorkflow } from './workflow-definition';
+import { defineWorkflow, type RefusedField } from './workflow-definition';
 import { hasText, normaliseMoney, toCents } from './money-cents';
 
 /**
@@ -272,6 +272,33 @@ function isReliefCategoryCode(category: ApplicantCategory): category is ReliefCa
 
 // ---------------------------------------------------------------- machine
 
+/** PROPOSE's rule, for its guard and for the 422 that names the field at fault. */
+export function proposalRefusals(
+  context: Pick<ReliefApplicationContext, 'calculation'>,
+  event: { amount?: string; reason?: string },
+): RefusedField[] {
+  const computed = toCents(context.calculation?.reliefAmount);
+  if (event.amount === undefined) {
+    return computed !== null
+      ? []
+      : [{ field: 'amount', message: 'there is no computed relief: give the amount' }];
+  }
+  const proposed = toCents(event.amount);
+  if (proposed === null) {
+    return [{ field: 'amount', message: 'must be an amount like "12000.00"' }];
+  }
+  if (proposed === computed || hasText(event.reason)) {
+    return [];
+  }
+  const computedText = context.calculation?.reliefAmount ?? '(none)';
+  return [
+    {
+      field: 'reason',
+      message: `required when the amount differs from the computed relief ${computedText}`,
+    },
+  ];
+}
+
 export const reliefApplicationMachine = setup({
   types: {
     context: {} as ReliefApplicationContext,
@@ -289,15 +316,7 @@ export const reliefApplicationMachine = setup({
     /** The computed relief stands unless the caseworker says why another amount is right. */
     proposalJustified: ({ context, event }) => {
       assertEvent(event, 'PROPOSE');
-      const computed = toCents(context.calculation?.reliefAmount);
-      if (event.amount === undefined) {
-        return computed !== null;
-      }
-      const proposed = toCents(event.amount);
-      if (proposed === null) {
-        return false;
-      }
-      return proposed === computed || hasText(event.reason);
+      return proposalRefusals(context, event).length === 0;
     },
     /** The payment must be exactly the approved amount, compared in cents ("100.0" = "100.00"). */
     paymentMatchesApproval: ({ context, event }) => {
@@ -613,6 +632,8 @@ export const reliefApplicationWorkflow = defineWorkflow({
   title: '医疗救助申请 Medical-relief application',
   machine: reliefApplicationMachine,
   persons: (input) => [(input as unknown as ReliefApplicationInput).applicant.idNumber],
+  explainRefusal: (snapshot, event) =>
+    event.type === 'PROPOSE' ? proposalRefusals(snapshot.context, event) : [],
   stateLabels: {
     start: '受理中',
     outreach: '主动发现待申请',

@@ -1,4 +1,4 @@
-import type { AnyStateMachine, EventFromLogic } from 'xstate';
+import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 
 /** The roles of yibao-flow (API.md "Auth and users"). */
 export const ROLES = [
@@ -84,6 +84,12 @@ export interface Confidentiality {
   viewers: (data: Record<string, unknown>) => readonly string[];
 }
 
+/** A field an event's guard refused, for the 422's `errors` (the client can point at it). */
+export interface RefusedField {
+  field: string;
+  message: string;
+}
+
 /** One workflow at one version: the machine plus the data the engine needs around it. */
 export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
   type: string;
@@ -125,6 +131,14 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
    * `windowDays`); undefined falls back to `deadlines.<type>.<state>`.
    */
   durationFromData?: (state: string, data: Record<string, unknown>) => string | undefined;
+  /**
+   * When a guard refuses an event: the fields at fault, computed by the same functions the
+   * guards use (e.g. PROPOSE with another amount and no `reason` names `reason`).
+   */
+  explainRefusal?: (
+    snapshot: SnapshotFrom<TMachine>,
+    event: EventFromLogic<TMachine>,
+  ) => RefusedField[];
 }
 
 export function defineWorkflow<TMachine extends AnyStateMachine>(

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Roles } from '../auth/decorators';
 import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.service';
@@ -8,6 +9,10 @@ import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.service';
  * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie that lets the
  * browser open the queue dashboard at /admin/queues with the same token.
  */
+export class QueueBoardSession {
+  @ApiProperty({ example: '/admin/queues' }) url!: string;
+}
+
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('api/v1/admin')
@@ -15,10 +20,16 @@ export class QueueBoardController {
   @Post('queues-session')
   @HttpCode(200)
   @Roles('ADMIN')
+  @ApiOperation({
+    operationId: 'openQueueBoardSession',
+    summary: 'Set the cookie that opens the queue dashboard (/admin/queues)',
+  })
+  @ApiOkResponse({ type: QueueBoardSession })
+  @ApiProblems(403)
   session(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): { url: string } {
+  ): QueueBoardSession {
     const token = (request.headers.authorization ?? '').split(' ')[1] ?? '';
     const secure = request.protocol === 'https' ? '; Secure' : '';
     void reply.header(

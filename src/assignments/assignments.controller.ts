@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PageOf } from '../openapi/page';
+import { ApiProblems } from '../openapi/problems';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Actor } from '../engine/actor';
@@ -22,7 +24,9 @@ export class AssignmentsController {
   @Post('cases/:id/assign')
   @HttpCode(200)
   @Roles('MANAGER')
+  @ApiOperation({ operationId: 'assignCase', summary: 'Assign, reassign or release a case (分派)' })
   @ApiOkResponse({ type: CaseView })
+  @ApiProblems(400, 403, 404, 422)
   assign(
     @Param('id') id: string,
     @Body() dto: AssignCaseDto,
@@ -33,6 +37,12 @@ export class AssignmentsController {
 
   /** The caller's assignment notices, newest first. */
   @Get('assignment-notices')
+  @ApiOperation({
+    operationId: 'listAssignmentNotices',
+    summary: 'The caller’s assignment notices',
+  })
+  @ApiOkResponse({ type: PageOf(AssignmentNoticeView) })
+  @ApiProblems(400)
   notices(
     @Query() q: NoticeQuery,
     @CurrentActor() actor: Actor,
@@ -42,7 +52,12 @@ export class AssignmentsController {
 
   @Post('assignment-notices/:id/read')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'markAssignmentNoticeRead',
+    summary: 'Mark an assignment notice read',
+  })
   @ApiOkResponse({ type: AssignmentNoticeView })
+  @ApiProblems(404)
   read(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<AssignmentNoticeView> {
     return this.assignments.markRead(id, actor);
   }
@@ -50,7 +65,12 @@ export class AssignmentsController {
   /** Open and overdue cases per caseworker (and any other holder), and the unassigned ones. */
   @Get('workload')
   @Roles('MANAGER', 'AUDITOR', 'ADMIN')
+  @ApiOperation({
+    operationId: 'getWorkload',
+    summary: 'Open and overdue cases per caseworker (工作量)',
+  })
   @ApiOkResponse({ type: WorkloadView })
+  @ApiProblems(403)
   workload(): Promise<WorkloadView> {
     return this.assignments.workload();
   }

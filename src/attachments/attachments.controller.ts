@@ -2,8 +2,9 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -15,6 +16,8 @@ import { DomainError } from '../common/errors/domain-error';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/validation';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Actor } from '../engine/actor';
+import { PageOf } from '../openapi/page';
+import { ApiProblems } from '../openapi/problems';
 import { AttachmentsService, type UploadedFile } from './attachments.service';
 import {
   AttachmentListQuery,
@@ -22,6 +25,7 @@ import {
   AttachmentUploadBody,
   AttachmentView,
 } from './dto/attachment.dto';
+import { Consumes } from '../common/media-type';
 
 /** Reads the one file part (named `file`) within the limit, and the form fields before it. */
 async function readUpload(
@@ -86,9 +90,11 @@ export class AttachmentsController {
    */
   @Post()
   @HttpCode(201)
-  @ApiConsumes('multipart/form-data')
+  @Consumes('multipart/form-data')
+  @ApiOperation({ operationId: 'uploadAttachment', summary: 'Attach a file to a case (上传附件)' })
   @ApiBody({ type: AttachmentUploadBody })
   @ApiCreatedResponse({ type: AttachmentView })
+  @ApiProblems(400, 403, 404, 422)
   async upload(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
@@ -106,6 +112,9 @@ export class AttachmentsController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listAttachments', summary: 'The files attached to a case' })
+  @ApiOkResponse({ type: PageOf(AttachmentView) })
+  @ApiProblems(400, 404)
   list(
     @Param('id') id: string,
     @Query() q: AttachmentListQuery,
@@ -116,7 +125,16 @@ export class AttachmentsController {
 
   /** The bytes as uploaded; the download is recorded in the case's history. */
   @Get(':attachmentId')
+  @ApiOperation({
+    operationId: 'downloadAttachment',
+    summary: 'Download an attached file (recorded in the history)',
+  })
   @ApiProduces('application/octet-stream')
+  @ApiOkResponse({
+    description: 'the bytes as uploaded, with their detected content type',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiProblems(404)
   async download(
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,

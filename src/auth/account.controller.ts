@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
 import type { Actor } from '../engine/actor';
 import { ChangePasswordDto, UserView } from '../users/dto/create-user.dto';
 import { UsersService } from '../users/users.service';
@@ -18,6 +25,7 @@ export class AccountController {
   ) {}
 
   @Get('me')
+  @ApiOperation({ operationId: 'getMe', summary: 'The signed-in user (当前用户)' })
   @ApiOkResponse({ type: UserView })
   me(@CurrentActor() actor: Actor): Promise<UserView> {
     return this.users.findView(actor.id);
@@ -26,7 +34,12 @@ export class AccountController {
   /** One's own password: every older token stops working; the answer is a fresh token. */
   @Post('me/password')
   @HttpCode(200)
+  @ApiOperation({
+    operationId: 'changeMyPassword',
+    summary: 'Change one’s own password: a fresh token',
+  })
   @ApiOkResponse({ type: TokenDto })
+  @ApiProblems(400, 429)
   changePassword(
     @Body() dto: ChangePasswordDto,
     @CurrentActor() actor: Actor,
@@ -39,6 +52,9 @@ export class AccountController {
   @Post(':id/unlock')
   @HttpCode(204)
   @Roles('ADMIN')
+  @ApiOperation({ operationId: 'unlockUser', summary: 'Lift a user’s login lock (解锁)' })
+  @ApiNoContentResponse({ description: 'unlocked' })
+  @ApiProblems(403, 404)
   unlock(@Param('id') id: string): Promise<void> {
     return this.auth.unlock(id);
   }

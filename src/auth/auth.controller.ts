@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
 import { AuthService } from './auth.service';
 import { Public } from './decorators';
 import { LoginDto, TokenDto } from './dto/login.dto';
@@ -13,8 +14,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ operationId: 'login', summary: 'Sign in: a bearer token (登录)' })
   @ApiOkResponse({ type: TokenDto })
-  @ApiTooManyRequestsResponse({ description: 'locked after repeated failures' })
+  @ApiProblems(400, 401, 429)
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenDto> {
     return this.auth.login(dto.username, dto.password, ip);
   }

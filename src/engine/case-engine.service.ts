@@ -346,10 +346,16 @@ export class CaseEngine {
     };
 
     if (!snapshot.can(machineEvent)) {
+      const errors = definition.explainRefusal?.(snapshot, machineEvent) ?? [];
       throw new DomainError(
         'BUSINESS_RULE',
-        `${rawEvent.type} is refused in state "${row.state}": a condition of the workflow is not met.`,
-        { allowedEvents: this.allowedEventsFor(definition, row, snapshot, actor) },
+        errors.length > 0
+          ? `${rawEvent.type} is refused: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`
+          : `${rawEvent.type} is refused in state "${row.state}": a condition of the workflow is not met.`,
+        {
+          ...(errors.length > 0 ? { errors } : {}),
+          allowedEvents: this.allowedEventsFor(definition, row, snapshot, actor),
+        },
       );
     }
     const [next, actions] = transition(definition.machine, snapshot, machineEvent);

@@ -1,7 +1,15 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError } from '../common/errors/domain-error';
+import { ApiProblems } from '../openapi/problems';
 import { PolicyService } from '../config/policy.service';
 import { describeStateEvents, historyLabels } from '../events/event-catalog';
 import { workflowVersions } from '../events/workflow-versions';
@@ -30,6 +38,10 @@ export class WorkflowsController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    operationId: 'listWorkflows',
+    summary: 'The workflows and the versions in force',
+  })
   @ApiOkResponse({ type: [WorkflowSummaryView] })
   list(): WorkflowSummaryView[] {
     return this.registry.types().map((type) => {
@@ -43,6 +55,11 @@ export class WorkflowsController {
    * roles and JSON Schema (a form can be drawn from it); `eventLabels` names every history entry.
    */
   @Get(':type')
+  @ApiOperation({
+    operationId: 'getWorkflow',
+    summary: 'One workflow: states, events with their schemas, roles, deadlines (流程定义)',
+  })
+  @ApiProblems(400, 404)
   @ApiQuery(VERSION_QUERY)
   @ApiOkResponse({ type: WorkflowDescriptionView })
   describe(
@@ -74,6 +91,11 @@ export class WorkflowsController {
   }
 
   @Get(':type/diagram')
+  @ApiOperation({
+    operationId: 'getWorkflowDiagram',
+    summary: 'The workflow as a Mermaid state diagram',
+  })
+  @ApiProblems(400, 404)
   @ApiQuery(VERSION_QUERY)
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'a Mermaid state diagram', schema: { type: 'string' } })

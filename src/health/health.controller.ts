@@ -1,5 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -12,6 +20,14 @@ import { Public } from '../auth/decorators';
 import { OutboxRelay } from '../engine/outbox-relay.service';
 import { metricsRegistry } from '../metrics/metrics';
 import { QueueService } from '../queue/queue.service';
+
+/** @nestjs/terminus's result: per dependency `{ status: 'up' | 'down', … }`. */
+export class HealthView {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) info?: object;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) error?: object;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: object;
+}
 
 @ApiTags('operations')
 @Controller()
@@ -26,7 +42,10 @@ export class HealthController {
 
   /** Database, Redis and queue checks (503 when one is down). */
   @Get('health')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Database, Redis and queue checks; no token' })
+  @ApiOkResponse({ type: HealthView, description: 'every dependency is up' })
+  @ApiResponse({ status: 503, type: HealthView, description: 'a dependency is down' })
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 2000 }),
@@ -63,6 +82,12 @@ export class MetricsController {
   /** Prometheus text: HTTP latency, transitions by type/event, outbox backlog, queue depth. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (text exposition format); no token',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string', example: 'outbox_backlog 0' } })
   async metrics(): Promise<string> {
     const backlog = await this.relay.backlog().catch(() => -1);
     const depth = await this.queues.depth().catch(() => ({}));

@@ -1,5 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Actor } from '../engine/actor';
 import { CaseView } from '../engine/dto/case.dto';
@@ -14,7 +15,12 @@ export class HearingsController {
 
   @Post()
   @Roles('CASEWORKER')
+  @ApiOperation({
+    operationId: 'openHardshipHearing',
+    summary: 'Open a special-hardship hearing for a paid relief case (特殊医疗救助评审)',
+  })
   @ApiCreatedResponse({ type: CaseView })
+  @ApiProblems(400, 403, 404, 409, 422)
   open(@Body() dto: OpenHearingDto, @CurrentActor() actor: Actor): Promise<CaseView> {
     return this.hearings.open(dto.reliefCaseId, actor);
   }

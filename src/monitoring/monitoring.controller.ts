@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators';
@@ -14,12 +15,14 @@ import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { StreamedBody } from '../common/streamed-body';
 import type { Actor } from '../engine/actor';
+import { PageOf } from '../openapi/page';
+import { ApiProblems } from '../openapi/problems';
 import {
   CreateReportDto,
   CSV_COLUMNS,
   ExpenseRecordDto,
   FlagListQuery,
-  type FlagView,
+  FlagView,
   ImportResultView,
   RunDto,
   RunListQuery,
@@ -29,6 +32,7 @@ import {
 import { ExpenseImportService, type RecordSource } from './expense-import.service';
 import { MonitoringReportsService } from './monitoring-reports.service';
 import { MonitoringRunsService } from './monitoring-runs.service';
+import { Consumes } from '../common/media-type';
 
 /**
  * A streamed CSV is bounded by rows and by this many bytes (it never sits in memory: the limit
@@ -70,9 +74,31 @@ export class MonitoringController {
   @Post('expense-records')
   @Roles('CASEWORKER', 'MANAGER')
   @StreamedBody()
-  @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
-  @ApiBody({ type: [ExpenseRecordDto], description: `or a CSV: ${CSV_COLUMNS}` })
+  @Consumes('application/json', 'text/csv', 'multipart/form-data')
+  @ApiExtraModels(ExpenseRecordDto)
+  @ApiOperation({
+    operationId: 'importExpenseRecords',
+    summary: 'Import yearly expense totals per person (JSON array or CSV); bad rows reported',
+    // One schema per body type (ApiBody would give the JSON schema to the CSV too).
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { type: 'array', items: { $ref: getSchemaPath(ExpenseRecordDto) } },
+        },
+        'text/csv': { schema: { type: 'string', description: `header: ${CSV_COLUMNS}` } },
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary', description: 'the CSV' } },
+          },
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: ImportResultView })
+  @ApiProblems(400, 403, 409)
   async importRecords(
     @Req() req: FastifyRequest,
     @Body() body: unknown,
@@ -84,20 +110,30 @@ export class MonitoringController {
   /** Applies the year's thresholds and opens one proactive case per newly flagged person. */
   @Post('runs')
   @Roles('CASEWORKER', 'MANAGER')
+  @ApiOperation({
+    operationId: 'startMonitoringRun',
+    summary: 'Apply the year’s thresholds: flag people, open cases',
+  })
   @ApiCreatedResponse({ type: RunView })
+  @ApiProblems(400, 403, 409, 422)
   run(@Body() dto: RunDto, @CurrentActor() actor: Actor): Promise<RunView> {
     return this.runs.run(dto.year, actor);
   }
 
   @Get('runs')
   @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOperation({ operationId: 'listMonitoringRuns', summary: 'The monitoring runs, newest first' })
+  @ApiOkResponse({ type: PageOf(RunView) })
+  @ApiProblems(400, 403)
   listRuns(@Query() q: RunListQuery): Promise<Page<RunView>> {
     return this.runs.listRuns(q);
   }
 
   @Get('runs/:id')
   @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOperation({ operationId: 'getMonitoringRun', summary: 'One monitoring run and its figures' })
   @ApiOkResponse({ type: RunView })
+  @ApiProblems(403, 404)
   getRun(@Param('id') id: string): Promise<RunView> {
     return this.runs.getRun(id);
   }
@@ -105,6 +141,12 @@ export class MonitoringController {
   /** Who was flagged, by which rule, with their case; IDs and phones masked. */
   @Get('flags')
   @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOperation({
+    operationId: 'listMonitoringFlags',
+    summary: 'Who was flagged, by which rule, with their case',
+  })
+  @ApiOkResponse({ type: PageOf(FlagView) })
+  @ApiProblems(400, 403)
   flags(@Query() q: FlagListQuery): Promise<Page<FlagView>> {
     return this.runs.listFlags(q);
   }
@@ -112,7 +154,12 @@ export class MonitoringController {
   /** A person, employer or organisation reports someone below the thresholds (补充申报). */
   @Post('reports')
   @Roles('STREET_OFFICE', 'CASEWORKER', 'MANAGER')
+  @ApiOperation({
+    operationId: 'reportHardship',
+    summary: 'Report someone in difficulty (补充申报): a relief case',
+  })
   @ApiCreatedResponse({ type: ReportView })
+  @ApiProblems(400, 403)
   report(@Body() dto: CreateReportDto, @CurrentActor() actor: Actor): Promise<ReportView> {
     return this.reports.report(dto, actor);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/problems';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Actor } from '../engine/actor';
 import { PersonQuery, PersonView } from './dto/person.dto';
@@ -14,7 +15,17 @@ export class PersonsController {
   /** "What is left for this person?": every case of the person and the year's ledgers. */
   @Get(':idNumber')
   @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOperation({
+    operationId: 'getPerson',
+    summary: 'A person’s cases and the year’s ledgers (个人视图)',
+  })
+  @ApiParam({
+    name: 'idNumber',
+    description: '18-digit resident ID (GB 11643)',
+    schema: { type: 'string', pattern: '^[0-9]{17}[0-9X]$' },
+  })
   @ApiOkResponse({ type: PersonView })
+  @ApiProblems(400, 403)
   view(
     @Param('idNumber') idNumber: string,
     @Query() q: PersonQuery,

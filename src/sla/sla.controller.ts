@@ -1,5 +1,20 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Param, Query, Res, type Type } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { PageOf } from '../openapi/page';
+import { ApiProblems } from '../openapi/problems';
+import {
+  IndicatorReportView,
+  OverdueItemView,
+  SlaSummaryView,
+  StageRecordView,
+} from './dto/sla.view';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Actor } from '../engine/actor';
@@ -25,6 +40,21 @@ import {
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** 200 as JSON (the view), or the same figures as a CSV or XLSX download (`?format=`). */
+function ApiReportResponse(view: Type): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(view),
+    ApiOkResponse({
+      description: 'JSON by default; `?format=csv` or `?format=xlsx` for a download',
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(view) } },
+        'text/csv': { schema: { type: 'string' } },
+        [XLSX]: { schema: { type: 'string', format: 'binary' } },
+      },
+    }),
+  );
+}
+
 /**
  * The managers' reports (MANAGER, AUDITOR, ADMIN; a street office gets 403): JSON by default,
  * `?format=csv` or `?format=xlsx` for a download of the same figures.
@@ -41,13 +71,24 @@ export class SlaController {
 
   /** A case's SLA records: each stage entered, due, left, paused, breached and who held it. */
   @Get('cases/:id/records')
+  @ApiOperation({
+    operationId: 'getCaseSlaRecords',
+    summary: 'A case’s stages: entered, due, left, paused, breached',
+  })
+  @ApiOkResponse({ type: [StageRecordView] })
+  @ApiProblems(403, 404)
   async records(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<StageRecord[]> {
     const row = await this.cases.visibleCase(id, actor);
     return this.reports.caseRecords(row.id);
   }
 
   @Get('summary')
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiOperation({
+    operationId: 'getSlaSummary',
+    summary: 'SLA figures per workflow, state, street and assignee',
+  })
+  @ApiReportResponse(SlaSummaryView)
+  @ApiProblems(400, 403)
   async summary(
     @Query() q: SummaryQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -60,7 +101,12 @@ export class SlaController {
   }
 
   @Get('overdue')
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiOperation({
+    operationId: 'listOverdueCases',
+    summary: 'Cases past a deadline, most overdue first (超期)',
+  })
+  @ApiReportResponse(PageOf(OverdueItemView))
+  @ApiProblems(400, 403)
   async overdue(
     @Query() q: OverdueQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -72,7 +118,12 @@ export class SlaController {
 
   /** 综合保障率 and 个人负担率 per street office for a year (seed 002), with the goals. */
   @Get('relief-indicators')
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiOperation({
+    operationId: 'getReliefIndicators',
+    summary: 'Coverage and burden rates per street for a year (综合保障率, 个人负担率)',
+  })
+  @ApiReportResponse(IndicatorReportView)
+  @ApiProblems(400, 403)
   async indicators(
     @Query() q: IndicatorQuery,
     @Res({ passthrough: true }) reply: FastifyReply,

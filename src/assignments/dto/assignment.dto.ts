@@ -10,10 +10,16 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { WORKFLOW_TYPES } from '../../openapi/workflow-enums';
 
 /** `POST /cases/:id/assign`: a user id, or null to release the case. */
 export class AssignCaseDto {
-  @ApiProperty({ nullable: true, type: String, description: 'the new assignee; null releases it' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'the new assignee; null releases it',
+  })
   @ValidateIf((o: AssignCaseDto) => o.userId !== null)
   @IsUUID('all', { message: 'userId must be a user id (UUID) or null' })
   userId!: string | null;
@@ -38,32 +44,42 @@ export class NoticeQuery extends PageQuery {
 }
 
 export class AssignmentNoticeView {
-  @ApiProperty() id!: string;
-  @ApiProperty() caseId!: string;
-  @ApiProperty() caseType!: string;
-  @ApiProperty() eventSeq!: number;
-  @ApiProperty() assignedBy!: string;
-  @ApiProperty({ nullable: true, type: String }) previousAssignee!: string | null;
+  @ApiProperty({ pattern: '^[0-9]{1,20}$' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ enum: WORKFLOW_TYPES }) caseType!: string;
+  @ApiProperty({ type: 'integer' }) eventSeq!: number;
+  @ApiProperty({ format: 'uuid' }) assignedBy!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) previousAssignee!: string | null;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) readAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) readAt!: string | null;
 }
 
 export class WorkloadLine {
-  @ApiProperty() userId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty({ nullable: true, type: String }) username!: string | null;
   @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiProperty() active!: boolean;
-  @ApiProperty({ description: 'active cases assigned' }) open!: number;
-  @ApiProperty({ description: 'of which with a deadline passed' }) overdue!: number;
-  @ApiProperty({ type: Object, description: 'open cases per workflow type' })
+  @ApiProperty({ type: 'integer', description: 'active cases assigned' }) open!: number;
+  @ApiProperty({ type: 'integer', description: 'of which with a deadline passed' })
+  overdue!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'open cases per workflow type',
+  })
   byType!: Record<string, number>;
 }
 
 export class WorkloadView {
-  @ApiProperty() asOf!: string;
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
   @ApiProperty({ type: [WorkloadLine], description: 'every active caseworker, then other holders' })
   assignees!: WorkloadLine[];
-  @ApiProperty({ type: Object }) unassigned!: { open: number; overdue: number };
+  @ApiProperty({
+    type: 'object',
+    required: ['open', 'overdue'],
+    properties: { open: { type: 'integer' }, overdue: { type: 'integer' } },
+  })
+  unassigned!: { open: number; overdue: number };
 }

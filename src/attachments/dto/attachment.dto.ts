@@ -26,18 +26,18 @@ export class AttachmentListQuery extends PageQuery {
 }
 
 export class AttachmentView {
-  @ApiProperty() id!: string;
-  @ApiProperty() caseId!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
   @ApiProperty({ enum: ATTACHMENT_KINDS }) kind!: AttachmentKind;
   @ApiProperty() fileName!: string;
   @ApiProperty({ description: 'detected from the bytes' }) contentType!: string;
-  @ApiProperty() sizeBytes!: number;
+  @ApiProperty({ type: 'integer' }) sizeBytes!: number;
   @ApiProperty({ description: 'SHA-256 of the content, hex' }) sha256!: string;
   @ApiProperty({ description: 'the case state when the file came' }) caseState!: string;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
-  @ApiProperty({ description: 'user id' }) uploadedBy!: string;
-  @ApiProperty() uploadedAt!: string;
-  @ApiProperty({ description: 'the ATTACHMENT_ADDED event of the case history' })
+  @ApiProperty({ format: 'uuid', description: 'user id' }) uploadedBy!: string;
+  @ApiProperty({ format: 'date-time' }) uploadedAt!: string;
+  @ApiProperty({ type: 'integer', description: 'the ATTACHMENT_ADDED event of the case history' })
   eventSeq!: number;
   @ApiProperty() downloadUrl!: string;
 }

@@ -19,6 +19,6 @@ export class TokenDto {
   @ApiProperty()
   accessToken!: string;
 
-  @ApiProperty({ description: 'seconds' })
+  @ApiProperty({ type: 'integer', description: 'seconds' })
   expiresIn!: number;
 }

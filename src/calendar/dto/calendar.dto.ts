@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsString, Matches, ValidateBy } from 'class-validator';
 import { parseDuration } from '../../common/calendar/duration';
 
@@ -13,7 +13,7 @@ function isDuration(value: unknown): boolean {
 }
 
 export class DueQuery {
-  @ApiProperty({ example: '2026-09-28T09:00:00+08:00' })
+  @ApiProperty({ format: 'date-time', example: '2026-09-28T09:00:00+08:00' })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 time with offset' })
   // Without an offset the time would be read in the server's own time zone.
   @Matches(/T.*(Z|[+-]\d{2}(:?\d{2})?)$/i, {
@@ -35,6 +35,50 @@ export class DueQuery {
 }
 
 export class DueView {
-  @ApiProperty() dueAt!: string;
+  @ApiProperty({ format: 'date-time' }) dueAt!: string;
   @ApiProperty({ type: [String] }) warnings!: string[];
+}
+
+/**
+ * `PUT /calendar/:year` (documentation: the body is checked by validateYearCalendar, which
+ * names each bad entry): the year's holidays as inclusive ranges and its make-up working days.
+ */
+export class CalendarYearBody {
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'array',
+      items: { type: 'string', format: 'date' },
+      minItems: 2,
+      maxItems: 2,
+    },
+    example: [
+      ['2027-01-01', '2027-01-03'],
+      ['2027-02-05', '2027-02-12'],
+    ],
+    description: 'holidays (法定节假日) as [first, last] day ranges, inclusive',
+  })
+  holidays!: Array<[string, string]>;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', format: 'date' },
+    example: ['2027-02-14'],
+    description: 'weekend days that are working days (调休上班)',
+  })
+  makeUpWorkdays!: string[];
+
+  @ApiPropertyOptional({ example: '国务院办公厅关于2027年部分节假日安排的通知' })
+  source?: string;
+}
+
+export class CalendarYearView {
+  @ApiProperty({ type: 'integer', example: 2027 }) year!: number;
+  @ApiProperty({ type: String, nullable: true }) source!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' }) loadedAt!: Date;
+}
+
+export class CalendarYearLoaded {
+  @ApiProperty({ type: 'integer', example: 2027 }) year!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) loadedAt!: Date;
 }

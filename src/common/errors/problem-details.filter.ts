@@ -97,6 +97,17 @@ function fromFastifyError(e: {
     const d = describe('PAYLOAD_TOO_LARGE');
     return { type: `${PROBLEM_BASE}/${d.slug}`, title: d.title, status: 413, detail: e.message };
   }
+  if (e.statusCode === 415) {
+    // A body type Fastify has no parser for (e.g. application/xml): the same problem as ours.
+    const d = describe('UNSUPPORTED_MEDIA_TYPE');
+    return {
+      type: `${PROBLEM_BASE}/${d.slug}`,
+      title: d.title,
+      status: 415,
+      detail: e.message,
+      errors: [{ field: 'Content-Type', message: 'must be application/json' }],
+    };
+  }
   return {
     type: `${PROBLEM_BASE}/malformed-request`,
     title: 'Malformed request',

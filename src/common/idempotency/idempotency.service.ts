@@ -15,7 +15,7 @@ import { deferWrite, writeBehindTransaction } from '../../database/write-behind'
 
 /** Keys are kept at least this long (API.md: at least 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 export interface IdempotencyScope {
   userId: string;
@@ -26,7 +26,7 @@ export interface IdempotencyScope {
 
 /** Checks the `Idempotency-Key` header: required, 1-128 visible ASCII characters. */
 export function requireIdempotencyKey(key: string | undefined): string {
-  if (key === undefined || !KEY_PATTERN.test(key)) {
+  if (key === undefined || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw DomainError.validation([
       {
         field: 'Idempotency-Key',

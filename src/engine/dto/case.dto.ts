@@ -2,36 +2,56 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { WORKFLOW_EVENTS, WORKFLOW_STATES, WORKFLOW_TYPES } from '../../openapi/workflow-enums';
 
 export class DeadlineView {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['state', 'case'] }) kind!: 'state' | 'case';
-  @ApiProperty() dueAt!: string;
+  @ApiProperty({ format: 'date-time' }) dueAt!: string;
   @ApiProperty() overdue!: boolean;
 }
 
 export class CaseView {
-  @ApiProperty() id!: string;
-  @ApiProperty() type!: string;
-  @ApiProperty() machineVersion!: number;
-  @ApiProperty({ example: 'eligibility_review' }) state!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: WORKFLOW_TYPES }) type!: string;
+  @ApiProperty({ type: 'integer' }) machineVersion!: number;
+  @ApiProperty({ enum: WORKFLOW_STATES, example: 'eligibility_review' })
+  state!: string;
   @ApiProperty({ enum: ['active', 'closed'] }) status!: 'active' | 'closed';
-  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'integer', description: 'the version to send as If-Match' })
+  version!: number;
   @ApiProperty({ nullable: true, type: String }) streetCode!: string | null;
-  @ApiProperty({ nullable: true, type: String }) assignee!: string | null;
-  @ApiProperty({ type: [String] }) allowedEvents!: string[];
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'a user id' })
+  assignee!: string | null;
+  @ApiProperty({
+    enum: WORKFLOW_EVENTS,
+    isArray: true,
+    description: 'the events the caller may send now',
+  })
+  allowedEvents!: string[];
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty({ type: Object }) data!: Record<string, unknown>;
   @ApiProperty() policyVersion!: string;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** `GET /cases/stats`: one row per workflow and state with open cases. */
+export class CaseStatsRow {
+  @ApiProperty({ enum: WORKFLOW_TYPES }) type!: string;
+  @ApiProperty({ enum: WORKFLOW_STATES }) state!: string;
+  @ApiProperty({ type: 'integer' }) open!: number;
+  @ApiProperty({ type: 'integer' }) overdue!: number;
 }
 
 export class CaseEventView {
-  @ApiProperty() seq!: number;
-  @ApiProperty() type!: string;
+  @ApiProperty({ type: 'integer' }) seq!: number;
+  @ApiProperty({
+    description: 'a workflow event, or one the service records (CLAIMED, ASSIGNED, …)',
+  })
+  type!: string;
   @ApiProperty({ description: 'user id, or "system"' }) actor!: string;
-  @ApiProperty() at!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ nullable: true, type: String }) from!: string | null;
   @ApiProperty() to!: string;
   @ApiProperty({ type: Object }) payload!: Record<string, unknown>;
@@ -39,8 +59,9 @@ export class CaseEventView {
 
 export class ChainVerification {
   @ApiProperty() valid!: boolean;
-  @ApiProperty() checked!: number;
-  @ApiPropertyOptional({ description: 'the first seq whose hash does not hold' }) brokenAt?: number;
+  @ApiProperty({ type: 'integer' }) checked!: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'the first seq whose hash does not hold' })
+  brokenAt?: number;
   @ApiPropertyOptional() reason?: string;
 }
 
@@ -48,8 +69,16 @@ const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class CaseListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) type?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(191) state?: string;
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
+  @ApiPropertyOptional({ enum: WORKFLOW_STATES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(191)
+  state?: string;
   @ApiPropertyOptional({ enum: ['active', 'closed'] })
   @IsOptional()
   @IsIn(['active', 'closed'])
@@ -60,7 +89,7 @@ export class CaseListQuery extends PageQuery {
   @Transform(toBool)
   @IsIn([true, false], { message: 'overdue must be true or false' })
   overdue?: boolean;
-  @ApiPropertyOptional({ description: 'a user id' })
+  @ApiPropertyOptional({ description: 'a user id', format: 'uuid' })
   @IsOptional()
   @IsString()
   @MaxLength(36)

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { IsMoney } from '../../common/money';
-import { IsIsoDate } from '../../relief/dto/create-relief-application.dto';
 
 /** `POST /api/v1/hardship-hearings`. */
 export class OpenHearingDto {
-  @ApiProperty({ description: 'the paid relief case the hearing weighs' })
+  @ApiProperty({ format: 'uuid', description: 'the paid relief case the hearing weighs' })
   @IsUUID('all', { message: 'reliefCaseId must be a case id' })
   reliefCaseId!: string;
 }
@@ -45,7 +45,7 @@ export class ResolvePayload {
   extraAmount!: string;
 
   @ApiProperty({ example: '2026-11-20' })
-  @IsIsoDate()
+  @IsCalendarDate()
   meetingDate!: string;
 
   @ApiProperty({ example: '联席会议纪要〔2026〕12号' })

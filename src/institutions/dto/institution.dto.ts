@@ -45,22 +45,35 @@ export class InstitutionRowDto {
   creditGrade?: CreditGrade;
 }
 
-export interface InstitutionView {
-  id: string;
-  code: string;
-  name: string;
-  type: InstitutionType;
-  level: number | null;
-  district: string | null;
-  creditGrade: CreditGrade;
+export class InstitutionView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'H330106001' }) code!: string;
+  @ApiProperty({ example: '杭州市西溪医院' }) name!: string;
+  @ApiProperty({ enum: INSTITUTION_TYPES }) type!: InstitutionType;
+  @ApiProperty({ type: 'integer', enum: [1, 2, 3], nullable: true }) level!: number | null;
+  @ApiProperty({ type: String, nullable: true }) district!: string | null;
+  @ApiProperty({ enum: CREDIT_GRADES }) creditGrade!: CreditGrade;
 }
 
-export interface CreditView {
-  institutionId: string;
-  code: string;
-  grade: CreditGrade;
-  score: number;
-  reasons: string[];
-  importedGrade: CreditGrade | null;
-  blacklistedUntil: string | null;
+/** 信用评价: the grade now, its score and the records that moved it. */
+export class CreditView {
+  @ApiProperty({ format: 'uuid' }) institutionId!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty({ enum: CREDIT_GRADES }) grade!: CreditGrade;
+  @ApiProperty({ type: 'number', description: 'two decimals at most' }) score!: number;
+  @ApiProperty({ type: [String] }) reasons!: string[];
+  @ApiProperty({ enum: CREDIT_GRADES, nullable: true }) importedGrade!: CreditGrade | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  blacklistedUntil!: string | null;
+}
+
+export class ImportedInstitution {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() code!: string;
+}
+
+/** All rows or none: the institutions created, in the order given. */
+export class InstitutionImportResult {
+  @ApiProperty({ type: 'integer' }) created!: number;
+  @ApiProperty({ type: [ImportedInstitution] }) items!: ImportedInstitution[];
 }

@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsResidentId } from '../../common/id-number';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { FieldErrorView } from '../../openapi/problems';
 import { REPORTER_TYPES, type ReporterType } from '../entities/monitoring-report.entity';
 import type { FlagSource } from '../entities/monitoring-flag.entity';
 import type { RunStatus } from '../entities/monitoring-run.entity';
@@ -48,18 +49,20 @@ export class ExpenseRecordDto {
 export const CSV_COLUMNS = RECORD_FIELDS.join(',');
 
 export class RejectedRowView {
-  @ApiProperty() row!: number;
-  @ApiProperty({
-    example: [{ field: 'idNumber', message: 'resident ID check digit is 5, expected 3' }],
-  })
-  errors!: Array<{ field: string; message: string }>;
+  @ApiProperty({ type: 'integer', description: 'numbered from 1 (CSV: the data lines)' })
+  row!: number;
+  @ApiProperty({ type: [FieldErrorView] })
+  errors!: FieldErrorView[];
 }
 
 export class ImportResultView {
-  @ApiProperty() importId!: string;
-  @ApiProperty() accepted!: number;
+  @ApiProperty({ pattern: '^[0-9]{1,20}$' }) importId!: string;
+  @ApiProperty({ type: 'integer' }) accepted!: number;
   @ApiProperty({ type: [RejectedRowView] }) rejected!: RejectedRowView[];
-  @ApiProperty({ description: 'all refused rows (rejected lists the first 1,000)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'all refused rows (rejected lists the first 1,000)',
+  })
   rejectedCount!: number;
 }
 
@@ -105,41 +108,45 @@ export class FlagListQuery extends PageQuery {
   @IsIn(['RUN', 'REPORT'], { message: 'source must be RUN or REPORT' })
   source?: FlagSource;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'runId must be a run id' })
   runId?: string;
 }
 
 export class RunView {
-  @ApiProperty() id!: string;
-  @ApiProperty() year!: number;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: 'integer' }) year!: number;
   @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: RunStatus;
   @ApiProperty({ description: 'the user who ran it, or system' }) startedBy!: string;
-  @ApiProperty() startedAt!: string;
-  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt!: string | null;
   @ApiProperty() policyVersion!: string;
-  @ApiProperty({ nullable: true, type: Number }) scanned!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'records over their threshold' })
+  @ApiProperty({ nullable: true, type: 'integer' }) scanned!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'records over their threshold' })
   flagged!: number | null;
   @ApiProperty({
     nullable: true,
-    type: Number,
+    type: 'integer',
     description: 'flagged for the first time this year',
   })
   newlyFlagged!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) casesOpened!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) casesFailed!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) scanMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) casesMs!: number | null;
-  @ApiProperty({ description: 'the thresholds applied and the reference incomes they come from' })
+  @ApiProperty({ nullable: true, type: 'integer' }) casesOpened!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) casesFailed!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) scanMs!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) casesMs!: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the thresholds applied and the reference incomes they come from',
+  })
   thresholds!: YearThresholds;
   @ApiPropertyOptional() error?: string;
 }
 
 export class FlagView {
-  @ApiProperty() id!: string;
-  @ApiProperty() year!: number;
+  @ApiProperty({ pattern: '^[0-9]{1,20}$' }) id!: string;
+  @ApiProperty({ type: 'integer' }) year!: number;
   @ApiProperty({ enum: ['RUN', 'REPORT'] }) source!: FlagSource;
   @ApiProperty({ enum: FLAG_RULES }) rule!: FlagRule;
   @ApiProperty({ example: '330106********0013', description: 'masked' }) idNumber!: string;
@@ -153,11 +160,16 @@ export class FlagView {
   @ApiProperty({ nullable: true, type: String }) threshold!: string | null;
   @ApiProperty({ nullable: true, type: String }) inPolicyBurden!: string | null;
   @ApiProperty({ nullable: true, type: String }) totalBurden!: string | null;
-  @ApiProperty({ nullable: true, type: String }) runId!: string | null;
-  @ApiProperty({ nullable: true, type: String }) reportId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) runId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) reportId!: string | null;
   @ApiProperty() flaggedBy!: string;
-  @ApiProperty() flaggedAt!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'the proactive relief case' })
+  @ApiProperty({ format: 'date-time' }) flaggedAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'the proactive relief case',
+  })
   caseId!: string | null;
 }
 
@@ -228,18 +240,25 @@ export class CreateReportDto {
   reporter!: ReporterDto;
 }
 
+export class ReporterView {
+  @ApiProperty({ enum: REPORTER_TYPES }) type!: ReporterType;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ description: 'masked' }) phone?: string;
+}
+
 export class ReportView {
-  @ApiProperty() id!: string;
-  @ApiProperty() year!: number;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: 'integer' }) year!: number;
   @ApiProperty({ description: 'masked' }) idNumber!: string;
   @ApiProperty() name!: string;
   @ApiProperty() streetCode!: string;
-  @ApiProperty() reporter!: { type: ReporterType; name: string; phone?: string };
+  @ApiProperty({ type: ReporterView }) reporter!: ReporterView;
   @ApiProperty() reason!: string;
-  @ApiProperty() reportedBy!: string;
-  @ApiProperty() reportedAt!: string;
-  @ApiProperty() flagId!: string;
-  @ApiProperty({ description: "the person's proactive relief case of the year" }) caseId!: string;
+  @ApiProperty({ format: 'uuid' }) reportedBy!: string;
+  @ApiProperty({ format: 'date-time' }) reportedAt!: string;
+  @ApiProperty({ pattern: '^[0-9]{1,20}$' }) flagId!: string;
+  @ApiProperty({ format: 'uuid', description: "the person's proactive relief case of the year" })
+  caseId!: string;
   @ApiProperty({ description: 'false: the case was already open (one per person and year)' })
   caseOpened!: boolean;
 }

@@ -36,7 +36,7 @@ export const PENALTY_SOURCES = ['INSPECTION', 'COMPLAINT', 'DATA_ALERT', 'REFERR
 
 /** POST /penalty-cases: a lead checked and filed (立案). */
 export class OpenPenaltyCaseDto {
-  @ApiProperty({ description: 'the institution of the directory' })
+  @ApiProperty({ format: 'uuid', description: 'the institution of the directory' })
   @IsUUID()
   institutionId!: string;
 

@@ -1,13 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { IsMoney } from '../../common/money';
-import {
-  ExpenseDto,
-  IsExpenseList,
-  IsIsoDate,
-  RELIEF_CATEGORIES,
-} from './create-relief-application.dto';
+import { ExpenseDto, IsExpenseList, RELIEF_CATEGORIES } from './create-relief-application.dto';
 
 export class AlreadyPaidDto {
   @ApiProperty({ example: '0.00' }) @IsMoney() total!: string;
@@ -27,7 +23,7 @@ export class CalculateReliefDto {
 
   @ApiPropertyOptional({ example: '2026-02-01' })
   @IsOptional()
-  @IsIsoDate()
+  @IsCalendarDate()
   recognitionDate?: string;
 
   @ApiProperty({ example: 2026 })

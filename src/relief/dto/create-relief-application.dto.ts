@@ -7,6 +7,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -16,9 +17,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { IsResidentId } from '../../common/id-number';
-import { IsMoney } from '../../common/money';
+import { IsMoney, IsMoneyAtMost } from '../../common/money';
 
 export const RELIEF_CATEGORIES = [
   'TEKUN',
@@ -31,16 +32,6 @@ export const RELIEF_CATEGORIES = [
 export type ApplicantCategory = (typeof RELIEF_CATEGORIES)[number];
 export const INSURANCE_TYPES = ['EMPLOYEE', 'RETIREE', 'RESIDENT'] as const;
 export const EXPENSE_KINDS = ['INPATIENT', 'OUTPATIENT'] as const;
-
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** A calendar date on the wire: `YYYY-MM-DD` (its JSON Schema says `format: date`). */
-export function IsIsoDate(): PropertyDecorator {
-  return applyDecorators(
-    Matches(DATE, { message: '$property must be a date YYYY-MM-DD' }),
-    (target: object, key: string | symbol) => JSONSchema({ format: 'date' })(target, String(key)),
-  );
-}
 
 /** A non-empty list of expense lines, each checked field by field. */
 export function IsExpenseList(): PropertyDecorator {
@@ -92,7 +83,7 @@ export class ExpenseDto {
   institution!: string;
 
   @ApiProperty({ example: '2026-03-02' })
-  @IsIsoDate()
+  @IsCalendarDate()
   date!: string;
 
   @ApiPropertyOptional({
@@ -100,19 +91,38 @@ export class ExpenseDto {
     description: 'for a hospital stay: the discharge date decides the look-back',
   })
   @IsOptional()
-  @IsIsoDate()
+  @IsCalendarDate()
   dischargeDate?: string;
 
   @ApiProperty({ example: '52000.00' }) @IsMoney() totalCost!: string;
-  @ApiProperty({ example: '50000.00' }) @IsMoney() inPolicyCost!: string;
-  @ApiProperty({ example: '30000.00' }) @IsMoney() basicInsurancePaid!: string;
-  @ApiProperty({ example: '5000.00' }) @IsMoney() criticalIllnessPaid!: string;
-  @ApiProperty({ example: '0.00' }) @IsMoney() otherInsurancePaid!: string;
+
+  @ApiProperty({ example: '50000.00', description: 'at most totalCost (政策范围内费用)' })
+  @IsMoney()
+  @IsMoneyAtMost('totalCost')
+  inPolicyCost!: string;
+
+  // The insurers pay on the in-policy cost (先保险后救助): together they cannot pay more than it.
+  @ApiProperty({ example: '30000.00', description: 'at most inPolicyCost' })
+  @IsMoney()
+  @IsMoneyAtMost('inPolicyCost')
+  basicInsurancePaid!: string;
+
+  @ApiProperty({ example: '5000.00', description: 'basic + critical illness at most inPolicyCost' })
+  @IsMoney()
+  @IsMoneyAtMost('inPolicyCost', ['basicInsurancePaid'])
+  criticalIllnessPaid!: string;
+
+  @ApiProperty({ example: '0.00', description: 'all three insurers together at most inPolicyCost' })
+  @IsMoney()
+  @IsMoneyAtMost('inPolicyCost', ['basicInsurancePaid', 'criticalIllnessPaid'])
+  otherInsurancePaid!: string;
 }
 
 /** `POST /api/v1/relief-applications` (API.md). */
 export class CreateReliefApplicationDto {
   @ApiProperty({ type: ApplicantDto })
+  // Without it a missing applicant passes ValidateNested and fails later as a 500.
+  @IsObject({ message: 'applicant must be an object { name, idNumber, category, insuranceType }' })
   @ValidateNested()
   @Type(() => ApplicantDto)
   applicant!: ApplicantDto;

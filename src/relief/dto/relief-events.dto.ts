@@ -9,13 +9,9 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { IsMoney } from '../../common/money';
-import {
-  ExpenseDto,
-  IsExpenseList,
-  IsIsoDate,
-  RELIEF_CATEGORIES,
-} from './create-relief-application.dto';
+import { ExpenseDto, IsExpenseList, RELIEF_CATEGORIES } from './create-relief-application.dto';
 
 /** Payloads of the relief workflow's events (DOMAIN.md §7), checked by the engine before the hook. */
 
@@ -86,7 +82,7 @@ export class VerifyPayload {
 
   @ApiPropertyOptional({ example: '2026-02-01', description: 'ILLNESS_POVERTY only' })
   @IsOptional()
-  @IsIsoDate()
+  @IsCalendarDate()
   recognitionDate?: string;
 }
 

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
+import { ApiMoney } from '../../common/money';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { PageOf } from '../../openapi/page';
 
 export class ReliefNoticeQuery extends PageQuery {
   @ApiPropertyOptional({ example: '330106001' })
@@ -14,10 +16,20 @@ export class ReliefNotice {
   @ApiProperty({ description: 'quote it when objecting' }) noticeNo!: string;
   @ApiProperty({ example: '张*' }) name!: string;
   @ApiProperty({ nullable: true, type: String }) streetCode!: string | null;
-  @ApiProperty() year!: number;
-  @ApiProperty({ nullable: true, type: String, example: '12000.00' }) amount!: string | null;
-  @ApiProperty({ nullable: true, type: String }) publicityFrom!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'objections until then' })
+  @ApiProperty({ type: 'integer' }) year!: number;
+  @ApiMoney({ nullable: true }) amount!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) publicityFrom!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'objections until then',
+  })
   objectionDeadline!: string | null;
+  @ApiProperty() howToObject!: string;
+}
+
+/** The public notice list (公示) and how to object. */
+export class ReliefNoticeList extends PageOf(ReliefNotice) {
   @ApiProperty() howToObject!: string;
 }

@@ -1,14 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '../../common/calendar-date';
 import { PageQuery } from '../../common/pagination/pagination.dto';
+import { WORKFLOW_TYPES } from '../../openapi/workflow-enums';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class SummaryQuery {
-  @ApiPropertyOptional({ description: 'a workflow type, e.g. relief-application' })
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES, description: 'one workflow' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -16,12 +17,12 @@ export class SummaryQuery {
 
   @ApiPropertyOptional({ description: 'first day (Asia/Shanghai), default 29 days before `to`' })
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   from?: string;
 
   @ApiPropertyOptional({ description: 'last day, inclusive (Asia/Shanghai), default today' })
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   to?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
@@ -31,7 +32,11 @@ export class SummaryQuery {
 }
 
 export class OverdueQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) type?: string;
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) streetCode?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })

@@ -76,16 +76,17 @@ export class CreateUserDto {
 }
 
 export class UserView {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() username!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiProperty({ nullable: true, type: String }) streetCode!: string | null;
-  @ApiProperty({ nullable: true, type: String }) expertField!: ExpertField | null;
+  @ApiProperty({ nullable: true, type: String, enum: EXPERT_FIELDS })
+  expertField!: ExpertField | null;
   @ApiProperty({ nullable: true, type: String }) affiliation!: string | null;
   @ApiProperty() active!: boolean;
-  @ApiProperty() createdAt!: Date;
-  @ApiProperty() updatedAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
 
 /** Validated when present; unlike @IsOptional, null is not skipped (it is no name, role or password). */
