@@ -307,6 +307,22 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect((await history(id)).at(-1)).toMatchObject({ type: 'CLAIMED', actor: caseworker.id });
   });
 
+  it('should let the assignee give a claimed case back, and nobody else', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    expect((await caseworker.http.post(`/api/v1/cases/${id}/claim`)).status).toBe(200);
+    // Not the assignee: refused, the case stays assigned.
+    expect((await manager.http.delete(`/api/v1/cases/${id}/claim`)).status).toBe(403);
+    const res = await caseworker.http.delete<CaseBody & { assignee: string | null }>(
+      `/api/v1/cases/${id}/claim`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.assignee).toBeNull();
+    expect((await history(id)).at(-1)).toMatchObject({ type: 'UNCLAIMED', actor: caseworker.id });
+    // Given back already: a second release is refused.
+    expect((await caseworker.http.delete(`/api/v1/cases/${id}/claim`)).status).toBe(403);
+  });
+
   it('should keep a running case on the machine version it started with', async () => {
     const old = await openCase();
     // Version 2 lets a caseworker submit too (a changed definition, registered while cases run).

@@ -254,7 +254,7 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["CasesController_claim"];
-        delete?: never;
+        delete: operations["CasesController_unclaim"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1838,6 +1838,27 @@ export interface operations {
         };
     };
     CasesController_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+        };
+    };
+    CasesController_unclaim: {
         parameters: {
             query?: never;
             header?: never;
