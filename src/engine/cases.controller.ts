@@ -94,6 +94,6 @@ export class CasesController {
 
   @Get('tasks')
   tasks(@Query() q: TasksQuery, @CurrentActor() actor: Actor): Promise<Page<CaseView>> {
-    return this.query.tasks(actor, q.page, q.pageSize, q.assignee);
+    return this.query.tasks(actor, q);
   }
 }

@@ -1065,6 +1065,8 @@ export interface components {
             version: number;
             streetCode: string | null;
             assignee: string | null;
+            /** @description the assignee's display name */
+            assigneeName: string | null;
             allowedEvents: string[];
             deadlines: components["schemas"]["DeadlineView"][];
             data: Record<string, never>;
@@ -1081,6 +1083,8 @@ export interface components {
             type: string;
             /** @description user id, or "system" */
             actor: string;
+            /** @description the acting user's display name (null for system) */
+            actorName: string | null;
             at: string;
             from: string | null;
             to: string;
@@ -1885,6 +1889,10 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 assignee?: "me" | "unassigned";
+                type?: string;
+                state?: string;
+                streetCode?: string;
+                overdue?: boolean;
             };
             header?: never;
             path?: never;
