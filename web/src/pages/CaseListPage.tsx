@@ -59,7 +59,7 @@ function CaseList(props: {
         />
         <Select
           allowClear
-          placeholder={filters.type ? '状态' : '状态（先选业务类型）'}
+          placeholder="状态"
           disabled={!filters.type}
           style={{ width: 180 }}
           value={filters.state}

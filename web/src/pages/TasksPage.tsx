@@ -88,7 +88,7 @@ export function TasksPage() {
         />
         <Select
           allowClear
-          placeholder={filters.type ? '状态' : '状态（先选业务类型）'}
+          placeholder="状态"
           disabled={!filters.type}
           style={{ width: 180 }}
           value={filters.state}
