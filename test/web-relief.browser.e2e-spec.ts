@@ -118,7 +118,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
   }
 
   async function submitEvent(page: Page): Promise<void> {
-    await modal(page).locator('button[type=submit]').click();
+    await modal(page).getByTestId('event-submit').click();
   }
 
   it('should let the street office submit with a live calculation of 12,000.00, once for a double click', async () => {
@@ -309,5 +309,13 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await snap(page, 'forbidden');
     // And the menu offers an auditor no application form.
     expect(await page.getByTestId('side-menu').innerText()).not.toContain('新建救助申请');
+
+    // A token the service no longer accepts (401) sends the tab back to the login page.
+    await page.evaluate(() => sessionStorage.setItem('yibao.session', 'expired.token.value'));
+    await page.goto(`${base}/tasks`);
+    await page.waitForURL(/\/login/);
+    expect(await page.evaluate(() => sessionStorage.getItem('yibao.session'))).toBeNull();
+    // The token never touches localStorage.
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
   });
 });
