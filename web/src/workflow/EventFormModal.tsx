@@ -1,7 +1,7 @@
 import Form from '@rjsf/antd';
 import type RjsfForm from '@rjsf/core';
 import type { ErrorSchema } from '@rjsf/utils';
-import { Alert, Button, Modal, Space } from 'antd';
+import { Alert, Button, Modal, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { api, ApiError, type FieldError, unwrap } from '../api/client';
 import { type CaseView, fromApi, type JsonSchema } from '../api/types';
@@ -105,7 +105,7 @@ export function EventFormModal(props: {
           key="submit"
           type="primary"
           loading={busy}
-          onClick={() => formRef.current?.submit()}
+          onClick={() => (fields.length === 0 ? void send({}) : formRef.current?.submit())}
           data-testid="event-submit"
         >
           确认{props.label}
@@ -143,22 +143,28 @@ export function EventFormModal(props: {
           }
         />
       )}
-      <Form
-        ref={formRef}
-        schema={props.schema}
-        validator={schemaValidator}
-        formData={formData}
-        onChange={(e) => setFormData(isPayload(e.formData) ? e.formData : {})}
-        onSubmit={(e) => void send(isPayload(e.formData) ? e.formData : {})}
-        transformErrors={chineseErrors}
-        extraErrors={extraErrors}
-        showErrorList={false}
-        noHtml5Validate
-        disabled={busy}
-        uiSchema={{
-          'ui:submitButtonOptions': { submitText: `确认${props.label}`, props: { disabled: busy } },
-        }}
-      />
+      {fields.length === 0 ? (
+        <Typography.Paragraph type="secondary" data-testid="no-fields">
+          此操作无需填写内容，确认后即提交。
+        </Typography.Paragraph>
+      ) : (
+        <Form
+          ref={formRef}
+          schema={props.schema}
+          validator={schemaValidator}
+          formData={formData}
+          onChange={(e) => setFormData(isPayload(e.formData) ? e.formData : {})}
+          onSubmit={(e) => void send(isPayload(e.formData) ? e.formData : {})}
+          transformErrors={chineseErrors}
+          extraErrors={extraErrors}
+          showErrorList={false}
+          noHtml5Validate
+          disabled={busy}
+        >
+          {/* The dialog's footer submits (antd's buttons, like every dialog of the app). */}
+          <></>
+        </Form>
+      )}
     </Modal>
   );
 }
