@@ -24,6 +24,8 @@ const HIDDEN = new Set([
   'entrySeq',
   'restart',
   'hardshipReferral',
+  'contentType',
+  'sizeBytes',
 ]);
 
 /** A payload field's zh-CN title from the event's schema, else its name. */
@@ -45,6 +47,12 @@ const VALUES: Readonly<Record<string, string>> = {
   'relief-application': '医疗救助申请',
   'penalty-case': '行政处罚',
   inspection: '监督检查',
+  // Attachment kinds (附件类别).
+  SUPPLEMENT: '补正材料',
+  CERTIFICATE: '证明材料',
+  EVIDENCE: '证据',
+  MINUTES: '会议纪要',
+  DECISION: '决定书',
 };
 
 function show(value: unknown): string {
