@@ -36,19 +36,26 @@ fi
 # --- build (skipped when dist is newer than every source file) -----------------------------
 main="dist/src/main.js"
 stale=1
-if [[ -f "$main" ]]; then
+web_index="dist/web/index.html"
+if [[ -f "$main" && -f "$web_index" ]]; then
   stale=0
   while IFS= read -r -d '' _; do
     stale=1
     break
   done < <(find src workflows package.json nest-cli.json tsconfig.json tsconfig.build.json \
     -newer "$main" -print0 2>/dev/null)
+  # The web app (web/, built by vite into dist/web) as well.
+  while IFS= read -r -d '' _; do
+    stale=1
+    break
+  done < <(find web src/common/resident-id.ts package.json -newer "$web_index" -print0 2>/dev/null)
 fi
 if ((stale)); then
   log "building (npm run build)"
   npm run build || die "build failed"
 fi
 [[ -f "$main" ]] || die "build did not produce $main"
+[[ -f "$web_index" ]] || die "build did not produce $web_index (the web app)"
 
 # --- local defaults ------------------------------------------------------------------------
 mkdir -p .data
@@ -120,6 +127,7 @@ fi
 cat <<EOF
 
   yibao-flow (ROLE=$ROLE) starting on port $PORT
+    Workbench:  $base/   (sign in as below; each role starts on its own page)
     API docs:   $base/docs
     Dashboard:  $base/dashboard
     Queues:     $base/admin/queues (ADMIN: sign in on the dashboard, then 队列监控)

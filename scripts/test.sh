@@ -51,6 +51,33 @@ if [[ "${YIBAO_SKIP_STATIC-}" != 1 ]]; then
   npx --no-install eslint . || fail "eslint reported problems (see above); fix them or run 'npx eslint . --fix'"
   log "tsc --noEmit"
   npx --no-install tsc -p tsconfig.json --noEmit || fail "type errors (see above)"
+  log "tsc --noEmit (web app)"
+  npx --no-install tsc -p web/tsconfig.json --noEmit || fail "type errors in web/ (see above)"
+  # The web app's API types are generated from docs/openapi.json: they must match it.
+  log "web API client up to date with docs/openapi.json"
+  generated="$(mktemp --suffix=.d.ts)"
+  npx --no-install openapi-typescript docs/openapi.json -o "$generated" >/dev/null 2>&1 ||
+    fail "openapi-typescript could not read docs/openapi.json"
+  if ! cmp -s "$generated" web/src/api/schema.d.ts; then
+    rm -f "$generated"
+    fail "web/src/api/schema.d.ts is stale: run 'npm run web:client' and commit it"
+  fi
+  rm -f "$generated"
+fi
+
+# --- the web app (the browser tests and the serving test need dist/web) -------------------
+web_index="dist/web/index.html"
+web_stale=1
+if [[ -f "$web_index" ]]; then
+  web_stale=0
+  while IFS= read -r -d '' _; do
+    web_stale=1
+    break
+  done < <(find web src/common/resident-id.ts package.json -newer "$web_index" -print0 2>/dev/null)
+fi
+if ((web_stale)); then
+  log "building the web app (npm run web:build)"
+  npm run --silent web:build >/dev/null || fail "the web app did not build (npm run web:build)"
 fi
 
 # --- jest against real MariaDB and Redis ---------------------------------------------------
@@ -60,8 +87,9 @@ rm -f "$RESULTS"
 export YIBAO_DATA_DIR="${YIBAO_DATA_DIR:-$ROOT/.data/test}"
 export YIBAO_FRESH="${YIBAO_FRESH:-1}"
 # test/docker-compose.e2e-spec.ts validates docker/compose.yml with docker-compose (v1);
-# test/dashboard.browser.e2e-spec.ts drives Debian's chromium (/usr/bin/chromium) with playwright-core.
-export YIBAO_APT_EXTRA="${YIBAO_APT_EXTRA:-docker-compose:docker-compose chromium:chromium}"
+# test/*.browser.e2e-spec.ts drive Debian's chromium (/usr/bin/chromium) with playwright-core;
+# fonts-noto-cjk draws the Chinese of the screenshots (boxes without it).
+export YIBAO_APT_EXTRA="${YIBAO_APT_EXTRA:-docker-compose:docker-compose chromium:chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk}"
 
 log "jest"
 set +e

@@ -17,7 +17,7 @@
 # Options (environment):
 #   YIBAO_DATA_DIR          where the servers keep their data (default <repo>/.data)
 #   YIBAO_FRESH=1           wipe the MariaDB and Redis data in YIBAO_DATA_DIR before starting
-#   YIBAO_APT_EXTRA="cmd:pkg ..."  also make sure these commands exist (e.g. docker-compose)
+#   YIBAO_APT_EXTRA="cmd:pkg ..."  also make sure these commands (or /absolute/files) exist (e.g. docker-compose)
 #   YIBAO_SERVICES_TIMEOUT  seconds to wait for each server to become ready (default 60)
 set -euo pipefail
 
@@ -75,7 +75,14 @@ ensure_commands() {
   for pair in "$@"; do
     cmd="${pair%%:*}"
     pkg="${pair#*:}"
-    if ! command -v "$cmd" >/dev/null 2>&1; then
+    # A path (e.g. a font file) is checked for existence; anything else is a command.
+    local present=1
+    if [[ "$cmd" == /* ]]; then
+      [[ -e "$cmd" ]] || present=0
+    else
+      command -v "$cmd" >/dev/null 2>&1 || present=0
+    fi
+    if ((present == 0)); then
       [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
     fi
   done

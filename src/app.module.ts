@@ -29,6 +29,7 @@ import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { SlaModule } from './sla/sla.module';
 import { UsersModule } from './users/users.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -90,6 +91,8 @@ export class AppModule {
         DashboardModule,
         AdminModule,
         HealthModule,
+        // The workbench at `/` (issue #16): its catch-all route is registered last.
+        WebModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -142,6 +153,19 @@ export class CasesController {
     return this.cases.claim(id, actor);
   }
 
+  /** The assignee gives the case back to the pool (the inbox's 取消认领). */
+  @Delete('cases/:id/claim')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'unclaimCase',
+    summary: 'Give a claimed case back to the pool (取消认领)',
+  })
+  @ApiOkResponse({ type: CaseView })
+  @ApiProblems(403, 404, 409)
+  unclaim(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
+    return this.cases.unclaim(id, actor);
+  }
+
   @Get('tasks')
   @ApiOperation({
     operationId: 'listTasks',
@@ -150,6 +174,6 @@ export class CasesController {
   @ApiOkResponse({ type: PageOf(CaseView) })
   @ApiProblems(400)
   tasks(@Query() q: TasksQuery, @CurrentActor() actor: Actor): Promise<Page<CaseView>> {
-    return this.query.tasks(actor, q.page, q.pageSize, q.assignee);
+    return this.query.tasks(actor, q);
   }
 }

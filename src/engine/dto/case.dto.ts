@@ -29,6 +29,8 @@ export class CaseView {
     description: 'the events the caller may send now',
   })
   allowedEvents!: string[];
+  @ApiProperty({ nullable: true, type: String, description: "the assignee's display name" })
+  assigneeName!: string | null;
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty({ type: Object }) data!: Record<string, unknown>;
   @ApiProperty() policyVersion!: string;
@@ -51,6 +53,12 @@ export class CaseEventView {
   })
   type!: string;
   @ApiProperty({ description: 'user id, or "system"' }) actor!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "the acting user's display name (null for system)",
+  })
+  actorName!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ nullable: true, type: String }) from!: string | null;
   @ApiProperty() to!: string;
@@ -96,10 +104,29 @@ export class CaseListQuery extends PageQuery {
   assignee?: string;
 }
 
-/** `GET /tasks`: the inbox, optionally only the cases assigned to the caller, or to nobody. */
+/**
+ * `GET /tasks`: the inbox, optionally only the cases assigned to the caller, or to nobody,
+ * and narrowed like the case list (workflow, state, street, overdue).
+ */
 export class TasksQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['me', 'unassigned'] })
   @IsOptional()
   @IsIn(['me', 'unassigned'], { message: 'assignee must be me or unassigned' })
   assignee?: 'me' | 'unassigned';
+  @ApiPropertyOptional({ enum: WORKFLOW_TYPES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  type?: string;
+  @ApiPropertyOptional({ enum: WORKFLOW_STATES })
+  @IsOptional()
+  @IsString()
+  @MaxLength(191)
+  state?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) streetCode?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'overdue must be true or false' })
+  overdue?: boolean;
 }

@@ -1,0 +1,112 @@
+import type { RJSFSchema } from '@rjsf/utils';
+import type { components } from './schema';
+
+/**
+ * The API's types for the web app. Most come straight from the generated schema; the few the
+ * OpenAPI document does not describe yet (lists without an item schema, `data` as a bare
+ * object, the workflow description) are written here, and `fromApi` is the ONE place where an
+ * untyped answer is taken as one of them. Delete each entry when the document types it.
+ */
+type Schemas = components['schemas'];
+
+export type UserView = Schemas['UserView'];
+export type Role = UserView['roles'][number];
+export type DeadlineView = Schemas['DeadlineView'];
+export type ChainVerification = Schemas['ChainVerification'];
+export type ReliefApplicationBody = Schemas['CreateReliefApplicationDto'];
+export type ExpenseLine = Schemas['ExpenseDto'];
+export type Applicant = Schemas['ApplicantDto'];
+
+/** A case; `data` is workflow-specific JSON (typed per workflow by the document later). */
+export type CaseView = Omit<Schemas['CaseView'], 'data'> & { data: Record<string, unknown> };
+export type CaseEventView = Omit<Schemas['CaseEventView'], 'payload'> & {
+  payload: Record<string, unknown>;
+};
+
+/** API.md "Lists are paginated". */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** JSON Schema as the service serves it for an event's payload (2020-12, zh-CN titles). */
+export type JsonSchema = RJSFSchema;
+
+/** An event as `GET /workflows/:type` describes it per state (issue 15: events as data). */
+export interface EventDescription {
+  type: string;
+  label?: string | null;
+  roles?: string[];
+  schema?: JsonSchema | null;
+}
+
+export interface StateDescription {
+  name: string;
+  label: string | null;
+  final: boolean;
+  initial: boolean;
+  /** Newer services: a list with labels and schemas; older: event type -> permission. */
+  events: EventDescription[] | Record<string, { roles?: string[] }>;
+  deadline: { duration: string | null; onExpire: unknown; pausesSla: boolean } | null;
+  transitions?: Array<{ event: string; targets: string[]; guard?: string }>;
+}
+
+export interface WorkflowDescription {
+  type: string;
+  title: string;
+  version: number;
+  states: StateDescription[];
+  eventLabels?: Record<string, string>;
+}
+
+export interface WorkflowSummary {
+  type: string;
+  title: string;
+  version: number;
+}
+
+/** One step of a line's calculation, citing its rule (the amount after the step). */
+export interface ReliefStep {
+  step: string;
+  rule: string;
+  amount: string;
+  detail: string;
+}
+
+export interface ReliefLine {
+  expenseIndex: number;
+  kind: 'INPATIENT' | 'OUTPATIENT';
+  institution: string;
+  decisiveDate: string;
+  counted: boolean;
+  insuranceRemainder: string;
+  eligibleBase: string;
+  reliefAmount: string;
+  personalBurdenAfter: string;
+  steps: ReliefStep[];
+}
+
+/** `POST /relief/calculate` and a relief case's `data.calculation`: amounts are decimal strings. */
+export interface ReliefCalculation {
+  ratio: string;
+  eligibleBase: string;
+  reliefAmount: string;
+  outpatientReliefAmount: string;
+  inpatientReliefAmount: string;
+  annualCapRemaining: string | null;
+  personalBurdenAfter: string;
+  lines: ReliefLine[];
+}
+
+export type AttachmentView = Schemas['AttachmentView'];
+export type AttachmentKind = AttachmentView['kind'];
+
+/**
+ * The ONE cast of the web app: an answer whose shape the OpenAPI document does not state yet,
+ * taken as the type written above (see this file's comment).
+ */
+export function fromApi<T>(value: unknown): T {
+  return value as T;
+}

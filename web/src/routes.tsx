@@ -1,0 +1,111 @@
+import {
+  FileAddOutlined,
+  FileSearchOutlined,
+  HomeOutlined,
+  InboxOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { type ComponentType, lazy, type ReactNode } from 'react';
+import type { Role } from './api/types';
+
+/**
+ * Every page of the workbench and the side menu, as data: a new page is one entry here.
+ * `roles` says who may open it (others get 无权访问); `menu` puts it in the side menu.
+ * Pages load lazily so the login page stays light.
+ */
+export interface AppRoute {
+  path: string;
+  /** zh-CN: the menu entry and the page's title. */
+  title: string;
+  /** Who may open the page; absent: every signed-in user. */
+  roles?: readonly Role[];
+  menu?: {
+    icon: ReactNode;
+    /** `tasks`: the count of the user's inbox next to the entry. */
+    badge?: 'tasks';
+  };
+  element: ReactNode;
+}
+
+/** A page module's named export as a lazy component (loaded when first opened). */
+function page(load: () => Promise<ComponentType>): ReactNode {
+  const Component = lazy(async () => ({ default: await load() }));
+  return <Component />;
+}
+
+const ACTING_ROLES: readonly Role[] = [
+  'STREET_OFFICE',
+  'CASEWORKER',
+  'MANAGER',
+  'EXPERT',
+  'INSPECTOR',
+  'LEGAL',
+];
+/** Roles that read cases (API.md "Who reads what"); ADMIN reads no case content. */
+const READING_ROLES: readonly Role[] = [...ACTING_ROLES, 'AUDITOR'];
+
+/** Pages inside the signed-in layout (header, side menu). */
+export const APP_ROUTES: AppRoute[] = [
+  {
+    path: '/tasks',
+    title: '我的待办',
+    roles: ACTING_ROLES,
+    menu: { icon: <InboxOutlined />, badge: 'tasks' },
+    element: page(async () => (await import('./pages/TasksPage')).TasksPage),
+  },
+  {
+    path: '/relief/new',
+    title: '新建救助申请',
+    roles: ['STREET_OFFICE', 'CASEWORKER'],
+    menu: { icon: <FileAddOutlined /> },
+    element: page(
+      async () => (await import('./pages/ReliefApplicationPage')).ReliefApplicationPage,
+    ),
+  },
+  {
+    path: '/street/cases',
+    title: '本街道案件',
+    roles: ['STREET_OFFICE'],
+    menu: { icon: <HomeOutlined /> },
+    element: page(async () => (await import('./pages/CaseListPage')).StreetCasesPage),
+  },
+  {
+    path: '/cases',
+    title: '案件查询',
+    roles: ['CASEWORKER', 'MANAGER', 'LEGAL', 'INSPECTOR', 'AUDITOR'],
+    menu: { icon: <FileSearchOutlined /> },
+    element: page(async () => (await import('./pages/CaseListPage')).CaseListPage),
+  },
+  {
+    path: '/cases/:id',
+    title: '案件详情',
+    roles: READING_ROLES,
+    element: page(async () => (await import('./pages/CasePage')).CasePage),
+  },
+  {
+    path: '/welcome',
+    title: '工作台',
+    menu: { icon: <TeamOutlined /> },
+    roles: ['ADMIN'],
+    element: page(async () => (await import('./pages/WelcomePage')).WelcomePage),
+  },
+];
+
+/**
+ * The home page of a user: the first role in this order that the user holds decides.
+ * (A caseworker who is also an auditor starts with the work.)
+ */
+export const HOME_BY_ROLE: ReadonlyArray<readonly [Role, string]> = [
+  ['STREET_OFFICE', '/street/cases'],
+  ['CASEWORKER', '/tasks'],
+  ['MANAGER', '/tasks'],
+  ['EXPERT', '/tasks'],
+  ['INSPECTOR', '/tasks'],
+  ['LEGAL', '/tasks'],
+  ['AUDITOR', '/cases'],
+  ['ADMIN', '/welcome'],
+];
+
+export function homeFor(roles: readonly Role[]): string {
+  return HOME_BY_ROLE.find(([role]) => roles.includes(role))?.[1] ?? '/welcome';
+}
