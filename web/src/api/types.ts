@@ -17,6 +17,22 @@ export type ReliefApplicationBody = Schemas['CreateReliefApplicationDto'];
 export type ExpenseLine = Schemas['ExpenseDto'];
 export type Applicant = Schemas['ApplicantDto'];
 
+/** The names the API declares as enums: workflow types, state names, event types. */
+export type WorkflowType = Schemas['CaseView']['type'];
+export type StateName = Schemas['CaseView']['state'];
+export type EventType = Schemas['CaseView']['allowedEvents'][number];
+/** An event as `POST /cases/{id}/events` takes it (one of the workflows' event unions). */
+export type CaseEventBody = Schemas['CaseEvent'];
+
+/**
+ * A generated form's payload as the event body: the form was drawn from the service's own
+ * JSON Schema for `type` and the service validates it again, so the union member is taken as
+ * given (the one place where a run-time form meets the compile-time union).
+ */
+export function eventBody(type: EventType, payload: Record<string, unknown>): CaseEventBody {
+  return fromApi<CaseEventBody>({ ...payload, type });
+}
+
 /** A case; `data` is workflow-specific JSON (typed per workflow by the document later). */
 export type CaseView = Omit<Schemas['CaseView'], 'data'> & { data: Record<string, unknown> };
 export type CaseEventView = Omit<Schemas['CaseEventView'], 'payload'> & {

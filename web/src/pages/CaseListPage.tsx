@@ -4,14 +4,14 @@ import { Button, Card, Input, Select, Space, Switch } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { type CaseView, fromApi, type Page } from '../api/types';
+import { type CaseView, fromApi, type Page, type StateName, type WorkflowType } from '../api/types';
 import { useAccount } from '../auth/account';
 import { CaseTable } from '../components/CaseTable';
 import { useWorkflowIndex } from '../workflow/useWorkflowIndex';
 
 interface Filters {
-  type?: string;
-  state?: string;
+  type?: WorkflowType;
+  state?: StateName;
   status?: 'active' | 'closed';
   streetCode?: string;
   overdue?: boolean;
@@ -54,7 +54,9 @@ function CaseList(props: {
           placeholder="业务类型"
           style={{ width: 180 }}
           value={filters.type}
-          onChange={(type?: string) => set({ type, state: undefined })}
+          onChange={(type?: string) =>
+            set({ type: type ? fromApi<WorkflowType>(type) : undefined, state: undefined })
+          }
           options={index.workflows.map((w) => ({ value: w.type, label: index.name(w.type) }))}
         />
         <Select
@@ -63,7 +65,9 @@ function CaseList(props: {
           disabled={!filters.type}
           style={{ width: 180 }}
           value={filters.state}
-          onChange={(state?: string) => set({ state })}
+          onChange={(state?: string) =>
+            set({ state: state ? fromApi<StateName>(state) : undefined })
+          }
           options={states.map((s) => ({ value: s.name, label: s.label ?? s.name }))}
         />
         <Select

@@ -19,6 +19,7 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../api/client';
 import {
   type CaseView,
+  type EventType,
   fromApi,
   type ReliefCalculation,
   type WorkflowDescription,
@@ -184,7 +185,7 @@ export function CasePage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const account = useAccount();
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<EventType | null>(null);
   const caseQuery = useQuery({
     queryKey: ['case', id],
     queryFn: async () =>

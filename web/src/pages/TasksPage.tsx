@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Input, Segmented, Select, Space, Switch } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, unwrap } from '../api/client';
-import { type CaseView, fromApi, type Page } from '../api/types';
+import { type CaseView, fromApi, type Page, type StateName, type WorkflowType } from '../api/types';
 import { useAccount } from '../auth/account';
 import { CaseTable } from '../components/CaseTable';
 import { useWorkflowIndex } from '../workflow/useWorkflowIndex';
@@ -10,8 +10,8 @@ import { useWorkflowIndex } from '../workflow/useWorkflowIndex';
 type Assigned = 'all' | 'me' | 'unassigned';
 
 interface Filters {
-  type?: string;
-  state?: string;
+  type?: WorkflowType;
+  state?: StateName;
   streetCode?: string;
   overdue?: boolean;
   assignee: Assigned;
@@ -83,7 +83,9 @@ export function TasksPage() {
           placeholder="业务类型"
           style={{ width: 180 }}
           value={filters.type}
-          onChange={(type?: string) => set({ type, state: undefined })}
+          onChange={(type?: string) =>
+            set({ type: type ? fromApi<WorkflowType>(type) : undefined, state: undefined })
+          }
           options={index.workflows.map((w) => ({ value: w.type, label: index.name(w.type) }))}
         />
         <Select
@@ -92,7 +94,9 @@ export function TasksPage() {
           disabled={!filters.type}
           style={{ width: 180 }}
           value={filters.state}
-          onChange={(state?: string) => set({ state })}
+          onChange={(state?: string) =>
+            set({ state: state ? fromApi<StateName>(state) : undefined })
+          }
           options={states.map((s) => ({ value: s.name, label: s.label ?? s.name }))}
         />
         <Input.Search

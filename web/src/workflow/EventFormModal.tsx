@@ -4,7 +4,7 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { Alert, Button, Modal, Space, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { api, ApiError, type FieldError, unwrap } from '../api/client';
-import { type CaseView, fromApi, type JsonSchema } from '../api/types';
+import { type CaseView, eventBody, type EventType, fromApi, type JsonSchema } from '../api/types';
 import { chineseErrors, fieldErrorsToSchema, schemaValidator } from './schemaForm';
 
 type Payload = Record<string, unknown>;
@@ -46,7 +46,7 @@ const EXPLANATIONS: Record<number | 'conflict', string> = {
  */
 export function EventFormModal(props: {
   caseView: CaseView;
-  event: string;
+  event: EventType;
   label: string;
   schema: JsonSchema;
   onDone: (updated: CaseView) => void;
@@ -69,7 +69,7 @@ export function EventFormModal(props: {
         api.POST('/api/v1/cases/{id}/events', {
           params: { path: { id: props.caseView.id } },
           headers: { 'if-match': `"${props.caseView.version}"` },
-          body: { ...payload, type: props.event },
+          body: eventBody(props.event, payload),
         }),
       );
       props.onDone(fromApi<CaseView>(updated));
