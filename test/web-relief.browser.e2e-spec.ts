@@ -313,7 +313,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await stateTag(page).filter({ hasText: '已拨付' }).waitFor();
     expect(await page.getByTestId('case-actions').innerText()).toContain('案件已办结');
     const history = page.getByTestId('history');
-    for (const label of ['受理', '资格核实', '核定金额', '审批通过', '公示期满', '登记拨付']) {
+    for (const label of ['受理', '核实资格', '拟定金额', '审批通过', '公示期满', '登记发放']) {
       await history.getByText(label, { exact: true }).first().waitFor();
     }
     // Names, not ids: the people who acted.

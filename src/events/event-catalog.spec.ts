@@ -183,6 +183,23 @@ describe('system-only events', () => {
     expect(deadline).toMatchObject({ roles: [SYSTEM_ACTOR], label: '公示期满' });
     expect(userEvents(relief)).not.toContain('DEADLINE_PUBLICITY');
   });
+
+  it('should offer enum values by their zh-CN names in the description (oneOf of const + title)', () => {
+    const relief: WorkflowDefinition = WORKFLOWS.find((w) => w.type === 'relief-application')!;
+    const review = describeStateEvents(relief, 'eligibility_review', payloadsOf(relief.type));
+    const verify = review.find((e) => e.type === 'VERIFY')?.schema;
+    const category = verify?.properties?.verifiedCategory;
+    expect(category?.enum).toBeUndefined();
+    expect(category?.oneOf).toContainEqual({ const: 'DIBAO', title: '低保对象' });
+    expect(category?.oneOf).toHaveLength(6);
+    // The event's own `type` stays a plain enum, and the result still compiles and validates.
+    expect(verify?.properties?.type).toMatchObject({ enum: ['VERIFY'] });
+    const validate = ajv.compile(verify ?? {});
+    expect(validate({ type: 'VERIFY', verifiedCategory: 'DIBAO', certificateNo: 'x1' })).toBe(true);
+    expect(validate({ type: 'VERIFY', verifiedCategory: 'dibao', certificateNo: 'x1' })).toBe(
+      false,
+    );
+  });
 });
 
 describe("the engine's event handler registry", () => {

@@ -6,6 +6,7 @@ import {
 } from '../../workflows/workflow-definition';
 import type { PayloadClass } from '../engine/event-payloads';
 import { eventSchema, JSON_SCHEMA_2020_12, type JsonSchema } from './event-schemas';
+import { withValueTitles } from './field-titles';
 
 /** One event a state accepts, as `GET /workflows/:type` shows it: enough to draw its form. */
 export interface EventDescription {
@@ -73,7 +74,7 @@ export function describeStateEvents(
         required: ['type'],
       });
     } else {
-      Object.assign(schema, body);
+      Object.assign(schema, withValueTitles(body));
     }
     return {
       type: event,

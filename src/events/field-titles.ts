@@ -66,3 +66,83 @@ export const FIELD_TITLE_OVERRIDES: Readonly<Record<string, string>> = {
 export function fieldTitle(owner: string, field: string): string | undefined {
   return FIELD_TITLE_OVERRIDES[`${owner}.${field}`] ?? FIELD_TITLES[field];
 }
+
+/**
+ * zh-CN names of the values a payload field takes (its `enum`), so a form offers 低保对象 rather
+ * than DIBAO. Only the workflow description's JSON Schema carries them (as `oneOf` of `const`
+ * with a `title`, the 2020-12 way); the OpenAPI 3.0 document keeps the plain `enum`.
+ */
+export const VALUE_TITLES: Readonly<Record<string, string>> = {
+  // 救助对象类别 (DOMAIN.md §1)
+  TEKUN: '特困供养人员',
+  DIBAO: '低保对象',
+  DIBIAN: '低保边缘家庭成员',
+  DISABLED: '重度残疾人',
+  ILLNESS_POVERTY: '因病致贫重病患者',
+  OTHER: '其他',
+  EMPLOYEE: '职工医保（在职）',
+  RETIREE: '职工医保（退休）',
+  RESIDENT: '城乡居民医保',
+  INPATIENT: '住院',
+  OUTPATIENT: '门诊',
+  MEDICAL: '医学',
+  INSURANCE: '医保',
+  FINANCE: '财务',
+  // 检查结论
+  NO_ISSUE: '未发现问题',
+  ISSUES: '发现问题',
+  SUSPECTED_FRAUD: '涉嫌欺诈骗保',
+  // 处罚种类 (Decree 735)
+  WARNING: '警告',
+  INTERVIEW: '约谈',
+  ORDER_CORRECTION: '责令改正',
+  RECOVERY: '追回医保基金',
+  FINE: '罚款',
+  LATE_FEE: '滞纳金',
+  SUSPENSION: '暂停医保服务',
+  AGREEMENT_TERMINATION: '解除服务协议',
+  POLICE_REFERRAL: '移送公安机关',
+  BLACKLIST: '列入失信名单',
+  // 复议与诉讼
+  RECONSIDERATION: '行政复议',
+  LITIGATION: '行政诉讼',
+  UPHELD: '维持',
+  ANNULLED: '撤销',
+  WITHDRAWN: '撤回',
+  AGREE: '同意',
+};
+
+/**
+ * A schema with its string enums written as titled alternatives (`oneOf: [{ const, title }]`)
+ * wherever every value has a zh-CN name; anything else is returned as it was.
+ */
+export function withValueTitles<S extends { [keyword: string]: unknown }>(schema: S): S {
+  const out: { [keyword: string]: unknown } = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (keyword === 'properties' && isRecord(value)) {
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, s]) => [
+          name,
+          name === 'type' || !isRecord(s) ? s : withValueTitles(s),
+        ]),
+      );
+    } else if (keyword === 'items' && isRecord(value)) {
+      out.items = withValueTitles(value);
+    } else {
+      out[keyword] = value;
+    }
+  }
+  const values = out.enum;
+  if (
+    Array.isArray(values) &&
+    values.every((v): v is string => typeof v === 'string' && VALUE_TITLES[v] !== undefined)
+  ) {
+    delete out.enum;
+    out.oneOf = values.map((v) => ({ const: v, title: VALUE_TITLES[v] }));
+  }
+  return out as S;
+}
+
+function isRecord(value: unknown): value is { [keyword: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

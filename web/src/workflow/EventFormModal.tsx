@@ -160,6 +160,8 @@ export function EventFormModal(props: {
           showErrorList={false}
           noHtml5Validate
           disabled={busy}
+          // An optional choice (认定为) starts empty: never pre-filled from its first `const`.
+          experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
         >
           {/* The dialog's footer submits (antd's buttons, like every dialog of the app). */}
           <></>

@@ -80,5 +80,24 @@ export function eventSchema(
   type: string,
 ): JsonSchema {
   const described = stateEvents(wf, state).find((e) => e.type === type)?.schema;
-  return described ?? (wf && fallbackEventSchema(wf.type, type)) ?? EMPTY_PAYLOAD;
+  return (
+    (described && withoutEventType(described)) ??
+    (wf && fallbackEventSchema(wf.type, type)) ??
+    EMPTY_PAYLOAD
+  );
+}
+
+/**
+ * The service describes the whole event body, `type` included; the form draws the payload only
+ * (the button chose the type, and the body is sent with it).
+ */
+function withoutEventType(schema: JsonSchema): JsonSchema {
+  const { type: _type, ...properties } = schema.properties ?? {};
+  // The dialog's header names the event: no second title above the fields.
+  const { title: _title, $schema: _dialect, ...rest } = schema;
+  return {
+    ...rest,
+    properties,
+    required: (schema.required ?? []).filter((name) => name !== 'type'),
+  };
 }
