@@ -16,7 +16,6 @@ import type { Environment } from './config/environment';
 import { createDataSource, databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
-import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
@@ -27,6 +26,7 @@ import { PersonsModule } from './persons/persons.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { SlaModule } from './sla/sla.module';
+import { StreetsModule } from './streets/streets.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -79,7 +79,6 @@ export class AppModule {
         InspectionsModule,
         PenaltiesModule,
         MonitoringModule,
-        DashboardModule,
         // Everyday work (issue #10)
         AttachmentsModule,
         PersonsModule,
@@ -87,7 +86,7 @@ export class AppModule {
         AuditModule,
         NotificationsModule,
         SlaModule,
-        DashboardModule,
+        StreetsModule,
         AdminModule,
         HealthModule,
         // The workbench at `/` (issue #16): its catch-all route is registered last.

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { CalendarService } from './calendar.service';
@@ -27,6 +27,22 @@ export class CalendarController {
   /** Loads a year's holidays and make-up working days (2027 is announced each November). */
   @Put(':year')
   @Roles('ADMIN')
+  @ApiBody({
+    description: '法定节假日 [from, to, name] and 调休 make-up working days, YYYY-MM-DD',
+    schema: {
+      type: 'object',
+      required: ['holidays', 'makeUpWorkdays'],
+      properties: {
+        holidays: {
+          type: 'array',
+          items: { type: 'array', items: { type: 'string' }, minItems: 3, maxItems: 3 },
+          example: [['2027-01-01', '2027-01-01', '元旦']],
+        },
+        makeUpWorkdays: { type: 'array', items: { type: 'string' }, example: ['2027-02-07'] },
+        source: { type: 'string', description: 'where the dates come from (国务院办公厅通知)' },
+      },
+    },
+  })
   async loadYear(
     @Param(
       'year',

@@ -24,13 +24,13 @@ export class InspectionsController {
   }
 
   @Get()
-  @Roles('MANAGER', 'CASEWORKER', 'LEGAL', 'AUDITOR', 'ADMIN')
+  @Roles('MANAGER', 'CASEWORKER', 'INSPECTOR', 'LEGAL', 'AUDITOR', 'ADMIN')
   list(@Query() q: PageQuery): Promise<Page<PlanView>> {
     return this.inspections.listPlans(q);
   }
 
   @Get(':id')
-  @Roles('MANAGER', 'CASEWORKER', 'LEGAL', 'AUDITOR', 'ADMIN')
+  @Roles('MANAGER', 'CASEWORKER', 'INSPECTOR', 'LEGAL', 'AUDITOR', 'ADMIN')
   get(@Param('id') id: string): Promise<PlanView> {
     return this.inspections.getPlan(id);
   }

@@ -932,6 +932,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/streets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StreetsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/queues-session": {
         parameters: {
             query?: never;
@@ -1456,6 +1472,12 @@ export interface components {
             createdAt: string;
             readAt: string | null;
         };
+        StreetView: {
+            /** @example 330106001 */
+            code: string;
+            /** @example 北山街道 */
+            name: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1695,7 +1717,31 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description 法定节假日 [from, to, name] and 调休 make-up working days, YYYY-MM-DD */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @example [
+                     *       [
+                     *         "2027-01-01",
+                     *         "2027-01-01",
+                     *         "元旦"
+                     *       ]
+                     *     ]
+                     */
+                    holidays: string[][];
+                    /**
+                     * @example [
+                     *       "2027-02-07"
+                     *     ]
+                     */
+                    makeUpWorkdays: string[];
+                    /** @description where the dates come from (国务院办公厅通知) */
+                    source?: string;
+                };
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -2855,6 +2901,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    StreetsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreetView"][];
+                };
             };
         };
     };
