@@ -121,11 +121,18 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await t?.close();
   });
 
+  /** A new tab; a step that hangs fails after 15 s with its own message, not the test's timeout. */
+  const open = async (bypassCSP = false): Promise<Page> => {
+    const page = await browser.newPage({ bypassCSP, viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(15000);
+    return page;
+  };
+
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   it('should list an expert’s hearings with the state by its label and open the case page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await open();
     await signIn(page, base, experts[0].username, '/expert/hearings');
     const row = page.locator('[data-testid=hearings] tbody tr', { hasText: '专家评审中' });
     await row.waitFor({ timeout: 15000 });
@@ -135,27 +142,29 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await row.locator('[data-testid=case-link]').click();
     await page.waitForURL(`${base}/cases/${hearingId}`);
     await page.close();
-  });
+  }, 60000);
 
   it('should let a manager create and draw a plan, and an inspector verify the draw and see the inspection', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await open();
     await signIn(page, base, manager.username, '/inspection/plans');
     await page.getByRole('button', { name: '新建检查计划' }).click();
     await page.getByLabel('计划名称').fill('2026年度双随机抽查（测试）');
     await page.getByLabel('或抽取家数').fill('1');
-    await page.getByRole('button', { name: '创建' }).click();
+    await page.getByRole('button', { name: /创\s*建/ }).click();
     const planRow = page.locator('[data-testid=plans] tbody tr', { hasText: '双随机抽查（测试）' });
     await planRow.waitFor();
     expect(await planRow.innerText()).toContain('未抽取');
-    await planRow.getByRole('button', { name: '抽取' }).click();
+    await planRow.getByRole('button', { name: /抽\s*取/ }).click();
     await page.getByLabel('随机种子').fill('2026-12-01 福利彩票3D 517');
     await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
     await planRow.locator('text=已抽取').waitFor();
     await page.close();
 
-    const inspector = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const inspector = await open();
     await signIn(inspector, base, inspectors[0].username, '/inspection/plans');
-    const row = inspector.locator('[data-testid=plans] tbody tr', { hasText: '双随机抽查（测试）' });
+    const row = inspector.locator('[data-testid=plans] tbody tr', {
+      hasText: '双随机抽查（测试）',
+    });
     await row.getByRole('button', { name: '查看抽取结果' }).click();
     const draw = inspector.locator('[data-testid=draw]');
     await draw.waitFor();
@@ -171,20 +180,20 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     expect(await mine.count()).toBe(1);
     await shot(inspector, 'inspections-mine');
     await inspector.close();
-  });
+  }, 90000);
 
   it('should let an administrator create a user with a role through the users page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await open();
     await signIn(page, base, ADMIN.username, '/admin/users', ADMIN.password);
     await page.locator('[data-testid=new-user]').click();
     const username = `ui-caseworker-${Date.now() % 100000}`;
     await page.getByLabel('用户名').fill(username);
     await page.getByLabel('姓名/单位名称').fill('王经办');
     await page.getByLabel('初始密码').fill('Yibao-2026-pass');
-    await page.getByLabel('角色').click();
+    await page.locator('.ant-modal #roles').click();
     await page.locator('.ant-select-item-option', { hasText: '经办人' }).click();
     await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('button', { name: /保\s*存/ }).click();
     await page.locator('[data-testid=users] tbody tr', { hasText: username }).waitFor();
     await shot(page, 'admin-users');
     const users = await admin.get<{ items: Array<{ username: string; roles: string[] }> }>(
@@ -195,7 +204,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
   });
 
   it('should let an auditor verify one case’s chain and the whole database, with no event buttons', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await open();
     await signIn(page, base, auditor.username, '/audit');
     await page.locator('[data-testid=verify-all]').click();
     const result = page.locator('[data-testid=verify-all-result]');
@@ -209,7 +218,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
   });
 
   it("should refuse the administrator's users page to a street office, showing no data", async () => {
-    const page = await browser.newPage();
+    const page = await open();
     let usersRead = false;
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/v1/users') {
@@ -224,7 +233,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
   });
 
   it('should show the public pages without signing in', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await open();
     await page.goto(`${base}/public/inspection-results`);
     await page.getByRole('heading', { name: '定点医药机构检查结果公开' }).waitFor();
     await page.locator('[data-testid=inspection-results]').waitFor();
@@ -239,7 +248,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
 
   it('should find no serious or critical accessibility violation (axe-core) on the pages', async () => {
     const found: Record<string, AxeViolation[]> = {};
-    const page = await browser.newPage({ bypassCSP: true, viewport: { width: 1440, height: 900 } });
+    const page = await open(true);
     await page.goto(`${base}/login`);
     await page.locator('#login_username').waitFor();
     found['/login'] = await seriousViolations(page);
@@ -254,7 +263,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
       [auditor, '/audit', '[data-testid=audit-cases]'],
     ];
     for (const [user, path, ready] of pages) {
-      const p = await browser.newPage({ bypassCSP: true, viewport: { width: 1440, height: 900 } });
+      const p = await open(true);
       await signIn(p, base, user.username, path);
       await p.locator(ready).first().waitFor({ timeout: 15000 });
       await p.waitForLoadState('networkidle');
@@ -268,7 +277,18 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
 
     const report = Object.entries(found)
       .filter(([, v]) => v.length > 0)
-      .map(([path, v]) => `${path}: ${v.map((x) => `${x.id} (${x.impact}) ${x.help}`).join('; ')}`);
+      .map(
+        ([path, v]) =>
+          `${path}: ${v
+            .map(
+              (x) =>
+                `${x.id} (${x.impact}) ${x.help} at ${x.nodes
+                  .map((n) => n.target.join(' '))
+                  .slice(0, 4)
+                  .join(' | ')}`,
+            )
+            .join('; ')}`,
+      );
     expect(report).toEqual([]);
-  });
+  }, 180000);
 });

@@ -10,6 +10,7 @@ import { type CaseView, fromApi, type Page } from '../api/types';
 import { formatTime } from '../labels';
 import { useStreetName, useStreets } from '../streets';
 import { stateLabel, useWorkflow, useWorkflows, workflowName } from '../workflow/workflows';
+import { emptyText } from './EmptyText';
 
 /** The filters `GET /api/v1/cases` takes (API.md "Cases"). */
 export interface CaseFilter {
@@ -164,14 +165,14 @@ export function CaseTable(props: {
               />
             </Form.Item>
           )}
-          {shown.includes('state') && (
+          {/* The states are a workflow's: offered once the workflow is known. */}
+          {shown.includes('state') && filter.type && (
             <Form.Item label="环节">
               <Select
                 allowClear
                 aria-label="环节"
                 style={{ width: 160 }}
-                placeholder={filter.type ? '全部环节' : '请先选择流程'}
-                disabled={!filter.type}
+                placeholder="全部环节"
                 value={chosen.state}
                 onChange={(state?: string) => change({ state })}
                 options={(wf.data?.states ?? []).map((s) => ({
@@ -238,7 +239,9 @@ export function CaseTable(props: {
         loading={cases.isFetching}
         dataSource={cases.data?.items ?? []}
         columns={columns}
-        locale={{ emptyText: cases.error ? `加载失败：${cases.error.message}` : '暂无案件' }}
+        locale={{
+          emptyText: emptyText(cases.error ? `加载失败：${cases.error.message}` : '暂无案件'),
+        }}
         pagination={{
           current: page,
           pageSize,

@@ -325,7 +325,6 @@ export function DashboardPage() {
               pagination={false}
               rowKey={(r) => `${r.type}/${r.state}`}
               data-testid="states"
-              scroll={{ x: 'max-content' }}
               loading={summary.isFetching}
               dataSource={s?.byState ?? []}
               onRow={(r) => ({ 'data-type': r.type, 'data-state': r.state }) as object}

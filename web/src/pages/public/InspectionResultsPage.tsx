@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { fromApi, type Page } from '../../api/types';
 import type { PublicResult } from '../../api/views';
 import { formatMoney } from '../../labels';
+import { emptyText } from '../../components/EmptyText';
 
 const CONCLUSIONS: Record<string, { label: string; color: string }> = {
   NO_ISSUE: { label: '未发现问题', color: 'green' },
@@ -78,7 +79,7 @@ export function InspectionResultsPage() {
           data-testid="inspection-results"
           loading={results.isFetching}
           dataSource={results.data?.items ?? []}
-          locale={{ emptyText: '暂无公开的检查结果' }}
+          locale={{ emptyText: emptyText('暂无公开的检查结果') }}
           pagination={{
             current: page,
             pageSize: 20,

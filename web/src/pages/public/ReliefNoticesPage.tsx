@@ -6,6 +6,7 @@ import { fromApi, type Page } from '../../api/types';
 import type { ReliefNotice } from '../../api/views';
 import { formatMoney, formatTime } from '../../labels';
 import { useStreetName, useStreets } from '../../streets';
+import { emptyText } from '../../components/EmptyText';
 
 /** 医疗救助公示 (no sign-in): masked name, street, amount, and how and until when to object. */
 export function ReliefNoticesPage() {
@@ -60,7 +61,7 @@ export function ReliefNoticesPage() {
           data-testid="relief-notices"
           loading={notices.isFetching}
           dataSource={notices.data?.items ?? []}
-          locale={{ emptyText: '当前没有公示中的救助对象' }}
+          locale={{ emptyText: emptyText('当前没有公示中的救助对象') }}
           pagination={{
             current: page,
             pageSize: 20,
