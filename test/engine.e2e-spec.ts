@@ -295,6 +295,39 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(other.body.items.map((c) => c.id)).not.toContain(a);
   });
 
+  it('should narrow /tasks by workflow, state and street, and name who holds and did what', async () => {
+    const b = await openCase();
+    await send(street, b, { type: 'SUBMIT' });
+    const state = (await manager.http.get<CaseBody>(`/api/v1/cases/${b}`)).body.state;
+    const ids = async (query: string): Promise<string[]> => {
+      const res = await manager.http.get<{ items: CaseBody[] }>(
+        `/api/v1/tasks?pageSize=500&${query}`,
+      );
+      expect(res.status).toBe(200);
+      return res.body.items.map((c) => c.id);
+    };
+    expect(await ids(`type=test-fixture&state=${state}`)).toContain(b);
+    expect(await ids('state=draft')).not.toContain(b);
+    expect(await ids('type=relief-application')).not.toContain(b);
+    expect(await ids('streetCode=330106001')).toContain(b);
+    expect(await ids('streetCode=999999999')).not.toContain(b);
+    const bad = await manager.http.get('/api/v1/tasks?overdue=sometimes');
+    expect(bad.status).toBe(400);
+
+    // The inbox and the case page show names, not user ids.
+    const claimed = await manager.http.post<{ assignee: string; assigneeName: string }>(
+      `/api/v1/cases/${b}/claim`,
+    );
+    expect(claimed.body).toMatchObject({ assignee: manager.id, assigneeName: manager.username });
+    const events = (
+      await manager.http.get<Array<{ actor: string; actorName: string | null }>>(
+        `/api/v1/cases/${b}/history`,
+      )
+    ).body;
+    expect(events.at(-1)).toMatchObject({ actor: manager.id, actorName: manager.username });
+    expect(events.find((e) => e.actor === street.id)?.actorName).toBe(street.username);
+  });
+
   it('should let a caller who can act claim a case, and log it', async () => {
     const id = await openCase();
     await send(street, id, { type: 'SUBMIT' });
@@ -305,6 +338,22 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(res.status).toBe(200);
     expect(res.body.assignee).toBe(caseworker.id);
     expect((await history(id)).at(-1)).toMatchObject({ type: 'CLAIMED', actor: caseworker.id });
+  });
+
+  it('should let the assignee give a claimed case back, and nobody else', async () => {
+    const id = await openCase();
+    await send(street, id, { type: 'SUBMIT' });
+    expect((await caseworker.http.post(`/api/v1/cases/${id}/claim`)).status).toBe(200);
+    // Not the assignee: refused, the case stays assigned.
+    expect((await manager.http.delete(`/api/v1/cases/${id}/claim`)).status).toBe(403);
+    const res = await caseworker.http.delete<CaseBody & { assignee: string | null }>(
+      `/api/v1/cases/${id}/claim`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.assignee).toBeNull();
+    expect((await history(id)).at(-1)).toMatchObject({ type: 'UNCLAIMED', actor: caseworker.id });
+    // Given back already: a second release is refused.
+    expect((await caseworker.http.delete(`/api/v1/cases/${id}/claim`)).status).toBe(403);
   });
 
   it('should keep a running case on the machine version it started with', async () => {

@@ -15,11 +15,13 @@ import type {
   CaseView,
   ChainVerification,
   DeadlineView,
+  TasksQuery,
 } from './dto/case.dto';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { WorkflowRegistry } from './workflow-registry';
+import { UserEntity } from '../users/entities/user.entity';
 
 /** A row of toViews' one query: an open deadline (`d`) or a link (`l`, `name` = rel). */
 interface RelatedRow {
@@ -92,25 +94,12 @@ export class CaseQueryService {
   async list(q: CaseListQuery, actor: Actor): Promise<Page<CaseView>> {
     const qb = this.dataSource.getRepository(CaseEntity).createQueryBuilder('c');
     this.scopeToActor(qb, actor);
-    if (q.type) {
-      qb.andWhere('c.type = :type', { type: q.type });
-    }
-    if (q.state) {
-      qb.andWhere('c.state = :state', { state: q.state });
-    }
+    this.narrow(qb, q);
     if (q.status) {
       qb.andWhere('c.status = :status', { status: q.status });
     }
-    if (q.streetCode) {
-      qb.andWhere('c.street_code = :street', { street: q.streetCode });
-    }
     if (q.assignee) {
       qb.andWhere('c.assignee_id = :assignee', { assignee: q.assignee });
-    }
-    if (q.overdue !== undefined) {
-      const sub = `SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL
-                   AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < :now))`;
-      qb.andWhere(q.overdue ? `EXISTS (${sub})` : `NOT EXISTS (${sub})`, { now: new Date() });
     }
     qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
@@ -128,12 +117,8 @@ export class CaseQueryService {
    * event, within the caller's scope, earliest deadline first; `assignee` narrows it to the
    * cases assigned to the caller (`me`, it follows reassignment) or to nobody (`unassigned`).
    */
-  async tasks(
-    actor: Actor,
-    page: number,
-    pageSize: number,
-    assignee?: 'me' | 'unassigned',
-  ): Promise<Page<CaseView>> {
+  async tasks(actor: Actor, q: TasksQuery): Promise<Page<CaseView>> {
+    const { page, pageSize, assignee } = q;
     const triples: Array<{ type: string; version: number; states: string[] }> = [];
     for (const definition of this.registry.all()) {
       const states = Object.entries(definition.permissions)
@@ -160,6 +145,7 @@ export class CaseQueryService {
     } else if (assignee === 'unassigned') {
       qb.andWhere('c.assignee_id IS NULL');
     }
+    this.narrow(qb, q);
     qb.andWhere(
       new Brackets((w) => {
         triples.forEach((t, i) => {
@@ -194,10 +180,12 @@ export class CaseQueryService {
       .getRepository(CaseEventEntity)
       .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
     const full = canSeePersonalData(row, actor);
+    const names = await this.displayNames(events.map((e) => e.actor));
     return events.map((e) => ({
       seq: e.seq,
       type: e.type,
       actor: e.actor,
+      actorName: names.get(e.actor) ?? null,
       at: e.at.toISOString(),
       from: e.fromState,
       to: e.toState,
@@ -279,6 +267,39 @@ export class CaseQueryService {
     );
   }
 
+  /** The filters the case list and the inbox share: workflow, state, street, overdue. */
+  private narrow(
+    qb: SelectQueryBuilder<CaseEntity>,
+    q: Pick<CaseListQuery, 'type' | 'state' | 'streetCode' | 'overdue'>,
+  ): void {
+    if (q.type) {
+      qb.andWhere('c.type = :type', { type: q.type });
+    }
+    if (q.state) {
+      qb.andWhere('c.state = :state', { state: q.state });
+    }
+    if (q.streetCode) {
+      qb.andWhere('c.street_code = :street', { street: q.streetCode });
+    }
+    if (q.overdue !== undefined) {
+      const sub = `SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL
+                   AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < :now))`;
+      qb.andWhere(q.overdue ? `EXISTS (${sub})` : `NOT EXISTS (${sub})`, { now: new Date() });
+    }
+  }
+
+  /** User id -> display name for the ids given (`system` and unknown ids are left out). */
+  private async displayNames(ids: ReadonlyArray<string | null>): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id && id !== 'system'))];
+    if (wanted.length === 0) {
+      return new Map();
+    }
+    const users = await this.dataSource
+      .getRepository(UserEntity)
+      .find({ select: { id: true, displayName: true }, where: { id: In(wanted) } });
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
   async toViews(rows: CaseEntity[], actor: Actor, fullPersonalData: boolean): Promise<CaseView[]> {
     const visible = rows.filter((r) =>
       canSeeCase(this.registry.get(r.type, r.machineVersion), r, actor),
@@ -298,6 +319,7 @@ export class CaseQueryService {
              ORDER BY due_at`,
             [ids, ids],
           );
+    const names = await this.displayNames(visible.map((r) => r.assigneeId));
     const deadlines = related.filter((r) => r.what === 'd');
     const links = related
       .filter((r) => r.what === 'l')
@@ -329,6 +351,7 @@ export class CaseQueryService {
         version: row.version,
         streetCode: row.streetCode,
         assignee: row.assigneeId,
+        assigneeName: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null,
         allowedEvents: this.engine.allowedEventsFor(definition, row, snapshot, actor),
         deadlines: own,
         data: {

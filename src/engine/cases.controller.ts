@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor } from '../auth/decorators';
 import type { Page } from '../common/pagination/pagination.dto';
@@ -74,8 +84,16 @@ export class CasesController {
     return this.cases.claim(id, actor);
   }
 
+  /** The assignee gives the case back to the pool (the inbox's 取消认领). */
+  @Delete('cases/:id/claim')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView })
+  unclaim(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<CaseView> {
+    return this.cases.unclaim(id, actor);
+  }
+
   @Get('tasks')
   tasks(@Query() q: TasksQuery, @CurrentActor() actor: Actor): Promise<Page<CaseView>> {
-    return this.query.tasks(actor, q.page, q.pageSize, q.assignee);
+    return this.query.tasks(actor, q);
   }
 }

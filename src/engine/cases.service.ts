@@ -76,4 +76,16 @@ export class CasesService {
     });
     return this.query.getCase(id, actor);
   }
+
+  /** Gives back a claimed case (认领后退回): only its assignee may; a manager reassigns instead. */
+  async unclaim(id: string, actor: Actor): Promise<CaseView> {
+    const row = await this.query.visibleCase(id, actor);
+    if (row.assigneeId !== actor.id) {
+      throw DomainError.forbidden('Only the user the case is assigned to can give it back.');
+    }
+    await this.engine.recordEvent(id, 'UNCLAIMED', actor, { assignee: null }, (r) => {
+      r.assigneeId = null;
+    });
+    return this.query.getCase(id, actor);
+  }
 }

@@ -91,6 +91,13 @@ export class Http {
     return this.request<T>('PUT', url, body ?? {}, headers);
   }
 
+  delete<T = Record<string, unknown>>(
+    url: string,
+    headers?: Record<string, string>,
+  ): Promise<Reply<T>> {
+    return this.request<T>('DELETE', url, undefined, headers);
+  }
+
   async login(username: string, password: string): Promise<Http> {
     const res = await this.post<{ accessToken: string }>('/api/v1/auth/login', {
       username,

@@ -82,8 +82,33 @@ export const FALLBACK_EVENT_LABELS: Record<string, string> = {
   APPEAL_FILED: '登记复议/诉讼',
   APPEAL_DECIDED: '复议/诉讼结果',
   POLICE_RETURNED: '公安退回',
-  CREATED: '立案',
+  CASE_OPENED: '立案',
+  CLAIMED: '认领',
+  UNCLAIMED: '取消认领',
+  ASSIGNED: '分派',
+  UNASSIGNED: '取消分派',
+  ATTACHMENT_ADDED: '上传附件',
+  ATTACHMENT_DOWNLOADED: '下载附件',
+  PENALTY_CLOSED: '处罚案件办结',
   MIGRATED: '版本迁移',
+};
+
+/**
+ * Names of payload fields the service does not title yet (event schemas carry zh-CN titles;
+ * those win). Ids (assignee, attachment) are left out of the history: names are shown instead.
+ */
+export const FALLBACK_FIELD_LABELS: Record<string, string> = {
+  reason: '理由',
+  comment: '意见',
+  items: '需补正材料',
+  note: '说明',
+  amount: '金额',
+  reference: '凭证号',
+  verifiedCategory: '核实类别',
+  certificateNo: '证件编号',
+  details: '内容',
+  fileName: '文件名',
+  kind: '类别',
 };
 
 /** Money as the bureau writes it: 12,000.00 (the API's decimal strings, never floats). */

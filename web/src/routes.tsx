@@ -78,7 +78,7 @@ export const APP_ROUTES: AppRoute[] = [
     title: '本街道案件',
     roles: ['STREET_OFFICE'],
     menu: { icon: <HomeOutlined /> },
-    element: page(async () => (await import('./pages/StreetCasesPage')).StreetCasesPage),
+    element: page(async () => (await import('./pages/CaseListPage')).StreetCasesPage),
   },
   {
     path: '/cases',

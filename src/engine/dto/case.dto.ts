@@ -19,6 +19,8 @@ export class CaseView {
   @ApiProperty() version!: number;
   @ApiProperty({ nullable: true, type: String }) streetCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) assignee!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the assignee's display name" })
+  assigneeName!: string | null;
   @ApiProperty({ type: [String] }) allowedEvents!: string[];
   @ApiProperty({ type: [DeadlineView] }) deadlines!: DeadlineView[];
   @ApiProperty({ type: Object }) data!: Record<string, unknown>;
@@ -31,6 +33,12 @@ export class CaseEventView {
   @ApiProperty() seq!: number;
   @ApiProperty() type!: string;
   @ApiProperty({ description: 'user id, or "system"' }) actor!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "the acting user's display name (null for system)",
+  })
+  actorName!: string | null;
   @ApiProperty() at!: string;
   @ApiProperty({ nullable: true, type: String }) from!: string | null;
   @ApiProperty() to!: string;
@@ -77,10 +85,21 @@ export class CaseListQuery extends PageQuery {
   assignee?: string;
 }
 
-/** `GET /tasks`: the inbox, optionally only the cases assigned to the caller, or to nobody. */
+/**
+ * `GET /tasks`: the inbox, optionally only the cases assigned to the caller, or to nobody,
+ * and narrowed like the case list (workflow, state, street, overdue).
+ */
 export class TasksQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['me', 'unassigned'] })
   @IsOptional()
   @IsIn(['me', 'unassigned'], { message: 'assignee must be me or unassigned' })
   assignee?: 'me' | 'unassigned';
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) type?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(191) state?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) streetCode?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'overdue must be true or false' })
+  overdue?: boolean;
 }

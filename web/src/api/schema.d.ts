@@ -254,7 +254,7 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["CasesController_claim"];
-        delete?: never;
+        delete: operations["CasesController_unclaim"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1081,6 +1081,8 @@ export interface components {
             version: number;
             streetCode: string | null;
             assignee: string | null;
+            /** @description the assignee's display name */
+            assigneeName: string | null;
             allowedEvents: string[];
             deadlines: components["schemas"]["DeadlineView"][];
             data: Record<string, never>;
@@ -1097,6 +1099,8 @@ export interface components {
             type: string;
             /** @description user id, or "system" */
             actor: string;
+            /** @description the acting user's display name (null for system) */
+            actorName: string | null;
             at: string;
             from: string | null;
             to: string;
@@ -1904,12 +1908,37 @@ export interface operations {
             };
         };
     };
+    CasesController_unclaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+        };
+    };
     CasesController_tasks: {
         parameters: {
             query?: {
                 page?: number;
                 pageSize?: number;
                 assignee?: "me" | "unassigned";
+                type?: string;
+                state?: string;
+                streetCode?: string;
+                overdue?: boolean;
             };
             header?: never;
             path?: never;

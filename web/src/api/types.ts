@@ -1,3 +1,4 @@
+import type { RJSFSchema } from '@rjsf/utils';
 import type { components } from './schema';
 
 /**
@@ -31,7 +32,7 @@ export interface Page<T> {
 }
 
 /** JSON Schema as the service serves it for an event's payload (2020-12, zh-CN titles). */
-export type JsonSchema = Record<string, unknown>;
+export type JsonSchema = RJSFSchema;
 
 /** An event as `GET /workflows/:type` describes it per state (issue 15: events as data). */
 export interface EventDescription {
@@ -66,28 +67,41 @@ export interface WorkflowSummary {
   version: number;
 }
 
-/** `POST /relief/calculate` (API.md): amounts are decimal strings. */
-export interface ReliefCalculation {
-  eligibleBase: string;
-  reliefAmount: string;
-  outpatientReliefAmount?: string;
-  inpatientReliefAmount?: string;
-  ratio: string;
-  annualCapRemaining?: string;
-  personalBurdenAfter?: string;
-  lines: Array<Record<string, unknown>>;
+/** One step of a line's calculation, citing its rule (the amount after the step). */
+export interface ReliefStep {
+  step: string;
+  rule: string;
+  amount: string;
+  detail: string;
 }
 
-export interface AttachmentView {
-  id: string;
-  fileName?: string;
-  name?: string;
-  contentType?: string;
-  size?: number;
-  kind?: string;
-  uploadedBy?: string;
-  createdAt?: string;
+export interface ReliefLine {
+  expenseIndex: number;
+  kind: 'INPATIENT' | 'OUTPATIENT';
+  institution: string;
+  decisiveDate: string;
+  counted: boolean;
+  insuranceRemainder: string;
+  eligibleBase: string;
+  reliefAmount: string;
+  personalBurdenAfter: string;
+  steps: ReliefStep[];
 }
+
+/** `POST /relief/calculate` and a relief case's `data.calculation`: amounts are decimal strings. */
+export interface ReliefCalculation {
+  ratio: string;
+  eligibleBase: string;
+  reliefAmount: string;
+  outpatientReliefAmount: string;
+  inpatientReliefAmount: string;
+  annualCapRemaining: string | null;
+  personalBurdenAfter: string;
+  lines: ReliefLine[];
+}
+
+export type AttachmentView = Schemas['AttachmentView'];
+export type AttachmentKind = AttachmentView['kind'];
 
 /**
  * The ONE cast of the web app: an answer whose shape the OpenAPI document does not state yet,

@@ -8,6 +8,7 @@ import {
   type WorkflowSummary,
 } from '../api/types';
 import { FALLBACK_EVENT_LABELS } from '../labels';
+import { fallbackEventSchema } from './fallbackSchemas';
 
 /** Workflow descriptions change only with a deployment: fetched once per session. */
 const FOREVER = { staleTime: Infinity, gcTime: Infinity } as const;
@@ -79,5 +80,5 @@ export function eventSchema(
   type: string,
 ): JsonSchema {
   const described = stateEvents(wf, state).find((e) => e.type === type)?.schema;
-  return described ?? EMPTY_PAYLOAD;
+  return described ?? (wf && fallbackEventSchema(wf.type, type)) ?? EMPTY_PAYLOAD;
 }

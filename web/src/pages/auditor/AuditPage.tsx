@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { type CaseView, fromApi } from '../../api/types';
 import type { AuditVerification } from '../../api/views';
-import { CaseTable } from '../../components/CaseTable';
+import { CaseQueryTable } from '../../components/CaseQueryTable';
 import { formatTime } from '../../labels';
 import { useWorkflows, workflowName } from '../../workflow/workflows';
 
@@ -119,10 +119,10 @@ export function AuditPage() {
         审计查询
       </Typography.Title>
       <VerifyAll />
-      <CaseTable
+      <CaseQueryTable
         filters={['type', 'state', 'street', 'status', 'overdue']}
         testId="audit-cases"
-        extraColumns={[{ title: '审计链', key: 'chain', render: (_, c) => <VerifyCase c={c} /> }]}
+        actions={(c) => <VerifyCase c={c} />}
       />
     </Space>
   );

@@ -1,6 +1,6 @@
 import { Alert, Space, Tag, Typography } from 'antd';
 import { useAccount } from '../../auth/account';
-import { CaseTable } from '../../components/CaseTable';
+import { CaseQueryTable } from '../../components/CaseQueryTable';
 
 /**
  * 我的评审 (an expert's hearings): the hardship hearings whose panel the expert sits on (the
@@ -18,27 +18,18 @@ export function HearingsPage() {
         showIcon
         title="下列为您被抽选为评审专家的困难群众评审案件。点击案件编号进入案件页，在“专家评审中”环节提交评审意见。"
       />
-      <CaseTable
+      <CaseQueryTable
         fixed={{ type: 'hardship-hearing' }}
         filters={['state', 'status', 'overdue']}
         testId="hearings"
-        extraColumns={[
-          {
-            title: '我的评审',
-            key: 'mine',
-            render: (_, c) => {
-              // data.opinions: expert user id -> the opinion (the latest counts).
-              const opinions = c.data.opinions;
-              const id = account.data?.id;
-              const given =
-                typeof opinions === 'object' &&
-                opinions !== null &&
-                id !== undefined &&
-                id in opinions;
-              return given ? <Tag color="green">已提交意见</Tag> : <Tag>待提交</Tag>;
-            },
-          },
-        ]}
+        actions={(c) => {
+          // data.opinions: expert user id -> the opinion (the latest counts).
+          const opinions = c.data.opinions;
+          const id = account.data?.id;
+          const given =
+            typeof opinions === 'object' && opinions !== null && id !== undefined && id in opinions;
+          return given ? <Tag color="green">已提交意见</Tag> : <Tag>待提交意见</Tag>;
+        }}
       />
     </Space>
   );

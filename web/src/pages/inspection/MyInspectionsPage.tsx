@@ -1,5 +1,5 @@
 import { Alert, Space, Typography } from 'antd';
-import { CaseTable } from '../../components/CaseTable';
+import { CaseQueryTable } from '../../components/CaseQueryTable';
 
 /**
  * 我的检查 (an inspector's inspections): the cases of the teams the inspector was drawn into.
@@ -16,7 +16,7 @@ export function MyInspectionsPage() {
         showIcon
         title="下列为您所在检查组的检查案件。进入案件页开始现场检查、登记检查发现、提交整改复查结果。"
       />
-      <CaseTable
+      <CaseQueryTable
         fixed={{ type: 'inspection' }}
         filters={['state', 'status', 'overdue']}
         testId="inspections"

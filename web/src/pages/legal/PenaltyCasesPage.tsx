@@ -1,6 +1,6 @@
 import { Space, Tabs, Typography } from 'antd';
 import { useState } from 'react';
-import { CaseTable, type CaseFilter } from '../../components/CaseTable';
+import { type CaseFilter, CaseQueryTable } from '../../components/CaseQueryTable';
 
 /** The legal office's views of penalty cases: its two duties first, then every case. */
 const TABS: ReadonlyArray<{ key: string; label: string; filter: CaseFilter }> = [
@@ -34,7 +34,7 @@ export function PenaltyCasesPage() {
         onChange={setTab}
         items={TABS.map((t) => ({ key: t.key, label: t.label }))}
       />
-      <CaseTable
+      <CaseQueryTable
         key={current.key}
         fixed={current.filter}
         filters={current.key === 'all' ? ['state', 'status', 'overdue'] : ['overdue']}

@@ -1,6 +1,6 @@
 import { Select, Space, Typography } from 'antd';
 import { useState } from 'react';
-import { CaseTable } from '../../components/CaseTable';
+import { CaseQueryTable } from '../../components/CaseQueryTable';
 import { stateEvents, useWorkflow, useWorkflows, workflowName } from '../../workflow/workflows';
 
 /**
@@ -53,7 +53,7 @@ export function ApprovalQueuePage() {
         />
       </Space>
       {state ? (
-        <CaseTable
+        <CaseQueryTable
           fixed={{ type, state, status: 'active' }}
           filters={['street', 'overdue']}
           testId="approval-queue"

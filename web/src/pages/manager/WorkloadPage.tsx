@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { CaseView } from '../../api/types';
 import type { WorkloadLine } from '../../api/views';
-import { CaseTable } from '../../components/CaseTable';
+import { CaseQueryTable } from '../../components/CaseQueryTable';
 import { ROLE_LABELS } from '../../labels';
 import { useWorkflows, workflowName } from '../../workflow/workflows';
 
@@ -137,25 +137,11 @@ export function WorkloadPage() {
           ]}
         />
       </Card>
-      <CaseTable
+      <CaseQueryTable
         fixed={{ status: 'active' }}
         filters={['type', 'state', 'street', 'overdue']}
         testId="assign-cases"
-        extraColumns={[
-          {
-            title: '经办人',
-            key: 'assignee',
-            render: (_, c) => {
-              const p = people.find((x) => x.userId === c.assignee);
-              return c.assignee ? (p?.displayName ?? p?.username ?? '其他人员') : '未分派';
-            },
-          },
-          {
-            title: '操作',
-            key: 'actions',
-            render: (_, c) => <ReassignButton c={c} people={people} />,
-          },
-        ]}
+        actions={(c) => <ReassignButton c={c} people={people} />}
       />
     </Space>
   );
