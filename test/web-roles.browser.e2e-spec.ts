@@ -13,6 +13,11 @@ import {
 import { ADMIN, startTestApp, type TestApp } from './support/test-app';
 import { createUser, eventually, Http, type TestUser } from './support/http';
 
+interface OpinionBody {
+  reasonableCost: string;
+  support: boolean;
+}
+
 interface CaseBody {
   id: string;
   state: string;
@@ -128,10 +133,26 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     return page;
   };
 
+  /** Opens an event's generated form on the case page (the other engineer's page). */
+  const openEvent = async (page: Page, event: string): Promise<void> => {
+    await page.locator(`[data-testid=case-actions] button[data-event=${event}]`).click();
+    await page.getByRole('dialog').waitFor();
+  };
+  const submitEvent = (page: Page) =>
+    page.getByRole('dialog').locator('button[type=submit]').click();
+  /** Picks an option of an antd Select by its whole text (发现问题 is not 未发现问题). */
+  const choose = async (page: Page, input: string, option: string): Promise<void> => {
+    await page.locator(input).click();
+    await page
+      .locator('.ant-select-item-option', { hasText: new RegExp(`^${option}`) })
+      .first()
+      .click();
+  };
+
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-  it('should list an expert’s hearings with the state by its label and open the case page', async () => {
+  it('should list an expert’s hearings and take the expert’s opinion through the case page', async () => {
     const page = await open();
     await signIn(page, base, experts[0].username, '/expert/hearings');
     const row = page.locator('[data-testid=hearings] tbody tr', { hasText: '专家评审中' });
@@ -141,10 +162,26 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await shot(page, 'expert-hearings');
     await row.locator('[data-testid=case-link]').click();
     await page.waitForURL(`${base}/cases/${hearingId}`);
+
+    // The opinion through the case page's generated form (提交评审意见).
+    await openEvent(page, 'OPINION');
+    await page.locator('#root_reasonableCost').fill('48000.00');
+    await page.locator('#root_support').check();
+    await page.locator('#root_comment').fill('住院费用合理必要，支持给予特殊医疗救助。');
+    await shot(page, 'expert-opinion');
+    await submitEvent(page);
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    const opinions = await eventually(async () => {
+      const c = await caseworker.http.get<{ data: { opinions?: Record<string, OpinionBody> } }>(
+        `/api/v1/cases/${hearingId}`,
+      );
+      return c.body.data.opinions?.[experts[0].id];
+    });
+    expect(opinions).toMatchObject({ reasonableCost: '48000.00', support: true });
     await page.close();
   }, 60000);
 
-  it('should let a manager create and draw a plan, and an inspector verify the draw and see the inspection', async () => {
+  it('should let a manager create and draw a plan, and an inspector verify the draw and record on-site findings through the case page', async () => {
     const page = await open();
     await signIn(page, base, manager.username, '/inspection/plans');
     await page.getByRole('button', { name: '新建检查计划' }).click();
@@ -179,6 +216,34 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await mine.waitFor({ timeout: 15000 });
     expect(await mine.count()).toBe(1);
     await shot(inspector, 'inspections-mine');
+
+    // On site, then the findings through the case page's generated form (登记检查发现).
+    await mine.getByTestId('case-link').click();
+    await inspector.waitForURL(/\/cases\/[0-9a-f-]+$/);
+    const inspectionId = inspector.url().split('/').pop()!;
+    await openEvent(inspector, 'START_ONSITE');
+    await submitEvent(inspector);
+    await inspector.getByTestId('case-state').filter({ hasText: '现场检查中' }).waitFor();
+    await openEvent(inspector, 'RECORD_FINDINGS');
+    await choose(inspector, '#root_conclusion', '发现问题');
+    await inspector.getByRole('dialog').locator('button.rjsf-array-item-add').click();
+    await choose(inspector, '#root_findings_0_article', '第三十八条');
+    await inspector
+      .locator('#root_findings_0_description')
+      .fill('串换药品，将自费药品串换为目录内药品结算');
+    await inspector.locator('#root_findings_0_amount').fill('12800.00');
+    await shot(inspector, 'inspection-findings');
+    await submitEvent(inspector);
+    await inspector.getByTestId('case-state').filter({ hasText: '待审核' }).waitFor();
+    const findings = await manager.http.get<{
+      data: {
+        findings?: { conclusion: string; findings: Array<{ article: number; amount: string }> };
+      };
+    }>(`/api/v1/cases/${inspectionId}`);
+    expect(findings.body.data.findings).toMatchObject({
+      conclusion: 'ISSUES',
+      findings: [{ article: 38, amount: '12800.00' }],
+    });
     await inspector.close();
   }, 90000);
 
