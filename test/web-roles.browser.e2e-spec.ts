@@ -311,6 +311,39 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await page.close();
   });
 
+  it('should show a caseworker the inbox and a case page (the README screenshots)', async () => {
+    // Two applications waiting: one just submitted, one verified (with its calculation).
+    const submit = async (seq: number) =>
+      (
+        await street.http.post<CaseBody>(
+          '/api/v1/relief-applications',
+          reliefApplication({ idNumber: residentId(seq) }),
+          { 'idempotency-key': randomUUID() },
+        )
+      ).body.id;
+    await submit(621);
+    const verifiedId = await submit(622);
+    await caseworker.http.post(`/api/v1/cases/${verifiedId}/claim`);
+    await send(caseworker, verifiedId, { type: 'ACCEPT' });
+    await send(caseworker, verifiedId, {
+      type: 'VERIFY',
+      verifiedCategory: 'DIBAO',
+      certificateNo: '民低保字第2026-0622号',
+    });
+
+    const page = await open();
+    await signIn(page, base, caseworker.username, '/tasks');
+    await page.locator(`[data-testid=task-table] tr[data-row-key="${verifiedId}"]`).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('[data-testid=task-table] tbody tr').count()).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'readme-inbox.png') });
+    await page.goto(`${base}/cases/${verifiedId}`);
+    await page.getByTestId('case-state').filter({ hasText: '金额核定中' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(SCREENSHOTS, 'readme-case.png'), fullPage: true });
+    await page.close();
+  });
+
   it('should find no serious or critical accessibility violation (axe-core) on the pages', async () => {
     const found: Record<string, AxeViolation[]> = {};
     const page = await open(true);

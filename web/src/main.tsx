@@ -26,9 +26,6 @@ const THEME = {
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
-    // Tags draw text in the 7th shade of their colour: darker seeds make green and orange tags readable.
-    green: '#389e0d',
-    orange: '#d46b08',
   },
 };
 

@@ -195,7 +195,7 @@ export const HOME_BY_ROLE: ReadonlyArray<readonly [Role, string]> = [
   ['EXPERT', '/tasks'],
   ['INSPECTOR', '/tasks'],
   ['LEGAL', '/tasks'],
-  ['AUDITOR', '/audit'],
+  ['AUDITOR', '/cases'],
   ['ADMIN', '/admin/users'],
 ];
 

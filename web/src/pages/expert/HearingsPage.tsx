@@ -28,7 +28,8 @@ export function HearingsPage() {
           const id = account.data?.id;
           const given =
             typeof opinions === 'object' && opinions !== null && id !== undefined && id in opinions;
-          return given ? <Tag color="green">已提交意见</Tag> : <Tag>待提交意见</Tag>;
+          // A solid dark green: the light "green" preset is below WCAG contrast here.
+          return given ? <Tag color="#237804">已提交意见</Tag> : <Tag>待提交意见</Tag>;
         }}
       />
     </Space>
