@@ -297,6 +297,13 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await page.close();
   });
 
+  it('should name the street offices without a token (GET /api/v1/streets, the policy)', async () => {
+    const res = await anon.get<Array<{ code: string; name: string }>>('/api/v1/streets');
+    expect(res.status).toBe(200);
+    expect(res.body).toContainEqual({ code: '330106001', name: '北山街道' });
+    expect(res.body.map((s) => s.code)).toEqual([...res.body.map((s) => s.code)].sort());
+  });
+
   it('should show the public pages without signing in', async () => {
     const page = await open();
     await page.goto(`${base}/public/inspection-results`);
