@@ -56,7 +56,7 @@ describe('the managers dashboard at /dashboard, a page of the web app (Debian ch
     const page = await browser.newPage({ viewport: { width: 1440, height: 1600 } });
     await signIn(page, base, manager.username, '/dashboard');
 
-    const row = page.locator(`[data-testid=overdue-list] tr[data-case-id="${overdueCase}"]`);
+    const row = page.locator(`[data-testid=overdue-list] tr[data-row-key="${overdueCase}"]`);
     await row.waitFor({ timeout: 15000 });
     const text = await row.innerText();
     expect(text).toContain('医疗救助申请');
@@ -75,12 +75,12 @@ describe('the managers dashboard at /dashboard, a page of the web app (Debian ch
     );
     expect(Number(await page.textContent('[data-testid=kpi-overdue]'))).toBeGreaterThanOrEqual(1);
     const submitted = page.locator(
-      '[data-testid=states] tr[data-type="relief-application"][data-state="submitted"]',
+      '[data-testid=states] tr[data-row-key="relief-application/submitted"]',
     );
     expect(await submitted.locator('td').nth(3).innerText()).toBe(
       String(summary.byState.find((s) => s.state === 'submitted')!.overdue),
     );
-    const streetRow = page.locator('[data-testid=streets] tr[data-street="330106001"]');
+    const streetRow = page.locator('[data-testid=streets] tr[data-row-key="330106001"]');
     expect(await streetRow.count()).toBe(1);
     expect(await streetRow.locator('td').first().innerText()).toBe('北山街道');
     expect(await page.locator('#durations-chart').isVisible()).toBe(true);

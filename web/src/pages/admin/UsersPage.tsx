@@ -23,6 +23,10 @@ import { useStreetName, useStreets } from '../../streets';
 const EXPERT_FIELDS = { MEDICAL: '医学', INSURANCE: '医保', FINANCE: '财务' } as const;
 type ExpertField = keyof typeof EXPERT_FIELDS;
 
+function isExpertField(value: string | null): value is ExpertField {
+  return value !== null && value in EXPERT_FIELDS;
+}
+
 interface UserForm {
   username: string;
   password?: string;
@@ -36,19 +40,31 @@ interface UserForm {
 
 const ROLE_OPTIONS = Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }));
 
+const USER_FIELDS = [
+  'username',
+  'password',
+  'displayName',
+  'roles',
+  'streetCode',
+  'expertField',
+  'affiliation',
+] as const;
+
+function isUserField(field: string): field is (typeof USER_FIELDS)[number] {
+  return USER_FIELDS.some((f) => f === field);
+}
+
 /** The service's field errors (400) shown on the fields they name. */
 function showFieldErrors(
   e: Error,
   form: ReturnType<typeof Form.useForm<UserForm>>[0],
   fallback: (text: string) => void,
 ) {
-  const fields = ['username', 'password', 'displayName', 'roles', 'streetCode', 'expertField'];
-  if (e instanceof ApiError && e.problem.errors?.some((f) => fields.includes(f.field))) {
-    form.setFields(
-      e.problem.errors
-        .filter((f) => fields.includes(f.field))
-        .map((f) => ({ name: f.field as keyof UserForm, errors: [f.message] })),
-    );
+  const named = (e instanceof ApiError ? (e.problem.errors ?? []) : []).flatMap((f) =>
+    isUserField(f.field) ? [{ name: f.field, errors: [f.message] }] : [],
+  );
+  if (named.length > 0) {
+    form.setFields(named);
   } else {
     fallback(e.message);
   }
@@ -122,7 +138,7 @@ function UserModal(props: { user: UserView | null; open: boolean; onClose: () =>
                 displayName: props.user.displayName,
                 roles: props.user.roles,
                 streetCode: props.user.streetCode,
-                expertField: (props.user.expertField as ExpertField | null) ?? null,
+                expertField: isExpertField(props.user.expertField) ? props.user.expertField : null,
                 affiliation: props.user.affiliation,
                 active: props.user.active,
               }

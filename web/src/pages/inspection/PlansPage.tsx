@@ -49,6 +49,20 @@ interface PlanForm {
   teamSize: number;
 }
 
+const PLAN_FIELDS = [
+  'name',
+  'year',
+  'kind',
+  'sampleRatio',
+  'sampleSize',
+  'institutionTypes',
+  'teamSize',
+] as const;
+
+function isPlanField(field: string): field is (typeof PLAN_FIELDS)[number] {
+  return PLAN_FIELDS.some((f) => f === field);
+}
+
 /** 新建检查计划 (MANAGER): field errors from the service's 400 shown on the fields. */
 function NewPlanButton() {
   const { message } = App.useApp();
@@ -64,13 +78,12 @@ function NewPlanButton() {
       await queryClient.invalidateQueries({ queryKey: ['inspection-plans'] });
     },
     onError: (e) => {
-      if (e instanceof ApiError && e.problem.errors?.length) {
-        form.setFields(
-          e.problem.errors.map((f) => ({
-            name: (f.field || 'name') as keyof PlanForm,
-            errors: [f.message],
-          })),
-        );
+      const onFields = e instanceof ApiError ? (e.problem.errors ?? []) : [];
+      const named = onFields.flatMap((f) =>
+        isPlanField(f.field) ? [{ name: f.field, errors: [f.message] }] : [],
+      );
+      if (named.length > 0) {
+        form.setFields(named);
       } else {
         void message.error(`创建失败：${e.message}`);
       }

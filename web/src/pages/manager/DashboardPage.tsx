@@ -25,7 +25,7 @@ import {
   LinearScale,
   Tooltip,
 } from 'chart.js';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, toProblem, unwrap } from '../../api/client';
@@ -257,7 +257,7 @@ export function DashboardPage() {
                 allowClear={false}
                 value={[dayjs(range.from), dayjs(range.to)]}
                 onChange={(dates) => {
-                  const [from, to] = (dates ?? []) as Array<Dayjs | null>;
+                  const [from, to] = dates ?? [null, null];
                   if (from && to) {
                     setRange({
                       ...range,
@@ -327,7 +327,6 @@ export function DashboardPage() {
               data-testid="states"
               loading={summary.isFetching}
               dataSource={s?.byState ?? []}
-              onRow={(r) => ({ 'data-type': r.type, 'data-state': r.state }) as object}
               columns={[
                 {
                   title: '流程',
@@ -383,7 +382,6 @@ export function DashboardPage() {
           data-testid="overdue-list"
           loading={overdue.isFetching}
           dataSource={overdue.data?.items ?? []}
-          onRow={(r) => ({ 'data-case-id': r.caseId }) as object}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           columns={[
             {
@@ -421,7 +419,6 @@ export function DashboardPage() {
               rowKey={(code) => code}
               data-testid="streets"
               dataSource={streetCodes}
-              onRow={(code) => ({ 'data-street': code }) as object}
               columns={[
                 { title: '街道', key: 'name', render: (_, code) => streetName(code || null) },
                 ...(['open', 'overdue', 'closedInRange'] as const).map((k) => ({

@@ -2,11 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import type { CaseView } from '../../api/types';
+import type { CaseView, Role } from '../../api/types';
 import type { WorkloadLine } from '../../api/views';
 import { CaseQueryTable } from '../../components/CaseQueryTable';
 import { ROLE_LABELS } from '../../labels';
 import { useWorkflows, workflowName } from '../../workflow/workflows';
+
+function isRole(r: string): r is Role {
+  return r in ROLE_LABELS;
+}
 
 function useWorkload() {
   return useQuery({
@@ -118,7 +122,7 @@ export function WorkloadPage() {
               title: '角色',
               dataIndex: 'roles',
               render: (roles: string[]) =>
-                roles.map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? r).join('、'),
+                roles.map((r) => (isRole(r) ? ROLE_LABELS[r] : r)).join('、'),
             },
             { title: '在办', dataIndex: 'open', align: 'right' },
             {
