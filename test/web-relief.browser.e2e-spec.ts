@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { residentId } from './factories/relief';
 import { createUser, Http, type TestUser } from './support/http';
+import { SAMPLE_FILES } from './support/multipart';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Debian's chromium (scripts/test.sh installs it with apt-get); never a downloaded browser. */
@@ -118,7 +119,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
   }
 
   async function submitEvent(page: Page): Promise<void> {
-    await modal(page).locator('button[type=submit]').click();
+    await modal(page).getByTestId('event-submit').click();
   }
 
   it('should let the street office submit with a live calculation of 12,000.00, once for a double click', async () => {
@@ -211,6 +212,25 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await snap(page, 'event-verify');
     await submitEvent(page);
     await stateTag(page).filter({ hasText: '金额核定中' }).waitFor();
+
+    // Attachments: a file whose bytes are not what its name says is refused and the reason shown;
+    // a real image is listed and can be downloaded.
+    const upload = page.locator('input[type=file]');
+    await upload.setInputFiles({
+      name: '低保证.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('not a pdf'),
+    });
+    await page.getByTestId('upload-error').filter({ hasText: '文件类型不允许' }).waitFor();
+    await upload.setInputFiles({
+      name: '低保证.png',
+      mimeType: 'image/png',
+      buffer: SAMPLE_FILES.png,
+    });
+    await page.getByRole('cell', { name: '低保证.png' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /下\s*载/ }).click();
+    expect((await download).suggestedFilename()).toBe('低保证.png');
     await page
       .getByTestId('calculation')
       .getByTestId('relief-amount')
@@ -218,8 +238,10 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
       .waitFor();
 
     // 409: someone (here the same user, through the API) moved the case on after the page was shown.
-    const shown = Number(await page.getByTestId('case-page').getAttribute('data-version'));
-    expect((await caseworker.http.post(`/api/v1/cases/${caseId}/claim`)).status).toBe(200);
+    const claimed = await caseworker.http.post<{ version: number }>(
+      `/api/v1/cases/${caseId}/claim`,
+    );
+    expect(claimed.status).toBe(200);
     await openEvent(page, 'PROPOSE');
     await submitEvent(page);
     const conflict = page.getByTestId('conflict');
@@ -227,7 +249,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     expect(await conflict.innerText()).toContain('案件已被他人更新');
     await snap(page, 'event-409');
     await conflict.getByTestId('reload').click();
-    await page.locator(`[data-testid=case-page][data-version="${shown + 1}"]`).waitFor();
+    await page.locator(`[data-testid=case-page][data-version="${claimed.body.version}"]`).waitFor();
 
     // 422: a different amount without a reason is refused by the business rule, and shown.
     await openEvent(page, 'PROPOSE');
@@ -309,5 +331,16 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await snap(page, 'forbidden');
     // And the menu offers an auditor no application form.
     expect(await page.getByTestId('side-menu').innerText()).not.toContain('新建救助申请');
+
+    // A token the service no longer accepts (401) sends the tab back to the login page.
+    // (Expressions as text: the test project compiles without the DOM library.)
+    await page.evaluate("sessionStorage.setItem('yibao.session', 'expired.token.value')");
+    await page.goto(`${base}/tasks`);
+    await page.waitForURL(/\/login/);
+    expect(
+      await page.evaluate<string | null>("sessionStorage.getItem('yibao.session')"),
+    ).toBeNull();
+    // The token never touches localStorage.
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
   });
 });

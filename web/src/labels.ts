@@ -90,6 +90,7 @@ export const FALLBACK_EVENT_LABELS: Record<string, string> = {
   ATTACHMENT_ADDED: '上传附件',
   ATTACHMENT_DOWNLOADED: '下载附件',
   PENALTY_CLOSED: '处罚案件办结',
+  LINKED: '关联案件',
   MIGRATED: '版本迁移',
 };
 
@@ -109,6 +110,7 @@ export const FALLBACK_FIELD_LABELS: Record<string, string> = {
   details: '内容',
   fileName: '文件名',
   kind: '类别',
+  rel: '关联',
 };
 
 /** Money as the bureau writes it: 12,000.00 (the API's decimal strings, never floats). */

@@ -75,7 +75,8 @@ export function AttachmentsPanel(props: { caseId: string; canUpload: boolean }) 
         }),
       );
       void message.success(`已上传：${file.name}`);
-      await queryClient.invalidateQueries({ queryKey: key });
+      // The upload is in the case's history and moved its version on: show both.
+      await queryClient.invalidateQueries({ queryKey: ['case', props.caseId] });
     } catch (e) {
       setError(uploadFailure(e));
     }
@@ -90,6 +91,8 @@ export function AttachmentsPanel(props: { caseId: string; canUpload: boolean }) 
       void message.error('下载失败');
       return;
     }
+    // The download is recorded in the case's history (and moves its version on).
+    void queryClient.invalidateQueries({ queryKey: ['case', props.caseId] });
     const url = URL.createObjectURL(data);
     const link = document.createElement('a');
     link.href = url;

@@ -38,7 +38,7 @@ export function CalculationView(props: { calculation: ReliefCalculation; compact
           <Statistic title="救助比例" value={percent(c.ratio)} />
         </Col>
       </Row>
-      <Descriptions size="small" column={props.compact ? 2 : 4} bordered>
+      <Descriptions size="small" column={props.compact ? 1 : 4} bordered>
         <Descriptions.Item label="住院救助">
           {formatMoney(c.inpatientReliefAmount)}
         </Descriptions.Item>

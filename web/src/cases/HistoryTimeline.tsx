@@ -11,12 +11,21 @@ const HIDDEN = new Set([
   'type',
   'actor',
   'at',
+  // Ids and engine bookkeeping: names and links are shown elsewhere on the page.
   'assignee',
   'userId',
+  'caseId',
   'attachmentId',
   'sha256',
   'calculation',
   'policyVersion',
+  'deadline',
+  'dueAt',
+  'entrySeq',
+  'restart',
+  'hardshipReferral',
+  'contentType',
+  'sizeBytes',
 ]);
 
 /** A payload field's zh-CN title from the event's schema, else its name. */
@@ -31,7 +40,20 @@ function fieldTitle(
     : (FALLBACK_FIELD_LABELS[field] ?? field);
 }
 
-const CATEGORIES: Readonly<Record<string, string>> = CATEGORY_LABELS;
+/** Codes that appear as payload values, in words. */
+const VALUES: Readonly<Record<string, string>> = {
+  ...CATEGORY_LABELS,
+  'hardship-hearing': '困难群众评审',
+  'relief-application': '医疗救助申请',
+  'penalty-case': '行政处罚',
+  inspection: '监督检查',
+  // Attachment kinds (附件类别).
+  SUPPLEMENT: '补正材料',
+  CERTIFICATE: '证明材料',
+  EVIDENCE: '证据',
+  MINUTES: '会议纪要',
+  DECISION: '决定书',
+};
 
 function show(value: unknown): string {
   if (value === null || value === undefined) {
@@ -40,7 +62,7 @@ function show(value: unknown): string {
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
     return value.join('、');
   }
-  return typeof value === 'string' ? (CATEGORIES[value] ?? value) : JSON.stringify(value);
+  return typeof value === 'string' ? (VALUES[value] ?? value) : JSON.stringify(value);
 }
 
 /** A case's history at a version (refetched when the case moves on). */

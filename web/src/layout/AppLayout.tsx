@@ -87,7 +87,6 @@ export function AppLayout() {
                   {r.title}
                   <Badge
                     count={taskCount.data ?? 0}
-                    showZero
                     size="small"
                     data-testid="task-count"
                     style={{ boxShadow: 'none' }}

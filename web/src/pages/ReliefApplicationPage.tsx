@@ -259,7 +259,7 @@ export function ReliefApplicationPage() {
 
   return (
     <Row gutter={16}>
-      <Col xs={24} xxl={15}>
+      <Col xs={24} xl={15}>
         <Card title="新建医疗救助申请">
           <Form<FormValues>
             form={form}
@@ -452,12 +452,7 @@ export function ReliefApplicationPage() {
                           </Form.Item>
                         </Col>
                         {MONEY_FIELDS.map(([name, label]) => (
-                          <Col
-                            xs={12}
-                            md={Math.floor(24 / 5) + (name === 'totalCost' ? 4 : 0)}
-                            key={name}
-                            style={{ minWidth: 150 }}
-                          >
+                          <Col xs={12} md={8} key={name}>
                             <Form.Item
                               label={`${label}（元）`}
                               name={[field.name, name]}
@@ -502,7 +497,7 @@ export function ReliefApplicationPage() {
           </Form>
         </Card>
       </Col>
-      <Col xs={24} xxl={9}>
+      <Col xs={24} xl={9}>
         <Card
           title="救助金额测算（预览）"
           data-testid="preview"

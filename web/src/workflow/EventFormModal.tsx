@@ -1,7 +1,8 @@
 import Form from '@rjsf/antd';
+import type RjsfForm from '@rjsf/core';
 import type { ErrorSchema } from '@rjsf/utils';
-import { Alert, Button, Modal, Space } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Modal, Space, Typography } from 'antd';
+import { useRef, useState } from 'react';
 import { api, ApiError, type FieldError, unwrap } from '../api/client';
 import { type CaseView, fromApi, type JsonSchema } from '../api/types';
 import { chineseErrors, fieldErrorsToSchema, schemaValidator } from './schemaForm';
@@ -14,6 +15,9 @@ function isPayload(value: unknown): value is Payload {
 
 interface Refusal {
   title: string;
+  /** What it means for the user, in Chinese. */
+  explanation?: string;
+  /** The service's own words (problem `detail`). */
   detail?: string;
   unplaced: FieldError[];
   conflict: boolean;
@@ -25,6 +29,14 @@ const STATUS_TITLES: Record<number, string> = {
   404: '案件不存在或无权查看',
   409: '案件已被他人更新',
   422: '当前状态或业务规则不允许此操作',
+};
+
+const EXPLANATIONS: Record<number | 'conflict', string> = {
+  conflict:
+    '您看到的是旧版本：在您填写期间，其他人已办理了此案件。请刷新查看最新情况后再决定是否继续。',
+  400: '请按字段下方的提示修改后重新提交。',
+  403: '您的角色或所属范围不能办理此事项（例如同一人不能既核定又审批）。',
+  422: '案件当前的状态或办理规则不接受这样填写，请核对各项内容（例如金额与测算不同时须说明理由）。',
 };
 
 /**
@@ -46,6 +58,7 @@ export function EventFormModal(props: {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>(undefined);
   const fields = Object.keys(props.schema.properties ?? {});
+  const formRef = useRef<RjsfForm<Payload>>(null);
 
   const send = async (payload: Payload) => {
     setBusy(true);
@@ -69,9 +82,8 @@ export function EventFormModal(props: {
       setExtraErrors(Object.keys(errorSchema).length > 0 ? errorSchema : undefined);
       setRefusal({
         title: STATUS_TITLES[e.status] ?? `操作失败（${e.status}）`,
-        detail: e.isVersionConflict
-          ? '您看到的是旧版本：在您填写期间，其他人已办理了此案件。请刷新查看最新情况后再决定是否继续。'
-          : e.problem.detail,
+        explanation: EXPLANATIONS[e.isVersionConflict ? 'conflict' : e.status],
+        detail: e.isVersionConflict ? undefined : e.problem.detail,
         unplaced,
         conflict: e.status === 409,
       });
@@ -85,7 +97,20 @@ export function EventFormModal(props: {
       open
       title={props.label}
       onCancel={props.onClose}
-      footer={null}
+      footer={[
+        <Button key="cancel" onClick={props.onClose}>
+          取消
+        </Button>,
+        <Button
+          key="submit"
+          type="primary"
+          loading={busy}
+          onClick={() => (fields.length === 0 ? void send({}) : formRef.current?.submit())}
+          data-testid="event-submit"
+        >
+          确认{props.label}
+        </Button>,
+      ]}
       destroyOnHidden
       width={640}
       data-testid="event-form"
@@ -99,7 +124,10 @@ export function EventFormModal(props: {
           title={refusal.title}
           description={
             <Space orientation="vertical">
-              {refusal.detail && <span>{refusal.detail}</span>}
+              {refusal.explanation && <span>{refusal.explanation}</span>}
+              {refusal.detail && (
+                <span style={{ fontSize: 12, color: '#8c8c8c' }}>服务答复：{refusal.detail}</span>
+              )}
               {refusal.unplaced.map((f) => (
                 <span key={`${f.field}:${f.message}`}>
                   {f.field ? `${f.field}：` : ''}
@@ -115,21 +143,28 @@ export function EventFormModal(props: {
           }
         />
       )}
-      <Form
-        schema={props.schema}
-        validator={schemaValidator}
-        formData={formData}
-        onChange={(e) => setFormData(isPayload(e.formData) ? e.formData : {})}
-        onSubmit={(e) => void send(isPayload(e.formData) ? e.formData : {})}
-        transformErrors={chineseErrors}
-        extraErrors={extraErrors}
-        showErrorList={false}
-        noHtml5Validate
-        disabled={busy}
-        uiSchema={{
-          'ui:submitButtonOptions': { submitText: `确认${props.label}`, props: { disabled: busy } },
-        }}
-      />
+      {fields.length === 0 ? (
+        <Typography.Paragraph type="secondary" data-testid="no-fields">
+          此操作无需填写内容，确认后即提交。
+        </Typography.Paragraph>
+      ) : (
+        <Form
+          ref={formRef}
+          schema={props.schema}
+          validator={schemaValidator}
+          formData={formData}
+          onChange={(e) => setFormData(isPayload(e.formData) ? e.formData : {})}
+          onSubmit={(e) => void send(isPayload(e.formData) ? e.formData : {})}
+          transformErrors={chineseErrors}
+          extraErrors={extraErrors}
+          showErrorList={false}
+          noHtml5Validate
+          disabled={busy}
+        >
+          {/* The dialog's footer submits (antd's buttons, like every dialog of the app). */}
+          <></>
+        </Form>
+      )}
     </Modal>
   );
 }
