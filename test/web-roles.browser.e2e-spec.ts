@@ -138,8 +138,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await page.locator(`[data-testid=case-actions] button[data-event=${event}]`).click();
     await page.getByRole('dialog').waitFor();
   };
-  const submitEvent = (page: Page) =>
-    page.getByRole('dialog').locator('button[type=submit]').click();
+  const submitEvent = (page: Page) => page.getByRole('dialog').getByTestId('event-submit').click();
   /** Picks an option of an antd Select by its whole text (发现问题 is not 未发现问题). */
   const choose = async (page: Page, input: string, option: string): Promise<void> => {
     await page.locator(input).click();
