@@ -129,8 +129,8 @@ cat <<EOF
   yibao-flow (ROLE=$ROLE) starting on port $PORT
     Workbench:  $base/   (sign in as below; each role starts on its own page)
     API docs:   $base/docs
-    Dashboard:  $base/dashboard
-    Queues:     $base/admin/queues (ADMIN: sign in on the dashboard, then 队列监控)
+    Dashboard:  $base/dashboard (managers: SLA, overdue cases, exports)
+    Queues:     $base/admin/queues (ADMIN: sign in at /, then 队列监控 in the menu)
     Login:      username $ADMIN_USERNAME, password $shown_password $password_note
     Token:      curl -s -X POST $base/api/v1/auth/login \\
                   -H 'content-type: application/json' \\

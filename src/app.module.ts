@@ -17,7 +17,6 @@ import type { Environment } from './config/environment';
 import { createDataSource, databaseOptions } from './database/database-options';
 import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
-import { DashboardModule } from './dashboard/dashboard.module';
 import { HearingsModule } from './hearings/hearings.module';
 import { InspectionsModule } from './inspections/inspections.module';
 import { InstitutionsModule } from './institutions/institutions.module';
@@ -28,6 +27,7 @@ import { PersonsModule } from './persons/persons.module';
 import { QueueModule } from './queue/queue.module';
 import { ReliefModule } from './relief/relief.module';
 import { SlaModule } from './sla/sla.module';
+import { StreetsModule } from './streets/streets.module';
 import { UsersModule } from './users/users.module';
 import { WebModule } from './web/web.module';
 
@@ -80,7 +80,6 @@ export class AppModule {
         InspectionsModule,
         PenaltiesModule,
         MonitoringModule,
-        DashboardModule,
         // Everyday work (issue #10)
         AttachmentsModule,
         PersonsModule,
@@ -88,7 +87,7 @@ export class AppModule {
         AuditModule,
         NotificationsModule,
         SlaModule,
-        DashboardModule,
+        StreetsModule,
         AdminModule,
         HealthModule,
         // The workbench at `/` (issue #16): its catch-all route is registered last.

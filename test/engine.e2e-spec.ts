@@ -493,18 +493,6 @@ describe('the case engine (real MariaDB and Redis)', () => {
     expect(total(mine)).toBe(0);
   });
 
-  it("should serve the managers' dashboard page (its data comes from the API with the user's token)", async () => {
-    const res = await anon.get<string>('/dashboard');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toContain('text/html');
-    expect(res.body).toContain('业务看板');
-    // The page's script reads the API (the SLA reports) with the signed-in user's token.
-    expect(res.body).toContain('/dashboard/assets/dashboard.js');
-    expect((await anon.get<string>('/dashboard/assets/dashboard.js')).body).toContain(
-      "json('/sla/summary?'",
-    );
-  });
-
   it('should deliver a cross-case signal once, as actor system, after the commit', async () => {
     const target = await openCase();
     await send(street, target, { type: 'SUBMIT' }); // review takes NOTE

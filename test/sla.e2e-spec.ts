@@ -122,7 +122,7 @@ describe('SLA: records, overdue, summary and reports (real MariaDB and Redis)', 
     const a = page.items.find((i) => i.caseId === first)!;
     const b = page.items.find((i) => i.caseId === second)!;
     expect(a.overdueMs).toBeGreaterThan(b.overdueMs);
-    expect(a).toMatchObject({ link: `/dashboard#case=${first}` });
+    expect(a).toMatchObject({ link: `/cases/${first}` });
 
     const view = await caseworker.http.get<CaseBody>(`/api/v1/cases/${first}`);
     expect(view.body.deadlines).toEqual([

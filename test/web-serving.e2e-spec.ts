@@ -79,10 +79,10 @@ describe('the workbench is served at / (static files, SPA fallback, the API unto
     expect(docs.headers['content-type']).toMatch(/json/);
     // An asset that is not there is a 404, never the app.
     expect((await http.request('GET', '/assets/gone-XyZ.js', undefined, HTML)).status).toBe(404);
-    // The old managers' page keeps its address until the app replaces it.
+    // The managers' dashboard is a page of the app now, at its old address.
     const dashboard = await http.request<string>('GET', '/dashboard', undefined, HTML);
     expect(dashboard.status).toBe(200);
-    expect(dashboard.body).not.toContain('<div id="root">');
+    expect(dashboard.body).toContain('<div id="root">');
   });
 
   it('should not answer scripts and other methods with the app', async () => {

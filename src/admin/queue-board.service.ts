@@ -80,7 +80,7 @@ export class QueueBoard implements OnModuleInit {
     if (!token) {
       return void refuse(
         401,
-        'Sign in on /dashboard as an ADMIN and open 队列监控, or send Authorization: Bearer <token>.',
+        'Sign in at / as an ADMIN and open 队列监控, or send Authorization: Bearer <token>.',
       );
     }
     let claims: TokenClaims;

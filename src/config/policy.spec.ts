@@ -114,6 +114,17 @@ describe('loadPolicy with an override', () => {
     );
   });
 
+  it('should take street names from the policy and refuse a nameless street or a list', () => {
+    expect(loadPolicy({ streets: { '330106099': '留下街道' } }).streets).toMatchObject({
+      '330106001': '北山街道',
+      '330106099': '留下街道',
+    });
+    expect(() => loadPolicy({ streets: { '330106099': ' ' } })).toThrow(
+      /streets\.330106099: must be the street office's name/,
+    );
+    expect(() => loadPolicy({ streets: ['北山街道'] })).toThrow(/streets: must be an object/);
+  });
+
   it('should name every bad path at once', () => {
     const problems = validatePolicy({
       version: '',
@@ -124,6 +135,7 @@ describe('loadPolicy with an override', () => {
       monitoring: DEFAULT_POLICY.monitoring,
       notifications: DEFAULT_POLICY.notifications,
       reports: DEFAULT_POLICY.reports,
+      streets: DEFAULT_POLICY.streets,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

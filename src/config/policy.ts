@@ -83,6 +83,11 @@ export interface Policy {
   notifications: NotificationPolicy;
   /** The managers' reports: seed 002's goals for the relief indicators. */
   reports: ReportPolicy;
+  /**
+   * The district's street offices (街道办事处): code -> name, so pages and reports show names
+   * (`GET /api/v1/streets`). The defaults are the example district of the tests and the README.
+   */
+  streets: Record<string, string>;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -143,6 +148,13 @@ export const DEFAULT_POLICY: Policy = {
   monitoring: DEFAULT_MONITORING_POLICY,
   notifications: DEFAULT_NOTIFICATION_POLICY,
   reports: DEFAULT_REPORT_POLICY,
+  streets: {
+    '330106001': '北山街道',
+    '330106002': '西溪街道',
+    '330106003': '灵隐街道',
+    '330106004': '翠苑街道',
+    '330106005': '文新街道',
+  },
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -189,7 +201,19 @@ export function validatePolicy(policy: unknown): string[] {
     ),
   );
   problems.push(...validateReportPolicy((p as { reports?: unknown }).reports, 'reports'));
+  problems.push(...validateStreets((p as { streets?: unknown }).streets));
   return problems;
+}
+
+function validateStreets(streets: unknown): string[] {
+  if (typeof streets !== 'object' || streets === null || Array.isArray(streets)) {
+    return ['streets: must be an object of street code -> name'];
+  }
+  return Object.entries(streets).flatMap(([code, name]) =>
+    typeof name === 'string' && name.trim().length > 0
+      ? []
+      : [`streets.${code}: must be the street office's name`],
+  );
 }
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

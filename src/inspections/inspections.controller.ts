@@ -44,7 +44,7 @@ export class InspectionsController {
   }
 
   @Get()
-  @Roles('MANAGER', 'CASEWORKER', 'LEGAL', 'AUDITOR', 'ADMIN')
+  @Roles('MANAGER', 'CASEWORKER', 'INSPECTOR', 'LEGAL', 'AUDITOR', 'ADMIN')
   @ApiOperation({
     operationId: 'listInspectionPlans',
     summary: 'The inspection plans, newest first',
@@ -56,7 +56,7 @@ export class InspectionsController {
   }
 
   @Get(':id')
-  @Roles('MANAGER', 'CASEWORKER', 'LEGAL', 'AUDITOR', 'ADMIN')
+  @Roles('MANAGER', 'CASEWORKER', 'INSPECTOR', 'LEGAL', 'AUDITOR', 'ADMIN')
   @ApiOperation({ operationId: 'getInspectionPlan', summary: 'One inspection plan' })
   @ApiOkResponse({ type: InspectionPlanView })
   @ApiProblems(403, 404)

@@ -78,7 +78,7 @@ export class SlaAlertsService {
               kind: deadline.kind,
               dueAt: deadline.dueAt.toISOString(),
               level: alert.level,
-              link: `/dashboard#case=${row.id}`,
+              link: `/cases/${row.id}`,
             },
           },
           m,

@@ -432,7 +432,7 @@ export class SlaReportsService {
           dueAt: due.toISOString(),
           overdueMs: Math.max(0, now.getTime() - due.getTime()),
           deadlines: r.names.split(','),
-          link: `/dashboard#case=${r.id}`,
+          link: `/cases/${r.id}`,
         };
       }),
       total: Number(count?.n ?? 0),

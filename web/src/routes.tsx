@@ -1,9 +1,20 @@
 import {
+  AuditOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
   FileAddOutlined,
   FileSearchOutlined,
   HomeOutlined,
   InboxOutlined,
+  ReconciliationOutlined,
+  SafetyOutlined,
+  ScheduleOutlined,
+  SolutionOutlined,
   TeamOutlined,
+  ToolOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, lazy, type ReactNode } from 'react';
 import type { Role } from './api/types';
@@ -82,6 +93,88 @@ export const APP_ROUTES: AppRoute[] = [
     roles: READING_ROLES,
     element: page(async () => (await import('./pages/CasePage')).CasePage),
   },
+  // The other roles' pages (web/src/pages/<role>/...).
+  {
+    path: '/dashboard',
+    title: '业务督办看板',
+    roles: ['MANAGER', 'AUDITOR'],
+    menu: { icon: <DashboardOutlined /> },
+    element: page(async () => (await import('./pages/manager/DashboardPage')).DashboardPage),
+  },
+  {
+    path: '/manager/approvals',
+    title: '待审批',
+    roles: ['MANAGER'],
+    menu: { icon: <CheckSquareOutlined /> },
+    element: page(
+      async () => (await import('./pages/manager/ApprovalQueuePage')).ApprovalQueuePage,
+    ),
+  },
+  {
+    path: '/manager/workload',
+    title: '工作量与分派',
+    roles: ['MANAGER'],
+    menu: { icon: <ClusterOutlined /> },
+    element: page(async () => (await import('./pages/manager/WorkloadPage')).WorkloadPage),
+  },
+  {
+    path: '/expert/hearings',
+    title: '我的评审',
+    roles: ['EXPERT'],
+    menu: { icon: <SolutionOutlined /> },
+    element: page(async () => (await import('./pages/expert/HearingsPage')).HearingsPage),
+  },
+  {
+    path: '/inspection/plans',
+    title: '检查计划',
+    roles: ['MANAGER', 'INSPECTOR', 'AUDITOR'],
+    menu: { icon: <ScheduleOutlined /> },
+    element: page(async () => (await import('./pages/inspection/PlansPage')).PlansPage),
+  },
+  {
+    path: '/inspection/mine',
+    title: '我的检查',
+    roles: ['INSPECTOR'],
+    menu: { icon: <SafetyOutlined /> },
+    element: page(
+      async () => (await import('./pages/inspection/MyInspectionsPage')).MyInspectionsPage,
+    ),
+  },
+  {
+    path: '/legal/penalties',
+    title: '行政处罚案件',
+    roles: ['LEGAL'],
+    menu: { icon: <ReconciliationOutlined /> },
+    element: page(async () => (await import('./pages/legal/PenaltyCasesPage')).PenaltyCasesPage),
+  },
+  {
+    path: '/audit',
+    title: '审计查询',
+    roles: ['AUDITOR'],
+    menu: { icon: <AuditOutlined /> },
+    element: page(async () => (await import('./pages/auditor/AuditPage')).AuditPage),
+  },
+  {
+    path: '/admin/users',
+    title: '用户管理',
+    roles: ['ADMIN'],
+    menu: { icon: <UserOutlined /> },
+    element: page(async () => (await import('./pages/admin/UsersPage')).UsersPage),
+  },
+  {
+    path: '/admin/calendar',
+    title: '工作日历',
+    roles: ['ADMIN'],
+    menu: { icon: <CalendarOutlined /> },
+    element: page(async () => (await import('./pages/admin/CalendarPage')).CalendarPage),
+  },
+  {
+    path: '/admin/operations',
+    title: '系统运维',
+    roles: ['ADMIN'],
+    menu: { icon: <ToolOutlined /> },
+    element: page(async () => (await import('./pages/admin/OperationsPage')).OperationsPage),
+  },
   {
     path: '/welcome',
     title: '工作台',
@@ -103,9 +196,27 @@ export const HOME_BY_ROLE: ReadonlyArray<readonly [Role, string]> = [
   ['INSPECTOR', '/tasks'],
   ['LEGAL', '/tasks'],
   ['AUDITOR', '/cases'],
-  ['ADMIN', '/welcome'],
+  ['ADMIN', '/admin/users'],
 ];
 
 export function homeFor(roles: readonly Role[]): string {
   return HOME_BY_ROLE.find(([role]) => roles.includes(role))?.[1] ?? '/welcome';
 }
+
+/** Pages anyone may open without signing in (信息公开), under `/public/`. */
+export const PUBLIC_ROUTES: ReadonlyArray<{ path: string; element: ReactNode }> = [
+  {
+    path: '/public/inspection-results',
+    element: page(
+      async () => (await import('./pages/public/InspectionResultsPage')).InspectionResultsPage,
+    ),
+  },
+  {
+    path: '/public/relief-notices',
+    element: page(async () => (await import('./pages/public/ReliefNoticesPage')).ReliefNoticesPage),
+  },
+];
+
+export const PUBLIC_LAYOUT = page(
+  async () => (await import('./pages/public/PublicLayout')).PublicLayout,
+);

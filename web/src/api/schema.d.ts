@@ -998,6 +998,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/streets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The street offices by code and name (街道办事处) */
+        get: operations["listStreets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/queues-session": {
         parameters: {
             query?: never;
@@ -2423,6 +2440,12 @@ export interface components {
             goals: components["schemas"]["IndicatorGoals"];
             streets: components["schemas"]["IndicatorRowView"][];
             total: components["schemas"]["IndicatorRowView"];
+        };
+        StreetView: {
+            /** @example 330106001 */
+            code: string;
+            /** @example 北山街道 */
+            name: string;
         };
         QueueBoardSession: {
             /** @example /admin/queues */
@@ -6967,6 +6990,25 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listStreets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreetView"][];
                 };
             };
         };

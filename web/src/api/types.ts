@@ -21,6 +21,16 @@ export type Applicant = Schemas['ApplicantDto'];
 export type WorkflowType = Schemas['CaseView']['type'];
 export type StateName = Schemas['CaseView']['state'];
 export type EventType = Schemas['CaseView']['allowedEvents'][number];
+/** A filter's workflow type, as chosen from the service's own workflow list. */
+export function asWorkflowType(value: string | undefined): WorkflowType | undefined {
+  return value ? fromApi<WorkflowType>(value) : undefined;
+}
+
+/** A filter's state name, as chosen from the service's own workflow description. */
+export function asStateName(value: string | undefined): StateName | undefined {
+  return value ? fromApi<StateName>(value) : undefined;
+}
+
 /** An event as `POST /cases/{id}/events` takes it (one of the workflows' event unions). */
 export type CaseEventBody = Schemas['CaseEvent'];
 

@@ -5,6 +5,8 @@ import { Link } from 'react-router';
 import type { CaseView } from '../api/types';
 import { caseSubject, firstDeadline } from '../cases/caseText';
 import { useWorkflowIndex } from '../workflow/useWorkflowIndex';
+import { useStreetName } from '../streets';
+import { emptyText } from './EmptyText';
 import { TimeLeftText } from './TimeLeftText';
 
 /** The case tables of the inbox and the lists: who, what, where, state, time left (rows: `tr[data-row-key=<case id>]`). */
@@ -18,6 +20,7 @@ export function CaseTable(props: {
   testId?: string;
 }) {
   const index = useWorkflowIndex();
+  const streetName = useStreetName();
   const columns: ColumnsType<CaseView> = [
     {
       title: '申请人 / 机构',
@@ -38,7 +41,7 @@ export function CaseTable(props: {
         </Tag>
       ),
     },
-    { title: '街道', dataIndex: 'streetCode', render: (v: string | null) => v ?? '–' },
+    { title: '街道', dataIndex: 'streetCode', render: (v: string | null) => streetName(v) },
     {
       title: '经办人',
       key: 'assignee',
@@ -71,7 +74,7 @@ export function CaseTable(props: {
       loading={props.loading || index.loading}
       pagination={props.pagination}
       data-testid={props.testId}
-      locale={{ emptyText: '暂无案件' }}
+      locale={{ emptyText: emptyText('暂无案件') }}
     />
   );
 }

@@ -47,6 +47,7 @@ import {
   useWorkflow,
   workflowName,
 } from '../workflow/workflows';
+import { useStreetName } from '../streets';
 
 const LINK_LABELS: Record<string, string> = {
   hearing: '困难群众评审',
@@ -95,6 +96,7 @@ function Summary(props: { c: CaseView; workflow: WorkflowDescription | undefined
   const { c } = props;
   const applicant = dataObject(c, 'applicant');
   const institution = dataObject(c, 'institution');
+  const streetName = useStreetName();
   return (
     <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }} data-testid="case-summary">
       {applicant && (
@@ -123,7 +125,9 @@ function Summary(props: { c: CaseView; workflow: WorkflowDescription | undefined
       {dataText(c, 'summary') && (
         <Descriptions.Item label="案情摘要">{dataText(c, 'summary')}</Descriptions.Item>
       )}
-      <Descriptions.Item label="街道">{c.streetCode ?? '–'}</Descriptions.Item>
+      <Descriptions.Item label="街道">
+        {c.streetCode ? streetName(c.streetCode) : '–'}
+      </Descriptions.Item>
       <Descriptions.Item label="经办人">
         {c.assigneeName ?? (c.assignee ? '已认领' : '未认领')}
       </Descriptions.Item>

@@ -75,7 +75,67 @@ const RELIEF: Record<string, JsonSchema> = {
   },
 };
 
-const FALLBACK: Record<string, Record<string, JsonSchema>> = { 'relief-application': RELIEF };
+/** The expert's opinion in a hardship hearing (hearing.dto.ts OpinionPayload). */
+const HEARING: Record<string, JsonSchema> = {
+  OPINION: {
+    type: 'object',
+    required: ['reasonableCost', 'support', 'comment'],
+    properties: {
+      reasonableCost: { ...MONEY, title: '合理必要费用（元）' },
+      support: { type: 'boolean', title: '是否支持救助' },
+      comment: { type: 'string', title: '评审意见', minLength: 1, maxLength: 2000 },
+    },
+  },
+};
+
+/** The inspectors' on-site findings (inspection.dto.ts RecordFindingsPayload, FindingDto). */
+const INSPECTION: Record<string, JsonSchema> = {
+  RECORD_FINDINGS: {
+    type: 'object',
+    required: ['conclusion', 'findings'],
+    properties: {
+      conclusion: {
+        type: 'string',
+        title: '检查结论',
+        oneOf: [
+          { const: 'NO_ISSUE', title: '未发现问题' },
+          { const: 'ISSUES', title: '发现问题' },
+          { const: 'SUSPECTED_FRAUD', title: '涉嫌欺诈骗保' },
+        ],
+      },
+      findings: {
+        type: 'array',
+        title: '检查发现',
+        maxItems: 200,
+        items: {
+          type: 'object',
+          title: '问题',
+          required: ['article', 'description', 'amount'],
+          properties: {
+            article: {
+              type: 'integer',
+              title: '违反条款（《医疗保障基金使用监督管理条例》）',
+              oneOf: [
+                { const: 38, title: '第三十八条 违规使用医保基金' },
+                { const: 39, title: '第三十九条 医保基金使用内部管理违规' },
+                { const: 40, title: '第四十条 骗取医保基金' },
+                { const: 41, title: '第四十一条 个人违规享受医保待遇' },
+              ],
+            },
+            description: { type: 'string', title: '问题描述', minLength: 2, maxLength: 2000 },
+            amount: { ...MONEY, title: '涉及金额（元）' },
+          },
+        },
+      },
+    },
+  },
+};
+
+const FALLBACK: Record<string, Record<string, JsonSchema>> = {
+  'relief-application': RELIEF,
+  'hardship-hearing': HEARING,
+  inspection: INSPECTION,
+};
 
 export function fallbackEventSchema(workflow: string, event: string): JsonSchema | undefined {
   return FALLBACK[workflow]?.[event];
