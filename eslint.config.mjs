@@ -30,7 +30,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -42,9 +45,15 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*'], message: 'workflows/ must stay free of NestJS.' },
-            { group: ['typeorm', 'typeorm/*', 'mysql2', 'mysql2/*'], message: 'workflows/ must not touch the database.' },
+            {
+              group: ['typeorm', 'typeorm/*', 'mysql2', 'mysql2/*'],
+              message: 'workflows/ must not touch the database.',
+            },
             { group: ['bullmq', 'ioredis'], message: 'workflows/ must not touch queues.' },
-            { group: ['../src/*', '../src/**'], message: 'workflows/ must not import the service.' },
+            {
+              group: ['../src/*', '../src/**'],
+              message: 'workflows/ must not import the service.',
+            },
           ],
         },
       ],
