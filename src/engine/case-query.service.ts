@@ -8,7 +8,7 @@ import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
 import { verifyChain } from './audit-chain';
 import { CaseEngine } from './case-engine.service';
-import { canSeeCase, canSeePersonalData } from './case-access';
+import { canSeeCase, canSeePersonalData, readsWorkflow } from './case-access';
 import type {
   CaseEventView,
   CaseListQuery,
@@ -205,13 +205,21 @@ export class CaseQueryService {
     }));
   }
 
-  /** Recomputes the hash chain: each row's hash over its content and the previous row's hash. */
+  /**
+   * Recomputes the hash chain: each row's hash over its content and the previous row's hash. The
+   * case row and its events are read in one consistent snapshot (REPEATABLE READ; the pool's
+   * sessions run READ COMMITTED): an event committed between the two reads would otherwise show
+   * as a broken chain ("version 7 but 8 events") to an auditor.
+   */
   async verifyHistory(id: string, actor: Actor): Promise<ChainVerification> {
-    const row = await this.visibleCase(id, actor);
-    const events = await this.dataSource
-      .getRepository(CaseEventEntity)
-      .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
-    return verifyChain(row, events);
+    const visible = await this.visibleCase(id, actor);
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const row = await m.getRepository(CaseEntity).findOneByOrFail({ id: visible.id });
+      const events = await m
+        .getRepository(CaseEventEntity)
+        .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
+      return verifyChain(row, events);
+    });
   }
 
   /** Open and overdue cases per workflow and state, within the caller's scope (the dashboard's table). */
@@ -248,7 +256,8 @@ export class CaseQueryService {
 
   /**
    * SQL-side scope: a street office sees its street; experts and inspectors the cases they are
-   * members of; readers every case but the restricted (confidential) ones they are no member of.
+   * members of; a workflow's readers (case-access.ts `readerRoles`) its cases, and AUDITOR every
+   * case, but the restricted (confidential) ones they are no member of.
    */
   private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
     const member =
@@ -260,7 +269,7 @@ export class CaseQueryService {
     }
     const readable = this.registry
       .all()
-      .filter((d) => hasAnyRole(actor, d.readers ?? []))
+      .filter((d) => readsWorkflow(d, actor))
       .map((d) => d.type);
     qb.andWhere(
       new Brackets((w) => {

@@ -71,6 +71,8 @@ export interface DrawView {
   sampleSize: number;
   drawnAt: string;
   record: InspectionDrawRecord;
+  /** true when `record.previous` names a secret flight plan's targets and is left out. */
+  previousWithheld: boolean;
 }
 
 export interface PublicResultView {
@@ -103,8 +105,12 @@ function planView(p: InspectionPlanEntity): PlanView {
   };
 }
 
-function drawView(d: InspectionDrawEntity): DrawView {
-  const r = d.record;
+/**
+ * `previousWithheld`: the previous plan's teams (回避 input) belong to a FLIGHT plan still secret
+ * to the caller, so `record.previous` is left out (the stored draw still verifies in full).
+ */
+function drawView(d: InspectionDrawEntity, previousWithheld = false): DrawView {
+  const r = previousWithheld ? { ...d.record, previous: [] } : d.record;
   return {
     planId: d.planId,
     seed: r.seed,
@@ -119,6 +125,7 @@ function drawView(d: InspectionDrawEntity): DrawView {
     sampleSize: r.sampleSize,
     drawnAt: d.drawnAt.toISOString(),
     record: r,
+    previousWithheld,
   };
 }
 
@@ -281,11 +288,44 @@ export class InspectionsService implements OnModuleInit {
       await m.update(InspectionPlanEntity, { id: plan.id }, { drawnAt });
       return row;
     });
-    return drawView(stored);
+    return drawView(stored, await this.previousIsSecret(stored, actor));
   }
 
   async getDraw(planId: string, actor: Actor | null): Promise<DrawView> {
-    return drawView(await this.visibleDraw(planId, actor));
+    const draw = await this.visibleDraw(planId, actor);
+    return drawView(draw, await this.previousIsSecret(draw, actor));
+  }
+
+  /**
+   * A draw copies the teams of the previous plan of its kind (回避): for a FLIGHT plan those are
+   * another flight plan's targets and inspectors, secret until its teams arrive, to everyone but
+   * its owner (飞行检查 must not leak through the next plan's draw).
+   */
+  private async previousIsSecret(
+    draw: InspectionDrawEntity,
+    actor: Actor | null,
+  ): Promise<boolean> {
+    if (draw.record.previous.length === 0) {
+      return false;
+    }
+    const plan = await this.findPlan(this.dataSource.manager, draw.planId);
+    const previous = await this.dataSource
+      .getRepository(InspectionPlanEntity)
+      .createQueryBuilder('p')
+      .where('p.kind = :kind AND p.drawn_at IS NOT NULL AND p.drawn_at < :at AND p.id <> :id', {
+        kind: plan.kind,
+        at: draw.drawnAt,
+        id: plan.id,
+      })
+      .orderBy('p.drawn_at', 'DESC')
+      .getOne();
+    if (!previous || previous.kind !== 'FLIGHT' || previous.ownerId === actor?.id) {
+      return false;
+    }
+    const previousDraw = await this.dataSource
+      .getRepository(InspectionDrawEntity)
+      .findOneBy({ planId: previous.id });
+    return this.cases.anyRestricted(previousDraw?.caseIds ?? []);
   }
 
   /** Re-runs the stored draw from its published inputs alone. */

@@ -6,7 +6,9 @@ import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId } from '../common/id-number';
 import { maskIdNumber, maskPhone } from '../common/masking';
+import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
+import { isStreetBound } from '../engine/case-access';
 import { personKey } from '../relief/relief-ledger.service';
 import type { CreateReportDto, ReportView } from './dto/monitoring.dto';
 import { MonitoringFlagEntity } from './entities/monitoring-flag.entity';
@@ -14,6 +16,9 @@ import { MonitoringReportEntity } from './entities/monitoring-report.entity';
 import { OutreachCasesService } from './outreach-cases.service';
 
 const MAX_ATTEMPTS = 5;
+
+/** The roles granted POST /monitoring/reports: only these exempt a street office from its street. */
+export const REPORTER_ROLES: readonly Role[] = ['STREET_OFFICE', 'CASEWORKER', 'MANAGER'];
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 function toView(r: MonitoringReportEntity): ReportView {
@@ -52,7 +57,7 @@ export class MonitoringReportsService {
   ) {}
 
   async report(dto: CreateReportDto, actor: Actor): Promise<ReportView> {
-    if (actor.roles.every((r) => r === 'STREET_OFFICE') && dto.streetCode !== actor.streetCode) {
+    if (isStreetBound(actor, REPORTER_ROLES) && dto.streetCode !== actor.streetCode) {
       throw DomainError.forbidden(
         `A street office reports residents of its own street (${actor.streetCode ?? 'none'}) only.`,
       );
