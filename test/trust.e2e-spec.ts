@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseEventEntity } from '../src/engine/entities/case-event.entity';
+import { QueueService } from '../src/queue/queue.service';
 import { reliefApplication, residentId } from './factories/relief';
 import { createUser, eventually, Http, type TestUser } from './support/http';
 import { multipart, SAMPLE_FILES } from './support/multipart';
@@ -69,6 +70,8 @@ describe('trust: secrets kept, duties separated', () => {
       },
       // Deliveries are only written (nothing listens there): the test reads their rows.
       env: {
+        // Lost jobs (deadlines, linked cases, signals) are reconciled after 3s here.
+        DEADLINE_RECONCILE_GRACE_MS: '3000',
         NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hooks/yibao',
         NOTIFY_WEBHOOK_SECRET: 'test-webhook-secret-123',
       },
@@ -430,6 +433,55 @@ describe('trust: secrets kept, duties separated', () => {
       );
       expect(done()).toBe(true);
       expect(all.body).toMatchObject({ valid: true, firstBroken: null });
+    });
+  });
+
+  describe('nothing cross-case is lost (item 13)', () => {
+    it("should open a paid case's hearing even when Redis lost the job that was to open it", async () => {
+      const queue = t.app.get(QueueService).queue('case-signals');
+      const id = await submit(710);
+      await send(caseworker, id, { type: 'ACCEPT' });
+      await send(caseworker, id, { type: 'VERIFY', verifiedCategory: 'DIBAO', certificateNo: 'x' });
+      await send(caseworker, id, { type: 'PROPOSE' });
+      await send(manager, id, { type: 'APPROVE' });
+      await eventually(async () => {
+        const c = await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`);
+        return c.body.state === 'disbursement' ? true : undefined;
+      }, 15000);
+      await queue.pause();
+      let jobId: string;
+      try {
+        // Burden 5,000.00 reaches the threshold: the payment asks for a hearing (an outbox row,
+        // handed over to the paused queue), and the job is then lost before any worker ran it.
+        const paid = await send(caseworker, id, {
+          type: 'RECORD_PAYMENT',
+          amount: '12000.00',
+          reference: 'BANK-17-3',
+        });
+        expect(paid.body.state).toBe('paid');
+        jobId = await eventually(async () => {
+          const [row]: Array<{ job_id: string; dispatched_at: Date | null }> = await ds.query(
+            "SELECT job_id, dispatched_at FROM outbox WHERE queue = 'case-signals' AND JSON_VALUE(payload, '$.sourceCaseId') = ?",
+            [id],
+          );
+          return row?.dispatched_at ? row.job_id : undefined;
+        });
+        await queue.drain(true);
+        expect(await queue.getJob(jobId)).toBeUndefined();
+      } finally {
+        await queue.resume();
+      }
+      const hearingId = await eventually(async () => {
+        const c = await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`);
+        return c.body.data.links.find((l) => l.rel === 'hardship-hearing')?.caseId;
+      }, 20000);
+      const hearing = await caseworker.http.get<CaseBody>(`/api/v1/cases/${hearingId}`);
+      expect(hearing.body).toMatchObject({ type: 'hardship-hearing', state: 'referred' });
+      const [settled]: Array<{ settled_at: Date | null }> = await ds.query(
+        'SELECT settled_at FROM outbox WHERE job_id = ?',
+        [jobId],
+      );
+      expect(settled.settled_at).not.toBeNull();
     });
   });
 

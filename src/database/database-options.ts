@@ -13,6 +13,7 @@ import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
+import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -102,6 +103,7 @@ export const MIGRATIONS = [
   OutboxHandovers1764000009000,
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
+  OutboxSettled1764000012000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
