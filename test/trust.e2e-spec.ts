@@ -5,7 +5,7 @@ import { QueueService } from '../src/queue/queue.service';
 import { reliefApplication, residentId } from './factories/relief';
 import { createUser, eventually, Http, type TestUser } from './support/http';
 import { multipart, SAMPLE_FILES } from './support/multipart';
-import { startTestApp, type TestApp } from './support/test-app';
+import { ADMIN, startTestApp, type TestApp } from './support/test-app';
 
 interface CaseBody {
   id: string;
@@ -215,6 +215,8 @@ describe('trust: secrets kept, duties separated', () => {
         { 'idempotency-key': randomUUID() },
       );
       expect(districtWide.status).toBe(201);
+      // Out of the expert pool again: the hearing test below counts on one expert per field.
+      await admin.request('PATCH', `/api/v1/users/${streetExpert.id}`, { active: false });
     });
   });
 
@@ -482,6 +484,49 @@ describe('trust: secrets kept, duties separated', () => {
         [jobId],
       );
       expect(settled.settled_at).not.toBeNull();
+    });
+  });
+
+  describe('operators keep internals in (item 16)', () => {
+    it('should give the queue board a short-lived session of its own, and refuse a malformed cookie with 401', async () => {
+      const board = (cookie: string) =>
+        t.app.inject({ url: '/admin/queues/api/queues', headers: { cookie } });
+      const login = await anon.post<{ accessToken: string }>('/api/v1/auth/login', {
+        username: 'admin',
+        password: ADMIN.password,
+      });
+      const apiToken = login.body.accessToken;
+      const session = await admin.post('/api/v1/admin/queues-session');
+      expect(session.status).toBe(200);
+      const setCookie = String(session.headers['set-cookie']);
+      expect(setCookie).toMatch(/Max-Age=900/);
+      expect(setCookie).toMatch(/HttpOnly/);
+      const cookie = setCookie.split(';')[0];
+      const sessionToken = decodeURIComponent(cookie.split('=')[1]);
+      expect(sessionToken).not.toBe(apiToken);
+      expect((await board(cookie)).statusCode).toBe(200);
+      // The session is no API token, and an API token is no session.
+      expect((await anon.as(sessionToken).get('/api/v1/users/me')).status).toBe(401);
+      expect((await board(`yibao_queues=${encodeURIComponent(apiToken)}`)).statusCode).toBe(401);
+      const malformed = await board('yibao_queues=%E0%A4%A');
+      expect(malformed.statusCode).toBe(401);
+    });
+
+    it('should answer /health without the internals of a failure', async () => {
+      const queues = t.app.get(QueueService);
+      const ping = jest
+        .spyOn(queues, 'ping')
+        .mockRejectedValue(
+          new Error('connect ECONNREFUSED 10.9.8.7:6390 (redis-internal.example)'),
+        );
+      try {
+        const res = await anon.get('/health');
+        expect(res.status).toBe(503);
+        expect(JSON.stringify(res.body)).not.toMatch(/10\.9\.8\.7|ECONNREFUSED|redis-internal/);
+        expect(JSON.stringify(res.body)).toContain('redis');
+      } finally {
+        ping.mockRestore();
+      }
     });
   });
 

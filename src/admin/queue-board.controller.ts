@@ -1,30 +1,31 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Roles } from '../auth/decorators';
-import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.service';
+import { CurrentActor, Roles } from '../auth/decorators';
+import type { Actor } from '../engine/actor';
+import { QUEUE_BOARD_PATH, QueueBoard } from './queue-board.service';
 
 /**
- * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie that lets the
- * browser open the queue dashboard at /admin/queues with the same token.
+ * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie of a short-lived
+ * queue-board session that lets the browser open the queue dashboard at /admin/queues.
  */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('api/v1/admin')
 export class QueueBoardController {
+  constructor(private readonly board: QueueBoard) {}
+
   @Post('queues-session')
   @HttpCode(200)
   @Roles('ADMIN')
-  session(
+  async session(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): { url: string } {
-    const token = (request.headers.authorization ?? '').split(' ')[1] ?? '';
-    const secure = request.protocol === 'https' ? '; Secure' : '';
-    void reply.header(
-      'set-cookie',
-      `${QUEUE_BOARD_COOKIE}=${encodeURIComponent(token)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict${secure}`,
-    );
+    @CurrentActor() actor: Actor,
+  ): Promise<{ url: string }> {
+    // A short-lived session of the board's own, never the API token itself.
+    const cookie = await this.board.sessionCookie(actor, request.protocol === 'https');
+    void reply.header('set-cookie', cookie);
     return { url: QUEUE_BOARD_PATH };
   }
 }
