@@ -14,9 +14,24 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** CSV imports (a `text/csv` body or a multipart file): a directory of ~100,000 rows. */
 export const UPLOAD_LIMIT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Fastify's `trustProxy`: only the configured proxies (TRUSTED_PROXIES, validated with the rest
+ * of the environment), never "any hop": otherwise anyone sets X-Forwarded-For and is a new client.
+ */
+export function trustedProxies(value: string | undefined): string[] | false {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return list.length > 0 ? list : false;
+}
+
 /** Builds the application (HTTP and, by ROLE, the worker) without listening: main and tests share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustedProxies(process.env.TRUSTED_PROXIES),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -220,6 +220,46 @@ describe('trust: secrets kept, duties separated', () => {
     });
   });
 
+  describe('monitoring reports are no probe (item 4)', () => {
+    it('should answer a street office the same whether the person is flagged elsewhere or not at all', async () => {
+      const report = (idNumber: string, streetCode: string, year = 2026) => ({
+        idNumber,
+        name: '王五',
+        streetCode,
+        insuranceType: 'RESIDENT',
+        year,
+        reason: '长期透析，家庭收入骤减',
+        reporter: { type: 'EMPLOYER', name: '杭州某某科技有限公司' },
+      });
+      // Flagged elsewhere: another street's resident, reported by a caseworker.
+      const elsewhere = await caseworker.http.post<{ caseId: string }>(
+        '/api/v1/monitoring/reports',
+        report(residentId(720), OTHER_STREET),
+      );
+      expect(elsewhere.status).toBe(201);
+      expect(elsewhere.body.caseId).not.toBe('');
+      const probe = (idNumber: string) =>
+        street.http.post<Record<string, unknown>>(
+          '/api/v1/monitoring/reports',
+          report(idNumber, STREET),
+        );
+      const flagged = await probe(residentId(720));
+      const fresh = await probe(residentId(721));
+      expect(flagged.status).toBe(201);
+      expect(fresh.status).toBe(201);
+      const tell = (b: Record<string, unknown>) => [b.flagId, b.caseId, b.caseOpened];
+      expect(tell(flagged.body)).toEqual(tell(fresh.body));
+      expect(tell(fresh.body)).toEqual(['', '', false]);
+      // Nor decades back: a street office reports this year or last.
+      const old = await street.http.post<Problem>(
+        '/api/v1/monitoring/reports',
+        report(residentId(722), STREET, 2000),
+      );
+      expect(old.status).toBe(400);
+      expect(old.body.errors?.map((e) => e.field)).toEqual(['year']);
+    });
+  });
+
   describe('separated duties and bounds (item 5)', () => {
     let dualA: TestUser;
     let dualB: TestUser;

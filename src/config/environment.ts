@@ -137,6 +137,17 @@ export class Environment {
   @Max(100000)
   LOGIN_IP_MAX_FAILURES: number = 50;
 
+  /**
+   * The reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDR
+   * ranges, e.g. `10.0.0.5,10.1.0.0/16`); none by default: the client is the socket's peer, and
+   * a forged header cannot dodge the per-address login limit.
+   */
+  @IsOptional()
+  @Matches(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, {
+    message: 'TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges',
+  })
+  TRUSTED_PROXIES?: string;
+
   /** How long a lock lasts, and the window in which failures are counted (seconds). */
   @IsOptional()
   @Transform(toInt)

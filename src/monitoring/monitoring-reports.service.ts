@@ -70,6 +70,13 @@ export class MonitoringReportsService {
         { field: 'year', message: `year must not be after ${currentYear}` },
       ]);
     }
+    const streetBound = isStreetBound(actor, REPORTER_ROLES);
+    if (streetBound && year < currentYear - 1) {
+      // A street office reports this year's (or last year's) hardship, not decades of history.
+      throw DomainError.validation([
+        { field: 'year', message: `a street office reports ${currentYear - 1} or ${currentYear}` },
+      ]);
+    }
     const idNumber = normaliseResidentId(dto.idNumber);
     const report: MonitoringReportEntity = Object.assign(new MonitoringReportEntity(), {
       id: randomUUID(),
@@ -121,7 +128,11 @@ export class MonitoringReportsService {
           Object.assign(report, { flagId: flag.id, caseId, caseOpened: opened });
           await m.insert(MonitoringReportEntity, report);
         });
-        return toView(report);
+        // A street office gets the same receipt whether the person was flagged elsewhere or not
+        // at all (the flag and case ids would tell): its street's outreach case shows in its tasks.
+        return streetBound
+          ? { ...toView(report), flagId: '', caseId: '', caseOpened: false }
+          : toView(report);
       } catch (e) {
         const code = (e as { driverError?: { code?: string } }).driverError?.code;
         if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {

@@ -1,0 +1,81 @@
+import { DataSource } from 'typeorm';
+import { trustedProxies } from '../src/bootstrap';
+import { createUser, Http } from './support/http';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * Login throttling that cannot be dodged (issue 17, item 8), on real MariaDB: a forged
+ * X-Forwarded-For is not a new client, parallel guesses get no more tries than serial ones, and
+ * unknown usernames do not grow `login_failures` forever.
+ */
+describe('login throttling holds', () => {
+  let t: TestApp;
+  let anon: Http;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    // Its own app: the address limit (3 here) locks 127.0.0.1, which every other test logs in from.
+    t = await startTestApp({ env: { LOGIN_IP_MAX_FAILURES: '3', LOGIN_MAX_FAILURES: '5' } });
+    anon = new Http(t.app);
+    ds = t.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const attempt = (username: string, password: string, forwardedFor?: string) =>
+    anon.request(
+      'POST',
+      '/api/v1/auth/login',
+      { username, password },
+      forwardedFor ? { 'x-forwarded-for': forwardedFor } : {},
+    );
+
+  it('should compare no more than LOGIN_MAX_FAILURES parallel guesses of one username', async () => {
+    const admin = await anon.loginAdmin();
+    const target = await createUser(admin, anon, { roles: ['CASEWORKER'] });
+    // Forget the address's count of the set-up logins: this test is about the username.
+    await ds.query('DELETE FROM login_failures');
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => attempt(target.username, `wrong-guess-${i}`)),
+    );
+    const statuses = answers.map((a) => a.status);
+    // 401 for the guesses that were compared, 429 for the rest (the address limit of 3 may lock
+    // first: then fewer are compared, never more).
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+    await ds.query('DELETE FROM login_failures');
+  });
+
+  it('should not take a forged X-Forwarded-For for a new client', async () => {
+    await ds.query('DELETE FROM login_failures');
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await attempt(`nobody-${i}`, 'some-guess-123', `203.0.113.${i}`)).status);
+    }
+    // Three unknown names from one socket lock the address, whatever the header says.
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    await ds.query('DELETE FROM login_failures');
+    expect(trustedProxies(undefined)).toBe(false);
+    expect(trustedProxies('10.0.0.5, 10.1.0.0/16')).toEqual(['10.0.0.5', '10.1.0.0/16']);
+  });
+
+  it('should forget failures whose window and lock are over', async () => {
+    await ds.query('DELETE FROM login_failures');
+    const old = new Date(Date.now() - 2 * 86_400_000);
+    for (let i = 0; i < 20; i++) {
+      await ds.query(
+        `INSERT INTO login_failures (key_hash, failures, window_started_at, locked_until, updated_at)
+         VALUES (?, 1, ?, NULL, ?)`,
+        [`${'0'.repeat(62)}${String(i).padStart(2, '0')}`, old, old],
+      );
+    }
+    expect((await attempt('nobody-new', 'some-guess-123')).status).toBe(401);
+    const [{ n }]: Array<{ n: string }> = await ds.query(
+      'SELECT COUNT(*) AS n FROM login_failures',
+    );
+    // Only the new attempt's rows: its username and its address.
+    expect(Number(n)).toBe(2);
+  });
+});
