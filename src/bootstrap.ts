@@ -1,9 +1,11 @@
 import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { PROBLEM_BASE } from './common/errors/problem-details.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { isStreamedBodyRoute, readTextBody } from './common/streamed-body';
 import { httpRequestDuration } from './metrics/metrics';
@@ -24,6 +26,45 @@ export function trustedProxies(value: string | undefined): string[] | false {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   return list.length > 0 ? list : false;
+}
+
+/** Routes anyone may call without an account: rate-limited per client address. */
+export const PUBLIC_PREFIX = '/api/v1/public/';
+
+/**
+ * The public routes (results, notices, re-running a draw: no account needed) are rate-limited
+ * per client address (`PUBLIC_RATE_LIMIT_PER_MINUTE`, default 60; each process counts its own):
+ * 429 with Retry-After as a problem document. Signed-in routes are not: they have accounts.
+ */
+async function limitPublicRoutes(app: NestFastifyApplication): Promise<void> {
+  await app.register(fastifyRateLimit, { global: false });
+  const fastify = app.getHttpAdapter().getInstance();
+  const perMinute = Number(process.env.PUBLIC_RATE_LIMIT_PER_MINUTE || 60);
+  const limiter = fastify.rateLimit({
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith(PUBLIC_PREFIX)) {
+      return;
+    }
+    try {
+      await limiter.call(fastify, request, reply);
+    } catch {
+      const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
+      return reply
+        .code(429)
+        .header('retry-after', String(retryAfter))
+        .type('application/problem+json')
+        .send({
+          type: `${PROBLEM_BASE}/rate-limited`,
+          title: 'Too many requests',
+          status: 429,
+          detail: `At most ${perMinute} public requests a minute from one address: try again in ${retryAfter} s.`,
+        });
+    }
+  });
 }
 
 /** Builds the application (HTTP and, by ROLE, the worker) without listening: main and tests share it. */
@@ -53,6 +94,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       (e: Error) => done(e, undefined),
     );
   });
+  await limitPublicRoutes(app);
   await app.register(fastifyMultipart, {
     limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10 },
     throwFileSizeLimit: true,

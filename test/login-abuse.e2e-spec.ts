@@ -4,9 +4,9 @@ import { createUser, Http } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * Login throttling that cannot be dodged (issue 17, item 8), on real MariaDB: a forged
- * X-Forwarded-For is not a new client, parallel guesses get no more tries than serial ones, and
- * unknown usernames do not grow `login_failures` forever.
+ * Abuse refused (issue 17, items 8 and 9), on real MariaDB: a forged X-Forwarded-For is not a
+ * new client, parallel guesses get no more tries than serial ones, unknown usernames do not grow
+ * `login_failures` forever, and the public routes are rate-limited.
  */
 describe('login throttling holds', () => {
   let t: TestApp;
@@ -15,7 +15,13 @@ describe('login throttling holds', () => {
 
   beforeAll(async () => {
     // Its own app: the address limit (3 here) locks 127.0.0.1, which every other test logs in from.
-    t = await startTestApp({ env: { LOGIN_IP_MAX_FAILURES: '3', LOGIN_MAX_FAILURES: '5' } });
+    t = await startTestApp({
+      env: {
+        LOGIN_IP_MAX_FAILURES: '3',
+        LOGIN_MAX_FAILURES: '5',
+        PUBLIC_RATE_LIMIT_PER_MINUTE: '5',
+      },
+    });
     anon = new Http(t.app);
     ds = t.app.get(DataSource);
   });
@@ -59,6 +65,30 @@ describe('login throttling holds', () => {
     await ds.query('DELETE FROM login_failures');
     expect(trustedProxies(undefined)).toBe(false);
     expect(trustedProxies('10.0.0.5, 10.1.0.0/16')).toEqual(['10.0.0.5', '10.1.0.0/16']);
+  });
+
+  it('should rate-limit the public routes per address: 429 with Retry-After, as a problem document', async () => {
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<Http['get']>> | undefined;
+    for (let i = 0; i < 7; i++) {
+      const res = await anon.get('/api/v1/public/relief-notices');
+      statuses.push(res.status);
+      if (res.status === 429) {
+        refused = res;
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(Number(refused!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(String(refused!.headers['content-type'])).toContain('application/problem+json');
+    expect(refused!.body).toMatchObject({
+      status: 429,
+      type: expect.stringMatching(/rate-limited$/),
+    });
+    // Signed-in routes are not limited this way.
+    const admin = await anon.loginAdmin();
+    for (let i = 0; i < 7; i++) {
+      expect((await admin.get('/api/v1/users/me')).status).toBe(200);
+    }
   });
 
   it('should forget failures whose window and lock are over', async () => {

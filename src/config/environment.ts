@@ -148,6 +148,14 @@ export class Environment {
   })
   TRUSTED_PROXIES?: string;
 
+  /** Requests a minute one address may make to /api/v1/public/ (each API process counts its own). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PUBLIC_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  @Max(100000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE: number = 60;
+
   /** How long a lock lasts, and the window in which failures are counted (seconds). */
   @IsOptional()
   @Transform(toInt)
