@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { JwtService } from '@nestjs/jwt';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -7,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { PROBLEM_BASE } from './common/errors/problem-details.filter';
 import { createValidationPipe } from './common/errors/validation';
-import { isStreamedBodyRoute, readTextBody } from './common/streamed-body';
+import { acceptsCsv, isStreamedBodyRoute, readTextBody } from './common/streamed-body';
 import { httpRequestDuration } from './metrics/metrics';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
@@ -26,6 +27,63 @@ export function trustedProxies(value: string | undefined): string[] | false {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   return list.length > 0 ? list : false;
+}
+
+/**
+ * A `text/csv` body (an import, up to 16 MiB) is read only by the routes that import one, and
+ * only for a caller with a valid token: checked in `onRequest`, before a byte of the body is
+ * read, so nobody makes the service buffer megabytes without an account or on a route that
+ * never wanted them (the guard still checks the user and roles afterwards).
+ */
+function guardCsvBodies(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const jwt = app.get(JwtService, { strict: false });
+  const problem = (status: number, slug: string, title: string, detail: string) => ({
+    type: `${PROBLEM_BASE}/${slug}`,
+    title,
+    status,
+    detail,
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    const type = String(request.headers['content-type'] ?? '').toLowerCase();
+    if (!type.startsWith('text/csv')) {
+      return;
+    }
+    if (!acceptsCsv(request)) {
+      return reply
+        .code(415)
+        .type('application/problem+json')
+        .send(
+          problem(
+            415,
+            'unsupported-media-type',
+            'Unsupported media type',
+            'This route takes no text/csv body.',
+          ),
+        );
+    }
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    const valid =
+      scheme === 'Bearer' && token
+        ? await jwt.verifyAsync(token).then(
+            () => true,
+            () => false,
+          )
+        : false;
+    if (!valid) {
+      return reply
+        .code(401)
+        .type('application/problem+json')
+        .send(
+          problem(
+            401,
+            'unauthenticated',
+            'Authentication required',
+            'A CSV import needs a valid Bearer token.',
+          ),
+        );
+    }
+  });
 }
 
 /** Routes anyone may call without an account: rate-limited per client address. */
@@ -82,6 +140,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  guardCsvBodies(app);
   // CSV imports: a raw `text/csv` body arrives as a string (as a stream on @StreamedBody()
   // routes, which set their own limit); a multipart upload as one file.
   fastify.addContentTypeParser('text/csv', (request, payload, done) => {

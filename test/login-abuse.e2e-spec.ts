@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { trustedProxies } from '../src/bootstrap';
 import { createUser, Http } from './support/http';
@@ -65,6 +66,54 @@ describe('login throttling holds', () => {
     await ds.query('DELETE FROM login_failures');
     expect(trustedProxies(undefined)).toBe(false);
     expect(trustedProxies('10.0.0.5, 10.1.0.0/16')).toEqual(['10.0.0.5', '10.1.0.0/16']);
+  });
+
+  it('should refuse a CSV body unread: on a route that takes none, and without a valid token', async () => {
+    // A body that never ends: an answer can only come before the body is read.
+    const streams: Readable[] = [];
+    const trickle = () => {
+      const stream = new Readable({ read: () => undefined });
+      streams.push(stream);
+      return stream;
+    };
+    const post = (url: string, headers: Record<string, string> = {}) =>
+      Promise.race([
+        t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'text/csv', ...headers },
+          payload: trickle(),
+        }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`${url}: still reading the body`)), 5000),
+        ),
+      ]);
+    const elsewhere = await post('/api/v1/cases/00000000-0000-4000-8000-000000000000/events');
+    expect(elsewhere.statusCode).toBe(415);
+    const anonymous = await post('/api/v1/institutions');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['content-type']).toContain('application/problem+json');
+    const forged = await post('/api/v1/institutions', { authorization: 'Bearer not.a.token' });
+    expect(forged.statusCode).toBe(401);
+    // With a token, the import route reads its CSV as before.
+    const admin = await anon.loginAdmin();
+    const manager = await createUser(admin, anon, { roles: ['MANAGER'] });
+    const token = String(
+      (
+        await anon.post<{ accessToken: string }>('/api/v1/auth/login', {
+          username: manager.username,
+          password: 'password-123',
+        })
+      ).body.accessToken,
+    );
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/institutions',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      payload: 'code,name,type\nH900,某某医院,HOSPITAL\n',
+    });
+    expect(imported.statusCode).toBe(201);
+    streams.forEach((s) => s.destroy());
   });
 
   it('should rate-limit the public routes per address: 429 with Retry-After, as a problem document', async () => {

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Roles } from '../auth/decorators';
+import { AcceptsCsv } from '../common/streamed-body';
 import { DomainError } from '../common/errors/domain-error';
 import { PageQuery, type Page } from '../common/pagination/pagination.dto';
 import type { CreditView, InstitutionView } from './dto/institution.dto';
@@ -34,6 +35,7 @@ export class InstitutionsController {
    * One object, an array, or a CSV with the same columns (`text/csv` body, or a multipart
    * upload's `file`): all rows or none; bad rows are reported with their numbers.
    */
+  @AcceptsCsv()
   @Post()
   @Roles('ADMIN', 'MANAGER')
   @ApiConsumes('application/json', 'text/csv', 'multipart/form-data')
