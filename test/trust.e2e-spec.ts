@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { CaseEngine } from '../src/engine/case-engine.service';
 import { CaseEventEntity } from '../src/engine/entities/case-event.entity';
 import { InspectionsService } from '../src/inspections/inspections.service';
 import { QueueService } from '../src/queue/queue.service';
@@ -476,6 +477,37 @@ describe('trust: secrets kept, duties separated', () => {
       );
       expect(done()).toBe(true);
       expect(all.body).toMatchObject({ valid: true, firstBroken: null });
+    });
+  });
+
+  describe('the inbox is paged by the database (item 10)', () => {
+    it('should read one page of tasks, not every actionable case', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        ids.push(await submit(730 + i));
+      }
+      const engine = t.app.get(CaseEngine);
+      const rehydrate = jest.spyOn(engine, 'rehydrate');
+      try {
+        const page = await caseworker.http.get<Page<CaseBody>>('/api/v1/tasks?pageSize=2&page=2');
+        expect(page.status).toBe(200);
+        expect(page.body.items).toHaveLength(2);
+        expect(page.body.total).toBeGreaterThanOrEqual(4);
+        // One rehydration per case shown (its allowed events), none for the rest.
+        expect(rehydrate.mock.calls.length).toBeLessThanOrEqual(2);
+      } finally {
+        rehydrate.mockRestore();
+      }
+      // Scopes still hold in SQL: another street's office, the team of no inspection.
+      const otherStreet = await createUser(admin, anon, {
+        roles: ['STREET_OFFICE'],
+        streetCode: OTHER_STREET,
+      });
+      const theirs = await otherStreet.http.get<Page<CaseBody>>('/api/v1/tasks?pageSize=100');
+      expect(theirs.body.items.map((c) => c.id)).not.toEqual(expect.arrayContaining([ids[0]]));
+      const all = await caseworker.http.get<Page<CaseBody>>('/api/v1/tasks?pageSize=500');
+      expect(all.body.items.map((c) => c.id)).toEqual(expect.arrayContaining(ids));
+      expect(all.body.total).toBe(all.body.items.length);
     });
   });
 

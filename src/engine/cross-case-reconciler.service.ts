@@ -34,12 +34,30 @@ export class CrossCaseReconciler {
     private readonly engine: CaseEngine,
   ) {}
 
-  /** The job ran: its row needs no reconciling (called by the worker after success). */
+  /**
+   * The job ran: its row needs no reconciling (called by the worker after success). Its payload
+   * (personal data in a linked case's input) is purged: the row stays, as a count.
+   */
   async settle(jobId: string): Promise<void> {
     await this.dataSource.query(
-      'UPDATE outbox SET settled_at = ? WHERE job_id = ? AND settled_at IS NULL',
+      "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE job_id = ? AND settled_at IS NULL",
       [new Date(), jobId],
     );
+  }
+
+  /**
+   * A job's payload: from the outbox row when the job carries only its id (cross-case jobs);
+   * null when the row is settled already (its effect is in the database; a late duplicate).
+   */
+  async payloadOf<T>(data: unknown): Promise<T | null> {
+    const ref = (data as { outbox?: unknown } | null)?.outbox;
+    if (typeof ref !== 'string') {
+      return data as T;
+    }
+    const [row] = await this.dataSource.query<
+      Array<{ payload: string | T; settled_at: Date | null }>
+    >('SELECT payload, settled_at FROM outbox WHERE job_id = ?', [ref]);
+    return row && row.settled_at === null ? jsonColumn<T>(row.payload) : null;
   }
 
   async reconcile(graceMs: number, limit = 100): Promise<number> {
@@ -68,10 +86,10 @@ export class CrossCaseReconciler {
             this.logger.warn(`applied the lost ${job.event.type} signal to ${job.targetCaseId}`);
           }
         }
-        await this.dataSource.query('UPDATE outbox SET settled_at = ? WHERE id = ?', [
-          new Date(),
-          row.id,
-        ]);
+        await this.dataSource.query(
+          "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE id = ? AND settled_at IS NULL",
+          [new Date(), row.id],
+        );
         done++;
       } catch (e) {
         this.logger.warn(`reconciling outbox row ${row.id}: ${(e as Error).message}`);

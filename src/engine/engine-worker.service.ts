@@ -45,17 +45,26 @@ export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
       const { deadlineId } = job.data as FireDeadlineJob;
       return this.engine.fireDeadline(deadlineId);
     });
+    // Cross-case jobs carry their outbox row's id only: the payload is read from the database.
     this.queues.handle('signalCase', async (job) => {
-      const outcome = await this.engine.applySignal(
-        job.data as Parameters<CaseEngine['applySignal']>[0],
+      const payload = await this.crossCase.payloadOf<Parameters<CaseEngine['applySignal']>[0]>(
+        job.data,
       );
+      if (!payload) {
+        return 'duplicate';
+      }
+      const outcome = await this.engine.applySignal(payload);
       await this.crossCase.settle(String(job.id));
       return outcome;
     });
     this.queues.handle('openLinkedCase', async (job) => {
-      const id = await this.engine.openLinkedCase(
-        job.data as Parameters<CaseEngine['openLinkedCase']>[0],
+      const payload = await this.crossCase.payloadOf<Parameters<CaseEngine['openLinkedCase']>[0]>(
+        job.data,
       );
+      if (!payload) {
+        return 'duplicate';
+      }
+      const id = await this.engine.openLinkedCase(payload);
       await this.crossCase.settle(String(job.id));
       return id;
     });
