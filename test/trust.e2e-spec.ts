@@ -560,6 +560,56 @@ describe('trust: secrets kept, duties separated', () => {
     });
   });
 
+  describe('no resident ID in URLs, jobs or a handed-over outbox (item 3)', () => {
+    it('should look a person up by POST body, naming a bad ID', async () => {
+      const found = await caseworker.http.post<{ cases: Array<{ id: string }> }>(
+        '/api/v1/persons/lookup',
+        { idNumber: residentId(701), year: 2026 },
+      );
+      expect(found.status).toBe(200);
+      expect(found.body.cases.length).toBeGreaterThan(0);
+      const bad = await caseworker.http.post<Problem>('/api/v1/persons/lookup', {
+        idNumber: '330106198001010014',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.map((e) => e.field)).toEqual(['idNumber']);
+    });
+
+    it("should give Redis a linked case's job without the person's data, and purge its outbox row once done", async () => {
+      const queue = t.app.get(QueueService).queue('case-signals');
+      const idNumber = residentId(711);
+      const id = await submit(711);
+      await send(caseworker, id, { type: 'ACCEPT' });
+      await send(caseworker, id, { type: 'VERIFY', verifiedCategory: 'DIBAO', certificateNo: 'x' });
+      await send(caseworker, id, { type: 'PROPOSE' });
+      await send(manager, id, { type: 'APPROVE' });
+      await eventually(async () => {
+        const c = await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`);
+        return c.body.state === 'disbursement' ? true : undefined;
+      }, 15000);
+      await send(caseworker, id, { type: 'RECORD_PAYMENT', amount: '12000.00', reference: 'B-4' });
+      await eventually(async () => {
+        const c = await caseworker.http.get<CaseBody>(`/api/v1/cases/${id}`);
+        return c.body.data.links.some((l) => l.rel === 'hardship-hearing') ? true : undefined;
+      }, 15000);
+      const [row]: Array<{ job_id: string; payload: unknown; settled_at: Date | null }> =
+        await ds.query(
+          "SELECT job_id, payload, settled_at FROM outbox WHERE queue = 'case-signals' AND job_id LIKE ?",
+          [`open-${id}-%`],
+        );
+      const job = await queue.getJob(row.job_id);
+      expect(job?.data).toEqual({ outbox: row.job_id });
+      const settled = await eventually(async () => {
+        const [r]: Array<{ payload: unknown; settled_at: Date | null }> = await ds.query(
+          'SELECT payload, settled_at FROM outbox WHERE job_id = ?',
+          [row.job_id],
+        );
+        return r.settled_at ? r : undefined;
+      });
+      expect(JSON.stringify(settled.payload)).not.toContain(idNumber.slice(6, 14));
+    });
+  });
+
   describe('operators keep internals in (item 16)', () => {
     it('should give the queue board a short-lived session of its own, and refuse a malformed cookie with 401', async () => {
       const board = (cookie: string) =>
