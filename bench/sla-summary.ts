@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       DATABASE_URL: url.toString(),
       JWT_SECRET: 'bench-secret-that-is-long-enough',
       ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'bench-admin-password',
+      ADMIN_PASSWORD: 'Bench-root-pw-7',
       ROLE: 'api',
       MIGRATIONS_RUN: 'false',
       POLICY_FILE: join(policyDir, 'policy.json'),
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       const login = await app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
-        payload: { username: 'admin', password: 'bench-admin-password' },
+        payload: { username: 'admin', password: 'Bench-root-pw-7' },
       });
       const token = (JSON.parse(login.body) as { accessToken: string }).accessToken;
       const today = shanghaiDay(now);

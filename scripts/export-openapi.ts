@@ -19,7 +19,7 @@ const PLACEHOLDER_ENV: Record<string, string> = {
   REDIS_URL: 'redis://127.0.0.1:1/0',
   JWT_SECRET: 'openapi-export-placeholder-secret-0123456789',
   ADMIN_USERNAME: 'admin',
-  ADMIN_PASSWORD: 'openapi-export-placeholder',
+  ADMIN_PASSWORD: 'Openapi-export-placeholder-1',
 };
 
 async function main(): Promise<void> {

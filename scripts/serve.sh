@@ -100,8 +100,18 @@ export JWT_SECRET
 export ADMIN_USERNAME="${ADMIN_USERNAME:-admin}"
 password_generated=0
 if [[ -z "${ADMIN_PASSWORD-}" ]]; then
+  if [[ ! -s .data/admin-password ]]; then
+    # The users' password rule (3 of lower, upper, digits, other) holds for the generated one too.
+    (
+      umask 077
+      node -e "const c = require('crypto'); let p;
+        do { p = c.randomBytes(12).toString('base64url'); } while (!/[a-z]/.test(p) || !/[A-Z]/.test(p) || !/[0-9]/.test(p));
+        process.stdout.write(p)" >.data/admin-password.tmp
+      mv .data/admin-password.tmp .data/admin-password
+    )
+    password_generated=1
+  fi
   ADMIN_PASSWORD="$(read_or_create .data/admin-password 12)"
-  password_generated=1
 fi
 export ADMIN_PASSWORD
 if [[ -z "${PORT-}" ]]; then
@@ -117,9 +127,13 @@ export ROLE="${ROLE:-all}"
 
 # --- banner --------------------------------------------------------------------------------
 base="http://127.0.0.1:$PORT"
+# The password is printed once, when it is generated; later starts point to where it is kept.
 if ((password_generated)); then
   shown_password="$ADMIN_PASSWORD"
-  password_note="(generated once, kept in .data/admin-password)"
+  password_note="(generated now, kept in .data/admin-password; shown only this once)"
+elif [[ -s .data/admin-password && "$ADMIN_PASSWORD" == "$(cat .data/admin-password)" ]]; then
+  shown_password='<the password in .data/admin-password>'
+  password_note=''
 else
   shown_password='<your ADMIN_PASSWORD>'
   password_note="(from ADMIN_PASSWORD)"

@@ -153,18 +153,39 @@ describe('case attachments', () => {
       `filename*=UTF-8''${encodeURIComponent('低保证明.pdf')}`,
     );
 
-    // Both are events of the hash-chained history, and the chain still holds.
+    // The upload is an event of the hash-chained history; the download a read in the access log
+    // (a read never bumps the version: nobody's If-Match fails because someone looked).
     const events = await history(opened.id);
     expect(events.slice(1).map((e) => [e.type, e.actor])).toEqual([
       ['ATTACHMENT_ADDED', street.id],
-      ['ATTACHMENT_DOWNLOADED', caseworker.id],
     ]);
     expect(events[1].payload).toMatchObject({
       attachmentId: res.body.id,
       sha256: res.body.sha256,
       contentType: 'application/pdf',
     });
-    expect(events[2].payload).toMatchObject({ attachmentId: res.body.id });
+    const before = await caseworker.http.get<{ version: number }>(`/api/v1/cases/${opened.id}`);
+    expect((await auditor.http.raw('GET', res.body.downloadUrl)).status).toBe(200);
+    const after = await caseworker.http.get<{ version: number }>(`/api/v1/cases/${opened.id}`);
+    expect(after.body.version).toBe(before.body.version);
+    expect(
+      (
+        await caseworker.http.post(
+          `/api/v1/cases/${opened.id}/events`,
+          { type: 'ACCEPT' },
+          { 'if-match': `"${before.body.version}"` },
+        )
+      ).status,
+    ).toBe(200);
+    const log = await auditor.http.get<Array<{ actor: string; action: string; detail: unknown }>>(
+      `/api/v1/cases/${opened.id}/access-log`,
+    );
+    expect(log.body.map((e) => [e.action, e.actor])).toEqual([
+      ['ATTACHMENT_DOWNLOADED', caseworker.id],
+      ['ATTACHMENT_DOWNLOADED', auditor.id],
+    ]);
+    expect(log.body[0].detail).toMatchObject({ attachmentId: res.body.id });
+    expect((await caseworker.http.get(`/api/v1/cases/${opened.id}/access-log`)).status).toBe(403);
     const chain = await caseworker.http.get<{ valid: boolean }>(
       `/api/v1/cases/${opened.id}/history/verify`,
     );

@@ -351,7 +351,7 @@ describe('the administrator from ADMIN_USERNAME / ADMIN_PASSWORD', () => {
       // The same database, a different ADMIN_PASSWORD: the existing administrator stays as it was.
       const second = await startTestApp({
         database,
-        env: { ADMIN_PASSWORD: 'a-different-password' },
+        env: { ADMIN_PASSWORD: 'A-different-password-2' },
       });
       try {
         const ds = second.app.get(DataSource);

@@ -113,7 +113,8 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
 
   it('should open a hearing by itself for a paid case with a heavy burden, and run it to payment', async () => {
     const idNumber = residentId(501);
-    const reliefId = await paidRelief(idNumber);
+    // 150,000 out of policy: the burden measured (153,000 + 2,000) bounds the reasonable cost.
+    const reliefId = await paidRelief(idNumber, [expense({ totalCost: '202000.00' })]);
     const relief = await eventually(async () => {
       const c = await getCase(reliefId);
       return c.data.links.length > 0 ? c : undefined;
@@ -312,12 +313,18 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
 
   it('should release the special relief reserved by a decision when an objection reopens it', async () => {
     const idNumber = residentId(505);
+    // 60,000 out of policy: the burden measured (62,000) bounds the decided reasonable cost, and
+    // opens the hearing by itself.
     const reliefId = await paidRelief(idNumber, [
-      expense({ totalCost: '50000.00', inPolicyCost: '50000.00', basicInsurancePaid: '40000.00' }),
+      expense({ totalCost: '110000.00', inPolicyCost: '50000.00', basicInsurancePaid: '40000.00' }),
     ]);
-    const hearing = (
-      await caseworker.http.post<CaseBody>('/api/v1/hardship-hearings', { reliefCaseId: reliefId })
-    ).body;
+    const hearing = await getCase(
+      await eventually(
+        async () =>
+          (await getCase(reliefId)).data.links.find((l) => l.rel === 'hardship-hearing')?.caseId,
+        15000,
+      ),
+    );
     const panel = (await send(caseworker, hearing.id, { type: 'CONVENE' })).body.data.panel!;
     for (const p of panel) {
       await send(expertById(p.userId), hearing.id, {

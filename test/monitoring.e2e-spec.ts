@@ -456,8 +456,11 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
         reportedBy: string;
       }>('/api/v1/monitoring/reports', report());
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ caseOpened: true, reportedBy: streetA.id });
-      const opened = await caseworker.http.get<CaseBody>(`/api/v1/cases/${res.body.caseId}`);
+      // A street office's receipt tells nothing of flags and cases (they would tell whether the
+      // person was flagged elsewhere): the caseworkers' flag list has the case.
+      expect(res.body).toMatchObject({ caseOpened: false, caseId: '', reportedBy: streetA.id });
+      const caseId = (await flags('year=2026&source=REPORT')).items[0].caseId;
+      const opened = await caseworker.http.get<CaseBody>(`/api/v1/cases/${caseId}`);
       expect(opened.body).toMatchObject({
         state: 'outreach',
         streetCode: STREET_A,
@@ -472,9 +475,7 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
         },
       });
       const listed = await flags('year=2026&source=REPORT');
-      expect(listed.items).toEqual([
-        expect.objectContaining({ rule: 'REPORTED', caseId: res.body.caseId }),
-      ]);
+      expect(listed.items).toEqual([expect.objectContaining({ rule: 'REPORTED', caseId })]);
     });
 
     it('should join the case of a person already flagged this year instead of opening another', async () => {

@@ -11,6 +11,7 @@ import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
 import { kill9, startServiceProcess } from './support/processes';
 import {
+  ADMIN,
   createTestDatabase,
   startTestApp,
   type TestApp,
@@ -352,7 +353,7 @@ describe('the webhook channel: signed, retried with backoff, dead-lettered (loca
     expect((await inject()).statusCode).toBe(401);
     const managerToken = await tokenOf(manager.username);
     expect((await inject({ authorization: managerToken })).statusCode).toBe(403);
-    const adminToken = await tokenOf('admin', 'admin-password-123');
+    const adminToken = await tokenOf('admin', ADMIN.password);
     const page = await inject({ authorization: adminToken });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');

@@ -99,6 +99,12 @@ describe('penalty appeals (行政复议 / 行政诉讼)', () => {
     await t.app
       .get(CaseEngine)
       .fireDeadline(String(deadline.id), new Date(new Date(deadline.due_at).getTime() + 1000));
+    // Served 40 days ago needs a case that reached its decision before then (servedAt is never
+    // before the decision): the window closed 41 days ago, as far as the decision is concerned.
+    await ds.query("UPDATE case_events SET at = ? WHERE case_id = ? AND to_state = 'decision'", [
+      new Date(Date.now() - 41 * DAY),
+      id,
+    ]);
     const decided = await send(manager, id, {
       type: 'DECIDE',
       servedAt: new Date(Date.now() - 40 * DAY).toISOString(),

@@ -5,6 +5,9 @@ import { expense, reliefApplication, RESIDENT_IDS } from './factories/relief';
 import { createUser, eventually, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
+/** 说明理由: the proposals here are the computed amounts, some of them large. */
+const PROPOSAL_REASON = '按测算金额提出，经办人已核对全部票据';
+
 interface CaseBody {
   id: string;
   type: string;
@@ -66,7 +69,9 @@ describe('relief applications (real MariaDB and Redis)', () => {
       certificateNo: '民低保字0001',
     });
     expect(verified.status).toBe(200);
-    expect((await send(caseworker, id, { type: 'PROPOSE' })).status).toBe(200);
+    // A stated reason: large sums (above policy duties.reasonRequiredAbove) need one.
+    const proposed = await send(caseworker, id, { type: 'PROPOSE', reason: PROPOSAL_REASON });
+    expect(proposed.status).toBe(200);
     return (await send(manager, id, { type: 'APPROVE' })).body;
   }
 
@@ -177,7 +182,11 @@ describe('relief applications (real MariaDB and Redis)', () => {
         certificateNo: 'x',
       });
       expect(v.body.data.calculation?.reliefAmount).toBe('80000.00');
-      await send(caseworker, c.body.id, { type: 'PROPOSE' });
+      const proposed = await send(caseworker, c.body.id, {
+        type: 'PROPOSE',
+        reason: PROPOSAL_REASON,
+      });
+      expect(proposed.status).toBe(200);
       ids.push(c.body.id);
     }
     const results = await Promise.all(ids.map((id) => send(manager, id, { type: 'APPROVE' })));

@@ -550,6 +550,8 @@ export const inspectionWorkflow = defineWorkflow({
     // duration `deadlines.inspection.publication`.
     publication: { startOn: ['RECORD_FINDINGS'], onExpire: 'overdue' },
   },
+  // LEGAL (法制审核) reads inspection cases, whose findings its penalty cases rest on.
+  readers: ['LEGAL'],
   confidential: {
     // 飞行检查: secret to all but the team (member scope) and the plan's owner until on site.
     while: (data) => data.confidential === true,

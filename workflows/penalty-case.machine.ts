@@ -933,8 +933,9 @@ export const penaltyCaseWorkflow = defineWorkflow({
     POLICE_RETURNED: '公安机关退回',
   },
   // No member scope and no street: a penalty case belongs to the bureau, not to a street office.
-  // The bureau's inspectors investigate every penalty case (no personal data in them).
-  readers: ['INSPECTOR'],
+  // The bureau's inspectors investigate every penalty case (no personal data in them); LEGAL
+  // (法制审核) reviews them.
+  readers: ['INSPECTOR', 'LEGAL'],
   permissions: {
     investigation: {
       RECORD_INVESTIGATION: INSPECTOR,

@@ -2,12 +2,13 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/problems';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Roles } from '../auth/decorators';
-import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH } from './queue-board.service';
+import { CurrentActor, Roles } from '../auth/decorators';
+import type { Actor } from '../engine/actor';
+import { QUEUE_BOARD_PATH, QueueBoard } from './queue-board.service';
 
 /**
- * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie that lets the
- * browser open the queue dashboard at /admin/queues with the same token.
+ * `POST /api/v1/admin/queues-session` (ADMIN, Bearer token): sets the cookie of a short-lived
+ * queue-board session that lets the browser open the queue dashboard at /admin/queues.
  */
 export class QueueBoardSession {
   @ApiProperty({ example: '/admin/queues' }) url!: string;
@@ -17,6 +18,8 @@ export class QueueBoardSession {
 @ApiBearerAuth()
 @Controller('api/v1/admin')
 export class QueueBoardController {
+  constructor(private readonly board: QueueBoard) {}
+
   @Post('queues-session')
   @HttpCode(200)
   @Roles('ADMIN')
@@ -26,16 +29,14 @@ export class QueueBoardController {
   })
   @ApiOkResponse({ type: QueueBoardSession })
   @ApiProblems(403)
-  session(
+  async session(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): QueueBoardSession {
-    const token = (request.headers.authorization ?? '').split(' ')[1] ?? '';
-    const secure = request.protocol === 'https' ? '; Secure' : '';
-    void reply.header(
-      'set-cookie',
-      `${QUEUE_BOARD_COOKIE}=${encodeURIComponent(token)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict${secure}`,
-    );
+    @CurrentActor() actor: Actor,
+  ): Promise<QueueBoardSession> {
+    // A short-lived session of the board's own, never the API token itself.
+    const cookie = await this.board.sessionCookie(actor, request.protocol === 'https');
+    void reply.header('set-cookie', cookie);
     return { url: QUEUE_BOARD_PATH };
   }
 }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Environment } from '../config/environment';
+import { CaseAccessEntity } from '../audit/entities/case-access.entity';
 import { type Actor, isReadOnly } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
@@ -55,8 +56,9 @@ function toView(a: CaseAttachmentEntity): AttachmentView {
 
 /**
  * Attachments of any case (补正材料, certificates, evidence, minutes): visible to exactly those
- * who may see the case; every upload and every download is an event of the case's hash-chained
- * history (ATTACHMENT_ADDED, ATTACHMENT_DOWNLOADED), written in the same transaction as the row.
+ * who may see the case; every upload is an event of the case's hash-chained history
+ * (ATTACHMENT_ADDED, written in the same transaction as the row); every download goes to the
+ * case's access log (ATTACHMENT_DOWNLOADED), which leaves the case's version alone.
  */
 @Injectable()
 export class AttachmentsService {
@@ -161,7 +163,7 @@ export class AttachmentsService {
     return { items: items.map(toView), total, page: q.page, pageSize: q.pageSize };
   }
 
-  /** The bytes, after the download is recorded in the case's history. */
+  /** The bytes, after the download is recorded in the case's access log. */
   async download(caseId: string, attachmentId: string, actor: Actor): Promise<Download> {
     const row = await this.cases.visibleCase(caseId, actor);
     const attachment = /^[0-9a-f-]{36}$/i.test(attachmentId)
@@ -177,10 +179,17 @@ export class AttachmentsService {
       // Not the caller's fault: the stored bytes are missing or changed (logged as a 500).
       throw new Error(`attachment ${attachment.id}: stored content missing or altered`);
     }
-    await this.engine.recordEvent(caseId, 'ATTACHMENT_DOWNLOADED', actor, {
-      attachmentId: attachment.id,
-      fileName: attachment.fileName,
-      sha256: attachment.sha256,
+    // A read goes to the access log, not the case's history: it must not bump the version.
+    await this.dataSource.getRepository(CaseAccessEntity).insert({
+      caseId: row.id,
+      actor: actor.id,
+      action: 'ATTACHMENT_DOWNLOADED',
+      detail: {
+        attachmentId: attachment.id,
+        fileName: attachment.fileName,
+        sha256: attachment.sha256,
+      },
+      at: new Date(),
     });
     return { attachment: toView(attachment), content };
   }

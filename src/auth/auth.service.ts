@@ -22,14 +22,14 @@ export class AuthService {
 
   /** A token for the right password; 401 otherwise; 429 while the name or address is locked. */
   async login(username: string, password: string, ip?: string): Promise<TokenDto> {
-    await this.throttle.assertNotLocked(username, ip);
+    // Counted before the comparison: parallel guesses get no more tries than serial ones.
+    await this.throttle.beginAttempt(username, ip);
     const user = await this.users.verifyPassword(username, password);
     if (!user) {
-      await this.throttle.recordFailure(username, ip);
       // One answer for an unknown user and a wrong password: no user enumeration.
       throw new DomainError('UNAUTHENTICATED', 'Wrong username or password.');
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username, ip);
     return this.issue(user);
   }
 
@@ -47,14 +47,21 @@ export class AuthService {
     if (!me) {
       throw new DomainError('UNAUTHENTICATED', 'The token is no longer valid.');
     }
-    await this.throttle.assertNotLocked(me.username, ip);
-    const changed = await this.users.changeOwnPassword(userId, currentPassword, newPassword);
+    await this.throttle.beginAttempt(me.username, ip);
+    let changed: UserEntity | null;
+    try {
+      changed = await this.users.changeOwnPassword(userId, currentPassword, newPassword);
+    } catch (e) {
+      // The current password was right (the new one was refused): not a failed login.
+      await this.throttle.takeBack(me.username, ip);
+      throw e;
+    }
     if (!changed) {
-      await this.throttle.recordFailure(me.username, ip);
       throw DomainError.validation([
         { field: 'currentPassword', message: 'is not your current password' },
       ]);
     }
+    await this.throttle.takeBack(me.username, ip);
     return this.issue(changed);
   }
 

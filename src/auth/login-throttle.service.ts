@@ -53,6 +53,18 @@ export class LoginThrottle {
     }
   }
 
+  /**
+   * Counts an attempt BEFORE its password is compared, then refuses it (429) if that made the
+   * username or the address locked: check, compare and count are no longer separate steps, so
+   * parallel guesses get no more tries than serial ones (at most LOGIN_MAX_FAILURES compared
+   * per window). A success takes its count back (`recordSuccess`); a failure leaves it.
+   */
+  async beginAttempt(username: string, ip: string | undefined, now = new Date()): Promise<void> {
+    await this.assertNotLocked(username, ip, now);
+    await this.recordFailure(username, ip, now);
+    await this.assertNotLocked(username, ip, now);
+  }
+
   async recordFailure(username: string, ip: string | undefined, now = new Date()): Promise<void> {
     await this.count(
       this.userKey(username),
@@ -66,12 +78,40 @@ export class LoginThrottle {
         now,
       );
     }
+    await this.purge(now);
   }
 
-  async recordSuccess(username: string): Promise<void> {
+  /** The right password: the username's failures are forgotten, the address's attempt taken back. */
+  async recordSuccess(username: string, ip?: string): Promise<void> {
     await this.dataSource
       .getRepository(LoginFailureEntity)
       .delete({ keyHash: this.userKey(username) });
+    if (ip) {
+      await this.dataSource.query(
+        'UPDATE login_failures SET failures = GREATEST(failures - 1, 0) WHERE key_hash = ?',
+        [this.ipKey(ip)],
+      );
+    }
+  }
+
+  /** A right password whose attempt was counted (a password change): the count is taken back. */
+  async takeBack(username: string, ip?: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE login_failures SET failures = GREATEST(failures - 1, 0) WHERE key_hash IN (?)',
+      [[this.userKey(username), ...(ip ? [this.ipKey(ip)] : [])]],
+    );
+  }
+
+  /**
+   * Rows whose window and lock are over say nothing any more: deleted, so guessing unknown
+   * usernames does not grow the table forever.
+   */
+  private async purge(now: Date): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM login_failures
+        WHERE window_started_at < ? AND (locked_until IS NULL OR locked_until < ?) LIMIT 1000`,
+      [new Date(now.getTime() - this.lockMs()), now],
+    );
   }
 
   /** An administrator lifts a user's lock (and forgets the failures). */
@@ -80,9 +120,10 @@ export class LoginThrottle {
   }
 
   /**
-   * One more failure in the key's window (a new window when the last one is over); at `max` the
-   * key is locked and its count starts again. Two statements, each atomic: concurrent failures
-   * on several processes all count.
+   * One more attempt in the key's window (a new window when the last one is over); beyond `max`
+   * failures the key is locked and its count starts again (attempts are counted before they are
+   * compared: the (max+1)th is the one refused). Two statements, each atomic: concurrent
+   * attempts on several processes all count.
    */
   private async count(key: string, max: number, now: Date): Promise<void> {
     const windowStart = new Date(now.getTime() - this.lockMs());
@@ -98,7 +139,7 @@ export class LoginThrottle {
     const until = new Date(now.getTime() + this.lockMs());
     const result: { affectedRows?: number } = await this.dataSource.query(
       `UPDATE login_failures SET locked_until = ?, failures = 0, window_started_at = ?
-        WHERE key_hash = ? AND failures >= ?`,
+        WHERE key_hash = ? AND failures > ?`,
       [until, now, key, max],
     );
     if ((result.affectedRows ?? 0) > 0) {

@@ -15,6 +15,17 @@ export function isStreamedBodyRoute(request: FastifyRequest): boolean {
   return config?.[STREAMED_BODY] === true;
 }
 
+const ACCEPTS_CSV = 'yibaoAcceptsCsv';
+
+/** The route imports a `text/csv` body read whole (a streamed route accepts CSV too). */
+export const AcceptsCsv = (): MethodDecorator => RouteConfig({ [ACCEPTS_CSV]: true });
+
+/** Does this route take a `text/csv` body at all? Every other route refuses one unread (415). */
+export function acceptsCsv(request: FastifyRequest): boolean {
+  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+  return config?.[ACCEPTS_CSV] === true || isStreamedBodyRoute(request);
+}
+
 /** The whole body as UTF-8 text, refused with Fastify's own 413 past `limit` bytes. */
 export function readTextBody(
   payload: Readable,

@@ -6,7 +6,7 @@ const REQUIRED = {
   REDIS_URL: 'redis://redis:6379/0',
   JWT_SECRET: 'a-secret-of-sixteen-or-more',
   ADMIN_USERNAME: 'admin',
-  ADMIN_PASSWORD: 'admin-password',
+  ADMIN_PASSWORD: 'Yibao-root-pw-7',
 };
 
 /** The problems validateEnvironment reports for this input (fails the test if it accepts it). */
@@ -93,6 +93,10 @@ describe('validateEnvironment', () => {
     ['JWT_EXPIRES_IN', '12 hours'],
     ['ADMIN_USERNAME', 'a b'],
     ['ADMIN_PASSWORD', 'pw'],
+    // The users' password rule: 8 characters were once enough for the administrator.
+    ['ADMIN_PASSWORD', 'abcdefgh'],
+    ['ADMIN_PASSWORD', 'password1234'],
+    ['ADMIN_PASSWORD', 'Admin-strong-9'],
     ['ROLE', 'boss'],
     ['ROLE', 'API'],
     ['QUEUE_PREFIX', 'a b'],
@@ -148,7 +152,7 @@ describe('empty optional variables', () => {
       REDIS_URL: 'redis://127.0.0.1:6379/0',
       JWT_SECRET: 'a-secret-of-sixteen-chars',
       ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'password-123',
+      ADMIN_PASSWORD: 'Yibao-root-pw-7',
       PORT: '',
       ROLE: '',
     });

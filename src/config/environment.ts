@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { passwordProblem } from '../users/password-strength';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -52,8 +53,8 @@ export class Environment {
   })
   ADMIN_USERNAME!: string;
 
+  /** The users' password rule applies (checked in validateEnvironment, with ADMIN_USERNAME). */
   @IsString()
-  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
   ADMIN_PASSWORD!: string;
 
   @IsOptional()
@@ -136,6 +137,25 @@ export class Environment {
   @Max(100000)
   LOGIN_IP_MAX_FAILURES: number = 50;
 
+  /**
+   * The reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDR
+   * ranges, e.g. `10.0.0.5,10.1.0.0/16`); none by default: the client is the socket's peer, and
+   * a forged header cannot dodge the per-address login limit.
+   */
+  @IsOptional()
+  @Matches(/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, {
+    message: 'TRUSTED_PROXIES must be comma-separated IP addresses or CIDR ranges',
+  })
+  TRUSTED_PROXIES?: string;
+
+  /** Requests a minute one address may make to /api/v1/public/ (each API process counts its own). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PUBLIC_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  @Max(100000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE: number = 60;
+
   /** How long a lock lasts, and the window in which failures are counted (seconds). */
   @IsOptional()
   @Transform(toInt)
@@ -204,14 +224,21 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
   const env = plainToInstance(Environment, given, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    throw new ConfigurationError(
-      errors.map((e) => {
-        const messages = Object.values(e.constraints ?? {});
-        const missing = raw[e.property] === undefined || raw[e.property] === '';
-        return missing ? `${e.property} is missing` : `${e.property}: ${messages.join('; ')}`;
-      }),
-    );
+  const problems = errors.map((e) => {
+    const messages = Object.values(e.constraints ?? {});
+    const missing = raw[e.property] === undefined || raw[e.property] === '';
+    return missing ? `${e.property} is missing` : `${e.property}: ${messages.join('; ')}`;
+  });
+  // The administrator's first password obeys the rule every other password does.
+  const weak =
+    typeof env.ADMIN_PASSWORD === 'string'
+      ? passwordProblem(env.ADMIN_PASSWORD, env.ADMIN_USERNAME)
+      : null;
+  if (weak !== null) {
+    problems.push(`ADMIN_PASSWORD: ${weak}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(problems);
   }
   return env;
 }

@@ -46,6 +46,10 @@ export class PolicyService {
     return this.policy.reports;
   }
 
+  duties(): Policy['duties'] {
+    return this.policy.duties;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

@@ -136,6 +136,7 @@ describe('loadPolicy with an override', () => {
       notifications: DEFAULT_POLICY.notifications,
       reports: DEFAULT_POLICY.reports,
       streets: DEFAULT_POLICY.streets,
+      duties: DEFAULT_POLICY.duties,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),
@@ -143,6 +144,49 @@ describe('loadPolicy with an override', () => {
       expect.stringMatching(/^deadlines\.b: /),
       expect.stringMatching(/^penalty\.lateFeeDailyRate: /),
     ]);
+  });
+
+  it('should refuse a key the service does not know, naming its path (a typo is never ignored)', () => {
+    expect(() =>
+      loadPolicy({ monitoring: { reference: { '2026': { enterpriseAvgPension: '50000.00' } } } }),
+    ).toThrow(/unknown key[\s\S]*monitoring\.reference\.2026\.enterpriseAvgPension/);
+    expect(() => loadPolicy({ relief: { hardshipTreshold: '6000.00' } })).toThrow(
+      /relief\.hardshipTreshold/,
+    );
+    expect(() =>
+      loadPolicy({
+        relief: { editions: [{ ...DEFAULT_POLICY.relief.editions[0], colour: 'red' }] },
+      }),
+    ).toThrow(/relief\.editions\.0\.colour/);
+    expect(() => loadPolicy({ dutes: {} })).toThrow(/- dutes$/m);
+    // Keys that are data (workflow types, states, years, event types) and optional keys pass.
+    const policy = loadPolicy({
+      deadlines: { 'new-workflow': { some_state: '3wd' } },
+      monitoring: {
+        reference: {
+          '2031': {
+            ...DEFAULT_POLICY.monitoring.reference['2026'],
+            source: '2030年统计公报',
+          },
+        },
+      },
+      hearing: { ratios: { DIBAO: '0.55' } },
+      duties: {
+        separation: { inspection: [{ rule: 'r', event: 'CONFIRM', notBy: ['RECORD_FINDINGS'] }] },
+      },
+    });
+    expect(policy.deadlines['new-workflow'].some_state).toBe('3wd');
+    expect(policy.duties.separation.inspection).toHaveLength(1);
+    expect(policy.duties.separation['relief-application']).toHaveLength(2);
+  });
+
+  it('should refuse a separated-duties rule without its events, naming the path', () => {
+    expect(() =>
+      loadPolicy({
+        duties: { separation: { 'relief-application': [{ rule: 'x', event: 'APPROVE' }] } },
+      }),
+    ).toThrow(/duties\.separation\.relief-application\.0\.notBy/);
+    expect(() => loadPolicy({ duties: { reasonMinLength: 0 } })).toThrow(/duties\.reasonMinLength/);
   });
 
   it('should refuse a missing file or a file that is not JSON, naming POLICY_FILE and the path', () => {

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import deepmerge from 'deepmerge';
 import { parseDuration } from '../common/calendar/duration';
+import { unknownPolicyKeys } from './policy-keys';
+import {
+  DEFAULT_DUTIES_POLICY,
+  type DutiesPolicy,
+  validateDutiesPolicy,
+} from '../engine/duties-policy';
 import {
   DEFAULT_HEARING_POLICY,
   type HearingPolicy,
@@ -88,6 +94,11 @@ export interface Policy {
    * (`GET /api/v1/streets`). The defaults are the example district of the tests and the README.
    */
   streets: Record<string, string>;
+  /**
+   * Separated duties per workflow (不相容职务分离: which events of a case must come from different
+   * people) and when an amount needs a stated reason.
+   */
+  duties: DutiesPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -155,6 +166,7 @@ export const DEFAULT_POLICY: Policy = {
     '330106004': '翠苑街道',
     '330106005': '文新街道',
   },
+  duties: DEFAULT_DUTIES_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -202,6 +214,7 @@ export function validatePolicy(policy: unknown): string[] {
   );
   problems.push(...validateReportPolicy((p as { reports?: unknown }).reports, 'reports'));
   problems.push(...validateStreets((p as { streets?: unknown }).streets));
+  problems.push(...validateDutiesPolicy((p as { duties?: unknown }).duties, 'duties'));
   return problems;
 }
 
@@ -270,6 +283,12 @@ export function loadPolicy(override?: string | Record<string, unknown>): Policy 
     }
   } else if (override) {
     extra = override;
+  }
+  const unknown = unknownPolicyKeys(extra, DEFAULT_POLICY);
+  if (unknown.length > 0) {
+    throw new Error(
+      `POLICY_FILE: unknown key${unknown.length > 1 ? 's' : ''} (not a policy setting: check the spelling):\n  - ${unknown.join('\n  - ')}`,
+    );
   }
   const merged = deepmerge(DEFAULT_POLICY, extra as Partial<Policy>, {
     arrayMerge: (_target, source: unknown[]) => source,

@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import { CaseAccessEntity } from '../audit/entities/case-access.entity';
 import { CalendarYearEntity } from '../calendar/entities/calendar-year.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity';
 import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
@@ -11,6 +12,8 @@ import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
+import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
+import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -84,6 +87,7 @@ export const ENTITIES = [
   ReliefIndicatorTotalEntity,
   NotificationEntity,
   NotificationDeliveryEntity,
+  CaseAccessEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -98,6 +102,8 @@ export const MIGRATIONS = [
   Monitoring1764000008000,
   OutboxHandovers1764000009000,
   OutboxLease1764000010000,
+  CaseAccessLog1764000011000,
+  OutboxSettled1764000012000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -15,14 +15,12 @@ export const SYSTEM: Actor = Object.freeze({
   system: true,
 });
 
-/** Roles that see every case (API.md: AUDITOR reads everything, sends nothing). */
-export const CASE_READER_ROLES: readonly Role[] = [
-  'ADMIN',
-  'CASEWORKER',
-  'MANAGER',
-  'AUDITOR',
-  'LEGAL',
-];
+/**
+ * Roles that see every case of every workflow (API.md "Who reads what": AUDITOR reads everything,
+ * sends nothing). Everyone else reads on a need-to-know basis (case-access.ts `readerRoles`):
+ * ADMIN manages accounts and configuration and reads no case content (等保 2.0 三员分立).
+ */
+export const CASE_READER_ROLES: readonly Role[] = ['AUDITOR'];
 
 /** Roles that may see full resident ID numbers and phones in a case (besides its own street office). */
 export const PERSONAL_DATA_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER', 'AUDITOR'];

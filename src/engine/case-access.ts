@@ -1,4 +1,8 @@
-import type { EventPermission, WorkflowDefinition } from '../../workflows/workflow-definition';
+import type {
+  EventPermission,
+  Role,
+  WorkflowDefinition,
+} from '../../workflows/workflow-definition';
 import { type Actor, CASE_READER_ROLES, hasAnyRole, PERSONAL_DATA_ROLES } from './actor';
 import { activePaths } from './machine-introspection';
 
@@ -45,6 +49,39 @@ export function isMember(definition: WorkflowDefinition, c: CaseLike, actor: Act
   return memberFields(definition).some((f) => membersOf(c.data, f).includes(actor.id));
 }
 
+/**
+ * Roles that read the cases of every workflow in which they act district-wide (API.md "Who reads
+ * what": CASEWORKER and MANAGER). EXPERT and INSPECTOR read only what they are members of, a
+ * street office its street, LEGAL what a workflow names it a reader of (penalty, inspection).
+ */
+const ACTING_READER_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER'];
+
+/**
+ * Roles that read every case of this workflow: its declared `readers`, plus CASEWORKER and
+ * MANAGER where they act without a member scope. ADMIN acts in no workflow and reads no case.
+ */
+export function readerRoles(definition: WorkflowDefinition): readonly Role[] {
+  const roles = new Set<Role>(definition.readers ?? []);
+  for (const events of Object.values(definition.permissions)) {
+    for (const p of Object.values(events)) {
+      if (p.scope !== undefined && typeof p.scope === 'object') {
+        continue;
+      }
+      for (const r of p.roles) {
+        if (r !== 'system' && ACTING_READER_ROLES.includes(r)) {
+          roles.add(r);
+        }
+      }
+    }
+  }
+  return [...roles];
+}
+
+/** Does the actor read every (non-secret) case of this workflow? */
+export function readsWorkflow(definition: WorkflowDefinition, actor: Actor): boolean {
+  return hasAnyRole(actor, CASE_READER_ROLES) || hasAnyRole(actor, readerRoles(definition));
+}
+
 /** The workflow's confidentiality holds for this data (e.g. a FLIGHT inspection not yet started). */
 export function isConfidential(
   definition: WorkflowDefinition,
@@ -61,11 +98,7 @@ export function canSeeCase(definition: WorkflowDefinition, c: CaseLike, actor: A
       isMember(definition, c, actor) || definition.confidential!.viewers(c.data).includes(actor.id)
     );
   }
-  if (
-    actor.system ||
-    hasAnyRole(actor, CASE_READER_ROLES) ||
-    hasAnyRole(actor, definition.readers ?? [])
-  ) {
+  if (actor.system || readsWorkflow(definition, actor)) {
     return true;
   }
   if (
@@ -104,6 +137,18 @@ export function permissionFor(
   return definition.permissions['*']?.[eventType];
 }
 
+/**
+ * Is the actor bound to its own street for an action granted to `grantingRoles`? Only a street
+ * office is; caseworkers and managers act district-wide. A role that does not grant the action
+ * exempts nobody: a STREET_OFFICE user who is also an EXPERT is still bound to its street.
+ */
+export function isStreetBound(actor: Actor, grantingRoles: readonly string[]): boolean {
+  return (
+    actor.roles.includes('STREET_OFFICE') &&
+    !actor.roles.some((r) => r !== 'STREET_OFFICE' && grantingRoles.includes(r))
+  );
+}
+
 /** May this actor send an event under this permission, for this case? */
 export function isPermitted(
   permission: EventPermission | undefined,
@@ -121,9 +166,9 @@ export function isPermitted(
     return false;
   }
   if (permission.scope === 'street') {
-    // Only a street office is bound to its street; caseworkers and managers act district-wide.
-    const onlyStreetOffice = actor.roles.every((r) => r === 'STREET_OFFICE' || !roles.includes(r));
-    return !onlyStreetOffice || (c.streetCode !== null && c.streetCode === actor.streetCode);
+    return (
+      !isStreetBound(actor, roles) || (c.streetCode !== null && c.streetCode === actor.streetCode)
+    );
   }
   if (permission.scope && typeof permission.scope === 'object') {
     return membersOf(c.data, permission.scope.members).includes(actor.id);

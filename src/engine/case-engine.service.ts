@@ -22,6 +22,7 @@ import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/val
 import { PolicyService } from '../config/policy.service';
 import { caseTransitions, deadlinesFired } from '../metrics/metrics';
 import { JOBS, jobId } from '../queue/jobs';
+import { rulesFor } from './duties-policy';
 import { type Actor, SYSTEM } from './actor';
 import {
   canSeeCase,
@@ -319,6 +320,9 @@ export class CaseEngine {
         `Your role or scope may not send ${rawEvent.type} to this case in state "${row.state}".`,
       );
     }
+    if (!actor.system) {
+      await this.assertSeparatedDuties(m, row, rawEvent.type, actor);
+    }
     const handler = this.handlers.get(row.type, rawEvent.type);
     // The service's own events (deadlines, linked cases) carry payloads the engine composed itself.
     const payload = actor.system
@@ -336,7 +340,16 @@ export class CaseEngine {
       openLinkedCase: (request: LinkedCaseRequest) => linkedCases.push(request),
       signalCase: (caseId: string, signal: CaseEvent) => signals.push({ caseId, event: signal }),
     };
-    const computed = handler ? await handler.hook(hookContext) : undefined;
+    const computed = handler
+      ? await handler.hook(hookContext).catch((e: unknown) => {
+          // A business rule a hook refuses is a 422 like the machine's own: it lists what the
+          // caller may send now (API.md), which the hook does not know.
+          if (e instanceof DomainError && e.code === 'BUSINESS_RULE' && !e.extra.allowedEvents) {
+            e.extra.allowedEvents = this.allowedEventsFor(definition, row, snapshot, actor);
+          }
+          throw e;
+        })
+      : undefined;
     const recorded = { ...payload, ...(computed ?? {}) };
     const machineEvent = {
       ...recorded,
@@ -411,6 +424,37 @@ export class CaseEngine {
     }
     caseTransitions.inc({ type: row.type, event: rawEvent.type });
     return [row, effects];
+  }
+
+  /**
+   * 不相容职务分离: a rule of policy `duties.separation.<type>` bars whoever sent one of its
+   * `notBy` events on this case from sending its event (403 naming the rule). Read in the case's
+   * transaction, under its row lock: two events of one case never race past each other.
+   */
+  private async assertSeparatedDuties(
+    m: EntityManager,
+    row: CaseEntity,
+    eventType: string,
+    actor: Actor,
+  ): Promise<void> {
+    const rules = rulesFor(this.policy.duties(), row.type, eventType);
+    if (rules.length === 0) {
+      return;
+    }
+    const earlier = await m.query<Array<{ type: string }>>(
+      'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)',
+      [row.id, actor.id, [...new Set(rules.flatMap((r) => r.notBy))]],
+    );
+    const sent = new Set(earlier.map((e) => e.type));
+    const broken = rules.find((r) => r.notBy.some((e) => sent.has(e)));
+    if (broken) {
+      const did = broken.notBy.filter((e) => sent.has(e)).join(', ');
+      throw new DomainError(
+        'FORBIDDEN',
+        `Separated duties (${broken.rule}): you sent ${did} on this case, so someone else sends ${eventType}.`,
+        { rule: broken.rule },
+      );
+    }
   }
 
   /**

@@ -8,7 +8,7 @@ import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
 import { verifyChain } from './audit-chain';
 import { CaseEngine } from './case-engine.service';
-import { canSeeCase, canSeePersonalData } from './case-access';
+import { canSeeCase, canSeePersonalData, isStreetBound, readsWorkflow } from './case-access';
 import type {
   CaseEventView,
   CaseListQuery,
@@ -119,20 +119,41 @@ export class CaseQueryService {
    */
   async tasks(actor: Actor, q: TasksQuery): Promise<Page<CaseView>> {
     const { page, pageSize, assignee } = q;
-    const triples: Array<{ type: string; version: number; states: string[] }> = [];
+    // Per (workflow, version, state): the caller may act there if one of its roles may send an
+    // event and the event's scope holds (member of the team/panel, own street when street-bound).
+    // All of it in SQL, so the inbox is paged by the database, not in memory.
+    const member =
+      'EXISTS (SELECT 1 FROM case_members tm WHERE tm.case_id = c.id AND tm.user_id = :taskUser)';
+    const clauses: string[] = [];
+    const params: Record<string, unknown> = { taskUser: actor.id, taskStreet: actor.streetCode };
     for (const definition of this.registry.all()) {
-      const states = Object.entries(definition.permissions)
-        .filter(([, events]) =>
-          Object.values(events).some((p) =>
-            p.roles.some((r) => r !== 'system' && actor.roles.includes(r)),
-          ),
-        )
-        .map(([state]) => state);
-      if (states.length > 0) {
-        triples.push({ type: definition.type, version: definition.version, states });
+      for (const [state, events] of Object.entries(definition.permissions)) {
+        const scopes = new Set<string>();
+        for (const p of Object.values(events)) {
+          const roles = p.roles.filter((r) => r !== 'system');
+          if (!roles.some((r) => actor.roles.includes(r))) {
+            continue;
+          }
+          if (p.scope !== undefined && typeof p.scope === 'object') {
+            scopes.add(member);
+          } else if (p.scope === 'street' && isStreetBound(actor, roles)) {
+            scopes.add(actor.streetCode ? 'c.street_code = :taskStreet' : '1 = 0');
+          } else {
+            scopes.add('1 = 1');
+          }
+        }
+        if (scopes.size > 0) {
+          const i = clauses.length;
+          params[`tt${i}`] = definition.type;
+          params[`tv${i}`] = definition.version;
+          params[`ts${i}`] = state;
+          clauses.push(
+            `(c.type = :tt${i} AND c.machine_version = :tv${i} AND c.state = :ts${i} AND (${[...scopes].join(' OR ')}))`,
+          );
+        }
       }
     }
-    if (triples.length === 0) {
+    if (clauses.length === 0) {
       return { items: [], total: 0, page, pageSize };
     }
     const qb = this.dataSource
@@ -146,17 +167,7 @@ export class CaseQueryService {
       qb.andWhere('c.assignee_id IS NULL');
     }
     this.narrow(qb, q);
-    qb.andWhere(
-      new Brackets((w) => {
-        triples.forEach((t, i) => {
-          w.orWhere(`(c.type = :t${i} AND c.machine_version = :v${i} AND c.state IN (:...s${i}))`, {
-            [`t${i}`]: t.type,
-            [`v${i}`]: t.version,
-            [`s${i}`]: t.states,
-          });
-        });
-      }),
-    );
+    qb.andWhere(`(${clauses.join(' OR ')})`, params);
     qb.addSelect(
       `(SELECT MIN(d.due_at) FROM case_deadlines d WHERE d.case_id = c.id AND d.closed_at IS NULL)`,
       'next_due',
@@ -164,14 +175,12 @@ export class CaseQueryService {
     qb.orderBy('next_due IS NULL', 'ASC')
       .addOrderBy('next_due', 'ASC')
       .addOrderBy('c.created_at', 'ASC');
-    // Scope by team/panel and street is exact only per case: filter, then page.
-    const rows = (await qb.getMany()).filter((row) => {
-      const definition = this.registry.get(row.type, row.machineVersion);
-      const snapshot = this.engine.rehydrate(definition.machine, row.snapshot);
-      return this.engine.allowedEventsFor(definition, row, snapshot, actor).length > 0;
-    });
-    const slice = rows.slice((page - 1) * pageSize, page * pageSize);
-    return { items: await this.toViews(slice, actor, false), total: rows.length, page, pageSize };
+    const total = await qb.clone().orderBy().getCount();
+    const rows = await qb
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getMany();
+    return { items: await this.toViews(rows, actor, false), total, page, pageSize };
   }
 
   async history(id: string, actor: Actor): Promise<CaseEventView[]> {
@@ -193,13 +202,21 @@ export class CaseQueryService {
     }));
   }
 
-  /** Recomputes the hash chain: each row's hash over its content and the previous row's hash. */
+  /**
+   * Recomputes the hash chain: each row's hash over its content and the previous row's hash. The
+   * case row and its events are read in one consistent snapshot (REPEATABLE READ; the pool's
+   * sessions run READ COMMITTED): an event committed between the two reads would otherwise show
+   * as a broken chain ("version 7 but 8 events") to an auditor.
+   */
   async verifyHistory(id: string, actor: Actor): Promise<ChainVerification> {
-    const row = await this.visibleCase(id, actor);
-    const events = await this.dataSource
-      .getRepository(CaseEventEntity)
-      .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
-    return verifyChain(row, events);
+    const visible = await this.visibleCase(id, actor);
+    return this.dataSource.transaction('REPEATABLE READ', async (m) => {
+      const row = await m.getRepository(CaseEntity).findOneByOrFail({ id: visible.id });
+      const events = await m
+        .getRepository(CaseEventEntity)
+        .find({ where: { caseId: row.id }, order: { seq: 'ASC' } });
+      return verifyChain(row, events);
+    });
   }
 
   /** Open and overdue cases per workflow and state, within the caller's scope (the dashboard's table). */
@@ -236,7 +253,8 @@ export class CaseQueryService {
 
   /**
    * SQL-side scope: a street office sees its street; experts and inspectors the cases they are
-   * members of; readers every case but the restricted (confidential) ones they are no member of.
+   * members of; a workflow's readers (case-access.ts `readerRoles`) its cases, and AUDITOR every
+   * case, but the restricted (confidential) ones they are no member of.
    */
   private scopeToActor(qb: SelectQueryBuilder<CaseEntity>, actor: Actor): void {
     const member =
@@ -248,7 +266,7 @@ export class CaseQueryService {
     }
     const readable = this.registry
       .all()
-      .filter((d) => hasAnyRole(actor, d.readers ?? []))
+      .filter((d) => readsWorkflow(d, actor))
       .map((d) => d.type);
     qb.andWhere(
       new Brackets((w) => {

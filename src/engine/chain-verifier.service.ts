@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { verifyChain } from './audit-chain';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity } from './entities/case.entity';
@@ -41,7 +41,15 @@ const LISTED = 100;
 export class ChainVerifier {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async verifyAll(filter: { type?: string } = {}): Promise<AuditVerification> {
+  /**
+   * The whole check reads one snapshot (REPEATABLE READ): cases and events committed meanwhile
+   * are not half seen, so a running service never shows a false break to an auditor.
+   */
+  verifyAll(filter: { type?: string } = {}): Promise<AuditVerification> {
+    return this.dataSource.transaction('REPEATABLE READ', (m) => this.verifyIn(m, filter));
+  }
+
+  private async verifyIn(m: EntityManager, filter: { type?: string }): Promise<AuditVerification> {
     const started = Date.now();
     const result: AuditVerification = {
       cases: 0,
@@ -56,7 +64,7 @@ export class ChainVerifier {
     };
     let after: { createdAt: Date; id: string } | null = null;
     for (;;) {
-      const qb = this.dataSource
+      const qb = m
         .getRepository(CaseEntity)
         .createQueryBuilder('c')
         .select(['c.id', 'c.type', 'c.version', 'c.lastEventHash', 'c.createdAt'])
@@ -76,7 +84,7 @@ export class ChainVerifier {
       if (rows.length === 0) {
         break;
       }
-      const events = await this.dataSource.getRepository(CaseEventEntity).find({
+      const events = await m.getRepository(CaseEventEntity).find({
         where: { caseId: In(rows.map((r) => r.id)) },
         order: { caseId: 'ASC', seq: 'ASC' },
       });
@@ -109,7 +117,7 @@ export class ChainVerifier {
       after = { createdAt: last.createdAt, id: last.id };
     }
     if (!filter.type) {
-      const [{ n }]: Array<{ n: string }> = await this.dataSource.query(
+      const [{ n }]: Array<{ n: string }> = await m.query(
         `SELECT COUNT(*) AS n FROM case_events e LEFT JOIN cases c ON c.id = e.case_id
           WHERE c.id IS NULL`,
       );

@@ -8,6 +8,7 @@ import { ChainVerifier } from './chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { EngineObservers } from './engine-observers';
+import { CrossCaseReconciler } from './cross-case-reconciler.service';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -45,6 +46,7 @@ import { WorkflowsController } from './workflows.controller';
     CasesService,
     OutboxRelay,
     EngineWorker,
+    CrossCaseReconciler,
     ChainVerifier,
     EngineObservers,
   ],

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobsOptions } from 'bullmq';
 import { DataSource, In, IsNull } from 'typeorm';
+import { JOBS } from '../queue/jobs';
 import { QueueService } from '../queue/queue.service';
 import { OutboxEntity } from './entities/outbox.entity';
 
@@ -12,6 +13,18 @@ import { OutboxEntity } from './entities/outbox.entity';
  * wait this long.
  */
 export const OUTBOX_LEASE_MS = 30_000;
+
+/**
+ * What a job carries to Redis. A cross-case job's payload (a linked case's opening input: a
+ * resident's ID, name, illness costs) stays in the database: the job carries the outbox row's job
+ * id only, so Redis and bull-board never hold personal data (kept there for days). Other jobs
+ * carry ids already.
+ */
+export function jobData(
+  row: Pick<OutboxEntity, 'queue' | 'jobId' | 'payload'>,
+): Record<string, unknown> {
+  return row.queue === JOBS.openLinkedCase.queue ? { outbox: row.jobId } : row.payload;
+}
 
 /**
  * Hands committed outbox rows to BullMQ. Called right after a commit (best effort) and
@@ -61,7 +74,7 @@ export class OutboxRelay {
           this.queues.queue(queue).addBulk(
             own.map((row) => ({
               name: row.jobName,
-              data: row.payload,
+              data: jobData(row),
               opts: this.jobOptions(row),
             })),
           ),
@@ -145,7 +158,7 @@ export class OutboxRelay {
         try {
           await this.queues.ready();
           for (const row of rows) {
-            await this.queues.queue(row.queue).add(row.jobName, row.payload, this.jobOptions(row));
+            await this.queues.queue(row.queue).add(row.jobName, jobData(row), this.jobOptions(row));
             done.push(row.id);
           }
         } catch (e) {

@@ -112,33 +112,48 @@ export const VALUE_TITLES: Readonly<Record<string, string>> = {
   AGREE: '同意',
 };
 
+/** Values named per field where a bare value says little: the articles of Decree 735 (条例). */
+export const FIELD_VALUE_TITLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  article: {
+    '38': '第三十八条（定点医药机构违规使用基金）',
+    '39': '第三十九条（定点医药机构内部管理）',
+    '40': '第四十条（定点医药机构骗取基金）',
+    '41': '第四十一条（个人骗取基金）',
+  },
+};
+
 /**
  * A schema with its string enums written as titled alternatives (`oneOf: [{ const, title }]`)
  * wherever every value has a zh-CN name; anything else is returned as it was.
  */
-export function withValueTitles<S extends { [keyword: string]: unknown }>(schema: S): S {
+export function withValueTitles<S extends { [keyword: string]: unknown }>(
+  schema: S,
+  field?: string,
+): S {
   const out: { [keyword: string]: unknown } = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (keyword === 'properties' && isRecord(value)) {
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, s]) => [
           name,
-          name === 'type' || !isRecord(s) ? s : withValueTitles(s),
+          name === 'type' || !isRecord(s) ? s : withValueTitles(s, name),
         ]),
       );
     } else if (keyword === 'items' && isRecord(value)) {
-      out.items = withValueTitles(value);
+      out.items = withValueTitles(value, field);
     } else {
       out[keyword] = value;
     }
   }
   const values = out.enum;
-  if (
-    Array.isArray(values) &&
-    values.every((v): v is string => typeof v === 'string' && VALUE_TITLES[v] !== undefined)
-  ) {
+  const titleOf = (v: unknown): string | undefined =>
+    typeof v === 'string' || typeof v === 'number'
+      ? ((field ? FIELD_VALUE_TITLES[field]?.[String(v)] : undefined) ??
+        (typeof v === 'string' ? VALUE_TITLES[v] : undefined))
+      : undefined;
+  if (Array.isArray(values) && (values as unknown[]).every((v) => titleOf(v) !== undefined)) {
     delete out.enum;
-    out.oneOf = values.map((v) => ({ const: v, title: VALUE_TITLES[v] }));
+    out.oneOf = (values as unknown[]).map((v) => ({ const: v, title: titleOf(v) }));
   }
   return out as S;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Logger } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -33,6 +33,8 @@ export class HealthView {
 @Controller()
 @Public()
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -55,7 +57,9 @@ export class HealthController {
           await this.queues.ping();
           return redis.up();
         } catch (e) {
-          return redis.down({ message: (e as Error).message });
+          // Internals (hosts, ports, driver text) stay in the log, not in a public answer.
+          this.logger.warn(`health: redis: ${(e as Error).message}`);
+          return redis.down({ message: 'unreachable' });
         }
       },
       async (): Promise<HealthIndicatorResult> => {
@@ -63,7 +67,8 @@ export class HealthController {
         try {
           return queue.up(await this.queues.depth());
         } catch (e) {
-          return queue.down({ message: (e as Error).message });
+          this.logger.warn(`health: queues: ${(e as Error).message}`);
+          return queue.down({ message: 'unavailable' });
         }
       },
     ]);

@@ -5,10 +5,13 @@ import type {
   PanelReplacement,
 } from '../../workflows/hardship-hearing.machine';
 import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
-import { DomainError } from '../common/errors/domain-error';
+import Decimal from 'decimal.js';
+import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { formatMoney } from '../common/money';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
+import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
 import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
@@ -148,7 +151,9 @@ export class HearingsService implements OnModuleInit {
     manager,
   }: HookContext): Promise<Record<string, unknown>> {
     const data = caseRow.data as unknown as HardshipHearingContext;
-    const { reasonableCost } = event as unknown as DecidePayload;
+    const decision = event as unknown as DecidePayload;
+    const { reasonableCost } = decision;
+    this.checkDecision(data, decision);
     const calc = computeSpecialRelief(
       {
         category: data.applicant.category,
@@ -178,6 +183,30 @@ export class HearingsService implements OnModuleInit {
         capRemaining: calc.capRemaining,
       },
     };
+  }
+
+  /**
+   * DECIDE may not find more reasonable cost than the burden the referral measured (the costs the
+   * person still bears), and departing from the panel's figure needs a stated reason (policy
+   * `duties.reasonMinLength`): 422 naming the field.
+   */
+  private checkDecision(data: HardshipHearingContext, decision: DecidePayload): void {
+    const errors: FieldError[] = [];
+    if (new Decimal(decision.reasonableCost).gt(data.burden)) {
+      errors.push({
+        field: 'reasonableCost',
+        message: `must not exceed the burden measured for the hearing (${formatMoney(data.burden)})`,
+      });
+    }
+    const departs =
+      data.panelFigure === undefined || !new Decimal(decision.reasonableCost).eq(data.panelFigure);
+    const why = reasonProblem(this.policy.duties(), decision.reason, { departs });
+    if (why !== null) {
+      errors.push({ field: 'reason', message: why });
+    }
+    if (errors.length > 0) {
+      throw new DomainError('BUSINESS_RULE', 'The decision is refused: see errors.', { errors });
+    }
   }
 
   /** RESOLVE (联席会议): the extra must bring the burden to the cap; the warm-heart fund reserves it. */

@@ -64,6 +64,8 @@ export interface DrawView {
   sampleSize: number;
   drawnAt: string;
   record: InspectionDrawRecord;
+  /** true when `record.previous` names a secret flight plan's targets and is left out. */
+  previousWithheld: boolean;
 }
 
 export interface PublicResultView {
@@ -96,8 +98,12 @@ function planView(p: InspectionPlanEntity): PlanView {
   };
 }
 
-function drawView(d: InspectionDrawEntity): DrawView {
-  const r = d.record;
+/**
+ * `previousWithheld`: the previous plan's teams (回避 input) belong to a FLIGHT plan still secret
+ * to the caller, so `record.previous` is left out (the stored draw still verifies in full).
+ */
+function drawView(d: InspectionDrawEntity, previousWithheld = false): DrawView {
+  const r = previousWithheld ? { ...d.record, previous: [] } : d.record;
   return {
     planId: d.planId,
     seed: r.seed,
@@ -112,6 +118,7 @@ function drawView(d: InspectionDrawEntity): DrawView {
     sampleSize: r.sampleSize,
     drawnAt: d.drawnAt.toISOString(),
     record: r,
+    previousWithheld,
   };
 }
 
@@ -122,6 +129,9 @@ function drawView(d: InspectionDrawEntity): DrawView {
  */
 @Injectable()
 export class InspectionsService implements OnModuleInit {
+  /** Verifications of stored draws (immutable), by plan, record hash and draw time. */
+  private readonly verified = new Map<string, ReturnType<typeof verifyInspectionDraw>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: CaseEngine,
@@ -269,11 +279,44 @@ export class InspectionsService implements OnModuleInit {
       await m.update(InspectionPlanEntity, { id: plan.id }, { drawnAt });
       return row;
     });
-    return drawView(stored);
+    return drawView(stored, await this.previousIsSecret(stored, actor));
   }
 
   async getDraw(planId: string, actor: Actor | null): Promise<DrawView> {
-    return drawView(await this.visibleDraw(planId, actor));
+    const draw = await this.visibleDraw(planId, actor);
+    return drawView(draw, await this.previousIsSecret(draw, actor));
+  }
+
+  /**
+   * A draw copies the teams of the previous plan of its kind (回避): for a FLIGHT plan those are
+   * another flight plan's targets and inspectors, secret until its teams arrive, to everyone but
+   * its owner (飞行检查 must not leak through the next plan's draw).
+   */
+  private async previousIsSecret(
+    draw: InspectionDrawEntity,
+    actor: Actor | null,
+  ): Promise<boolean> {
+    if (draw.record.previous.length === 0) {
+      return false;
+    }
+    const plan = await this.findPlan(this.dataSource.manager, draw.planId);
+    const previous = await this.dataSource
+      .getRepository(InspectionPlanEntity)
+      .createQueryBuilder('p')
+      .where('p.kind = :kind AND p.drawn_at IS NOT NULL AND p.drawn_at < :at AND p.id <> :id', {
+        kind: plan.kind,
+        at: draw.drawnAt,
+        id: plan.id,
+      })
+      .orderBy('p.drawn_at', 'DESC')
+      .getOne();
+    if (!previous || previous.kind !== 'FLIGHT' || previous.ownerId === actor?.id) {
+      return false;
+    }
+    const previousDraw = await this.dataSource
+      .getRepository(InspectionDrawEntity)
+      .findOneBy({ planId: previous.id });
+    return this.cases.anyRestricted(previousDraw?.caseIds ?? []);
   }
 
   /** Re-runs the stored draw from its published inputs alone. */
@@ -282,7 +325,17 @@ export class InspectionsService implements OnModuleInit {
     actor: Actor | null,
   ): Promise<{ matches: boolean; mismatches: string[]; algorithm: string }> {
     const draw = await this.visibleDraw(planId, actor);
-    const result = verifyInspectionDraw(draw.record);
+    // A stored draw never changes: re-running it (~250 ms of CPU for 100k institutions) once per
+    // draw and process is enough, however often anyone without an account asks.
+    const key = `${draw.planId}:${draw.institutionsHash}:${draw.drawnAt.toISOString()}`;
+    let result = this.verified.get(key);
+    if (!result) {
+      result = verifyInspectionDraw(draw.record);
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+        this.verified.delete(this.verified.keys().next().value!);
+      }
+      this.verified.set(key, result);
+    }
     return { ...result, algorithm: INSPECTION_DRAW_ALGORITHM };
   }
 
@@ -471,6 +524,9 @@ export class InspectionsService implements OnModuleInit {
     }));
   }
 }
+
+/** Stored draws whose verification is kept (the oldest goes first). */
+const VERIFIED_CACHE_SIZE = 500;
 
 const reasonText = {
   SUSPECTED_FRAUD: '检查发现涉嫌欺诈骗保 (suspected fraud)',

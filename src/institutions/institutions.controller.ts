@@ -15,6 +15,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Roles } from '../auth/decorators';
+import { AcceptsCsv } from '../common/streamed-body';
 import { DomainError } from '../common/errors/domain-error';
 import { PageQuery, type Page } from '../common/pagination/pagination.dto';
 import {
@@ -53,6 +54,7 @@ export class InstitutionsController {
    * One object, an array, or a CSV with the same columns (`text/csv` body, or a multipart
    * upload's `file`): all rows or none; bad rows are reported with their numbers.
    */
+  @AcceptsCsv()
   @Post()
   @Roles('ADMIN', 'MANAGER')
   @Consumes('application/json', 'text/csv', 'multipart/form-data')

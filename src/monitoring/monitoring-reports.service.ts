@@ -6,7 +6,9 @@ import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId } from '../common/id-number';
 import { maskIdNumber, maskPhone } from '../common/masking';
+import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
+import { isStreetBound } from '../engine/case-access';
 import { personKey } from '../relief/relief-ledger.service';
 import type { CreateReportDto, ReportView } from './dto/monitoring.dto';
 import { MonitoringFlagEntity } from './entities/monitoring-flag.entity';
@@ -14,6 +16,9 @@ import { MonitoringReportEntity } from './entities/monitoring-report.entity';
 import { OutreachCasesService } from './outreach-cases.service';
 
 const MAX_ATTEMPTS = 5;
+
+/** The roles granted POST /monitoring/reports: only these exempt a street office from its street. */
+export const REPORTER_ROLES: readonly Role[] = ['STREET_OFFICE', 'CASEWORKER', 'MANAGER'];
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 function toView(r: MonitoringReportEntity): ReportView {
@@ -52,7 +57,7 @@ export class MonitoringReportsService {
   ) {}
 
   async report(dto: CreateReportDto, actor: Actor): Promise<ReportView> {
-    if (actor.roles.every((r) => r === 'STREET_OFFICE') && dto.streetCode !== actor.streetCode) {
+    if (isStreetBound(actor, REPORTER_ROLES) && dto.streetCode !== actor.streetCode) {
       throw DomainError.forbidden(
         `A street office reports residents of its own street (${actor.streetCode ?? 'none'}) only.`,
       );
@@ -63,6 +68,13 @@ export class MonitoringReportsService {
     if (year > currentYear) {
       throw DomainError.validation([
         { field: 'year', message: `year must not be after ${currentYear}` },
+      ]);
+    }
+    const streetBound = isStreetBound(actor, REPORTER_ROLES);
+    if (streetBound && year < currentYear - 1) {
+      // A street office reports this year's (or last year's) hardship, not decades of history.
+      throw DomainError.validation([
+        { field: 'year', message: `a street office reports ${currentYear - 1} or ${currentYear}` },
       ]);
     }
     const idNumber = normaliseResidentId(dto.idNumber);
@@ -116,7 +128,11 @@ export class MonitoringReportsService {
           Object.assign(report, { flagId: flag.id, caseId, caseOpened: opened });
           await m.insert(MonitoringReportEntity, report);
         });
-        return toView(report);
+        // A street office gets the same receipt whether the person was flagged elsewhere or not
+        // at all (the flag and case ids would tell): its street's outreach case shows in its tasks.
+        return streetBound
+          ? { ...toView(report), flagId: '', caseId: '', caseOpened: false }
+          : toView(report);
       } catch (e) {
         const code = (e as { driverError?: { code?: string } }).driverError?.code;
         if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {

@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
+import { isConfidential } from '../engine/case-access';
 import type { ScheduledJob } from '../engine/engine-observers';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
@@ -122,16 +123,22 @@ export class NotificationsService {
     const data = maskDeep(request.data ?? {});
     const caseRow =
       request.caseRow ??
-      (request.caseId && route.recipients.some((r) => r === 'actors' || r === 'assignee')
+      // Always read when named: who may hear of a case depends on the case (need to know).
+      (request.caseId
         ? ((await m.findOne(CaseEntity, { where: { id: request.caseId } })) ?? undefined)
         : undefined);
+    const definition =
+      request.definition ??
+      (caseRow ? this.registry.get(caseRow.type, caseRow.machineVersion) : undefined);
     const userIds = await this.recipients.resolve(route.recipients, {
       caseRow,
-      definition:
-        request.definition ??
-        (caseRow ? this.registry.get(caseRow.type, caseRow.machineVersion) : undefined),
+      definition,
       userIds: request.userIds,
     });
+    // A secret case (a flight inspection before the team arrives) never leaves the service: no
+    // webhook, no e-mail; only its viewers' inboxes hear of it.
+    const secret =
+      caseRow !== undefined && definition !== undefined && isConfidential(definition, caseRow.data);
     if (route.channels.includes('inapp')) {
       for (const recipientId of userIds) {
         const inserted = await m
@@ -157,7 +164,7 @@ export class NotificationsService {
       }
     }
     const deliveries: Array<{ channel: DeliveryChannel; target: string; body: string }> = [];
-    if (route.channels.includes('webhook') && this.webhookUrl) {
+    if (route.channels.includes('webhook') && this.webhookUrl && !secret) {
       deliveries.push({
         channel: 'webhook',
         target: this.webhookUrl,
@@ -174,7 +181,12 @@ export class NotificationsService {
       });
     }
     const emailTo = route.emailTo ?? [];
-    if (route.channels.includes('email') && this.email.configured && emailTo.length > 0) {
+    if (
+      route.channels.includes('email') &&
+      this.email.configured &&
+      emailTo.length > 0 &&
+      !secret
+    ) {
       deliveries.push({
         channel: 'email',
         target: emailTo.join(','),

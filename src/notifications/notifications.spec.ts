@@ -131,7 +131,7 @@ describe('channel configuration (environment)', () => {
     REDIS_URL: 'redis://127.0.0.1:6379/0',
     JWT_SECRET: 'a-secret-long-enough',
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'admin-password',
+    ADMIN_PASSWORD: 'Yibao-root-pw-7',
   };
 
   it('should need a webhook secret with a webhook URL, and a sender with an SMTP server', () => {

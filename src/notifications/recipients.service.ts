@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role, WorkflowDefinition } from '../../workflows/workflow-definition';
 import { PolicyService } from '../config/policy.service';
-import { membersOf } from '../engine/case-access';
+import { canSeeCase, membersOf } from '../engine/case-access';
 import type { CaseEntity } from '../engine/entities/case.entity';
 import { UsersService } from '../users/users.service';
 import type { RecipientSpec } from './notification-policy';
@@ -59,7 +59,17 @@ export class RecipientsService {
         directory.filter((u) => u.roles.includes(role as Role)).forEach((u) => out.add(u.id));
       }
     }
-    return [...out].sort();
+    // Need to know: nobody hears of a case they may not open (a secret flight inspection, a
+    // relief case for ADMIN), whatever the policy's recipient specs say.
+    const { caseRow, definition } = context;
+    const visible =
+      caseRow && definition
+        ? [...out].filter((id) => {
+            const u = directory.find((d) => d.id === id);
+            return u !== undefined && canSeeCase(definition, caseRow, u);
+          })
+        : [...out];
+    return visible.sort();
   }
 
   private actorRoles(context: RecipientContext): readonly Role[] | undefined {

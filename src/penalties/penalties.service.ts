@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   type PenaltyCaseContext,
   type PenaltyCaseInput,
@@ -28,7 +28,7 @@ import {
 } from './dto/penalty.dto';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
-import { parseInstant, shanghaiDayNumber } from './penalty-policy';
+import { parseInstant, shanghaiDateOf, shanghaiDayNumber } from './penalty-policy';
 import { amountsDue, checkDecision, hearingEligibility } from './sanction-checks';
 import { proposeSanctions } from './sanction-ladder';
 
@@ -253,6 +253,7 @@ export class PenaltiesService implements OnModuleInit {
     const defended = data.statementMade || data.hearing !== undefined;
     const sanctions = this.checked(data, payload.sanctions, defended);
     const servedAt = payload.servedAt ?? now.toISOString();
+    checkServedAt(servedAt, await this.decisionStageSince(manager, caseRow.id, now), now);
     const due = amountsDue(sanctions);
     const fineDue = new Decimal(due.FINE).gt(0)
       ? fineDueAt(servedAt, this.policy.penalty())
@@ -280,6 +281,16 @@ export class PenaltiesService implements OnModuleInit {
       ...(fineDue !== undefined ? { fineDueAt: fineDue } : {}),
       amountsDue: due,
     };
+  }
+
+  /** When the case last entered `decision` (its decision cannot have been served before). */
+  private async decisionStageSince(m: EntityManager, caseId: string, now: Date): Promise<Date> {
+    const [row] = await m.query<Array<{ at: Date | string | null }>>(
+      `SELECT MAX(at) AS at FROM case_events
+        WHERE case_id = ? AND to_state = 'decision' AND (from_state IS NULL OR from_state <> 'decision')`,
+      [caseId],
+    );
+    return row?.at ? new Date(row.at) : now;
   }
 
   /** A payment to one ledger, with the late fee owed at this moment on the fine. */
@@ -461,5 +472,27 @@ export class PenaltiesService implements OnModuleInit {
       },
       this.policy.penalty(),
     );
+  }
+}
+
+/**
+ * When the decision was served (送达) starts the 15 days to pay and then the late fee: never in
+ * the future (no late fee would ever run), never before the case reached its decision (the last
+ * event before DECIDE), compared by day in Asia/Shanghai. 422 naming `servedAt`.
+ */
+export function checkServedAt(servedAt: string, decisionStageSince: Date, now: Date): void {
+  const served = parseInstant(servedAt);
+  const problem =
+    served === null
+      ? 'must be an ISO date-time with a zone or a date YYYY-MM-DD'
+      : served.getTime() > now.getTime()
+        ? `must not be in the future (now is ${now.toISOString()})`
+        : shanghaiDayNumber(served) < shanghaiDayNumber(decisionStageSince)
+          ? `must not be before the decision (the case reached it on ${shanghaiDateOf(decisionStageSince)})`
+          : null;
+  if (problem !== null) {
+    throw new DomainError('BUSINESS_RULE', `servedAt ${problem}.`, {
+      errors: [{ field: 'servedAt', message: problem }],
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/problems';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Actor } from '../engine/actor';
-import { PersonQuery, PersonView } from './dto/person.dto';
+import { PersonLookupDto, PersonQuery, PersonView } from './dto/person.dto';
 import { PersonsService } from './persons.service';
 
 @ApiTags('persons')
@@ -11,6 +11,20 @@ import { PersonsService } from './persons.service';
 @Controller('api/v1/persons')
 export class PersonsController {
   constructor(private readonly persons: PersonsService) {}
+
+  /** The same, the ID in the body: nothing personal in the URL (access logs keep URLs). */
+  @Post('lookup')
+  @HttpCode(200)
+  @Roles('CASEWORKER', 'MANAGER', 'AUDITOR')
+  @ApiOperation({
+    operationId: 'lookUpPerson',
+    summary: 'A person’s cases and ledgers, the resident ID in the body (个人视图)',
+  })
+  @ApiOkResponse({ type: PersonView })
+  @ApiProblems(400, 403, 404)
+  lookup(@Body() dto: PersonLookupDto, @CurrentActor() actor: Actor): Promise<PersonView> {
+    return this.persons.view(dto.idNumber, actor, dto.year);
+  }
 
   /** "What is left for this person?": every case of the person and the year's ledgers. */
   @Get(':idNumber')

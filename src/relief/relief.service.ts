@@ -1,13 +1,16 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { shanghaiDate } from '../common/calendar/duration';
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { formatMoney } from '../common/money';
 import type { ReliefEdition } from '../config/policy';
 import { PolicyService } from '../config/policy.service';
+import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
+import { isStreetBound } from '../engine/case-access';
 import { CaseEngine } from '../engine/case-engine.service';
+import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
 import type { CaseEntity } from '../engine/entities/case.entity';
@@ -18,7 +21,7 @@ import type {
 } from '../../workflows/relief-application.machine';
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
-import { RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
+import { ProposePayload, RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
 import { hearingInputFromRelief } from '../hearings/hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
@@ -26,6 +29,9 @@ import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service
 import type { ReliefCategoryPolicy } from './relief-policy';
 
 export const RELIEF_TYPE = 'relief-application';
+
+/** The roles granted POST /relief-applications: only these exempt a street office from its street. */
+export const SUBMITTER_ROLES: readonly Role[] = ['STREET_OFFICE', 'CASEWORKER'];
 
 /**
  * Medical-relief applications (医疗救助): submission (idempotent), the calculation, and the
@@ -45,6 +51,7 @@ export class ReliefService implements OnModuleInit {
   onModuleInit(): void {
     const on = this.handlers.register.bind(this.handlers, RELIEF_TYPE);
     on('VERIFY', { hook: (ctx) => this.onVerify(ctx) });
+    on('PROPOSE', { hook: (ctx) => this.onPropose(ctx) });
     on('APPROVE', { hook: (ctx) => this.onApprove(ctx) });
     on('REVOKE', { hook: (ctx) => this.onRevoke(ctx) });
     on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
@@ -56,7 +63,7 @@ export class ReliefService implements OnModuleInit {
     actor: Actor,
     idempotencyKey: string | undefined,
   ): Promise<CaseView> {
-    if (actor.roles.every((r) => r === 'STREET_OFFICE') && dto.streetCode !== actor.streetCode) {
+    if (isStreetBound(actor, SUBMITTER_ROLES) && dto.streetCode !== actor.streetCode) {
       throw DomainError.forbidden(
         `A street office submits for its own street (${actor.streetCode ?? 'none'}) only.`,
       );
@@ -128,6 +135,47 @@ export class ReliefService implements OnModuleInit {
       edition,
     );
     return { calculation, policyVersion: edition.version };
+  }
+
+  /**
+   * PROPOSE: no more than the case's figures allow (the eligible base, and the yearly cap left
+   * before this case), and a stated reason for a departure from the computed relief or a large
+   * sum (policy `duties`): 422 naming the field.
+   */
+  private onPropose({ caseRow, event }: HookContext): Promise<void> {
+    const calc = (caseRow.data as Partial<ReliefApplicationContext>).calculation;
+    if (!calc) {
+      return Promise.resolve(); // not verified yet: the machine refuses the event
+    }
+    const { amount, reason } = event as ProposePayload;
+    const proposed = new Decimal(amount ?? calc.reliefAmount);
+    const ceiling =
+      calc.annualCapRemaining === null
+        ? new Decimal(calc.eligibleBase)
+        : Decimal.min(
+            calc.eligibleBase,
+            new Decimal(calc.reliefAmount).plus(calc.annualCapRemaining),
+          );
+    const errors: FieldError[] = [];
+    if (proposed.gt(ceiling)) {
+      errors.push({
+        field: 'amount',
+        message: `must not exceed ${formatMoney(ceiling)} (the eligible base ${calc.eligibleBase} within the yearly cap left)`,
+      });
+    }
+    const why = reasonProblem(this.policy.duties(), reason, {
+      departs: !proposed.eq(calc.reliefAmount),
+      amount: formatMoney(proposed),
+    });
+    if (why !== null) {
+      errors.push({ field: 'reason', message: why });
+    }
+    if (errors.length > 0) {
+      return Promise.reject(
+        new DomainError('BUSINESS_RULE', 'The proposal is refused: see errors.', { errors }),
+      );
+    }
+    return Promise.resolve();
   }
 
   /** APPROVE: reserve the amount in the person's yearly ledger (refused past the caps). */

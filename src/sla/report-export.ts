@@ -7,6 +7,16 @@ export interface Sheet {
   rows: Array<Record<string, unknown>>;
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage
+ * return before one: CSV injection) gets a leading apostrophe, so it shows as the text it is.
+ * Names and codes in the reports come from users and imports (an institution named
+ * `=HYPERLINK(...)`); numbers stay numbers.
+ */
+export function neutraliseFormula(value: unknown): unknown {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function workbookOf(sheets: Sheet[]): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'yibao-flow';
@@ -14,7 +24,11 @@ function workbookOf(sheets: Sheet[]): ExcelJS.Workbook {
     const ws = workbook.addWorksheet(s.name);
     ws.columns = s.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
     ws.getRow(1).font = { bold: true };
-    ws.addRows(s.rows);
+    ws.addRows(
+      s.rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, neutraliseFormula(v)])),
+      ),
+    );
   }
   return workbook;
 }

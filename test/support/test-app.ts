@@ -8,7 +8,7 @@ import { createApp } from '../../src/bootstrap';
 import { WorkflowRegistry } from '../../src/engine/workflow-registry';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 
-export const ADMIN = { username: 'admin', password: 'admin-password-123' };
+export const ADMIN = { username: 'admin', password: 'Yibao-test-pw-123' };
 
 export interface TestDatabase {
   url: string;

@@ -50,4 +50,8 @@ export class OutboxEntity {
   /** Until then only the committing process hands the row over (see OutboxRelay.handOver). */
   @Column({ name: 'claimed_until', type: 'datetime', precision: 3, nullable: true })
   claimedUntil!: Date | null;
+
+  /** A cross-case job whose effect is in the database (CrossCaseReconciler); null until then. */
+  @Column({ name: 'settled_at', type: 'datetime', precision: 3, nullable: true })
+  settledAt!: Date | null;
 }

@@ -68,6 +68,11 @@ export class InspectionDrawView implements DrawView {
       'the complete draw record (candidates, previous teams, hashes): re-run it to verify',
   })
   record!: InspectionDrawRecord;
+  @ApiProperty({
+    description:
+      "true when the record's previous teams belong to a flight plan still secret to the caller (left out)",
+  })
+  previousWithheld!: boolean;
 }
 
 export class DrawVerification {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PersonQuery {
   @ApiPropertyOptional({ description: 'the ledger year; default this year (Asia/Shanghai)' })
@@ -10,6 +10,17 @@ export class PersonQuery {
   @Min(2000)
   @Max(2100)
   year?: number;
+}
+
+/**
+ * `POST /persons/lookup`: the resident ID in the body, not in the URL (URLs end up in access
+ * logs, proxies and browser histories).
+ */
+export class PersonLookupDto extends PersonQuery {
+  @ApiProperty({ example: '330106198001010013', description: 'resident ID (GB 11643)' })
+  @IsString()
+  @MaxLength(32)
+  idNumber!: string;
 }
 
 /** One ledger of the person's year; `cap` and `remaining` null when there is no cap. */

@@ -743,6 +743,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/persons/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A person’s cases and ledgers, the resident ID in the body (个人视图) */
+        post: operations["lookUpPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/persons/{idNumber}": {
         parameters: {
             query?: never;
@@ -837,6 +854,23 @@ export interface paths {
         };
         /** Recompute every case’s hash chain (审计校验) */
         get: operations["verifyAuditChains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who read what of a case (downloads), oldest first (访问日志) */
+        get: operations["getCaseAccessLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1737,6 +1771,8 @@ export interface components {
             record: {
                 [key: string]: unknown;
             };
+            /** @description true when the record's previous teams belong to a flight plan still secret to the caller (left out) */
+            previousWithheld: boolean;
         };
         DrawVerification: {
             matches: boolean;
@@ -2061,6 +2097,15 @@ export interface components {
             page: number;
             pageSize: number;
         };
+        PersonLookupDto: {
+            /** @description the ledger year; default this year (Asia/Shanghai) */
+            year?: number;
+            /**
+             * @description resident ID (GB 11643)
+             * @example 330106198001010013
+             */
+            idNumber: string;
+        };
         LedgerLine: {
             cap: string | null;
             paid: string;
@@ -2186,6 +2231,17 @@ export interface components {
             /** Format: date-time */
             checkedAt: string;
             durationMs: number;
+        };
+        CaseAccessView: {
+            /** @description user id */
+            actor: string;
+            /** @example ATTACHMENT_DOWNLOADED */
+            action: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
         };
         NotificationView: {
             id: string;
@@ -6257,6 +6313,83 @@ export interface operations {
             };
         };
     };
+    lookUpPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonLookupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getPerson: {
         parameters: {
             query?: {
@@ -6555,6 +6688,54 @@ export interface operations {
             };
             /** @description The caller’s role, team, panel or street may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCaseAccessLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseAccessView"][];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

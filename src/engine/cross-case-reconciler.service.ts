@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { jsonColumn } from '../database/json-column';
+import { JOBS } from '../queue/jobs';
+import { CaseEngine } from './case-engine.service';
+
+type OpenLinkedCaseJob = Parameters<CaseEngine['openLinkedCase']>[0];
+type SignalCaseJob = Parameters<CaseEngine['applySignal']>[0];
+
+interface UnsettledRow {
+  id: string;
+  job_name: string;
+  payload: string | Record<string, unknown>;
+}
+
+/**
+ * Nothing cross-case is lost (like deadlines, reconciled from the database): a linked case to
+ * open (a paid relief case's hearing, an inspection's penalty case) or a signal to another case
+ * (PENALTY_CLOSED back to its inspection) is written to the outbox in the transaction of the
+ * event that asks for it. Its job has a few attempts over seconds; after a longer Redis or worker
+ * outage, or a job removed from Redis, nothing would send it again. A row handed over more than
+ * the grace ago and not settled by its job is carried out here, directly, once its effect is
+ * checked against the case rows, `case_links` and `case_signals` (the truth): opening is keyed by
+ * the origin (one case per source event), a signal by (source, seq, target), so a late job and
+ * the reconciler never do it twice.
+ */
+@Injectable()
+export class CrossCaseReconciler {
+  private readonly logger = new Logger(CrossCaseReconciler.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: CaseEngine,
+  ) {}
+
+  /**
+   * The job ran: its row needs no reconciling (called by the worker after success). Its payload
+   * (personal data in a linked case's input) is purged: the row stays, as a count.
+   */
+  async settle(jobId: string): Promise<void> {
+    await this.dataSource.query(
+      "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE job_id = ? AND settled_at IS NULL",
+      [new Date(), jobId],
+    );
+  }
+
+  /**
+   * A job's payload: from the outbox row when the job carries only its id (cross-case jobs);
+   * null when the row is settled already (its effect is in the database; a late duplicate).
+   */
+  async payloadOf<T>(data: unknown): Promise<T | null> {
+    const ref = (data as { outbox?: unknown } | null)?.outbox;
+    if (typeof ref !== 'string') {
+      return data as T;
+    }
+    const [row] = await this.dataSource.query<
+      Array<{ payload: string | T; settled_at: Date | null }>
+    >('SELECT payload, settled_at FROM outbox WHERE job_id = ?', [ref]);
+    return row && row.settled_at === null ? jsonColumn<T>(row.payload) : null;
+  }
+
+  async reconcile(graceMs: number, limit = 100): Promise<number> {
+    const rows = await this.dataSource.query<UnsettledRow[]>(
+      `SELECT id, job_name, payload FROM outbox
+        WHERE queue = ? AND settled_at IS NULL AND dispatched_at IS NOT NULL AND dispatched_at < ?
+        ORDER BY id LIMIT ?`,
+      [JOBS.openLinkedCase.queue, new Date(Date.now() - graceMs), limit],
+    );
+    let done = 0;
+    for (const row of rows) {
+      try {
+        if (row.job_name === JOBS.openLinkedCase.name) {
+          const job = jsonColumn<OpenLinkedCaseJob>(row.payload as string | OpenLinkedCaseJob);
+          if (!(await this.linkExists(job))) {
+            await this.engine.openLinkedCase(job);
+            this.logger.warn(
+              `opened the lost linked ${job.type} case of ${job.sourceCaseId}#${job.sourceSeq}`,
+            );
+          }
+        } else if (row.job_name === JOBS.signalCase.name) {
+          const job = jsonColumn<SignalCaseJob>(row.payload as string | SignalCaseJob);
+          // Keyed by (source, seq, target): applied once; a refusal by the target is final too.
+          const outcome = await this.engine.applySignal(job);
+          if (outcome === 'applied') {
+            this.logger.warn(`applied the lost ${job.event.type} signal to ${job.targetCaseId}`);
+          }
+        }
+        await this.dataSource.query(
+          "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE id = ? AND settled_at IS NULL",
+          [new Date(), row.id],
+        );
+        done++;
+      } catch (e) {
+        this.logger.warn(`reconciling outbox row ${row.id}: ${(e as Error).message}`);
+      }
+    }
+    return done;
+  }
+
+  /** The linked case exists: opened by this source event, or joined (a link of this rel). */
+  private async linkExists(job: OpenLinkedCaseJob): Promise<boolean> {
+    const found = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM cases WHERE origin_key = ?
+       UNION ALL
+       SELECT 1 FROM case_links WHERE case_id = ? AND rel = ?
+       LIMIT 1`,
+      [`${job.sourceCaseId}#${job.sourceSeq}#${job.type}`, job.sourceCaseId, job.rel],
+    );
+    return found.length > 0;
+  }
+}
