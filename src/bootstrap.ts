@@ -53,14 +53,15 @@ function guardCsvBodies(app: NestFastifyApplication): void {
       return reply
         .code(415)
         .type('application/problem+json')
-        .send(
-          problem(
+        .send({
+          ...problem(
             415,
             'unsupported-media-type',
             'Unsupported media type',
             'This route takes no text/csv body.',
           ),
-        );
+          errors: [{ field: 'Content-Type', message: 'must not be text/csv on this route' }],
+        });
     }
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     const valid =

@@ -132,7 +132,10 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
         required: ['type', 'verifiedCategory', 'certificateNo'],
         properties: {
           type: { enum: ['VERIFY'] },
-          verifiedCategory: { title: '核定救助类别', enum: expect.arrayContaining(['DIBAO']) },
+          verifiedCategory: {
+            title: '核定救助类别',
+            oneOf: expect.arrayContaining([{ const: 'DIBAO', title: '低保对象' }]),
+          },
           certificateNo: { title: '证件编号' },
           recognitionDate: { format: 'date' },
         },

@@ -114,7 +114,7 @@ export function rulesFor(policy: DutiesPolicy, type: string, event: string): Dut
 export function reasonProblem(
   policy: DutiesPolicy,
   reason: string | undefined,
-  why: { departs: boolean; amount?: string },
+  why: { departs: boolean; amount?: string; computed?: string },
 ): string | null {
   const large = why.amount !== undefined && new Decimal(why.amount).gt(policy.reasonRequiredAbove);
   if (!why.departs && !large) {
@@ -125,7 +125,7 @@ export function reasonProblem(
     return null;
   }
   const because = why.departs
-    ? 'the amount departs from the computed one'
+    ? `the amount departs from the computed one${why.computed ? ` (${why.computed})` : ''}`
     : `the amount is above ${policy.reasonRequiredAbove}`;
   return `must state why in at least ${policy.reasonMinLength} characters: ${because}`;
 }

@@ -166,6 +166,7 @@ export class ReliefService implements OnModuleInit {
     const why = reasonProblem(this.policy.duties(), reason, {
       departs: !proposed.eq(calc.reliefAmount),
       amount: formatMoney(proposed),
+      computed: calc.reliefAmount,
     });
     if (why !== null) {
       errors.push({ field: 'reason', message: why });
