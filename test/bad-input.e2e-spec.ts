@@ -160,7 +160,11 @@ describe('bad input is named (real MariaDB and Redis)', () => {
       verified.body.data.calculation?.reliefAmount ?? 'missing',
     );
     expect(refused.body.allowedEvents).toEqual(expect.arrayContaining(['PROPOSE']));
-    const justified = await send({ type: 'PROPOSE', amount: '100.00', reason: '家庭另有收入' });
+    const justified = await send({
+      type: 'PROPOSE',
+      amount: '100.00',
+      reason: '家庭另有固定收入，酌情核减救助金额',
+    });
     expect(justified.status).toBe(200);
   });
 
