@@ -60,71 +60,18 @@ export interface Page<T> {
 /** JSON Schema as the service serves it for an event's payload (2020-12, zh-CN titles). */
 export type JsonSchema = RJSFSchema;
 
-/** An event as `GET /workflows/:type` describes it per state (issue 15: events as data). */
-export interface EventDescription {
-  type: string;
-  label?: string | null;
-  roles?: string[];
-  schema?: JsonSchema | null;
-}
-
-export interface StateDescription {
-  name: string;
-  label: string | null;
-  final: boolean;
-  initial: boolean;
-  /** Newer services: a list with labels and schemas; older: event type -> permission. */
-  events: EventDescription[] | Record<string, { roles?: string[] }>;
-  deadline: { duration: string | null; onExpire: unknown; pausesSla: boolean } | null;
-  transitions?: Array<{ event: string; targets: string[]; guard?: string }>;
-}
-
-export interface WorkflowDescription {
-  type: string;
-  title: string;
-  version: number;
-  states: StateDescription[];
-  eventLabels?: Record<string, string>;
-}
-
-export interface WorkflowSummary {
-  type: string;
-  title: string;
-  version: number;
-}
-
-/** One step of a line's calculation, citing its rule (the amount after the step). */
-export interface ReliefStep {
-  step: string;
-  rule: string;
-  amount: string;
-  detail: string;
-}
-
-export interface ReliefLine {
-  expenseIndex: number;
-  kind: 'INPATIENT' | 'OUTPATIENT';
-  institution: string;
-  decisiveDate: string;
-  counted: boolean;
-  insuranceRemainder: string;
-  eligibleBase: string;
-  reliefAmount: string;
-  personalBurdenAfter: string;
-  steps: ReliefStep[];
-}
+/** What `GET /workflows/:type` says of a workflow: states, their events with schemas, labels. */
+export type WorkflowDescription = Schemas['WorkflowDescriptionView'];
+export type StateDescription = Schemas['WorkflowStateView'];
+/** An event as the description lists it per state (events as data: label, roles, schema). */
+export type EventDescription = Schemas['WorkflowEventView'];
+export type WorkflowSummary = Schemas['WorkflowSummaryView'];
 
 /** `POST /relief/calculate` and a relief case's `data.calculation`: amounts are decimal strings. */
-export interface ReliefCalculation {
-  ratio: string;
-  eligibleBase: string;
-  reliefAmount: string;
-  outpatientReliefAmount: string;
-  inpatientReliefAmount: string;
-  annualCapRemaining: string | null;
-  personalBurdenAfter: string;
-  lines: ReliefLine[];
-}
+export type ReliefCalculation = Schemas['ReliefCalculationView'];
+export type ReliefLine = Schemas['ReliefLineView'];
+/** One step of a line's calculation, citing its rule (the amount after the step). */
+export type ReliefStep = Schemas['ReliefStepView'];
 
 export type AttachmentView = Schemas['AttachmentView'];
 export type AttachmentKind = AttachmentView['kind'];

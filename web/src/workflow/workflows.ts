@@ -48,19 +48,12 @@ export function stateLabel(wf: WorkflowDescription | undefined, state: string): 
   return wf?.states.find((s) => s.name === state)?.label ?? state;
 }
 
-/** The events a state lists, whichever shape the service describes them in. */
+/** The events a state lists (type, label, roles and the JSON Schema of each). */
 export function stateEvents(
   wf: WorkflowDescription | undefined,
   state: string,
 ): EventDescription[] {
-  const events = wf?.states.find((s) => s.name === state)?.events;
-  if (!events) {
-    return [];
-  }
-  if (Array.isArray(events)) {
-    return events;
-  }
-  return Object.entries(events).map(([type, permission]) => ({ type, roles: permission.roles }));
+  return wf?.states.find((s) => s.name === state)?.events ?? [];
 }
 
 export function eventLabel(wf: WorkflowDescription | undefined, type: string): string {

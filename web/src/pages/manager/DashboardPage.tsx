@@ -221,7 +221,9 @@ export function DashboardPage() {
   };
 
   const s = summary.data;
-  const workflowLabel = new Map((s?.byWorkflow ?? []).map((w) => [w.type, w.label]));
+  const workflowLabel = new Map<string, string>(
+    (s?.byWorkflow ?? []).map((w) => [w.type, w.label]),
+  );
   const indicatorByStreet = new Map(
     (indicators.data?.streets ?? []).map((r) => [r.streetCode ?? '', r]),
   );
