@@ -1,3 +1,4 @@
+import { emptyText } from '../components/EmptyText';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Select, Space, Table, Upload } from 'antd';
@@ -108,6 +109,7 @@ export function AttachmentsPanel(props: { caseId: string; canUpload: boolean }) 
         props.canUpload && (
           <Space>
             <Select<AttachmentKind>
+              aria-label="附件类别"
               value={kind}
               onChange={setKind}
               style={{ width: 120 }}
@@ -145,7 +147,7 @@ export function AttachmentsPanel(props: { caseId: string; canUpload: boolean }) 
         pagination={false}
         loading={list.isLoading}
         dataSource={list.data?.items ?? []}
-        locale={{ emptyText: '暂无附件' }}
+        locale={{ emptyText: emptyText('暂无附件') }}
         columns={[
           { title: '文件名', dataIndex: 'fileName' },
           { title: '类别', render: (_, a) => KIND_LABELS[a.kind] },

@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from '../components/doneTag';
 import { Col, Descriptions, Row, Statistic, Table, Tag, Tooltip } from 'antd';
 import type { ReliefCalculation, ReliefLine } from '../api/types';
 import { EXPENSE_KIND_LABELS, formatMoney } from '../labels';
@@ -66,7 +67,8 @@ export function CalculationView(props: { calculation: ReliefCalculation; compact
             { title: '日期', dataIndex: 'decisiveDate' },
             {
               title: '计入',
-              render: (_, l) => (l.counted ? <Tag color="green">计入</Tag> : <Tag>不计入</Tag>),
+              render: (_, l) =>
+                l.counted ? <Tag style={DONE_TAG_STYLE}>计入</Tag> : <Tag>不计入</Tag>,
             },
             {
               title: '政策内自付',

@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from '../components/doneTag';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { Space, Tag } from 'antd';
 import type { WorkflowDescription } from '../api/types';
@@ -21,8 +22,12 @@ export function StateFlow(props: {
     return (
       <Tag
         key={name}
-        color={isCurrent ? 'blue' : props.visited.has(name) ? 'green' : undefined}
-        style={{ fontWeight: isCurrent ? 600 : undefined, marginInlineEnd: 0 }}
+        color={isCurrent ? 'blue' : undefined}
+        style={{
+          ...(!isCurrent && props.visited.has(name) ? DONE_TAG_STYLE : {}),
+          fontWeight: isCurrent ? 600 : undefined,
+          marginInlineEnd: 0,
+        }}
         data-state={name}
         data-current={isCurrent || undefined}
       >

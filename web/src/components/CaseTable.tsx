@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from './doneTag';
 import { Table, Tag, Typography } from 'antd';
 import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
 import type { ReactNode } from 'react';
@@ -49,7 +50,7 @@ export function CaseTable(props: {
         c.assignee === null ? (
           <Typography.Text type="secondary">未认领</Typography.Text>
         ) : c.assignee === props.me ? (
-          <Tag color="green">我</Tag>
+          <Tag style={DONE_TAG_STYLE}>我</Tag>
         ) : (
           (c.assigneeName ?? '已认领')
         ),
@@ -70,7 +71,8 @@ export function CaseTable(props: {
       rowKey="id"
       size="middle"
       columns={columns}
-      dataSource={props.cases}
+      // Rows wait for the workflows' labels: a state is never shown by its raw code.
+      dataSource={index.loading ? [] : props.cases}
       loading={props.loading || index.loading}
       pagination={props.pagination}
       data-testid={props.testId}

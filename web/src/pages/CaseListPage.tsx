@@ -50,6 +50,7 @@ function CaseList(props: {
     <Card title={props.title} extra={props.extra}>
       <Space wrap style={{ marginBottom: 16 }}>
         <Select
+          aria-label="业务类型"
           allowClear
           placeholder="业务类型"
           style={{ width: 180 }}
@@ -60,6 +61,7 @@ function CaseList(props: {
           options={index.workflows.map((w) => ({ value: w.type, label: index.name(w.type) }))}
         />
         <Select
+          aria-label="状态"
           allowClear
           placeholder="状态"
           disabled={!filters.type}
@@ -71,6 +73,7 @@ function CaseList(props: {
           options={states.map((s) => ({ value: s.name, label: s.label ?? s.name }))}
         />
         <Select
+          aria-label="办理状态"
           allowClear
           placeholder="办理状态"
           style={{ width: 120 }}
@@ -93,6 +96,7 @@ function CaseList(props: {
         )}
         <Space>
           <Switch
+            aria-label="只看超期"
             checked={filters.overdue === true}
             onChange={(on) => set({ overdue: on ? true : undefined })}
           />

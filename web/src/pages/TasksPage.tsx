@@ -79,6 +79,7 @@ export function TasksPage() {
     <Card title="我的待办">
       <Space wrap style={{ marginBottom: 16 }} data-testid="task-filters">
         <Select
+          aria-label="业务类型"
           allowClear
           placeholder="业务类型"
           style={{ width: 180 }}
@@ -89,6 +90,7 @@ export function TasksPage() {
           options={index.workflows.map((w) => ({ value: w.type, label: index.name(w.type) }))}
         />
         <Select
+          aria-label="状态"
           allowClear
           placeholder="状态"
           disabled={!filters.type}
@@ -109,6 +111,7 @@ export function TasksPage() {
         />
         <Space>
           <Switch
+            aria-label="只看超期"
             checked={filters.overdue === true}
             onChange={(on) => set({ overdue: on ? true : undefined })}
           />

@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from '../../components/doneTag';
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -304,7 +305,7 @@ export function UsersPage() {
               title: '状态',
               dataIndex: 'active',
               render: (a: boolean) =>
-                a ? <Tag color="green">启用</Tag> : <Tag color="red">停用</Tag>,
+                a ? <Tag style={DONE_TAG_STYLE}>启用</Tag> : <Tag color="red">停用</Tag>,
             },
             { title: '创建时间', dataIndex: 'createdAt', render: formatTime },
             {

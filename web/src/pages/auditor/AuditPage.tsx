@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from '../../components/doneTag';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Select, Space, Tag, Typography } from 'antd';
@@ -18,7 +19,7 @@ function VerifyCase({ c }: { c: CaseView }) {
   });
   if (verify.data) {
     return verify.data.valid ? (
-      <Tag color="green" data-testid="chain-result">
+      <Tag style={DONE_TAG_STYLE} data-testid="chain-result">
         完整（{verify.data.checked} 条）
       </Tag>
     ) : (
@@ -82,7 +83,7 @@ function VerifyAll() {
         <Descriptions bordered size="small" column={2} data-testid="verify-all-result">
           <Descriptions.Item label="结论">
             {r.valid ? (
-              <Tag color="green">全部完整</Tag>
+              <Tag style={DONE_TAG_STYLE}>全部完整</Tag>
             ) : (
               <Tag color="red">发现 {r.broken} 件不一致</Tag>
             )}

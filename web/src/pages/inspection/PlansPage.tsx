@@ -1,3 +1,4 @@
+import { DONE_TAG_STYLE } from '../../components/doneTag';
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
@@ -257,7 +258,7 @@ function DrawDrawer({ plan, onClose }: { plan: PlanView; onClose: () => void }) 
             </Button>
             {verify.data &&
               (verify.data.matches ? (
-                <Tag color="green" data-testid="verify-result">
+                <Tag style={DONE_TAG_STYLE} data-testid="verify-result">
                   验证一致：按公布的种子和名单重新抽取，结果相同
                 </Tag>
               ) : (
@@ -353,7 +354,7 @@ export function PlansPage() {
               title: '抽取',
               dataIndex: 'drawnAt',
               render: (t: string | null) =>
-                t ? <Tag color="green">已抽取 {formatTime(t)}</Tag> : <Tag>未抽取</Tag>,
+                t ? <Tag style={DONE_TAG_STYLE}>已抽取 {formatTime(t)}</Tag> : <Tag>未抽取</Tag>,
             },
             {
               title: '操作',
