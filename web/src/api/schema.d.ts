@@ -108,6 +108,23 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/audit/account-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Role grants, unlocks and other account changes, newest first (账号管理日志) */
+        get: operations["listAccountActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/due": {
         parameters: {
             query?: never;
@@ -1161,7 +1178,7 @@ export interface components {
             id: string;
             username: string;
             displayName: string;
-            roles: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             streetCode: string | null;
             /** @enum {string|null} */
             expertField: "MEDICAL" | "INSURANCE" | "FINANCE" | null;
@@ -1184,7 +1201,7 @@ export interface components {
             password: string;
             /** @example 翠苑街道办事处 */
             displayName: string;
-            roles: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             /** @description required for STREET_OFFICE */
             streetCode?: string;
             /**
@@ -1204,7 +1221,7 @@ export interface components {
         };
         UpdateUserDto: {
             displayName?: string;
-            roles?: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             streetCode?: string | null;
             /** @enum {string|null} */
             expertField?: "MEDICAL" | "INSURANCE" | "FINANCE" | null;
@@ -1213,6 +1230,37 @@ export interface components {
             active?: boolean;
             /** @description an administrator's reset */
             password?: string;
+        };
+        AccountActionDetailView: {
+            /** @description USER_CREATED: the roles */
+            roles?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            before?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            after?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            granted?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            taken?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            /** @description PROFILE_CHANGED: which fields */
+            fields?: string[];
+        };
+        AccountActionView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description the administrator’s user id, or `system` */
+            actorId: string;
+            /** @enum {string} */
+            action: "USER_CREATED" | "ROLES_CHANGED" | "PROFILE_CHANGED" | "DEACTIVATED" | "REACTIVATED" | "PASSWORD_RESET" | "UNLOCKED";
+            /** Format: uuid */
+            userId: string;
+            username: string;
+            /** @description roles before/after/granted/taken, or the fields changed; never a password */
+            detail: components["schemas"]["AccountActionDetailView"];
+        };
+        AccountActionViewPage: {
+            items: components["schemas"]["AccountActionView"][];
+            /** @description items across all pages */
+            total: number;
+            page: number;
+            pageSize: number;
         };
         DueView: {
             /** Format: date-time */
@@ -3656,7 +3704,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                role?: "ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR";
+                role?: "ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR";
                 active?: boolean;
             };
             header?: never;
@@ -3770,6 +3818,15 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3906,6 +3963,64 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAccountActions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description the account acted on */
+                userId?: string;
+                /** @description the administrator, or `system` */
+                actorId?: string;
+                action?: "USER_CREATED" | "ROLES_CHANGED" | "PROFILE_CHANGED" | "DEACTIVATED" | "REACTIVATED" | "PASSWORD_RESET" | "UNLOCKED";
+                /** @description at or after */
+                from?: string;
+                /** @description before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountActionViewPage"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
