@@ -575,6 +575,31 @@ describe('trust: secrets kept, duties separated', () => {
       expect(bad.body.errors?.map((e) => e.field)).toEqual(['idNumber']);
     });
 
+    it('should look a person up by the person key, for those who may read one of their cases', async () => {
+      const found = await caseworker.http.post<{ personKey: string; cases: Array<{ id: string }> }>(
+        '/api/v1/persons/lookup',
+        { idNumber: residentId(701), year: 2026 },
+      );
+      const key = found.body.personKey;
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      const byKey = await caseworker.http.get<{ idNumber: string; cases: Array<{ id: string }> }>(
+        `/api/v1/persons/by-key/${key}?year=2026`,
+      );
+      expect(byKey.status).toBe(200);
+      expect(byKey.body.idNumber).toBe(residentId(701));
+      expect(byKey.body.cases.map((c) => c.id)).toEqual(found.body.cases.map((c) => c.id));
+
+      const unknown = await caseworker.http.get<Problem>(
+        `/api/v1/persons/by-key/${'0'.repeat(64)}`,
+      );
+      expect(unknown.status).toBe(404);
+      const bad = await caseworker.http.get<Problem>('/api/v1/persons/by-key/330106198001010013');
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.map((e) => e.field)).toEqual(['personKey']);
+      // The legal officer reads no relief case: the key reveals nothing to them.
+      expect((await legal.http.get(`/api/v1/persons/by-key/${key}`)).status).toBe(403);
+    });
+
     it("should give Redis a linked case's job without the person's data, and purge its outbox row once done", async () => {
       const queue = t.app.get(QueueService).queue('case-signals');
       const idNumber = residentId(711);

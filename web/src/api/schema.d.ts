@@ -777,6 +777,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/persons/by-key/{personKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person’s cases and ledgers by the person key, no ID in the URL (个人视图) */
+        get: operations["getPersonByKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/persons/{idNumber}": {
         parameters: {
             query?: never;
@@ -784,7 +801,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person’s cases and the year’s ledgers (个人视图) */
+        /**
+         * A person’s cases and the year’s ledgers (个人视图)
+         * @deprecated
+         * @description The resident ID in the URL reaches access logs: use `lookUpPerson` or `getPersonByKey`.
+         */
         get: operations["getPerson"];
         put?: never;
         post?: never;
@@ -2190,6 +2211,8 @@ export interface components {
         };
         PersonView: {
             idNumber: string;
+            /** @description the person key (SHA-256 of the normalised ID): `GET /persons/by-key/{personKey}` names no ID */
+            personKey: string;
             /** @description from the newest case */
             name: string | null;
             year: number;
@@ -6496,6 +6519,67 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPersonByKey: {
+        parameters: {
+            query?: {
+                /** @description the ledger year; default this year (Asia/Shanghai) */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the `personKey` of a person view (64 hexadecimal digits) */
+                personKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
