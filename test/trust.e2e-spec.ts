@@ -368,6 +368,15 @@ describe('trust: secrets kept, duties separated', () => {
       }, 15000);
       const panel = (await send(caseworker, hearingId, { type: 'CONVENE' })).body.data.panel!;
       expect(panel.map((p) => p.userId).sort()).toEqual(experts.map((e) => e.id).sort());
+      // An expert finds no more reasonable cost than the person bears either.
+      const tooHigh = await send(experts[0], hearingId, {
+        type: 'OPINION',
+        reasonableCost: '5000.01',
+        support: true,
+        comment: '另计康复费用',
+      });
+      expect(tooHigh.status).toBe(422);
+      expect(tooHigh.body.errors?.map((e) => e.field)).toEqual(['reasonableCost']);
       for (const e of experts) {
         const opinion = await send(e, hearingId, {
           type: 'OPINION',

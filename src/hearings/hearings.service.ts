@@ -18,7 +18,7 @@ import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers
 import { hardshipBurden } from '../relief/hardship-burden';
 import { UsersService } from '../users/users.service';
 import { compositionOf, drawExpertPanel, type PanelDrawRecord } from './draw-expert-panel';
-import { DecidePayload, ResolvePayload } from './dto/hearing.dto';
+import { DecidePayload, OpinionPayload, ResolvePayload } from './dto/hearing.dto';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
@@ -56,6 +56,7 @@ export class HearingsService implements OnModuleInit {
     const on = this.handlers.register.bind(this.handlers, HEARING_TYPE);
     on('CONVENE', { hook: (ctx) => this.onConvene(ctx) });
     on('DEADLINE_PANEL_REVIEW', { hook: (ctx) => this.onPanelDeadline(ctx) });
+    on('OPINION', { hook: (ctx) => this.onOpinion(ctx) });
     on('DECIDE', { hook: (ctx) => this.onDecide(ctx) });
     on('RESOLVE', { hook: (ctx) => this.onResolve(ctx) });
     on('OBJECTION', { hook: (ctx) => this.onObjection(ctx) });
@@ -183,6 +184,26 @@ export class HearingsService implements OnModuleInit {
         capRemaining: calc.capRemaining,
       },
     };
+  }
+
+  /**
+   * An expert's reasonable cost is bounded like the decision's: no more than the burden the
+   * referral measured (an opinion above it would pull the panel's figure past what the person bears).
+   */
+  private onOpinion({ caseRow, event }: HookContext): Promise<void> {
+    const data = caseRow.data as unknown as HardshipHearingContext;
+    const { reasonableCost } = event as unknown as OpinionPayload;
+    if (new Decimal(reasonableCost).gt(data.burden)) {
+      throw new DomainError('BUSINESS_RULE', 'The opinion is refused: see errors.', {
+        errors: [
+          {
+            field: 'reasonableCost',
+            message: `must not exceed the burden measured for the hearing (${formatMoney(data.burden)})`,
+          },
+        ],
+      });
+    }
+    return Promise.resolve();
   }
 
   /**
