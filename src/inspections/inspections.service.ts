@@ -8,7 +8,7 @@ import {
   type InspectionInput,
 } from '../../workflows/inspection.machine';
 import type { PenaltyCaseInput } from '../../workflows/penalty-case.machine';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';

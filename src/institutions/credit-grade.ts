@@ -6,7 +6,6 @@ import {
   type ViolationArticle,
 } from '../../workflows/sanctions';
 import {
-  addShanghaiMonths,
   assertPenaltyPolicy,
   CREDIT_GRADES,
   type CreditGrade,
@@ -14,10 +13,9 @@ import {
   gradeOfScore,
   INSPECTION_CONCLUSIONS,
   type InspectionConclusion,
-  parseInstant,
   type PenaltyPolicy,
-  shanghaiDateOf,
 } from '../penalties/penalty-policy';
+import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 import {
   amountError,
   ARTICLE_NAMES_ZH,
@@ -207,7 +205,7 @@ export function computeCreditGrade(
   const threshold = new Dec(policy.jointPunishment.fraudThreshold);
 
   for (const { h, at } of events) {
-    const date = shanghaiDateOf(at);
+    const date = shanghaiDate(at);
     if (at.getTime() > now.getTime()) {
       reasons.push(`${date} 晚于计算时点, 暂不计入`);
       continue;
@@ -247,9 +245,9 @@ export function computeCreditGrade(
       const until = addShanghaiMonths(at, 12 * credit.art40GradeEYears);
       if (now.getTime() < until.getTime()) {
         gradeEUntil = later(gradeEUntil, until);
-        reasons.push(`${date} 第40条 骗取医保基金: 信用等级降为E, 至${shanghaiDateOf(until)}`);
+        reasons.push(`${date} 第40条 骗取医保基金: 信用等级降为E, 至${shanghaiDate(until)}`);
       } else {
-        reasons.push(`${date} 第40条 骗取医保基金: E级期限已于${shanghaiDateOf(until)}届满`);
+        reasons.push(`${date} 第40条 骗取医保基金: E级期限已于${shanghaiDate(until)}届满`);
       }
     }
 
@@ -264,10 +262,10 @@ export function computeCreditGrade(
       if (now.getTime() < until.getTime()) {
         blacklistedUntil = later(blacklistedUntil, until);
         reasons.push(
-          `${date} ${why}: 列入失信联合惩戒名单至${shanghaiDateOf(until)} (信用修复期${policy.jointPunishment.repairYears}年), 信用等级E`,
+          `${date} ${why}: 列入失信联合惩戒名单至${shanghaiDate(until)} (信用修复期${policy.jointPunishment.repairYears}年), 信用等级E`,
         );
       } else {
-        reasons.push(`${date} ${why}: 失信联合惩戒已于${shanghaiDateOf(until)}期满, 信用修复`);
+        reasons.push(`${date} ${why}: 失信联合惩戒已于${shanghaiDate(until)}期满, 信用修复`);
       }
     }
   }

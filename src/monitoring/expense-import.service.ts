@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
 import { DataSource, type EntityManager } from 'typeorm';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiYear } from '../time/shanghai';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import type { Actor } from '../engine/actor';
 import { checkCsvHeader, checkExpenseRecord, type ExpenseRecord } from './expense-record';
@@ -170,7 +170,7 @@ export class ExpenseImportService {
   async import(source: RecordSource, actor: Actor): Promise<ImportResult> {
     const startedAt = new Date();
     const options = {
-      currentYear: Number(shanghaiDate(startedAt).slice(0, 4)),
+      currentYear: shanghaiYear(startedAt),
       fromCsv: source.format === 'CSV',
       today: startedAt,
     };

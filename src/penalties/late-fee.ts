@@ -1,14 +1,7 @@
 import Decimal from 'decimal.js';
 import { type FieldError } from '../common/errors/domain-error';
-import {
-  assertPenaltyPolicy,
-  DAY_MS,
-  DEFAULT_PENALTY_POLICY,
-  parseInstant,
-  type PenaltyPolicy,
-  SHANGHAI_OFFSET_MS,
-  shanghaiDayNumber,
-} from './penalty-policy';
+import { assertPenaltyPolicy, DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from './penalty-policy';
+import { parseInstant, shanghaiDayNumber, shanghaiMidnight } from '../time/shanghai';
 import { amountError, InvalidPenaltyInputError } from './sanction-ladder';
 
 /**
@@ -50,7 +43,7 @@ export function fineDueAt(
     ]);
   }
   const lastDay = shanghaiDayNumber(served) + policy.fineDueDays;
-  return new Date((lastDay + 1) * DAY_MS - SHANGHAI_OFFSET_MS).toISOString();
+  return shanghaiMidnight(lastDay + 1).toISOString();
 }
 
 export interface LateFeeInput {

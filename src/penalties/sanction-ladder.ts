@@ -9,16 +9,14 @@ import {
   type ViolationArticle,
 } from '../../workflows/sanctions';
 import {
-  addShanghaiMonths,
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
   type MultipleRange,
-  parseInstant,
   type PenaltyPolicy,
   type Respondent,
   RESPONDENTS,
-  shanghaiDateOf,
 } from './penalty-policy';
+import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 
 /**
  * The sanction ladder (DOMAIN.md §5, §7 "Sanctions proposed by the ladder"): from the violations an
@@ -391,7 +389,7 @@ function findRepeat(
       }
     }
   }
-  return latest === null ? null : { lastDecided: shanghaiDateOf(latest), heaviestRung };
+  return latest === null ? null : { lastDecided: shanghaiDate(latest), heaviestRung };
 }
 
 const byLadder = (a: Sanction, b: Sanction): number =>
