@@ -2,8 +2,8 @@ import { and, assertEvent, assign, emit, setup } from 'xstate';
 import type { CaseLink } from './hardship-hearing.machine';
 import { formatCents, hasText, normaliseMoney, toCents } from './money-cents';
 import {
+  isArticle,
   SANCTION_TYPES,
-  VIOLATION_ARTICLES,
   type Sanction,
   type Violation,
   type ViolationArticle,
@@ -310,10 +310,6 @@ export type PenaltyCaseEvent =
 
 const LEDGERS: readonly Ledger[] = ['FINE', 'RECOVERY'];
 const NOTHING = '0.00';
-
-function isArticle(article: unknown): article is ViolationArticle {
-  return (VIOLATION_ARTICLES as readonly unknown[]).includes(article);
-}
 
 function isMoneyOrAbsent(amount: string | undefined): boolean {
   return amount === undefined || toCents(amount) !== null;

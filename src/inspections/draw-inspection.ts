@@ -6,7 +6,7 @@ import {
   type InstitutionType,
 } from '../../workflows/institutions';
 import { sha256CounterWords, TWO_POW_32, uniformBelow } from '../common/random-stream';
-import { DEFAULT_PENALTY_POLICY } from '../penalties/penalty-policy';
+import { DEFAULT_CREDIT_POLICY } from '../credit/credit-policy';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 
 /**
@@ -79,7 +79,7 @@ export { CREDIT_GRADES, type CreditGrade, INSTITUTION_TYPES, type InstitutionTyp
 
 /** DOMAIN.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn less, 失信 (E) more. */
 export const DEFAULT_CREDIT_WEIGHTS: Readonly<Record<CreditGrade, string>> = Object.freeze({
-  ...DEFAULT_PENALTY_POLICY.credit.drawWeights,
+  ...DEFAULT_CREDIT_POLICY.drawWeights,
 });
 
 /** Decree 735 (医疗保障基金使用监督管理条例) art. 29: at least two inspectors. */

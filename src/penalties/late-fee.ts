@@ -2,7 +2,8 @@ import Decimal from 'decimal.js';
 import { type FieldError } from '../common/errors/domain-error';
 import { assertPenaltyPolicy, DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from './penalty-policy';
 import { parseInstant, shanghaiDayNumber, shanghaiMidnight } from '../time/shanghai';
-import { amountError, InvalidPenaltyInputError } from './sanction-ladder';
+import { amountError } from '../common/checks';
+import { InvalidPenaltyInputError } from './sanction-ladder';
 
 /**
  * When a fine falls due and the late fee after that (DOMAIN.md §5 "payment of a fine", §7

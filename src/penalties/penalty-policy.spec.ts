@@ -1,7 +1,7 @@
+import { gradeOfScore } from '../credit/credit-policy';
 import {
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
-  gradeOfScore,
   type PenaltyPolicy,
   validatePenaltyPolicy,
 } from './penalty-policy';
@@ -123,14 +123,5 @@ describe('validatePenaltyPolicy', () => {
     expect(() => assertPenaltyPolicy(bad)).toThrow(
       /invalid penalty policy:\n {2}- penalty\.lateFeeDailyRate/,
     );
-  });
-});
-
-describe('gradeOfScore', () => {
-  it('puts each band boundary in the better grade', () => {
-    const bands = DEFAULT_PENALTY_POLICY.credit.gradeMinScores;
-    expect(
-      [100, 90, 89.99, 80, 79.99, 70, 69.99, 60, 59.99, 0].map((s) => gradeOfScore(s, bands)),
-    ).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E']);
   });
 });

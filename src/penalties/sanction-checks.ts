@@ -1,6 +1,14 @@
 import Decimal from 'decimal.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
-import { type Sanction, SANCTION_TYPES, type ViolationArticle } from '../../workflows/sanctions';
+import {
+  isArticle,
+  isSanctionType,
+  type Sanction,
+  SANCTION_NAMES_ZH,
+  SANCTION_TYPES,
+  type ViolationArticle,
+} from '../../workflows/sanctions';
+import { AMOUNT, amountError } from '../common/checks';
 import {
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
@@ -9,14 +17,9 @@ import {
   RESPONDENTS,
 } from './penalty-policy';
 import {
-  AMOUNT,
-  amountError,
   ARTICLE_RESPONDENT,
   ARTICLE_SANCTIONS,
   InvalidPenaltyInputError,
-  isArticle,
-  isSanctionType,
-  SANCTION_NAMES_ZH,
   SANCTION_RUNG,
 } from './sanction-ladder';
 

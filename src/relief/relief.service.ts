@@ -22,7 +22,7 @@ import type {
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
 import { ProposePayload, RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
-import { hearingInputFromRelief } from '../hearings/hearing-input';
+import { hearingInputFromRelief } from './hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';

@@ -1,31 +1,36 @@
 import Decimal from 'decimal.js';
-import { type FieldError } from '../common/errors/domain-error';
 import {
+  ARTICLE_NAMES_ZH,
+  isArticle,
+  isSanctionType,
+  SANCTION_NAMES_ZH,
   SANCTION_TYPES,
   type SanctionType,
   type ViolationArticle,
 } from '../../workflows/sanctions';
+import { amountError } from '../common/checks';
+import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 import {
-  assertPenaltyPolicy,
+  assertCreditRules,
   CREDIT_GRADES,
   type CreditGrade,
-  DEFAULT_PENALTY_POLICY,
+  type CreditRules,
+  DEFAULT_CREDIT_RULES,
   gradeOfScore,
   INSPECTION_CONCLUSIONS,
   type InspectionConclusion,
-  type PenaltyPolicy,
-} from '../penalties/penalty-policy';
-import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
-import {
-  amountError,
-  ARTICLE_NAMES_ZH,
-  InvalidPenaltyInputError,
-  isArticle,
-  isSanctionType,
-  SANCTION_NAMES_ZH,
-} from '../penalties/sanction-ladder';
+} from './credit-policy';
 
-export { CREDIT_GRADES, type CreditGrade } from '../penalties/penalty-policy';
+export { CREDIT_GRADES, type CreditGrade } from './credit-policy';
+
+/** Malformed grading input, every bad field named (HTTP 400). */
+export class InvalidCreditInputError extends DomainError {
+  constructor(readonly fieldErrors: FieldError[]) {
+    super('VALIDATION_FAILED', 'The credit input has invalid fields.', { errors: fieldErrors });
+    this.name = 'InvalidCreditInputError';
+  }
+}
 
 /**
  * An institution's credit grade (信用等级, DOMAIN.md §4, §5, §7; seed 004 (十二)), recomputed from
@@ -155,7 +160,7 @@ const later = (a: Date | null, b: Date): Date => (a !== null && a.getTime() > b.
 function ageWeight(
   at: Date,
   now: Date,
-  policy: PenaltyPolicy,
+  policy: CreditRules,
 ): { weight: Dec; olderThan: number | null } {
   for (const step of policy.credit.decay) {
     if (now.getTime() < addShanghaiMonths(at, step.untilMonths).getTime()) {
@@ -168,15 +173,15 @@ function ageWeight(
   };
 }
 
-/** Computes the grade; throws InvalidPenaltyInputError (400) on malformed input. */
+/** Computes the grade; throws InvalidCreditInputError (400) on malformed input. */
 export function computeCreditGrade(
   input: CreditGradeInput,
-  policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
+  policy: CreditRules = DEFAULT_CREDIT_RULES,
 ): CreditGradeResult {
-  assertPenaltyPolicy(policy);
+  assertCreditRules(policy);
   const errors = validate(input);
   if (errors.length > 0) {
-    throw new InvalidPenaltyInputError(errors);
+    throw new InvalidCreditInputError(errors);
   }
   const { credit } = policy;
   const now = input.now;
@@ -298,10 +303,10 @@ export function computeCreditGrade(
 /** The draw weight of a grade (DOMAIN.md §4: A 0.5, B 1, C 1.5, D 2, E 3 by default). */
 export function creditWeight(
   grade: CreditGrade,
-  policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
+  policy: CreditRules = DEFAULT_CREDIT_RULES,
 ): string {
   if (!(CREDIT_GRADES as readonly unknown[]).includes(grade)) {
-    throw new InvalidPenaltyInputError([
+    throw new InvalidCreditInputError([
       {
         field: 'grade',
         message: `must be one of ${CREDIT_GRADES.join(', ')} (got ${JSON.stringify(grade)})`,
