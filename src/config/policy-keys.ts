@@ -1,3 +1,4 @@
+import { isPlainObject } from '../common/checks';
 /**
  * Keys of a POLICY_FILE that the service does not know. The file is deep-merged over the
  * defaults, so a typo (`enterpriseAvgPension` for `averageEnterprisePension`) would otherwise be
@@ -28,10 +29,6 @@ const OPTIONAL_KEYS: Readonly<Record<string, readonly string[]>> = {
   // Special-relief ratios per applicant category (any of them may be set; `default` always is).
   'hearing.ratios': ['TEKUN', 'DIBAO', 'DIBIAN', 'DISABLED', 'ILLNESS_POVERTY', 'OTHER'],
 };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function unknownPolicyKeys(override: unknown, defaults: unknown): string[] {
   const found: string[] = [];

@@ -1,4 +1,5 @@
 import { RELIEF_CATEGORIES, type ReliefCategory } from '../relief/relief-calculator';
+import { isPlainObject } from '../common/checks';
 
 /**
  * The early-warning part of the bureau's policy (因病致贫返贫监测, DOMAIN.md §3, seed 002 二.1):
@@ -74,10 +75,6 @@ const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 /** A share of a reference income: a decimal from 0 (exclusive) to 10, at most four places. */
 const SHARE = /^\d{1,2}(\.\d{1,4})?$/;
 const YEAR_KEY = /^(20\d\d|2100)$/;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function positiveAmount(v: unknown): boolean {
   return typeof v === 'string' && AMOUNT.test(v) && Number(v) > 0;

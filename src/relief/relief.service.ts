@@ -4,7 +4,7 @@ import { shanghaiDate } from '../time/shanghai';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { formatMoney } from '../common/money';
-import type { ReliefEdition } from '../config/policy';
+import type { ReliefEdition } from './relief-policy';
 import { PolicyService } from '../config/policy.service';
 import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
