@@ -1,10 +1,11 @@
 /**
- * Sanctions of the fund-supervision regulation (State Council Decree 735, DOMAIN.md §5), shared
+ * Sanctions of the fund-supervision regulation (State Council Decree 735, docs/domain.md §5),
+ * shared
  * by the penalty-case machine, the sanction ladder and the public inspection results.
  * Money is a decimal string with two places; `months` a whole number.
  */
 
-/** The ladder's rungs, lightest first (DOMAIN.md §5 "Sanction ladder"). */
+/** The ladder's rungs, lightest first (docs/domain.md §5 "Sanction ladder"). */
 export const SANCTION_TYPES = [
   'WARNING',
   'INTERVIEW',
@@ -48,7 +49,7 @@ export const ARTICLE_NAMES_ZH: Readonly<Record<ViolationArticle, string>> = {
   41: '个人违规享受医保待遇',
 };
 
-/** API.md: `{ type, article, amount?, minAmount?, maxAmount?, months? }`. */
+/** docs/api.md: `{ type, article, amount?, minAmount?, maxAmount?, months? }`. */
 export interface Sanction {
   type: SanctionType;
   article: ViolationArticle;

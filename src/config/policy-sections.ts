@@ -27,7 +27,7 @@ export interface PolicySection<T> {
 
 /**
  * The district's street offices (街道办事处): code -> name. The defaults are the example district
- * of the tests and the README.
+ * of the tests and the walkthroughs (docs/walkthroughs).
  */
 const STREETS: PolicySection<Record<string, string>> = {
   defaults: {

@@ -15,7 +15,7 @@ export type { ReliefEdition } from '../relief/relief-policy';
 
 /**
  * The bureau's policy: numbers that differ by region and year. Built-in defaults reproduce
- * DOMAIN.md; `POLICY_FILE` (JSON) is deep-merged over them (arrays replace, objects merge).
+ * docs/domain.md; `POLICY_FILE` (JSON) is deep-merged over them (arrays replace, objects merge).
  */
 export interface Policy {
   /** Recorded on every case that used it. */
@@ -24,15 +24,15 @@ export interface Policy {
   deadlines: Record<string, Record<string, string>>;
   /** Relief numbers by edition, the hardship threshold and the public notice (../relief). */
   relief: ReliefSection;
-  /** Special-hardship hearings: panel composition, quorum, ratios, caps (DOMAIN.md §2). */
+  /** Special-hardship hearings: panel composition, quorum, ratios, caps (docs/domain.md §2). */
   hearing: HearingPolicy;
   /**
-   * Penalties and credit (DOMAIN.md §5, §7): Decree 735 fine ranges, hearing threshold, late
+   * Penalties and credit (docs/domain.md §5, §7): Decree 735 fine ranges, hearing threshold, late
    * fee, joint-punishment list, credit scoring and the draw weights per credit grade (§4).
    */
   penalty: PenaltyPolicy;
   /**
-   * Early warning (因病致贫返贫监测, DOMAIN.md §3): the thresholds, the monthly run's day, and the
+   * Early warning (因病致贫返贫监测, docs/domain.md §3): the thresholds, the monthly run's day, and the
    * reference incomes per run year (`monitoring.reference.<Y>`: the figures published for Y−1).
    */
   monitoring: MonitoringPolicy;
@@ -45,7 +45,7 @@ export interface Policy {
   reports: ReportPolicy;
   /**
    * The district's street offices (街道办事处): code -> name, so pages and reports show names
-   * (`GET /api/v1/streets`). The defaults are the example district of the tests and the README.
+   * (`GET /api/v1/streets`). The defaults are the example district of the tests and the walkthroughs.
    */
   streets: Record<string, string>;
   /**
@@ -55,7 +55,7 @@ export interface Policy {
   duties: DutiesPolicy;
 }
 
-/** DOMAIN.md §7 reference deadlines. */
+/** docs/domain.md §7 reference deadlines. */
 export const DEFAULT_POLICY: Policy = {
   version: '2026.1',
   deadlines: {

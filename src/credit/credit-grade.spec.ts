@@ -263,7 +263,7 @@ describe('computeCreditGrade — order and input', () => {
 });
 
 describe('creditWeight', () => {
-  it('gives the DOMAIN.md §4 draw weights and follows the policy', () => {
+  it('gives the docs/domain.md §4 draw weights and follows the policy', () => {
     expect((['A', 'B', 'C', 'D', 'E'] as CreditGrade[]).map((g) => creditWeight(g))).toEqual([
       '0.5',
       '1',

@@ -33,7 +33,7 @@ export class InvalidCreditInputError extends DomainError {
 }
 
 /**
- * An institution's credit grade (信用等级, DOMAIN.md §4, §5, §7; seed 004 (十二)), recomputed from
+ * An institution's credit grade (信用等级, docs/domain.md §4, §5, §7; seed 004 (十二)), recomputed from
  * its record whenever a sanction is decided or an inspection published. Pure: `now` is an input.
  *
  * score = start − Σ sanction deductions × age weight + Σ inspection points × age weight, then
@@ -300,7 +300,7 @@ export function computeCreditGrade(
   };
 }
 
-/** The draw weight of a grade (DOMAIN.md §4: A 0.5, B 1, C 1.5, D 2, E 3 by default). */
+/** The draw weight of a grade (docs/domain.md §4: A 0.5, B 1, C 1.5, D 2, E 3 by default). */
 export function creditWeight(
   grade: CreditGrade,
   policy: CreditRules = DEFAULT_CREDIT_RULES,

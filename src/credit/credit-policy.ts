@@ -36,7 +36,7 @@ export interface CreditPolicy {
   initialScore: number;
   /** The score never goes above this (nor below 0). */
   maxScore: number;
-  /** Starting score of an imported grade (DOMAIN.md §4: the imported grade is the start). */
+  /** Starting score of an imported grade (docs/domain.md §4: the imported grade is the start). */
   importedGradeScores: Record<CreditGrade, number>;
   /** Lowest score of each grade; below D's is E. Strictly decreasing from A to D. */
   gradeMinScores: Record<'A' | 'B' | 'C' | 'D', number>;
@@ -48,9 +48,9 @@ export interface CreditPolicy {
   inspectionPoints: Record<InspectionConclusion, number>;
   /** Age steps, ascending; an event older than the last step no longer counts. */
   decay: DecayStep[];
-  /** An art. 40 decision holds the grade at E for this many years (DOMAIN.md §7). */
+  /** An art. 40 decision holds the grade at E for this many years (docs/domain.md §7). */
   art40GradeEYears: number;
-  /** Draw weights by grade (DOMAIN.md §4; seed 004 (十二): 守信 fewer checks, 失信 more). */
+  /** Draw weights by grade (docs/domain.md §4; seed 004 (十二): 守信 fewer checks, 失信 more). */
   drawWeights: Record<CreditGrade, string>;
 }
 
@@ -68,7 +68,7 @@ export interface CreditRules {
 }
 
 export const DEFAULT_CREDIT_POLICY: CreditPolicy = {
-  // Local choices (no national scale, DOMAIN.md §5): bands of 10 points, a new institution
+  // Local choices (no national scale, docs/domain.md §5): bands of 10 points, a new institution
   // starts neutral (B) so its draw weight is 1 until its record says otherwise.
   initialScore: 85,
   maxScore: 100,

@@ -11,8 +11,8 @@ import {
 } from '../draws/public-draw';
 
 /**
- * Random expert panels for special-hardship hearings (特殊医疗救助专家库, DOMAIN.md §2), drawn the
- * way DOMAIN.md §4 asks of the inspection draw: reproducible and verifiable by anyone from the
+ * Random expert panels for special-hardship hearings (特殊医疗救助专家库, docs/domain.md §2), drawn the
+ * way docs/domain.md §4 asks of the inspection draw: reproducible and verifiable by anyone from the
  * published seed, algorithm, canonical candidate list and its SHA-256.
  *
  * Pure: no I/O, no clock, no Math.random. The caller supplies the seed (e.g. 32 random bytes as
@@ -42,7 +42,7 @@ import {
  * 4. **Panel** = the fields' picks concatenated in the fixed field order. A user appears in the pool
  *    once (duplicate userIds are refused), so nobody can sit twice on one panel.
  *
- * Replacing non-responders (DOMAIN.md §7 hardship-hearing): draw again with a new seed, a
+ * Replacing non-responders (docs/domain.md §7 hardship-hearing): draw again with a new seed, a
  * composition counting only the seats to fill (`compositionOf(nonResponders)`), and
  * `excludeUserIds` = the current panel and every earlier non-responder.
  */
@@ -52,7 +52,7 @@ export type ExpertField = (typeof EXPERT_FIELDS)[number];
 /** Seats per field. */
 export type PanelComposition = Record<ExpertField, number>;
 
-/** DOMAIN.md §2: at least one expert each of medicine, medical insurance and finance. */
+/** docs/domain.md §2: at least one expert each of medicine, medical insurance and finance. */
 export const DEFAULT_PANEL_COMPOSITION: Readonly<PanelComposition> = Object.freeze({
   MEDICAL: 1,
   INSURANCE: 1,

@@ -10,7 +10,8 @@ import {
 } from './draw-expert-panel';
 
 /**
- * Special-hardship hearings (特殊医疗救助, DOMAIN.md §2): the hearing policy, the quorum, the panel's
+ * Special-hardship hearings (特殊医疗救助, docs/domain.md §2): the hearing policy, the quorum, the
+ * panel's
  * figure (median of the experts' reasonable costs), the special relief with its yearly cap, and the
  * burden cap that sends a case to the joint meeting (联席会议).
  *
@@ -44,7 +45,7 @@ export interface HearingPolicy {
   burdenCap: string;
 }
 
-/** DOMAIN.md §2 defaults (seed 002). */
+/** docs/domain.md §2 defaults (seed 002). */
 export const DEFAULT_HEARING_POLICY: HearingPolicy = {
   version: '2026.1',
   panelComposition: { ...DEFAULT_PANEL_COMPOSITION },

@@ -19,7 +19,7 @@ import { DEFAULT_CREDIT_POLICY } from '../credit/credit-policy';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 
 /**
- * The "double random, one public" draw of an inspection plan (双随机一公开, DOMAIN.md §4): the
+ * The "double random, one public" draw of an inspection plan (双随机一公开, docs/domain.md §4): the
  * institutions to inspect are drawn at random from the directory of inspection objects
  * (检查对象名录库), bad credit raising the odds (失信 more checks, 守信 fewer); then each drawn
  * institution gets a team of inspectors drawn at random from the inspector directory
@@ -86,7 +86,10 @@ export type InspectionDrawAlgorithm = typeof INSPECTION_DRAW_ALGORITHM;
 
 export { CREDIT_GRADES, type CreditGrade, INSTITUTION_TYPES, type InstitutionType };
 
-/** DOMAIN.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn less, 失信 (E) more. */
+/**
+ * docs/domain.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn
+ * less, 失信 (E) more.
+ */
 export const DEFAULT_CREDIT_WEIGHTS: Readonly<Record<CreditGrade, string>> = Object.freeze({
   ...DEFAULT_CREDIT_POLICY.drawWeights,
 });

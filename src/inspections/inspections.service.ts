@@ -49,7 +49,10 @@ export interface PlanView {
   drawnAt: string | null;
 }
 
-/** API.md's draw, with what anyone needs to re-run it (the whole record) beside it. */
+/**
+ * The draw of docs/api.md "Hearings, inspections, penalties", with what anyone needs to re-run it
+ * (the whole record) beside it.
+ */
 export interface DrawView {
   planId: string;
   seed: string;

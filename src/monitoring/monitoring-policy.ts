@@ -2,7 +2,7 @@ import { RELIEF_CATEGORIES, type ReliefCategory } from '../relief/relief-calcula
 import { isPlainObject } from '../common/checks';
 
 /**
- * The early-warning part of the bureau's policy (因病致贫返贫监测, DOMAIN.md §3, seed 002 二.1):
+ * The early-warning part of the bureau's policy (因病致贫返贫监测, docs/domain.md §3, seed 002 二.1):
  * the relief-category burden line, the shares of the reference incomes, the categories that count
  * as 困难群众, when the monthly run happens, and the reference incomes of each run year.
  * Amounts and shares are decimal strings (never JS floats).
@@ -49,7 +49,7 @@ export interface MonitoringPolicy {
 }
 
 /**
- * DOMAIN.md §3 defaults. The 2026 reference incomes are ILLUSTRATIVE figures of the order of
+ * docs/domain.md §3 defaults. The 2026 reference incomes are ILLUSTRATIVE figures of the order of
  * Hangzhou's (西湖区) 2025 statistics, so a run works out of the box; a district replaces them
  * with its statistical bulletin's figures through POLICY_FILE (`monitoring.reference.2026`).
  */

@@ -6,14 +6,14 @@ import { amountError } from '../common/checks';
 import { InvalidPenaltyInputError } from './sanction-ladder';
 
 /**
- * When a fine falls due and the late fee after that (DOMAIN.md §5 "payment of a fine", §7
+ * When a fine falls due and the late fee after that (docs/domain.md §5 "payment of a fine", §7
  * `execution`). Pure: `now` is an input.
  *
- * Due date (Administrative Penalty Law art. 67, counted as art. 85 and DOMAIN.md §7 count `d`
+ * Due date (Administrative Penalty Law art. 67, counted as art. 85 and docs/domain.md §7 count `d`
  * periods): the 15 days start the day after service, on the Asia/Shanghai calendar, and end at
  * 24:00 of the 15th day, i.e. 00:00 of the 16th. Served 2026-01-20 (any time that day) → due
  * 2026-02-05T00:00+08:00. A last day falling on a holiday is NOT moved (the Law does not say so;
- * DOMAIN.md §7 counts `d` periods plainly).
+ * docs/domain.md §7 counts `d` periods plainly).
  *
  * Late fee (Law art. 72: 每日按罚款数额的百分之三加处罚款, 加处罚款的数额不得超出罚款的数额):
  * every Asia/Shanghai calendar day on which the fine is unpaid after the due instant counts, the

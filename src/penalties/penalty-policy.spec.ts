@@ -14,7 +14,7 @@ function policyWith(change: (p: PenaltyPolicy) => void): PenaltyPolicy {
 }
 
 describe('DEFAULT_PENALTY_POLICY', () => {
-  it('holds the DOMAIN.md §4, §5 and §7 numbers and is valid', () => {
+  it('holds the docs/domain.md §4, §5 and §7 numbers and is valid', () => {
     expect(DEFAULT_PENALTY_POLICY).toMatchObject({
       fines: {
         art38LossMultiple: { min: '1', max: '2' },

@@ -10,7 +10,8 @@ import {
 } from '../credit/credit-policy';
 
 /**
- * The penalty part of the bureau's policy (DOMAIN.md §5 and §7 "penalty-case"): every number of
+ * The penalty part of the bureau's policy (docs/domain.md §5 and §7 "penalty-case"): every number
+ * of
  * the sanction ladder, the range checks, the late fee and the credit grade that a region may set
  * differently. The law fixes which measure an article allows; the policy fixes the numbers.
  * Amounts, multiples, rates and weights are decimal strings (never JS floats); months, days, years
@@ -75,7 +76,7 @@ export interface PenaltyPolicy {
   credit: CreditPolicy;
 }
 
-/** DOMAIN.md §4, §5, §7 defaults. */
+/** docs/domain.md §4, §5, §7 defaults. */
 export const DEFAULT_PENALTY_POLICY: PenaltyPolicy = {
   version: '2026.1',
   fines: {

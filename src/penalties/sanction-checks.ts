@@ -24,7 +24,7 @@ import {
 } from './sanction-ladder';
 
 /**
- * Checks on a penalty decision (DOMAIN.md §7 `DECIDE`, `REQUEST_HEARING`, execution). Pure.
+ * Checks on a penalty decision (docs/domain.md §7 `DECIDE`, `REQUEST_HEARING`, execution). Pure.
  *
  * A decision is refused (DomainError 'BUSINESS_RULE', 422, every field named) when:
  * - a sanction cites an article no proposed sanction cites (no such violation was established);

@@ -22,7 +22,8 @@ import {
 import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 
 /**
- * The sanction ladder (DOMAIN.md §5, §7 "Sanctions proposed by the ladder"): from the violations an
+ * The sanction ladder (docs/domain.md §5, §7 "Sanctions proposed by the ladder"): from the
+ * violations an
  * investigation recorded, the sanctions the bureau proposes in its notice (告知书).
  *
  * Pure: no I/O, no clock (`now` is an input), no framework. Money is decimal.js, half up to the
@@ -74,7 +75,7 @@ type Dec = InstanceType<typeof Dec>;
 const money = (d: Dec): string => d.toFixed(2, Decimal.ROUND_HALF_UP);
 const ZERO = new Dec(0);
 
-/** The ladder's rung of each type, lightest first (DOMAIN.md §5): 责令改正 and 责令退回 share one. */
+/** The ladder's rung of each type, lightest first (docs/domain.md §5): 责令改正 and 责令退回 share one. */
 export const SANCTION_RUNG: Readonly<Record<SanctionType, number>> = {
   WARNING: 0,
   INTERVIEW: 1,
@@ -572,7 +573,8 @@ function climbedSanction(
 }
 
 /**
- * The ladder's proposal for a penalty case (DOMAIN.md §7). Throws InvalidPenaltyInputError (400)
+ * The ladder's proposal for a penalty case (docs/domain.md §7). Throws InvalidPenaltyInputError
+ * (400)
  * on malformed input, including an article that does not apply to the respondent.
  */
 export function proposeSanctions(

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { isPlainObject } from '../common/checks';
 
 /**
- * The relief part of the bureau's policy (DOMAIN.md §1, seed 002 §二.3). Every number the
+ * The relief part of the bureau's policy (docs/domain.md §1, seed 002 §二.3). Every number the
  * relief calculator uses lives here, never in code; a region overrides them through the policy
  * file. Amounts and ratios are decimal strings (never JS floats).
  */
@@ -31,7 +31,7 @@ export interface ReliefPolicy {
   illnessPovertyLookBackMonths: number;
 }
 
-/** DOMAIN.md §1 defaults. */
+/** docs/domain.md §1 defaults. */
 export const DEFAULT_RELIEF_POLICY: ReliefPolicy = {
   version: '2026.1',
   categories: {
@@ -139,7 +139,7 @@ export interface ReliefSection {
   editions: ReliefEdition[];
   /**
    * A paid case whose burden left (in-policy remainder + out-of-policy costs) reaches this is
-   * referred to a special-hardship hearing (特殊医疗救助), DOMAIN.md §7.
+   * referred to a special-hardship hearing (特殊医疗救助), docs/domain.md §7.
    */
   hardshipThreshold: string;
   /** The public notice during publicity (公示, `GET /api/v1/public/relief-notices`). */

@@ -19,7 +19,7 @@ const KINDS: Record<string, string> = {
   FLIGHT: '飞行检查',
 };
 
-/** DOMAIN.md §5 sanctions by their names in Decree 735. */
+/** docs/domain.md §5 sanctions by their names in Decree 735. */
 const SANCTIONS: Record<string, string> = {
   WARNING: '提醒告诫',
   INTERVIEW: '约谈',
