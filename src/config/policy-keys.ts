@@ -1,4 +1,3 @@
-import { isPlainObject } from '../common/checks';
 /**
  * Keys of a POLICY_FILE that the service does not know. The file is deep-merged over the
  * defaults, so a typo (`enterpriseAvgPension` for `averageEnterprisePension`) would otherwise be
@@ -9,6 +8,7 @@ import { isPlainObject } from '../common/checks';
  * the maps whose keys are data (workflow types, states, years, event types), whose values are
  * checked against any default entry, and the optional keys the defaults leave unset.
  */
+import { isPlainObject } from '../common/checks';
 
 /** Paths (`*` = any key or array index) whose keys are data, not settings. */
 const OPEN_MAPS: readonly string[] = [
