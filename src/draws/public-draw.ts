@@ -3,13 +3,9 @@
  * inspection draw (双随机一公开, ../inspections/draw-inspection.ts) and the hearing's expert panel
  * (../hearings/draw-expert-panel.ts). Each draw keeps its own algorithm; this module holds the parts
  * that must behave the same in both: how names are compared for recusal (回避), the canonical
- * order, the random stream, and verification by re-running. Pure: no I/O, no clock.
+ * order, and verification by re-running (the random stream is ../common/random-stream). Pure.
  */
 import { isPlainObject } from '../common/checks';
-
-// The stream of a draw: blocks SHA-256(`${seed}|…labels|${j}`) read as 32-bit words, and an
-// unbiased `below(m)` on it (rejection sampling). One implementation for both draws.
-export { sha256CounterWords, uniformBelow } from '../common/random-stream';
 
 /**
  * How affiliations and institution codes are compared: Unicode NFKC (full-width → half-width),

@@ -1,12 +1,11 @@
 import { canonicalHash, canonicalJson } from '../common/canonical-hash';
 import { isPlainObject } from '../common/checks';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { sha256CounterWords, uniformBelow } from '../common/random-stream';
 import {
   byCodeUnits,
   type DrawVerification,
   normalizeForRecusal,
-  sha256CounterWords,
-  uniformBelow,
   verifyByRerun,
 } from '../draws/public-draw';
 

@@ -5,14 +5,12 @@ import {
   INSTITUTION_TYPES,
   type InstitutionType,
 } from '../../workflows/institutions';
-import { TWO_POW_32 } from '../common/random-stream';
+import { sha256CounterWords, TWO_POW_32, uniformBelow } from '../common/random-stream';
 import { isPlainObject } from '../common/checks';
 import {
   byCodeUnits,
   type DrawVerification,
   normalizeForRecusal,
-  sha256CounterWords,
-  uniformBelow,
   verifyByRerun,
 } from '../draws/public-draw';
 import { DEFAULT_CREDIT_POLICY } from '../credit/credit-policy';
