@@ -16,8 +16,8 @@ import {
 
 /**
  * The double-random inspection draw (docs/domain.md §4) on a district-sized directory: N
- * institutions
- * (grades spread over A–E, rows in scrambled order), M inspectors (every 10th affiliated with an
+ * institutions (grades spread over A–E, rows in scrambled order), M inspectors (every 10th
+ * affiliated with an
  * institution, written the way people type codes), a previous plan of 10% with teams of 2; a 10%
  * sample with teams of 2. Pure CPU: no database, no services.
  *

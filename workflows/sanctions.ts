@@ -1,7 +1,6 @@
 /**
  * Sanctions of the fund-supervision regulation (State Council Decree 735, docs/domain.md §5),
- * shared
- * by the penalty-case machine, the sanction ladder and the public inspection results.
+ * shared by the penalty-case machine, the sanction ladder and the public inspection results.
  * Money is a decimal string with two places; `months` a whole number.
  */
 

@@ -11,9 +11,8 @@ import {
 
 /**
  * Special-hardship hearings (特殊医疗救助, docs/domain.md §2): the hearing policy, the quorum, the
- * panel's
- * figure (median of the experts' reasonable costs), the special relief with its yearly cap, and the
- * burden cap that sends a case to the joint meeting (联席会议).
+ * panel's figure (median of the experts' reasonable costs), the special relief with its yearly cap,
+ * and the burden cap that sends a case to the joint meeting (联席会议).
  *
  * Pure: no I/O, no clock, no framework. Money is decimal.js only; amounts in and out are decimal
  * strings, out always with two places ("12345.60"). Every number comes from the HearingPolicy.

@@ -11,8 +11,7 @@ import {
 
 /**
  * The penalty part of the bureau's policy (docs/domain.md §5 and §7 "penalty-case"): every number
- * of
- * the sanction ladder, the range checks, the late fee and the credit grade that a region may set
+ * of the sanction ladder, the range checks, the late fee and the credit grade that a region may set
  * differently. The law fixes which measure an article allows; the policy fixes the numbers.
  * Amounts, multiples, rates and weights are decimal strings (never JS floats); months, days, years
  * and credit points are numbers.

@@ -23,8 +23,7 @@ import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai'
 
 /**
  * The sanction ladder (docs/domain.md §5, §7 "Sanctions proposed by the ladder"): from the
- * violations an
- * investigation recorded, the sanctions the bureau proposes in its notice (告知书).
+ * violations an investigation recorded, the sanctions the bureau proposes in its notice (告知书).
  *
  * Pure: no I/O, no clock (`now` is an input), no framework. Money is decimal.js, half up to the
  * cent, out as two-place strings. Every number comes from the PenaltyPolicy; which measure an
@@ -574,8 +573,7 @@ function climbedSanction(
 
 /**
  * The ladder's proposal for a penalty case (docs/domain.md §7). Throws InvalidPenaltyInputError
- * (400)
- * on malformed input, including an article that does not apply to the respondent.
+ * (400) on malformed input, including an article that does not apply to the respondent.
  */
 export function proposeSanctions(
   input: ProposeSanctionsInput,
