@@ -15,8 +15,9 @@ import {
 } from '../src/inspections/draw-inspection';
 
 /**
- * The double-random inspection draw (DOMAIN.md §4) on a district-sized directory: N institutions
- * (grades spread over A–E, rows in scrambled order), M inspectors (every 10th affiliated with an
+ * The double-random inspection draw (docs/domain.md §4) on a district-sized directory: N
+ * institutions (grades spread over A–E, rows in scrambled order), M inspectors (every 10th
+ * affiliated with an
  * institution, written the way people type codes), a previous plan of 10% with teams of 2; a 10%
  * sample with teams of 2. Pure CPU: no database, no services.
  *

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { bucketOf } from '../src/sla/duration-histogram';
-import { monthOf, shanghaiDay } from '../src/sla/periods';
+import { monthOf } from '../src/sla/periods';
+import { shanghaiDate } from '../src/time/shanghai';
 
 /**
  * Generates a realistic SLA history straight into the tables (bulk INSERTs): cases of the four
@@ -147,7 +148,7 @@ export async function generateSlaData(
     ms: number,
     at: number,
   ): void => {
-    const day = shanghaiDay(new Date(at));
+    const day = shanghaiDate(new Date(at));
     for (const [grain, period] of [
       ['d', day],
       ['m', monthOf(day)],
@@ -303,7 +304,7 @@ export async function generateSlaData(
         closedAt,
       );
       if (type === 'relief-application' && state === 'paid') {
-        const key = `${shanghaiDay(new Date(created)).slice(0, 4)}\u0000${street}`;
+        const key = `${shanghaiDate(new Date(created)).slice(0, 4)}\u0000${street}`;
         const inPolicy = Math.round(5000 + rnd() * 195000);
         const insurance = Math.round(inPolicy * (0.55 + rnd() * 0.25));
         const reliefPaid = Math.round((inPolicy - insurance) * 0.8);

@@ -16,7 +16,8 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/bootstrap';
 import { databaseOptions } from '../src/database/database-options';
-import { addDays, shanghaiDay } from '../src/sla/periods';
+import { addDays } from '../src/sla/periods';
+import { shanghaiDate } from '../src/time/shanghai';
 import { generatedPeople, generateSlaData } from './sla-data';
 
 const CASES = Number(process.argv[2] ?? 1_000_000);
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
         payload: { username: 'admin', password: 'Bench-root-pw-7' },
       });
       const token = (JSON.parse(login.body) as { accessToken: string }).accessToken;
-      const today = shanghaiDay(now);
+      const today = shanghaiDate(now);
       const ranges: Array<[string, string]> = [
         ['default (last 30 days)', ''],
         [

@@ -44,7 +44,7 @@ describe('the working-day calendar (real MariaDB and Redis)', () => {
   });
 
   describe('GET /calendar/due', () => {
-    it('should compute the DOMAIN.md §7 example: 5wd from Monday 2026-09-28 ends with Saturday 2026-10-10', async () => {
+    it('should compute the docs/domain.md §7 example: 5wd from Monday 2026-09-28 ends with Saturday 2026-10-10', async () => {
       const res = await caseworker.http.get<Due>(
         '/api/v1/calendar/due?from=2026-09-28T09:00:00%2B08:00&duration=5wd',
       );

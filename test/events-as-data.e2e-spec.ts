@@ -423,7 +423,8 @@ describe('events as data, ETag and If-Match (real MariaDB and Redis)', () => {
       const { applicant: _applicant, ...withoutApplicant } = paid.body.data;
       expect(fits('ReliefApplicationData', withoutApplicant)).not.toEqual([]);
 
-      // The burden left (DOMAIN.md §1's numbers) reaches the threshold: a hearing opens, linked.
+      // The burden left (docs/domain.md §1's numbers) reaches the threshold: a hearing opens,
+      // linked.
       const hearingId = await eventually(async () => {
         const now = await caseworker.http.get<CaseBody>(`/api/v1/cases/${c.id}`);
         return now.body.data.links.find((l) => l.rel === 'hardship-hearing')?.caseId;

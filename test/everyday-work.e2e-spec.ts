@@ -419,7 +419,7 @@ describe('everyday work: person view, reassignment, public notice, auditor', () 
       const c = await auditor.http.get<CaseBody>(`/api/v1/cases/${inPublicity.id}`);
       expect(c.status).toBe(200);
       expect(c.body.allowedEvents).toEqual([]);
-      // Full personal data in the case view (API.md: AUDITOR may see it).
+      // Full personal data in the case view (docs/api.md: AUDITOR may see it).
       expect((c.body.data.applicant as { idNumber: string }).idNumber).toBe(residentId(801));
       expect((await auditor.http.get(`/api/v1/cases/${inPublicity.id}/history`)).status).toBe(200);
       expect((await auditor.http.get(`/api/v1/persons/${residentId(801)}`)).status).toBe(200);

@@ -304,7 +304,7 @@ describe('monitoring: expense import, thresholds, proactive outreach cases', () 
         rule: 'RESIDENT_RURAL_INCOME',
         streetCode: STREET_B,
       });
-      // Personal data masked in the list (API.md).
+      // Personal data masked in the list (docs/api.md).
       const id = String(people.dibaoAt5000.idNumber);
       expect(byName['低保五千'].idNumber).toBe(`${id.slice(0, 6)}********${id.slice(-4)}`);
 

@@ -134,7 +134,8 @@ describe('operations endpoints (real MariaDB and Redis)', () => {
       expect(Object.keys(states)).toEqual(
         expect.arrayContaining(['draft', 'review', 'waiting', 'done', 'rejected', 'expired']),
       );
-      // `events` is an array (API.md second edition): type, label, roles, scope, schema.
+      // `events` is an array (docs/api.md "Events as data, workflows and versions"): type, label,
+      // roles, scope, schema.
       const event = (state: string, type: string): WorkflowState['events'][number] | undefined =>
         states[state].events.find((e) => e.type === type);
       expect(states.draft).toMatchObject({ initial: true, final: false, deadline: null });

@@ -70,7 +70,7 @@ interface Page<T> {
 
 const STREET = '330106001';
 const OTHER_STREET = '330106002';
-/** reliefApplication()'s phone, as API.md masks it: first 3 + `****` + last 4. */
+/** reliefApplication()'s phone, as docs/api.md masks it: first 3 + `****` + last 4. */
 const PHONE = '13812345678';
 const MASKED_PHONE = '138****5678';
 const maskedId = (id: string): string => `${id.slice(0, 6)}********${id.slice(-4)}`;

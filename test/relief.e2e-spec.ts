@@ -75,7 +75,7 @@ describe('relief applications (real MariaDB and Redis)', () => {
     return (await send(manager, id, { type: 'APPROVE' })).body;
   }
 
-  it('should take an application from submission to payment with the DOMAIN.md §1 numbers', async () => {
+  it('should take an application from submission to payment with the docs/domain.md §1 numbers', async () => {
     const created = await submit(reliefApplication({ idNumber: RESIDENT_IDS.a }));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({

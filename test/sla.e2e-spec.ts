@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { generatedPeople, generateSlaData } from '../bench/sla-data';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
-import { addDays, shanghaiDay, startOfDay } from '../src/sla/periods';
+import { addDays } from '../src/sla/periods';
+import { shanghaiDate, startOfShanghaiDay } from '../src/time/shanghai';
 import type { SlaFigures, SlaSummary } from '../src/sla/sla-reports.service';
 import { reliefApplication, residentId } from './factories/relief';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
@@ -381,12 +382,12 @@ describe('SLA summary on a known data set (generated history, checked against th
     ['edges of two months and the whole months between', 150, 20],
     ['a few days inside one month', 40, 37],
   ])('should match the raw records over %s', async (_name, back, until) => {
-    const today = shanghaiDay(new Date());
+    const today = shanghaiDate(new Date());
     const from = addDays(today, -back);
     const to = addDays(today, -until);
     const s = (await manager.get<SlaSummary>(`/api/v1/sla/summary?from=${from}&to=${to}`)).body;
-    const lo = startOfDay(from);
-    const hi = startOfDay(addDays(to, 1));
+    const lo = startOfShanghaiDay(from);
+    const hi = startOfShanghaiDay(addDays(to, 1));
 
     const stages: Array<{
       case_type: string;

@@ -142,7 +142,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await page.locator('#relief_applicant_phone').fill('13812345678');
     await choose(page, '#relief_applicant_category', '低保对象');
 
-    // The README's example line.
+    // The example line of docs/walkthroughs/relief-application.md.
     await page.locator('#relief_expenses_0_institution').fill('杭州市西溪医院');
     await page.locator('#relief_expenses_0_date').click();
     await page.locator('#relief_expenses_0_date').fill('2026-03-02');
@@ -176,7 +176,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     );
     expect(mine.body.total).toBe(1);
     expect(mine.body.items[0].id).toBe(caseId);
-    // The street office sees the full ID of its own resident (API.md masking).
+    // The street office sees the full ID of its own resident (docs/api.md "Conventions", masking).
     expect(await page.getByTestId('case-summary').innerText()).toContain(id);
     await snap(page, 'case-submitted');
 

@@ -317,7 +317,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await page.close();
   });
 
-  it('should show a caseworker the inbox and a case page (the README screenshots)', async () => {
+  it('should show a caseworker the inbox and a case page (the screenshots of docs/web.md)', async () => {
     // Two applications waiting: one just submitted, one verified (with its calculation).
     const submit = async (seq: number) =>
       (

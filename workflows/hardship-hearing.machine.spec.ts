@@ -739,7 +739,7 @@ describe('hardship-hearing machine', () => {
 
 // ---------------------------------------------------------------- the definition
 
-/** DOMAIN.md §7 hardship-hearing: every state with a deadline, and what its expiry does. */
+/** docs/domain.md §7 hardship-hearing: every state with a deadline, and what its expiry does. */
 const DOMAIN_DEADLINES = {
   referred: 'overdue',
   panel_review: 'DEADLINE_PANEL_REVIEW',
@@ -770,7 +770,7 @@ describe('hardship-hearing workflow definition', () => {
     expect(hardshipHearingWorkflow.machine).toBe(hardshipHearingMachine);
   });
 
-  it('should have exactly the states of DOMAIN.md §7', () => {
+  it('should have exactly the states of docs/domain.md §7', () => {
     expect([...allStates].sort()).toEqual(
       [...Object.keys(DOMAIN_DEADLINES), ...FINAL_STATES].sort(),
     );
@@ -789,7 +789,7 @@ describe('hardship-hearing workflow definition', () => {
     }
   });
 
-  it('should follow the roles of the DOMAIN.md §7 table', () => {
+  it('should follow the roles of the docs/domain.md §7 table', () => {
     const rolesOf = (state: string, event: string) => permissions[state][event].roles;
     expect(rolesOf('referred', 'CONVENE')).toEqual(['CASEWORKER']);
     expect(rolesOf('referred', 'DISMISS')).toEqual(['CASEWORKER']);
@@ -822,7 +822,7 @@ describe('hardship-hearing workflow definition', () => {
     ]);
   });
 
-  it('should declare the deadlines of the DOMAIN.md §7 table', () => {
+  it('should declare the deadlines of the docs/domain.md §7 table', () => {
     expect(Object.keys(deadlines).sort()).toEqual(Object.keys(DOMAIN_DEADLINES).sort());
     for (const [state, expected] of Object.entries(DOMAIN_DEADLINES)) {
       const { onExpire } = deadlines[state];

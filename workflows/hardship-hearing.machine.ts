@@ -5,7 +5,7 @@ import { defineWorkflow, type EngineEffect, type RefusedField } from './workflow
 import { formatCents, hasText, normaliseMoney, toCents } from './money-cents';
 
 /**
- * 特殊医疗救助评审 — the special-hardship hearing (DOMAIN.md §2 and §7, API.md "Hearings,
+ * 特殊医疗救助评审 — the special-hardship hearing (docs/domain.md §2 and §7, docs/api.md "Hearings,
  * inspections, penalties").
  *
  * Pure: the engine computes every step with `initialTransition` / `transition` and persists
@@ -25,7 +25,7 @@ export type ExpertField = 'MEDICAL' | 'INSURANCE' | 'FINANCE';
 
 export interface HearingApplicant {
   name: string;
-  /** 18-digit resident ID (experts never see it in full: API.md). */
+  /** 18-digit resident ID (experts never see it in full: docs/api.md). */
   idNumber: string;
   /** TEKUN gets 60% special relief, everyone else 50% (the DECIDE hook applies it). */
   category: ApplicantCategory;
@@ -103,7 +103,7 @@ export interface Opinion extends Trail {
 }
 
 /**
- * The special-relief numbers as the DECIDE hook computes them (DOMAIN.md §2), decimal strings:
+ * The special-relief numbers as the DECIDE hook computes them (docs/domain.md §2), decimal strings:
  * `amount` = reasonable cost × ratio within the yearly cap, `burdenAfter` = reasonable cost −
  * amount, `burdenCap` the joint meeting's cap (50,000 by default). The machine reads
  * `amount`, `burdenAfter` and `burdenCap`; the record, with any detail lines, is stored as given.
@@ -243,7 +243,7 @@ export function medianCents(values: readonly bigint[]): bigint | null {
   return (sorted[mid - 1] + sorted[mid] + 1n) / 2n;
 }
 
-/** DOMAIN.md §2: quorum = ceil(2/3 × panel size), in integers. */
+/** docs/domain.md §2: quorum = ceil(2/3 × panel size), in integers. */
 export function quorumOf(panelSize: number): number {
   return Math.ceil((2 * panelSize) / 3);
 }
@@ -650,7 +650,7 @@ export const hardshipHearingWorkflow = defineWorkflow({
     DEADLINE_PUBLICITY: '公示期满',
     RECORD_PAYMENT: '登记发放',
   },
-  // DOMAIN.md §2: a person has at most one open hearing per year.
+  // docs/domain.md §2: a person has at most one open hearing per year.
   persons: (input) => [(input as unknown as HardshipHearingInput).applicant.idNumber],
   exclusiveKey: (input) => {
     const { applicant, year } = input as unknown as HardshipHearingInput;

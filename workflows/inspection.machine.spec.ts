@@ -570,7 +570,7 @@ describe('inspection machine', () => {
 
 // ---------------------------------------------------------------- the definition
 
-/** DOMAIN.md §7 inspection: every state with a deadline, and what its expiry does. */
+/** docs/domain.md §7 inspection: every state with a deadline, and what its expiry does. */
 const DOMAIN_DEADLINES = {
   scheduled: 'overdue',
   on_site: 'overdue',
@@ -607,7 +607,7 @@ describe('inspection workflow definition', () => {
     expect(inspectionWorkflow.machine).toBe(inspectionMachine);
   });
 
-  it('should have exactly the states of DOMAIN.md §7', () => {
+  it('should have exactly the states of docs/domain.md §7', () => {
     expect([...allStates].sort()).toEqual(
       [...Object.keys(DOMAIN_DEADLINES), ...WITHOUT_DEADLINE, ...FINAL_STATES].sort(),
     );
@@ -625,7 +625,7 @@ describe('inspection workflow definition', () => {
     }
   });
 
-  it('should follow the roles of the DOMAIN.md §7 table', () => {
+  it('should follow the roles of the docs/domain.md §7 table', () => {
     const team = { roles: ['INSPECTOR'], scope: { members: 'team' } };
     const manager = { roles: ['MANAGER'] };
     const system = { roles: [SYSTEM_ACTOR] };
@@ -656,7 +656,7 @@ describe('inspection workflow definition', () => {
     expect(start().context.team.map((m) => m.userId)).toEqual([LEAD, SECOND]);
   });
 
-  it('should declare the deadlines of the DOMAIN.md §7 table', () => {
+  it('should declare the deadlines of the docs/domain.md §7 table', () => {
     expect(Object.keys(deadlines).sort()).toEqual(Object.keys(DOMAIN_DEADLINES).sort());
     for (const [state, expected] of Object.entries(DOMAIN_DEADLINES)) {
       const { onExpire } = deadlines[state];
@@ -825,7 +825,7 @@ describe('inspection reachability (xstate/graph)', () => {
     }
   });
 
-  it('should end every complete path in closed, through every route of DOMAIN.md §7', () => {
+  it('should end every complete path in closed, through every route of docs/domain.md §7', () => {
     const paths = getSimplePaths(inspectionMachine, {
       ...options,
       input: inspectionInput(),

@@ -5,8 +5,8 @@ import { VIOLATION_ARTICLES, type Sanction, type ViolationArticle } from './sanc
 import { defineWorkflow } from './workflow-definition';
 
 /**
- * 监督检查 — one inspection of one institution by its team (双随机一公开, DOMAIN.md §4, §5 and
- * §7, API.md "Hearings, inspections, penalties").
+ * 监督检查 — one inspection of one institution by its team (双随机一公开, docs/domain.md §4, §5 and
+ * §7, docs/api.md "Hearings, inspections, penalties").
  *
  * Pure: the engine computes every step with `initialTransition` / `transition` and persists
  * the context as the case's `data`, so the context is plain JSON (money as decimal strings,
@@ -21,10 +21,13 @@ import { defineWorkflow } from './workflow-definition';
 
 // ---------------------------------------------------------------- data
 
-/** API.md `POST /inspection-plans`: routine double-random, special, or flight (飞行检查). */
+/**
+ * docs/api.md "Hearings, inspections, penalties", `POST /inspection-plans`: routine double-random,
+ * special, or flight (飞行检查).
+ */
 export type InspectionPlanKind = 'ROUTINE' | 'SPECIAL' | 'FLIGHT';
 
-/** API.md `POST /institutions`. */
+/** docs/api.md "Hearings, inspections, penalties", `POST /institutions`. */
 import type { InstitutionType } from './institutions';
 
 export type { InstitutionType };
@@ -109,7 +112,7 @@ export type PenaltyReferralReason =
 
 /**
  * Why the case waits on a penalty case. `refusedToCorrect` is what the penalty case's ladder
- * reads as `data.refusedToCorrect` (DOMAIN.md §7 penalty-case: an art. 39 FINE only then).
+ * reads as `data.refusedToCorrect` (docs/domain.md §7 penalty-case: an art. 39 FINE only then).
  */
 export interface PenaltyReferral extends Trail {
   reason: PenaltyReferralReason;
@@ -182,7 +185,9 @@ export type InspectionEvent =
 
 // ---------------------------------------------------------------- rules
 
-/** A refusal to correct climbs the sanction ladder (DOMAIN.md §5); suspected fraud is not one. */
+/**
+ * A refusal to correct climbs the sanction ladder (docs/domain.md §5); suspected fraud is not one.
+ */
 const REFUSED_TO_CORRECT: Record<PenaltyReferralReason, boolean> = {
   SUSPECTED_FRAUD: false,
   RECTIFICATION_UNANSWERED: true,
@@ -227,7 +232,7 @@ export function conclusionFitsFindings(
 /**
  * The public summary when the manager writes none: the conclusion, the number of findings per
  * article, the amount involved and how the case ended. Never the descriptions: they may name
- * patients or staff, and the public result carries no personal data (API.md).
+ * patients or staff, and the public result carries no personal data (docs/api.md).
  */
 export function defaultPublicationSummary(context: InspectionContext): string {
   const findings = context.findings?.findings ?? [];

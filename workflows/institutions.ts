@@ -7,6 +7,8 @@
 export const INSTITUTION_TYPES = ['HOSPITAL', 'PRIMARY_CARE', 'CLINIC', 'PHARMACY'] as const;
 export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
 
-/** Credit grades, best first (Guangdong's A–E; the serious-dishonesty list is E, DOMAIN.md §5). */
+/**
+ * Credit grades, best first (Guangdong's A–E; the serious-dishonesty list is E, docs/domain.md §5).
+ */
 export const CREDIT_GRADES = ['A', 'B', 'C', 'D', 'E'] as const;
 export type CreditGrade = (typeof CREDIT_GRADES)[number];

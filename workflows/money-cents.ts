@@ -19,7 +19,10 @@ export function formatCents(cents: bigint): string {
   return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-/** An amount with exactly two places (API.md: money is `"12345.60"`); an invalid one is kept as given. */
+/**
+ * An amount with exactly two places (docs/api.md: money is `"12345.60"`); an invalid one is kept as
+ * given.
+ */
 export function normaliseMoney(amount: string): string {
   const cents = toCents(amount);
   return cents === null ? amount : formatCents(cents);

@@ -998,7 +998,9 @@ describe('penalty-case machine', () => {
 
 // ---------------------------------------------------------------- the definition
 
-/** DOMAIN.md §7 penalty-case: the states with a deadline of their own, and what expiry does. */
+/**
+ * docs/domain.md §7 penalty-case: the states with a deadline of their own, and what expiry does.
+ */
 const STATE_DEADLINES = {
   legal_review: 'overdue',
   notice: 'DEADLINE_NOTICE',
@@ -1031,7 +1033,7 @@ describe('penalty-case workflow definition', () => {
     expect(penaltyCaseWorkflow.machine).toBe(penaltyCaseMachine);
   });
 
-  it('should have exactly the states of DOMAIN.md §7', () => {
+  it('should have exactly the states of docs/domain.md §7', () => {
     expect([...allStates].sort()).toEqual(
       [...Object.keys(STATE_DEADLINES), ...CLOCK_ONLY, ...FINAL_STATES].sort(),
     );
@@ -1050,7 +1052,7 @@ describe('penalty-case workflow definition', () => {
     }
   });
 
-  it('should follow the roles of the DOMAIN.md §7 table', () => {
+  it('should follow the roles of the docs/domain.md §7 table', () => {
     const rolesOf = (state: string, event: string) => permissions[state][event].roles;
     expect(rolesOf('investigation', 'RECORD_INVESTIGATION')).toEqual(['INSPECTOR']);
     expect(rolesOf('investigation', 'CLOSE_NO_VIOLATION')).toEqual(['INSPECTOR']);
@@ -1091,7 +1093,7 @@ describe('penalty-case workflow definition', () => {
     }
   });
 
-  it('should declare the deadlines of the DOMAIN.md §7 table', () => {
+  it('should declare the deadlines of the docs/domain.md §7 table', () => {
     expect(Object.keys(deadlines).sort()).toEqual(Object.keys(STATE_DEADLINES).sort());
     for (const [state, expected] of Object.entries(STATE_DEADLINES)) {
       const { onExpire } = deadlines[state];

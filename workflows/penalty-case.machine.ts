@@ -2,8 +2,8 @@ import { and, assertEvent, assign, emit, setup } from 'xstate';
 import type { CaseLink } from './hardship-hearing.machine';
 import { formatCents, hasText, normaliseMoney, toCents } from './money-cents';
 import {
+  isArticle,
   SANCTION_TYPES,
-  VIOLATION_ARTICLES,
   type Sanction,
   type Violation,
   type ViolationArticle,
@@ -11,7 +11,7 @@ import {
 import { CASE_OPENED, defineWorkflow, type EngineEffect } from './workflow-definition';
 
 /**
- * 医保基金行政处罚 — the penalty case (DOMAIN.md §5 and §7, API.md "Hearings, inspections,
+ * 医保基金行政处罚 — the penalty case (docs/domain.md §5 and §7, docs/api.md "Hearings, inspections,
  * penalties"), under State Council Decree 735 and the Administrative Penalty Law.
  *
  * Pure: the engine computes every step with `initialTransition` / `transition` and persists
@@ -40,7 +40,10 @@ import { CASE_OPENED, defineWorkflow, type EngineEffect } from './workflow-defin
 /** Whom the case is against: a designated institution (arts. 38–40) or an insured person (art. 41). */
 export type Respondent = 'INSTITUTION' | 'INDIVIDUAL';
 
-/** How the case came to the bureau (API.md `POST /penalty-cases`). */
+/**
+ * How the case came to the bureau (docs/api.md "Hearings, inspections, penalties", `POST
+ * /penalty-cases`).
+ */
 export type PenaltySource = 'INSPECTION' | 'COMPLAINT' | 'DATA_ALERT' | 'REFERRAL';
 
 /** Decree 735 art. 45: returned funds go back to the fund, fines to the treasury — two ledgers. */
@@ -310,10 +313,6 @@ export type PenaltyCaseEvent =
 
 const LEDGERS: readonly Ledger[] = ['FINE', 'RECOVERY'];
 const NOTHING = '0.00';
-
-function isArticle(article: unknown): article is ViolationArticle {
-  return (VIOLATION_ARTICLES as readonly unknown[]).includes(article);
-}
 
 function isMoneyOrAbsent(amount: string | undefined): boolean {
   return amount === undefined || toCents(amount) !== null;

@@ -549,7 +549,7 @@ describe('relief-application machine', () => {
 
 // ---------------------------------------------------------------- the definition
 
-/** DOMAIN.md §7 relief-application: every state with a deadline, and what its expiry does. */
+/** docs/domain.md §7 relief-application: every state with a deadline, and what its expiry does. */
 const DOMAIN_DEADLINES = {
   outreach: 'overdue',
   submitted: 'overdue',
@@ -588,7 +588,7 @@ describe('relief-application workflow definition', () => {
     expect(reliefApplicationWorkflow.machine).toBe(reliefApplicationMachine);
   });
 
-  it('should have exactly the states of DOMAIN.md §7 plus the transient start', () => {
+  it('should have exactly the states of docs/domain.md §7 plus the transient start', () => {
     expect(allStates.sort()).toEqual(
       [...Object.keys(DOMAIN_DEADLINES), ...FINAL_STATES, 'start'].sort(),
     );
@@ -607,7 +607,7 @@ describe('relief-application workflow definition', () => {
     }
   });
 
-  it('should follow the roles of the DOMAIN.md §7 table', () => {
+  it('should follow the roles of the docs/domain.md §7 table', () => {
     const rolesOf = (state: string, event: string) => permissions[state][event].roles;
     expect(rolesOf('outreach', 'SUBMIT')).toEqual(['STREET_OFFICE']);
     expect(rolesOf('submitted', 'ACCEPT')).toEqual(['CASEWORKER']);
@@ -624,7 +624,7 @@ describe('relief-application workflow definition', () => {
     expect(rolesOf('disbursement', 'RECORD_PAYMENT')).toEqual(['CASEWORKER']);
   });
 
-  it('should declare the deadlines of the DOMAIN.md §7 table', () => {
+  it('should declare the deadlines of the docs/domain.md §7 table', () => {
     expect(Object.keys(deadlines).sort()).toEqual(Object.keys(DOMAIN_DEADLINES).sort());
     for (const [state, expected] of Object.entries(DOMAIN_DEADLINES)) {
       const { onExpire } = deadlines[state];

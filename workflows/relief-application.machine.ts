@@ -3,7 +3,7 @@ import { defineWorkflow, type RefusedField } from './workflow-definition';
 import { hasText, normaliseMoney, toCents } from './money-cents';
 
 /**
- * 医疗救助申请 — the relief-application workflow (DOMAIN.md §7, API.md "Relief applications").
+ * 医疗救助申请 — the relief-application workflow (docs/domain.md §7, docs/api.md "Relief applications").
  *
  * Pure: the engine computes every step with `initialTransition` / `transition` and persists
  * the context as the case's `data`, so the context is plain JSON (money as decimal strings,
@@ -14,7 +14,7 @@ import { hasText, normaliseMoney, toCents } from './money-cents';
 
 // ---------------------------------------------------------------- data
 
-/** The categories that carry relief (DOMAIN.md §1). */
+/** The categories that carry relief (docs/domain.md §1). */
 export type ReliefCategory = 'TEKUN' | 'DIBAO' | 'DIBIAN' | 'DISABLED' | 'ILLNESS_POVERTY';
 /** The category as declared: a relief category, or OTHER (not a relief category). */
 export type ApplicantCategory = ReliefCategory | 'OTHER';
@@ -30,7 +30,7 @@ export interface ReliefApplicant {
   insuranceType: InsuranceType;
 }
 
-/** One expense line as the API receives it (API.md); amounts are decimal strings. */
+/** One expense line as the API receives it (docs/api.md); amounts are decimal strings. */
 export interface ReliefExpenseLine {
   kind: 'INPATIENT' | 'OUTPATIENT';
   institution: string;
@@ -45,7 +45,7 @@ export interface ReliefExpenseLine {
   otherInsurancePaid: string;
 }
 
-/** Why the early-warning run (因病致贫返贫监测, DOMAIN.md §3) opened a proactive case. */
+/** Why the early-warning run (因病致贫返贫监测, docs/domain.md §3) opened a proactive case. */
 export interface MonitoringReferral {
   /** The threshold rule that flagged the person. */
   rule: string;
@@ -91,7 +91,8 @@ export interface ReliefApplicationInput {
 }
 
 /**
- * The relief calculation as the VERIFY hook computes it (API.md `POST /relief/calculate`).
+ * The relief calculation as the VERIFY hook computes it (docs/api.md "Relief applications", `POST
+ * /relief/calculate`).
  * The machine reads only `reliefAmount`; the rest is kept for the decision trail.
  */
 export interface ReliefCalculationRecord {
@@ -308,7 +309,10 @@ export const reliefApplicationMachine = setup({
   guards: {
     /** A proactive case opened by the early-warning run starts with the street office. */
     isOutreach: ({ context }) => context.origin === 'OUTREACH',
-    /** DOMAIN.md §1: OTHER is not a relief category; the caseworker rejects with a reason instead. */
+    /**
+     * docs/domain.md §1: OTHER is not a relief category; the caseworker rejects with a reason
+     * instead.
+     */
     isReliefCategory: ({ event }) => {
       assertEvent(event, 'VERIFY');
       return isReliefCategoryCode(event.verifiedCategory);

@@ -1,6 +1,6 @@
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 
-/** The roles of yibao-flow (API.md "Auth and users"). */
+/** The roles of yibao-flow (docs/api.md "Auth and users"). */
 export const ROLES = [
   'ADMIN',
   // 安全管理员: grants roles and lifts login locks; apart from ADMIN when policy `duties.accounts` is separated.
@@ -62,7 +62,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
 };
 
 /**
- * A case-level clock (ARCHITECTURE.md "Case-level clocks"): it starts when one of `startOn`
+ * A case-level clock (docs/architecture.md "Deadlines and clocks"): it starts when one of `startOn`
  * is applied (a later one restarts it), runs across states, stops when the case enters one of
  * `stopIn` or closes, and stands still in `pausedIn` (the time there is not counted: the
  * remainder resumes on leaving). Its duration is policy, `deadlines.<type>.<clock name>`; an

@@ -1,6 +1,6 @@
 /**
- * Personal data masking (API.md): outside the case view itself, a resident ID shows its first 6
- * and last 4 characters, a phone its first 3 and last 4.
+ * Personal data masking (docs/api.md): outside the case view itself, a resident ID shows its first
+ * 6 and last 4 characters, a phone its first 3 and last 4.
  */
 export function maskIdNumber(id: string): string {
   return id.length <= 10 ? '*'.repeat(id.length) : `${id.slice(0, 6)}********${id.slice(-4)}`;

@@ -30,8 +30,8 @@ export function mediaTypeOf(header: string): string {
 }
 
 /**
- * 415 for a body of a type the route does not take (API.md second edition): `text/plain` sent to
- * a JSON endpoint is refused as such, not validated as a string that lacks every field.
+ * 415 for a body of a type the route does not take (docs/api.md "Conventions"): `text/plain` sent
+ * to a JSON endpoint is refused as such, not validated as a string that lacks every field.
  */
 @Injectable()
 export class MediaTypeInterceptor implements NestInterceptor {

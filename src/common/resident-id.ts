@@ -1,6 +1,8 @@
 /*
- * Pure: no imports, so the web app (web/, Vite) checks IDs as they are typed with this same code.
+ * Pure (its one import is pure too), so the web app (web/, Vite) checks IDs as they are typed with
+ * this same code.
  */
+import { shanghaiDate } from '../time/shanghai';
 
 /**
  * GB 11643-1999 citizen identity number (公民身份号码), 18 characters:
@@ -15,9 +17,6 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 /** Check character for (Σ digit × weight) mod 11 = 0..10. */
 const CHECK_CHARS = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'] as const;
-
-/** Dates are read in China Standard Time (UTC+8, no daylight saving) — the bureau's calendar. */
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** The check character the first 17 digits call for. */
 export function residentIdCheckChar(first17: string): string {
@@ -59,10 +58,7 @@ export function validateResidentId(id: unknown, today: Date = new Date()): strin
   if (year < 1900) {
     return `resident ID birth date ${birth} is before 1900`;
   }
-  const todayInChina = new Date(today.getTime() + CHINA_OFFSET_MS)
-    .toISOString()
-    .slice(0, 10)
-    .replaceAll('-', '');
+  const todayInChina = shanghaiDate(today).replaceAll('-', '');
   if (birth > todayInChina) {
     return `resident ID birth date ${birth} is in the future`;
   }

@@ -8,6 +8,7 @@
  * the maps whose keys are data (workflow types, states, years, event types), whose values are
  * checked against any default entry, and the optional keys the defaults leave unset.
  */
+import { isPlainObject } from '../common/checks';
 
 /** Paths (`*` = any key or array index) whose keys are data, not settings. */
 const OPEN_MAPS: readonly string[] = [
@@ -28,10 +29,6 @@ const OPTIONAL_KEYS: Readonly<Record<string, readonly string[]>> = {
   // Special-relief ratios per applicant category (any of them may be set; `default` always is).
   'hearing.ratios': ['TEKUN', 'DIBAO', 'DIBIAN', 'DISABLED', 'ILLNESS_POVERTY', 'OTHER'],
 };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function unknownPolicyKeys(override: unknown, defaults: unknown): string[] {
   const found: string[] = [];

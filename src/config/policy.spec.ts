@@ -10,7 +10,7 @@ function writePolicy(content: unknown): string {
 }
 
 describe('the built-in policy', () => {
-  it('should reproduce the DOMAIN.md §7 reference deadlines', () => {
+  it('should reproduce the docs/domain.md §7 reference deadlines', () => {
     const p = loadPolicy();
     expect(p.deadlines['relief-application']).toEqual({
       outreach: '10wd',
@@ -210,7 +210,7 @@ describe('relief policy editions by effective date', () => {
     },
   };
 
-  it('should ship the DOMAIN.md §1 numbers as the default edition', () => {
+  it('should ship the docs/domain.md §1 numbers as the default edition', () => {
     const edition = reliefEditionOn(loadPolicy(), '2026-03-02');
     expect(edition?.categories.DIBAO).toEqual({
       ratio: '0.80',

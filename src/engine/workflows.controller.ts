@@ -7,7 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { ApiProblems } from '../openapi/problems';
 import { PolicyService } from '../config/policy.service';

@@ -73,7 +73,7 @@ export function fieldTitle(owner: string, field: string): string | undefined {
  * with a `title`, the 2020-12 way); the OpenAPI 3.0 document keeps the plain `enum`.
  */
 export const VALUE_TITLES: Readonly<Record<string, string>> = {
-  // 救助对象类别 (DOMAIN.md §1)
+  // 救助对象类别 (docs/domain.md §1)
   TEKUN: '特困供养人员',
   DIBAO: '低保对象',
   DIBIAN: '低保边缘家庭成员',

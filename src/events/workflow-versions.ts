@@ -1,6 +1,9 @@
 import type { Policy } from '../config/policy';
 
-/** The policy's `workflowVersions` (API.md): on which version new cases of a type open, from when. */
+/**
+ * The policy's `workflowVersions` (docs/api.md): on which version new cases of a type open, from
+ * when.
+ */
 export type WorkflowVersionPolicy = Readonly<
   Record<string, ReadonlyArray<{ version: number; from: string }>>
 >;

@@ -1,3 +1,4 @@
+import { shuffled, thrownBy } from '../../test/fixtures/spec-helpers';
 import { createHash } from 'node:crypto';
 import { canonicalHash } from '../common/canonical-hash';
 import { DomainError } from '../common/errors/domain-error';
@@ -47,28 +48,6 @@ const POOL: ExpertCandidate[] = [
 
 const draw = (input: Partial<PanelDrawInput> = {}): PanelDrawRecord =>
   drawExpertPanel({ seed: 'seed-1', candidates: POOL, ...input });
-
-/** Deterministic shuffle for the tests (a simple LCG), so a failure is reproducible. */
-function shuffled<T>(items: readonly T[], salt: number): T[] {
-  const out = [...items];
-  let state = salt * 2654435761;
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-/** The error `fn` throws; fails the test when it does not throw. */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 const seeds = (n: number): string[] => Array.from({ length: n }, (_, i) => `hearing-2026-${i}`);
 

@@ -1,10 +1,17 @@
 import { canonicalHash, canonicalJson } from '../common/canonical-hash';
-import { sha256CounterWords, uniformBelow } from '../common/random-stream';
+import { isPlainObject } from '../common/checks';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { sha256CounterWords, uniformBelow } from '../common/random-stream';
+import {
+  byCodeUnits,
+  type DrawVerification,
+  normalizeForRecusal,
+  verifyByRerun,
+} from '../draws/public-draw';
 
 /**
- * Random expert panels for special-hardship hearings (特殊医疗救助专家库, DOMAIN.md §2), drawn the
- * way DOMAIN.md §4 asks of the inspection draw: reproducible and verifiable by anyone from the
+ * Random expert panels for special-hardship hearings (特殊医疗救助专家库, docs/domain.md §2), drawn the
+ * way docs/domain.md §4 asks of the inspection draw: reproducible and verifiable by anyone from the
  * published seed, algorithm, canonical candidate list and its SHA-256.
  *
  * Pure: no I/O, no clock, no Math.random. The caller supplies the seed (e.g. 32 random bytes as
@@ -34,7 +41,7 @@ import { DomainError, type FieldError } from '../common/errors/domain-error';
  * 4. **Panel** = the fields' picks concatenated in the fixed field order. A user appears in the pool
  *    once (duplicate userIds are refused), so nobody can sit twice on one panel.
  *
- * Replacing non-responders (DOMAIN.md §7 hardship-hearing): draw again with a new seed, a
+ * Replacing non-responders (docs/domain.md §7 hardship-hearing): draw again with a new seed, a
  * composition counting only the seats to fill (`compositionOf(nonResponders)`), and
  * `excludeUserIds` = the current panel and every earlier non-responder.
  */
@@ -44,7 +51,7 @@ export type ExpertField = (typeof EXPERT_FIELDS)[number];
 /** Seats per field. */
 export type PanelComposition = Record<ExpertField, number>;
 
-/** DOMAIN.md §2: at least one expert each of medicine, medical insurance and finance. */
+/** docs/domain.md §2: at least one expert each of medicine, medical insurance and finance. */
 export const DEFAULT_PANEL_COMPOSITION: Readonly<PanelComposition> = Object.freeze({
   MEDICAL: 1,
   INSURANCE: 1,
@@ -146,10 +153,8 @@ export class InvalidPanelDrawInputError extends DomainError {
   }
 }
 
-/** How affiliations are compared: NFKC, trimmed, inner whitespace collapsed, lower case. */
-export function normalizeAffiliation(value: string): string {
-  return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** How affiliations are compared (the draws' one rule, ../draws/public-draw.ts). */
+export const normalizeAffiliation = normalizeForRecusal;
 
 /** Seats per field of a set of members, e.g. the non-responders to replace. */
 export function compositionOf(members: readonly { expertField: ExpertField }[]): PanelComposition {
@@ -162,14 +167,6 @@ export function compositionOf(members: readonly { expertField: ExpertField }[]):
 
 // The stream of one field is sha256CounterWords(seed, field): blocks SHA-256(`${seed}|${field}|${c}`).
 export { sha256CounterWords, uniformBelow };
-
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function checkInput(input: PanelDrawInput): FieldError[] {
   const errors: FieldError[] = [];
@@ -348,11 +345,7 @@ export function drawExpertPanel(input: PanelDrawInput): PanelDrawRecord {
   };
 }
 
-export interface PanelDrawVerification {
-  matches: boolean;
-  /** The parts of the record that a re-run does not reproduce (empty when it matches). */
-  mismatches: string[];
-}
+export type PanelDrawVerification = DrawVerification;
 
 const RECORD_KEYS = [
   'algorithm',
@@ -379,33 +372,18 @@ export function verifyPanelDraw(
   record: PanelDrawRecord,
   candidates: readonly ExpertCandidate[] = record.candidates,
 ): PanelDrawVerification {
-  if (!isPlainObject(record)) {
-    return { matches: false, mismatches: ['record: not an object'] };
-  }
-  const algorithm: unknown = record.algorithm;
-  if (algorithm !== PANEL_DRAW_ALGORITHM) {
-    return {
-      matches: false,
-      mismatches: [`algorithm: ${JSON.stringify(algorithm)} is not ${PANEL_DRAW_ALGORITHM}`],
-    };
-  }
-  let rerun: PanelDrawRecord;
-  try {
-    rerun = drawExpertPanel({
-      seed: record.seed,
-      candidates,
-      composition: record.composition,
-      excludeAffiliations: record.excludeAffiliations,
-      excludeUserIds: record.excludeUserIds,
-    });
-  } catch (e) {
-    return {
-      matches: false,
-      mismatches: [`re-run failed: ${e instanceof Error ? e.message : String(e)}`],
-    };
-  }
-  const mismatches: string[] = RECORD_KEYS.filter(
-    (key) => canonicalJson(record[key]) !== canonicalJson(rerun[key]),
+  return verifyByRerun(
+    record,
+    PANEL_DRAW_ALGORITHM,
+    RECORD_KEYS,
+    () =>
+      drawExpertPanel({
+        seed: record.seed,
+        candidates,
+        composition: record.composition,
+        excludeAffiliations: record.excludeAffiliations,
+        excludeUserIds: record.excludeUserIds,
+      }),
+    (a, b) => canonicalJson(a) === canonicalJson(b),
   );
-  return { matches: mismatches.length === 0, mismatches };
 }

@@ -23,7 +23,7 @@ import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
 } from './entities/hearing-ledgers.entity';
-import { hearingInputFromRelief } from './hearing-input';
+import { hearingInputFromRelief } from '../relief/hearing-input';
 import { HearingLedgersService } from './hearing-ledgers.service';
 import { checkJointMeetingExtra, computeSpecialRelief, hasQuorum } from './special-relief';
 

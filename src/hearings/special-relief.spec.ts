@@ -1,3 +1,4 @@
+import { thrownBy } from '../../test/fixtures/spec-helpers';
 import { DomainError } from '../common/errors/domain-error';
 import {
   checkJointMeetingExtra,
@@ -13,16 +14,6 @@ import {
   specialReliefRatio,
   validateHearingPolicy,
 } from './special-relief';
-
-/** The error `fn` throws; fails the test when it does not throw. */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 const MONEY = /^\d+\.\d{2}$/;
 

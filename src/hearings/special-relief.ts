@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { AMOUNT, amountError } from '../common/checks';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { type ApplicantCategory, RELIEF_CATEGORIES } from '../relief/relief-calculator';
 import {
@@ -9,9 +10,9 @@ import {
 } from './draw-expert-panel';
 
 /**
- * Special-hardship hearings (特殊医疗救助, DOMAIN.md §2): the hearing policy, the quorum, the panel's
- * figure (median of the experts' reasonable costs), the special relief with its yearly cap, and the
- * burden cap that sends a case to the joint meeting (联席会议).
+ * Special-hardship hearings (特殊医疗救助, docs/domain.md §2): the hearing policy, the quorum, the
+ * panel's figure (median of the experts' reasonable costs), the special relief with its yearly cap,
+ * and the burden cap that sends a case to the joint meeting (联席会议).
  *
  * Pure: no I/O, no clock, no framework. Money is decimal.js only; amounts in and out are decimal
  * strings, out always with two places ("12345.60"). Every number comes from the HearingPolicy.
@@ -43,7 +44,7 @@ export interface HearingPolicy {
   burdenCap: string;
 }
 
-/** DOMAIN.md §2 defaults (seed 002). */
+/** docs/domain.md §2 defaults (seed 002). */
 export const DEFAULT_HEARING_POLICY: HearingPolicy = {
   version: '2026.1',
   panelComposition: { ...DEFAULT_PANEL_COMPOSITION },
@@ -54,8 +55,6 @@ export const DEFAULT_HEARING_POLICY: HearingPolicy = {
   burdenCap: '50000.00',
 };
 
-/** A non-negative amount with at most two decimals ("50000", "50000.00"). */
-const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 /** A ratio: 0, 1, or a decimal fraction with at most four places ("0.6", "0.60", "1.00"). */
 const RATIO = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
 /** Largest quorum denominator a policy may set; more is a typo, not a policy. */
@@ -169,15 +168,6 @@ export class InvalidHearingInputError extends DomainError {
 
 const money = (d: Dec): string => d.toFixed(2, Decimal.ROUND_HALF_UP);
 const ZERO = new Dec(0);
-
-function amountError(field: string, v: unknown): FieldError | null {
-  return typeof v === 'string' && AMOUNT.test(v)
-    ? null
-    : {
-        field,
-        message: `must be a non-negative decimal string with at most two places, e.g. "1234.50" (got ${JSON.stringify(v)})`,
-      };
-}
 
 /**
  * Opinions needed for a quorum: ceil(numerator / denominator × panel size), in whole numbers

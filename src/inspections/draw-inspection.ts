@@ -6,11 +6,18 @@ import {
   type InstitutionType,
 } from '../../workflows/institutions';
 import { sha256CounterWords, TWO_POW_32, uniformBelow } from '../common/random-stream';
-import { DEFAULT_PENALTY_POLICY } from '../penalties/penalty-policy';
+import { isPlainObject } from '../common/checks';
+import {
+  byCodeUnits,
+  type DrawVerification,
+  normalizeForRecusal,
+  verifyByRerun,
+} from '../draws/public-draw';
+import { DEFAULT_CREDIT_POLICY } from '../credit/credit-policy';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 
 /**
- * The "double random, one public" draw of an inspection plan (双随机一公开, DOMAIN.md §4): the
+ * The "double random, one public" draw of an inspection plan (双随机一公开, docs/domain.md §4): the
  * institutions to inspect are drawn at random from the directory of inspection objects
  * (检查对象名录库), bad credit raising the odds (失信 more checks, 守信 fewer); then each drawn
  * institution gets a team of inspectors drawn at random from the inspector directory
@@ -77,9 +84,12 @@ export type InspectionDrawAlgorithm = typeof INSPECTION_DRAW_ALGORITHM;
 
 export { CREDIT_GRADES, type CreditGrade, INSTITUTION_TYPES, type InstitutionType };
 
-/** DOMAIN.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn less, 失信 (E) more. */
+/**
+ * docs/domain.md §4 default credit weights (policy `penalty.credit.drawWeights`): 守信 (A) drawn
+ * less, 失信 (E) more.
+ */
 export const DEFAULT_CREDIT_WEIGHTS: Readonly<Record<CreditGrade, string>> = Object.freeze({
-  ...DEFAULT_PENALTY_POLICY.credit.drawWeights,
+  ...DEFAULT_CREDIT_POLICY.drawWeights,
 });
 
 /** Decree 735 (医疗保障基金使用监督管理条例) art. 29: at least two inspectors. */
@@ -241,10 +251,8 @@ export class InspectionTeamShortError extends DomainError {
   }
 }
 
-/** How affiliations and institution codes are compared: NFKC, trimmed, whitespace collapsed, lower case. */
-export function normalizeInstitutionCode(value: string): string {
-  return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
+/** How affiliations and institution codes are compared (the draws' one rule, ../draws/public-draw.ts). */
+export const normalizeInstitutionCode = normalizeForRecusal;
 
 /** A credit weight: up to 2 places, e.g. "0.5", "1", "1.50". */
 const WEIGHT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
@@ -314,14 +322,6 @@ export function canonicalRowsHash<K extends string>(
   });
   hash.update(`${chunk}]`, 'utf8');
   return hash.digest('hex');
-}
-
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -899,11 +899,7 @@ export function drawInspection(input: InspectionDrawInput): InspectionDrawRecord
   };
 }
 
-export interface InspectionDrawVerification {
-  matches: boolean;
-  /** The parts of the record that a re-run does not reproduce (empty when it matches). */
-  mismatches: string[];
-}
+export type InspectionDrawVerification = DrawVerification;
 
 const RECORD_KEYS = [
   'algorithm',
@@ -925,24 +921,6 @@ const RECORD_KEYS = [
   'workload',
 ] as const;
 
-/** Structural equality of JSON values (what equal canonical JSON means), without serialising. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) {
-    return true;
-  }
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
-    return (
-      keys.length === Object.keys(b).filter((k) => b[k] !== undefined).length &&
-      keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
 /** The directory as it was at the draw, to check a record against it instead of its own lists. */
 export interface InspectionDrawSources {
   institutions?: InstitutionCandidate[];
@@ -961,19 +939,8 @@ export function verifyInspectionDraw(
   record: InspectionDrawRecord,
   sources: InspectionDrawSources = {},
 ): InspectionDrawVerification {
-  if (!isPlainObject(record)) {
-    return { matches: false, mismatches: ['record: not an object'] };
-  }
-  const algorithm: unknown = record.algorithm;
-  if (algorithm !== INSPECTION_DRAW_ALGORITHM) {
-    return {
-      matches: false,
-      mismatches: [`algorithm: ${JSON.stringify(algorithm)} is not ${INSPECTION_DRAW_ALGORITHM}`],
-    };
-  }
-  let rerun: InspectionDrawRecord;
-  try {
-    rerun = drawInspection({
+  return verifyByRerun(record, INSPECTION_DRAW_ALGORITHM, RECORD_KEYS, () =>
+    drawInspection({
       seed: record.seed,
       planId: record.planId,
       sample: record.sample,
@@ -983,13 +950,6 @@ export function verifyInspectionDraw(
       institutions: sources.institutions ?? record.institutionCandidates,
       inspectors: sources.inspectors ?? record.inspectorCandidates,
       previous: sources.previous ?? record.previous,
-    });
-  } catch (e) {
-    return {
-      matches: false,
-      mismatches: [`re-run failed: ${e instanceof Error ? e.message : String(e)}`],
-    };
-  }
-  const mismatches: string[] = RECORD_KEYS.filter((key) => !sameJson(record[key], rerun[key]));
-  return { matches: mismatches.length === 0, mismatches };
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import {
   type InspectionInput,
 } from '../../workflows/inspection.machine';
 import type { PenaltyCaseInput } from '../../workflows/penalty-case.machine';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
@@ -49,7 +49,10 @@ export interface PlanView {
   drawnAt: string | null;
 }
 
-/** API.md's draw, with what anyone needs to re-run it (the whole record) beside it. */
+/**
+ * The draw of docs/api.md "Hearings, inspections, penalties", with what anyone needs to re-run it
+ * (the whole record) beside it.
+ */
 export interface DrawView {
   planId: string;
   seed: string;

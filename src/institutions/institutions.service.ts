@@ -6,7 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
-import { computeCreditGrade, type CreditHistoryEntry } from './credit-grade';
+import { computeCreditGrade, type CreditHistoryEntry } from '../credit/credit-grade';
 import type { CreditView, InstitutionRowDto, InstitutionView } from './dto/institution.dto';
 import {
   type CreditRecordKind,

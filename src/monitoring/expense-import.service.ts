@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
 import { DataSource, type EntityManager } from 'typeorm';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiYear } from '../time/shanghai';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { ImportSlots, ImportStaging } from '../common/import-staging';
 import type { Environment } from '../config/environment';
@@ -218,7 +218,7 @@ export class ExpenseImportService {
     startedAt: Date,
   ): Promise<Omit<ImportResult, 'importId'>> {
     const options = {
-      currentYear: Number(shanghaiDate(startedAt).slice(0, 4)),
+      currentYear: shanghaiYear(startedAt),
       fromCsv: source.format === 'CSV',
       today: startedAt,
     };

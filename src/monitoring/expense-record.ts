@@ -6,7 +6,7 @@ import { personKey } from '../relief/relief-ledger.service';
 import { INSURANCE_TYPES, type InsuranceType } from './monitoring-thresholds';
 
 /**
- * One person's yearly expense totals as the import receives them (API.md "Early warning"), and
+ * One person's yearly expense totals as the import receives them (docs/api.md "Early warning"), and
  * the one check every row goes through — JSON or CSV alike, so the two never disagree. Written by
  * hand over the shared primitives (GB 11643 check, the money pattern) rather than a
  * class-validator DTO per row: an import is up to millions of rows and this is its hot loop.
@@ -61,7 +61,7 @@ function cents(amount: string): number {
 
 /**
  * Checks one row. `fromCsv`: every cell is text (`year` as digits, an empty cell is absent); in
- * JSON `year` is a number and money a decimal string (never a float, API.md). Years run from
+ * JSON `year` is a number and money a decimal string (never a float, docs/api.md). Years run from
  * 2000 to `currentYear` (expense totals of a future year do not exist yet).
  */
 export function checkExpenseRecord(

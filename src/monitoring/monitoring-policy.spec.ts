@@ -3,7 +3,7 @@ import { DEFAULT_MONITORING_POLICY, validateMonitoringPolicy } from './monitorin
 import { monthlyPattern } from './monitoring-scheduler.service';
 
 describe('the monitoring policy', () => {
-  it('should reproduce DOMAIN.md §3 by default, with 2026 reference incomes so a run works', () => {
+  it('should reproduce docs/domain.md §3 by default, with 2026 reference incomes so a run works', () => {
     expect(validateMonitoringPolicy(DEFAULT_MONITORING_POLICY)).toEqual([]);
     const p = loadPolicy().monitoring;
     expect(p).toMatchObject({

@@ -1,7 +1,8 @@
 import { RELIEF_CATEGORIES, type ReliefCategory } from '../relief/relief-calculator';
+import { isPlainObject } from '../common/checks';
 
 /**
- * The early-warning part of the bureau's policy (因病致贫返贫监测, DOMAIN.md §3, seed 002 二.1):
+ * The early-warning part of the bureau's policy (因病致贫返贫监测, docs/domain.md §3, seed 002 二.1):
  * the relief-category burden line, the shares of the reference incomes, the categories that count
  * as 困难群众, when the monthly run happens, and the reference incomes of each run year.
  * Amounts and shares are decimal strings (never JS floats).
@@ -48,7 +49,7 @@ export interface MonitoringPolicy {
 }
 
 /**
- * DOMAIN.md §3 defaults. The 2026 reference incomes are ILLUSTRATIVE figures of the order of
+ * docs/domain.md §3 defaults. The 2026 reference incomes are ILLUSTRATIVE figures of the order of
  * Hangzhou's (西湖区) 2025 statistics, so a run works out of the box; a district replaces them
  * with its statistical bulletin's figures through POLICY_FILE (`monitoring.reference.2026`).
  */
@@ -74,10 +75,6 @@ const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 /** A share of a reference income: a decimal from 0 (exclusive) to 10, at most four places. */
 const SHARE = /^\d{1,2}(\.\d{1,4})?$/;
 const YEAR_KEY = /^(20\d\d|2100)$/;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function positiveAmount(v: unknown): boolean {
   return typeof v === 'string' && AMOUNT.test(v) && Number(v) > 0;

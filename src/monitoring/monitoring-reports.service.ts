@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId } from '../common/id-number';
 import { maskIdNumber, maskPhone } from '../common/masking';
@@ -63,7 +63,7 @@ export class MonitoringReportsService {
       );
     }
     const now = new Date();
-    const currentYear = Number(shanghaiDate(now).slice(0, 4));
+    const currentYear = shanghaiYear(now);
     const year = dto.year ?? currentYear;
     if (year > currentYear) {
       throw DomainError.validation([

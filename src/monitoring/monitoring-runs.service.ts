@@ -45,7 +45,9 @@ function toRunView(r: MonitoringRunEntity): RunView {
 
 const money = (v: string | null): string | null => (v === null ? null : displayAmount(v));
 
-/** Personal data masked (API.md): the ID's first 6 and last 4, the phone's first 3 and last 4. */
+/**
+ * Personal data masked (docs/api.md): the ID's first 6 and last 4, the phone's first 3 and last 4.
+ */
 function toFlagView(f: MonitoringFlagEntity): FlagView {
   return {
     id: String(f.id),
@@ -71,7 +73,7 @@ function toFlagView(f: MonitoringFlagEntity): FlagView {
 }
 
 /**
- * The early-warning run (因病致贫返贫监测, DOMAIN.md §3): the year's thresholds applied to every
+ * The early-warning run (因病致贫返贫监测, docs/domain.md §3): the year's thresholds applied to every
  * record of the year in ONE `INSERT IGNORE … SELECT` inside the database (exact DECIMAL
  * arithmetic, no row leaves MariaDB), which flags each person at most once a year (unique
  * person and year); then one proactive relief case per flag that has none.

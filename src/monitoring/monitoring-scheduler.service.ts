@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import type { Environment } from '../config/environment';
 import { PolicyService } from '../config/policy.service';
@@ -83,7 +83,7 @@ export class MonitoringScheduler
 
   /** The job: this year's run (Asia/Shanghai), as `system`. */
   async runScheduled(now = new Date()): Promise<RunView | { skipped: string }> {
-    const year = Number(shanghaiDate(now).slice(0, 4));
+    const year = shanghaiYear(now);
     try {
       return await this.runs.run(year, SYSTEM);
     } catch (e) {

@@ -73,7 +73,7 @@ const cases: Array<{
 
 const cent = (amount: string, delta: number): string => (Number(amount) + delta / 100).toFixed(2);
 
-describe('the early-warning thresholds (DOMAIN.md §3)', () => {
+describe('the early-warning thresholds (docs/domain.md §3)', () => {
   describe.each(cases)(
     '$rule ($comparison $threshold)',
     ({ rule, threshold, comparison, record }) => {

@@ -4,7 +4,7 @@ import type { ReliefCategory } from '../relief/relief-calculator';
 import type { MonitoringPolicy, ReferenceIncomes } from './monitoring-policy';
 
 /**
- * The early-warning thresholds (因病致贫返贫监测, DOMAIN.md §3; seed 002 二.1):
+ * The early-warning thresholds (因病致贫返贫监测, docs/domain.md §3; seed 002 二.1):
  *
  * - 困难群众 (a relief category): the in-policy personal burden after all schemes
  *   (in-policy cost − insurance paid − relief paid) REACHES `reliefCategoryBurden` (5,000: 及以上);

@@ -55,7 +55,10 @@ async function recordSource(req: FastifyRequest, body: unknown): Promise<RecordS
   return { format: 'JSON', rows: body };
 }
 
-/** 因病致贫返贫监测: expense totals in, thresholds applied, proactive cases out (API.md "Early warning"). */
+/**
+ * 因病致贫返贫监测: expense totals in, thresholds applied, proactive cases out (docs/api.md "Early
+ * warning").
+ */
 @ApiTags('monitoring')
 @ApiBearerAuth()
 @Controller('api/v1/monitoring')

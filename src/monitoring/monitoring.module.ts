@@ -13,7 +13,7 @@ import { MonitoringRunsService } from './monitoring-runs.service';
 import { MonitoringScheduler } from './monitoring-scheduler.service';
 import { OutreachCasesService } from './outreach-cases.service';
 
-/** Early warning of illness-caused poverty (因病致贫返贫监测, DOMAIN.md §3). */
+/** Early warning of illness-caused poverty (因病致贫返贫监测, docs/domain.md §3). */
 @Module({
   imports: [
     TypeOrmModule.forFeature([

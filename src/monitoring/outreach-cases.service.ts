@@ -5,7 +5,7 @@ import type {
   MonitoringReferral,
   ReliefApplicationInput,
 } from '../../workflows/relief-application.machine';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';

@@ -6,7 +6,8 @@ const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
 
 /**
- * Notification texts never carry a full resident ID or phone (API.md masking): whatever a caller
+ * Notification texts never carry a full resident ID or phone (docs/api.md "Conventions", masking):
+ * whatever a caller
  * put in the title or body is masked here, the same way as in lists (6 + ******** + 4, 3 + **** + 4).
  */
 export function maskText(text: string): string {

@@ -6,7 +6,7 @@ const pages = new Map<Type, Type>();
 
 /**
  * The pagination envelope of one item type as a named schema (`CaseViewPage`), so a generated
- * client types `items` (API.md: `{ items, total, page, pageSize }`).
+ * client types `items` (docs/api.md: `{ items, total, page, pageSize }`).
  */
 export function PageOf<T>(item: Type<T>): Type<Page<T>> {
   const known = pages.get(item);

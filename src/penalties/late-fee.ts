@@ -1,25 +1,19 @@
 import Decimal from 'decimal.js';
 import { type FieldError } from '../common/errors/domain-error';
-import {
-  assertPenaltyPolicy,
-  DAY_MS,
-  DEFAULT_PENALTY_POLICY,
-  parseInstant,
-  type PenaltyPolicy,
-  SHANGHAI_OFFSET_MS,
-  shanghaiDayNumber,
-} from './penalty-policy';
-import { amountError, InvalidPenaltyInputError } from './sanction-ladder';
+import { assertPenaltyPolicy, DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from './penalty-policy';
+import { parseInstant, shanghaiDayNumber, shanghaiMidnight } from '../time/shanghai';
+import { amountError } from '../common/checks';
+import { InvalidPenaltyInputError } from './sanction-ladder';
 
 /**
- * When a fine falls due and the late fee after that (DOMAIN.md §5 "payment of a fine", §7
+ * When a fine falls due and the late fee after that (docs/domain.md §5 "payment of a fine", §7
  * `execution`). Pure: `now` is an input.
  *
- * Due date (Administrative Penalty Law art. 67, counted as art. 85 and DOMAIN.md §7 count `d`
+ * Due date (Administrative Penalty Law art. 67, counted as art. 85 and docs/domain.md §7 count `d`
  * periods): the 15 days start the day after service, on the Asia/Shanghai calendar, and end at
  * 24:00 of the 15th day, i.e. 00:00 of the 16th. Served 2026-01-20 (any time that day) → due
  * 2026-02-05T00:00+08:00. A last day falling on a holiday is NOT moved (the Law does not say so;
- * DOMAIN.md §7 counts `d` periods plainly).
+ * docs/domain.md §7 counts `d` periods plainly).
  *
  * Late fee (Law art. 72: 每日按罚款数额的百分之三加处罚款, 加处罚款的数额不得超出罚款的数额):
  * every Asia/Shanghai calendar day on which the fine is unpaid after the due instant counts, the
@@ -50,7 +44,7 @@ export function fineDueAt(
     ]);
   }
   const lastDay = shanghaiDayNumber(served) + policy.fineDueDays;
-  return new Date((lastDay + 1) * DAY_MS - SHANGHAI_OFFSET_MS).toISOString();
+  return shanghaiMidnight(lastDay + 1).toISOString();
 }
 
 export interface LateFeeInput {

@@ -28,7 +28,7 @@ import {
 } from './dto/penalty.dto';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
-import { parseInstant, shanghaiDateOf, shanghaiDayNumber } from './penalty-policy';
+import { parseInstant, shanghaiDate, shanghaiDayNumber } from '../time/shanghai';
 import { amountsDue, checkDecision, hearingEligibility } from './sanction-checks';
 import { proposeSanctions } from './sanction-ladder';
 
@@ -488,7 +488,7 @@ export function checkServedAt(servedAt: string, decisionStageSince: Date, now: D
       : served.getTime() > now.getTime()
         ? `must not be in the future (now is ${now.toISOString()})`
         : shanghaiDayNumber(served) < shanghaiDayNumber(decisionStageSince)
-          ? `must not be before the decision (the case reached it on ${shanghaiDateOf(decisionStageSince)})`
+          ? `must not be before the decision (the case reached it on ${shanghaiDate(decisionStageSince)})`
           : null;
   if (problem !== null) {
     throw new DomainError('BUSINESS_RULE', `servedAt ${problem}.`, {

@@ -1,11 +1,8 @@
+import { gradeOfScore } from '../credit/credit-policy';
 import {
-  addShanghaiMonths,
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
-  gradeOfScore,
-  parseInstant,
   type PenaltyPolicy,
-  shanghaiDateOf,
   validatePenaltyPolicy,
 } from './penalty-policy';
 
@@ -17,7 +14,7 @@ function policyWith(change: (p: PenaltyPolicy) => void): PenaltyPolicy {
 }
 
 describe('DEFAULT_PENALTY_POLICY', () => {
-  it('holds the DOMAIN.md §4, §5 and §7 numbers and is valid', () => {
+  it('holds the docs/domain.md §4, §5 and §7 numbers and is valid', () => {
     expect(DEFAULT_PENALTY_POLICY).toMatchObject({
       fines: {
         art38LossMultiple: { min: '1', max: '2' },
@@ -126,54 +123,5 @@ describe('validatePenaltyPolicy', () => {
     expect(() => assertPenaltyPolicy(bad)).toThrow(
       /invalid penalty policy:\n {2}- penalty\.lateFeeDailyRate/,
     );
-  });
-});
-
-describe('gradeOfScore', () => {
-  it('puts each band boundary in the better grade', () => {
-    const bands = DEFAULT_PENALTY_POLICY.credit.gradeMinScores;
-    expect(
-      [100, 90, 89.99, 80, 79.99, 70, 69.99, 60, 59.99, 0].map((s) => gradeOfScore(s, bands)),
-    ).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E']);
-  });
-});
-
-describe('addShanghaiMonths', () => {
-  it('keeps the Asia/Shanghai wall time and clamps to the last day of a shorter month', () => {
-    const leap = new Date('2024-02-29T10:00:00+08:00');
-    expect(addShanghaiMonths(leap, 12).toISOString()).toBe('2025-02-28T02:00:00.000Z');
-    expect(addShanghaiMonths(leap, 48).toISOString()).toBe('2028-02-29T02:00:00.000Z');
-    expect(addShanghaiMonths(new Date('2026-03-31T10:00:00+08:00'), -1).toISOString()).toBe(
-      '2026-02-28T02:00:00.000Z',
-    );
-  });
-
-  it('counts months on the Shanghai calendar, not the UTC one', () => {
-    // 2026-01-31T20:00Z is 04:00 on 1 February in Shanghai: one month later is 1 March there.
-    expect(addShanghaiMonths(new Date('2026-01-31T20:00:00Z'), 1).toISOString()).toBe(
-      '2026-02-28T20:00:00.000Z',
-    );
-  });
-});
-
-describe('parseInstant and shanghaiDateOf', () => {
-  it('reads a bare date as 00:00 Asia/Shanghai', () => {
-    expect(parseInstant('2026-03-01')?.toISOString()).toBe('2026-02-28T16:00:00.000Z');
-    expect(shanghaiDateOf(new Date('2026-02-28T16:00:00Z'))).toBe('2026-03-01');
-    expect(shanghaiDateOf(new Date('2026-02-28T15:59:59Z'))).toBe('2026-02-28');
-  });
-
-  it('reads a date-time with a zone, and refuses one without, or an impossible date', () => {
-    expect(parseInstant('2026-03-01T10:00:00+08:00')?.toISOString()).toBe(
-      '2026-03-01T02:00:00.000Z',
-    );
-    expect(parseInstant('2026-03-01T02:00:00.000Z')?.toISOString()).toBe(
-      '2026-03-01T02:00:00.000Z',
-    );
-    expect(parseInstant('2026-03-01T10:00:00')).toBeNull();
-    expect(parseInstant('2026-02-30')).toBeNull();
-    expect(parseInstant('2026-02-30T10:00:00Z')).toBeNull();
-    expect(parseInstant('1 March 2026')).toBeNull();
-    expect(parseInstant(20260301)).toBeNull();
   });
 });

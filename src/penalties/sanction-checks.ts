@@ -1,6 +1,14 @@
 import Decimal from 'decimal.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
-import { type Sanction, SANCTION_TYPES, type ViolationArticle } from '../../workflows/sanctions';
+import {
+  isArticle,
+  isSanctionType,
+  type Sanction,
+  SANCTION_NAMES_ZH,
+  SANCTION_TYPES,
+  type ViolationArticle,
+} from '../../workflows/sanctions';
+import { AMOUNT, amountError } from '../common/checks';
 import {
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
@@ -9,19 +17,14 @@ import {
   RESPONDENTS,
 } from './penalty-policy';
 import {
-  AMOUNT,
-  amountError,
   ARTICLE_RESPONDENT,
   ARTICLE_SANCTIONS,
   InvalidPenaltyInputError,
-  isArticle,
-  isSanctionType,
-  SANCTION_NAMES_ZH,
   SANCTION_RUNG,
 } from './sanction-ladder';
 
 /**
- * Checks on a penalty decision (DOMAIN.md §7 `DECIDE`, `REQUEST_HEARING`, execution). Pure.
+ * Checks on a penalty decision (docs/domain.md §7 `DECIDE`, `REQUEST_HEARING`, execution). Pure.
  *
  * A decision is refused (DomainError 'BUSINESS_RULE', 422, every field named) when:
  * - a sanction cites an article no proposed sanction cites (no such violation was established);

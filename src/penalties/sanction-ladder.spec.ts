@@ -1,3 +1,4 @@
+import { thrownBy } from '../../test/fixtures/spec-helpers';
 import type { Sanction, Violation, ViolationArticle } from '../../workflows/sanctions';
 import { DEFAULT_PENALTY_POLICY, type PenaltyPolicy } from './penalty-policy';
 import {
@@ -34,15 +35,6 @@ const numbers = (list: Sanction[]): Omit<Sanction, 'basis'>[] =>
   list.map(({ basis: _basis, ...rest }) => rest);
 
 const types = (list: Sanction[]): string[] => list.map((s) => s.type);
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 const prior = (
   article: ViolationArticle,

@@ -1,6 +1,8 @@
 import Decimal from 'decimal.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import {
+  isArticle,
+  isSanctionType,
   type Sanction,
   SANCTION_TYPES,
   type SanctionType,
@@ -8,21 +10,20 @@ import {
   VIOLATION_ARTICLES,
   type ViolationArticle,
 } from '../../workflows/sanctions';
+import { amountError } from '../common/checks';
 import {
-  addShanghaiMonths,
   assertPenaltyPolicy,
   DEFAULT_PENALTY_POLICY,
   type MultipleRange,
-  parseInstant,
   type PenaltyPolicy,
   type Respondent,
   RESPONDENTS,
-  shanghaiDateOf,
 } from './penalty-policy';
+import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 
 /**
- * The sanction ladder (DOMAIN.md §5, §7 "Sanctions proposed by the ladder"): from the violations an
- * investigation recorded, the sanctions the bureau proposes in its notice (告知书).
+ * The sanction ladder (docs/domain.md §5, §7 "Sanctions proposed by the ladder"): from the
+ * violations an investigation recorded, the sanctions the bureau proposes in its notice (告知书).
  *
  * Pure: no I/O, no clock (`now` is an input), no framework. Money is decimal.js, half up to the
  * cent, out as two-place strings. Every number comes from the PenaltyPolicy; which measure an
@@ -73,7 +74,7 @@ type Dec = InstanceType<typeof Dec>;
 const money = (d: Dec): string => d.toFixed(2, Decimal.ROUND_HALF_UP);
 const ZERO = new Dec(0);
 
-/** The ladder's rung of each type, lightest first (DOMAIN.md §5): 责令改正 and 责令退回 share one. */
+/** The ladder's rung of each type, lightest first (docs/domain.md §5): 责令改正 and 责令退回 share one. */
 export const SANCTION_RUNG: Readonly<Record<SanctionType, number>> = {
   WARNING: 0,
   INTERVIEW: 1,
@@ -114,25 +115,6 @@ export const ARTICLE_RESPONDENT: Readonly<Record<ViolationArticle, Respondent>> 
   41: 'INDIVIDUAL',
 };
 
-export const SANCTION_NAMES_ZH: Readonly<Record<SanctionType, string>> = {
-  WARNING: '提醒告诫',
-  INTERVIEW: '约谈',
-  ORDER_CORRECTION: '责令改正',
-  RECOVERY: '责令退回',
-  FINE: '罚款',
-  SUSPENSION: '暂停',
-  AGREEMENT_TERMINATION: '解除服务协议',
-  POLICE_REFERRAL: '移送公安机关',
-  BLACKLIST: '失信联合惩戒',
-};
-
-export const ARTICLE_NAMES_ZH: Readonly<Record<ViolationArticle, string>> = {
-  38: '违规使用医保基金',
-  39: '医保基金使用内部管理违规',
-  40: '骗取医保基金',
-  41: '个人违规享受医保待遇',
-};
-
 /** Malformed penalty input, every bad field named (400). */
 export class InvalidPenaltyInputError extends DomainError {
   constructor(readonly fieldErrors: FieldError[]) {
@@ -140,23 +122,6 @@ export class InvalidPenaltyInputError extends DomainError {
     this.name = 'InvalidPenaltyInputError';
   }
 }
-
-/** A non-negative amount with at most two decimals ("1234.5", "1234.50"). */
-export const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
-
-export function amountError(field: string, v: unknown): FieldError | null {
-  return typeof v === 'string' && AMOUNT.test(v)
-    ? null
-    : {
-        field,
-        message: `must be a non-negative decimal string with at most two places, e.g. "1234.50" (got ${JSON.stringify(v)})`,
-      };
-}
-
-export const isArticle = (v: unknown): v is ViolationArticle =>
-  (VIOLATION_ARTICLES as readonly unknown[]).includes(v);
-export const isSanctionType = (v: unknown): v is SanctionType =>
-  (SANCTION_TYPES as readonly unknown[]).includes(v);
 
 /** One earlier decision on the respondent, for the repeat rule. */
 export interface LadderHistoryEntry {
@@ -391,7 +356,7 @@ function findRepeat(
       }
     }
   }
-  return latest === null ? null : { lastDecided: shanghaiDateOf(latest), heaviestRung };
+  return latest === null ? null : { lastDecided: shanghaiDate(latest), heaviestRung };
 }
 
 const byLadder = (a: Sanction, b: Sanction): number =>
@@ -607,8 +572,8 @@ function climbedSanction(
 }
 
 /**
- * The ladder's proposal for a penalty case (DOMAIN.md §7). Throws InvalidPenaltyInputError (400)
- * on malformed input, including an article that does not apply to the respondent.
+ * The ladder's proposal for a penalty case (docs/domain.md §7). Throws InvalidPenaltyInputError
+ * (400) on malformed input, including an article that does not apply to the respondent.
  */
 export function proposeSanctions(
   input: ProposeSanctionsInput,

@@ -4,7 +4,7 @@ import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import type { HardshipHearingContext } from '../../workflows/hardship-hearing.machine';
 import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate, shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId, validateResidentId } from '../common/id-number';
 import { personKey } from '../common/person-key';
@@ -95,7 +95,7 @@ export class PersonsService {
       throw DomainError.validation([{ field: 'idNumber', message: problem }]);
     }
     const idNumber = normaliseResidentId(rawId);
-    const ledgerYear = year ?? Number(shanghaiDate(new Date()).slice(0, 4));
+    const ledgerYear = year ?? shanghaiYear(new Date());
     const rows = await this.cases.casesOfPerson(idNumber, actor);
     const reliefOfYear = rows.filter(
       (r) => r.type === 'relief-application' && (r.data as { year?: number }).year === ledgerYear,

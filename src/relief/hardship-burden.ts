@@ -2,7 +2,10 @@ import Decimal from 'decimal.js';
 import { formatMoney } from '../common/money';
 import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
 
-/** The burden left after relief: the in-policy remainder plus the out-of-policy costs (DOMAIN.md §7). */
+/**
+ * The burden left after relief: the in-policy remainder plus the out-of-policy costs
+ * (docs/domain.md §7).
+ */
 export function hardshipBurden(
   data: Pick<ReliefApplicationContext, 'calculation' | 'expenses'>,
 ): string {

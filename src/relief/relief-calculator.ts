@@ -9,7 +9,7 @@ import {
 } from './relief-policy';
 
 /**
- * Relief calculation (医疗救助, DOMAIN.md §1): "insurance first, then relief" per expense line,
+ * Relief calculation (医疗救助, docs/domain.md §1): "insurance first, then relief" per expense line,
  * the category's ratio, half-up rounding to the cent per line, the outpatient sub-cap and the
  * shared annual cap, and the 6-month look-back for a person newly recognised because of illness.
  *

@@ -26,7 +26,7 @@ function unreserve(row: ReliefLedgerEntity, amounts: LedgerAmounts): void {
 }
 
 /**
- * The yearly relief ledger (DOMAIN.md §1: remaining = cap − paid this year − reserved by
+ * The yearly relief ledger (docs/domain.md §1: remaining = cap − paid this year − reserved by
  * approved, unpaid cases). Every method runs inside the caller's case transaction and locks the
  * person's row, so concurrent applications for one person are serialised here.
  */

@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
+import { isPlainObject } from '../common/checks';
 
 /**
- * The relief part of the bureau's policy (DOMAIN.md §1, seed 002 §二.3). Every number the
+ * The relief part of the bureau's policy (docs/domain.md §1, seed 002 §二.3). Every number the
  * relief calculator uses lives here, never in code; a region overrides them through the policy
  * file. Amounts and ratios are decimal strings (never JS floats).
  */
@@ -30,7 +31,7 @@ export interface ReliefPolicy {
   illnessPovertyLookBackMonths: number;
 }
 
-/** DOMAIN.md §1 defaults. */
+/** docs/domain.md §1 defaults. */
 export const DEFAULT_RELIEF_POLICY: ReliefPolicy = {
   version: '2026.1',
   categories: {
@@ -48,10 +49,6 @@ const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 const RATIO = /^(0(\.\d{1,4})?|1(\.0{1,4})?)$/;
 /** Longest look-back a policy may set; anything longer is a typo, not a policy. */
 const MAX_LOOK_BACK_MONTHS = 120;
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Returns a list of problems (`path: message`); empty when the relief policy is usable.
@@ -125,5 +122,78 @@ export function validateReliefPolicy(policy: unknown, path = ''): string[] {
       );
     }
   }
+  return problems;
+}
+
+/** A relief policy with the date from which it applies to new applications. */
+export interface ReliefEdition extends ReliefPolicy {
+  /** YYYY-MM-DD: applications made on or after this date use this edition. */
+  effectiveFrom: string;
+}
+
+export interface ReliefSection {
+  /**
+   * Relief numbers by effective date (a new policy year is a new edition): the edition in force
+   * on the application date applies, and the case records its version.
+   */
+  editions: ReliefEdition[];
+  /**
+   * A paid case whose burden left (in-policy remainder + out-of-policy costs) reaches this is
+   * referred to a special-hardship hearing (特殊医疗救助), docs/domain.md §7.
+   */
+  hardshipThreshold: string;
+  /** The public notice during publicity (公示, `GET /api/v1/public/relief-notices`). */
+  publicNotice: {
+    /** How to object, shown with every notice (where, how, with what). */
+    howToObject: string;
+  };
+}
+
+export const DEFAULT_RELIEF_SECTION: ReliefSection = {
+  editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
+  hardshipThreshold: '5000.00',
+  publicNotice: {
+    howToObject:
+      '对公示对象或救助金额有异议的，请在异议截止时间前，以书面形式向申请人户籍所在街道办事处或区医疗保障局提出，' +
+      '写明异议事项和理由，并提供相关证明材料；请署真实姓名和联系方式，我局依法为反映人保密。',
+  },
+};
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/**
+ * Problems of the whole relief section of the policy (`relief`): every edition, the hardship
+ * threshold and the notice text; empty when usable. The config reads it from its section table.
+ */
+export function validateReliefSection(relief: unknown, path = 'relief'): string[] {
+  const editions = (relief as { editions?: unknown } | undefined)?.editions;
+  if (!Array.isArray(editions) || editions.length === 0) {
+    return [`${path}.editions: must be a non-empty array of relief policies with effectiveFrom`];
+  }
+  const problems: string[] = [];
+  const threshold = (relief as { hardshipThreshold?: unknown }).hardshipThreshold;
+  if (typeof threshold !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(threshold)) {
+    problems.push(`${path}.hardshipThreshold: must be an amount string like "5000.00"`);
+  }
+  const howToObject = (relief as { publicNotice?: { howToObject?: unknown } }).publicNotice
+    ?.howToObject;
+  if (typeof howToObject !== 'string' || howToObject.trim().length === 0) {
+    problems.push(`${path}.publicNotice.howToObject: must be a non-empty text`);
+  }
+  const versions = new Set<string>();
+  editions.forEach((edition: unknown, i) => {
+    const at = `${path}.editions.${i}`;
+    problems.push(...validateReliefPolicy(edition, at));
+    const e = edition as Partial<ReliefEdition>;
+    if (typeof e.effectiveFrom !== 'string' || !DATE.test(e.effectiveFrom)) {
+      problems.push(`${at}.effectiveFrom: must be a date YYYY-MM-DD`);
+    }
+    if (typeof e.version === 'string') {
+      if (versions.has(e.version)) {
+        problems.push(`${at}.version: "${e.version}" is used by another edition`);
+      }
+      versions.add(e.version);
+    }
+  });
   return problems;
 }

@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { shanghaiDate } from '../common/calendar/duration';
+import { shanghaiDate } from '../time/shanghai';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { formatMoney } from '../common/money';
-import type { ReliefEdition } from '../config/policy';
+import type { ReliefEdition } from './relief-policy';
 import { PolicyService } from '../config/policy.service';
 import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
@@ -22,7 +22,7 @@ import type {
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
 import { ProposePayload, RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
-import { hearingInputFromRelief } from '../hearings/hearing-input';
+import { hearingInputFromRelief } from './hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';

@@ -10,11 +10,6 @@ export function stateLabel(definition: WorkflowDefinition | undefined, state: st
   return definition?.stateLabels?.[state] ?? state;
 }
 
-/** `2026-03-02 17:30` in Asia/Shanghai. */
-export function shanghaiTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /** Whom a case is about, for a notification: the applicant (ID masked) or the institution. */
 export function subjectOf(data: Record<string, unknown>): string {
   const applicant = data.applicant as { name?: unknown; idNumber?: unknown } | undefined;

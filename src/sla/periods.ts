@@ -1,20 +1,12 @@
-/** Report periods are Asia/Shanghai calendar days (UTC+8, no daylight saving). */
-const OFFSET_MS = 8 * 3600 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
-
-/** The Asia/Shanghai date (YYYY-MM-DD) of an instant. */
-export function shanghaiDay(at: Date): string {
-  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-}
+/**
+ * Report periods are Asia/Shanghai calendar days (../time/shanghai): a day is its date string,
+ * a month its first day, and the arithmetic below is on those strings.
+ */
+import { DAY_MS } from '../time/shanghai';
 
 /** The first day of that date's month. */
 export function monthOf(day: string): string {
   return `${day.slice(0, 7)}-01`;
-}
-
-/** 00:00 Asia/Shanghai of a date, as an instant. */
-export function startOfDay(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) - OFFSET_MS);
 }
 
 export function addDays(day: string, n: number): string {

@@ -9,7 +9,8 @@ import type { OutboxEntity } from '../engine/entities/outbox.entity';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SlaAlertEntity } from './entities/sla-alert.entity';
-import { humanDuration, shanghaiTime, stateLabel, subjectOf, typeLabel } from './labels';
+import { humanDuration, stateLabel, subjectOf, typeLabel } from './labels';
+import { shanghaiDateTime } from '../time/shanghai';
 import { SlaRecorder } from './sla-recorder.service';
 
 export type AlertOutcome = 'sent' | 'cancelled' | 'duplicate' | 'not-due';
@@ -204,7 +205,7 @@ export class SlaAlertsService {
         : `「${deadline.name}」期限（跨环节）`;
     const subject = subjectOf(row.data);
     const who = `${type}案件 ${row.id.slice(0, 8)}${subject ? `（${subject}）` : ''}`;
-    const due = shanghaiTime(deadline.dueAt);
+    const due = shanghaiDateTime(deadline.dueAt);
     switch (alert.kind) {
       case 'reminder':
         return {

@@ -1,5 +1,6 @@
 import { addTo, bucketOf, bucketValue, percentile } from './duration-histogram';
-import { decompose, monthOf, shanghaiDay, startOfDay } from './periods';
+import { decompose, monthOf } from './periods';
+import { shanghaiDate, startOfShanghaiDay } from '../time/shanghai';
 import { indicatorRates, reliefFigures } from './relief-indicators';
 
 describe('duration histogram', () => {
@@ -25,9 +26,9 @@ describe('duration histogram', () => {
 
 describe('report periods (Asia/Shanghai)', () => {
   it('should place an instant on its Shanghai day and month', () => {
-    expect(shanghaiDay(new Date('2026-03-31T16:30:00Z'))).toBe('2026-04-01');
+    expect(shanghaiDate(new Date('2026-03-31T16:30:00Z'))).toBe('2026-04-01');
     expect(monthOf('2026-04-17')).toBe('2026-04-01');
-    expect(startOfDay('2026-04-01').toISOString()).toBe('2026-03-31T16:00:00.000Z');
+    expect(startOfShanghaiDay('2026-04-01').toISOString()).toBe('2026-03-31T16:00:00.000Z');
   });
 
   it('should split a range into whole months and the days at its edges', () => {

@@ -13,7 +13,8 @@ import { bucketOf } from './duration-histogram';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
 import { SlaRecordEntity } from './entities/sla-record.entity';
 import type { RollupDim } from './entities/sla-rollup.entity';
-import { monthOf, shanghaiDay } from './periods';
+import { monthOf } from './periods';
+import { shanghaiDate } from '../time/shanghai';
 import { reliefFigures } from './relief-indicators';
 
 /** The open stage of a case, as the hot path reads it. */
@@ -269,7 +270,7 @@ export class SlaRecorder implements OnModuleInit {
 
   /** Day and month rows, in primary-key order (concurrent upserts then never deadlock). */
   private async addRollups(m: EntityManager, at: Date, rows: RollupRow[]): Promise<void> {
-    const day = shanghaiDay(at);
+    const day = shanghaiDate(at);
     const values: Array<[string, string, string, string, string, number, number, number]> = [];
     for (const r of rows) {
       for (const [grain, period] of [

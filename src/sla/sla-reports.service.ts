@@ -11,7 +11,8 @@ import { addTo, percentile } from './duration-histogram';
 import type { IndicatorQuery, OverdueQuery, SummaryQuery } from './dto/sla.dto';
 import type { RollupDim } from './entities/sla-rollup.entity';
 import { SlaRecordEntity } from './entities/sla-record.entity';
-import { addDays, daysBetween, decompose, shanghaiDay } from './periods';
+import { addDays, daysBetween, decompose } from './periods';
+import { shanghaiDate, shanghaiYear } from '../time/shanghai';
 import { indicatorRates } from './relief-indicators';
 import { stateLabel, typeLabel } from './labels';
 
@@ -171,7 +172,7 @@ export class SlaReportsService {
   }
 
   range(q: Pick<SummaryQuery, 'from' | 'to'>, now = new Date()): { from: string; to: string } {
-    const to = q.to ?? shanghaiDay(now);
+    const to = q.to ?? shanghaiDate(now);
     const from = q.from ?? addDays(to, -29);
     const errors = [];
     for (const [field, day] of [
@@ -476,7 +477,7 @@ export class SlaReportsService {
 
   /** Seed 002's indicators per street for a year, from the totals kept when cases were paid. */
   async indicators(q: IndicatorQuery, now = new Date()): Promise<IndicatorReport> {
-    const year = q.year ?? Number(shanghaiDay(now).slice(0, 4));
+    const year = q.year ?? shanghaiYear(now);
     const rows = await this.dataSource.query<
       Array<{
         street: string;

@@ -16,7 +16,10 @@ export interface ExpenseSpec {
   totalCost?: string;
 }
 
-/** DOMAIN.md §1's worked line: in-policy 50,000, basic 30,000, critical illness 5,000 -> base 15,000. */
+/**
+ * docs/domain.md §1's worked line: in-policy 50,000, basic 30,000, critical illness 5,000 -> base
+ * 15,000.
+ */
 export function expense(spec: ExpenseSpec = {}): Record<string, string> {
   return {
     kind: spec.kind ?? 'INPATIENT',

@@ -13,7 +13,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   AUDITOR: '审计',
 };
 
-/** DOMAIN.md §1: who the applicant is (困难群众类别). */
+/** docs/domain.md §1: who the applicant is (困难群众类别). */
 export const CATEGORY_LABELS = {
   TEKUN: '特困供养人员',
   DIBAO: '低保对象',

@@ -52,7 +52,7 @@ const ACTING_ROLES: readonly Role[] = [
   'INSPECTOR',
   'LEGAL',
 ];
-/** Roles that read cases (API.md "Who reads what"); ADMIN reads no case content. */
+/** Roles that read cases (docs/api.md "Who reads what"); ADMIN reads no case content. */
 const READING_ROLES: readonly Role[] = [...ACTING_ROLES, 'AUDITOR'];
 
 /** Pages inside the signed-in layout (header, side menu). */

@@ -4,6 +4,7 @@
  * start date (Asia/Shanghai) and a day deadline ends at 24:00 of its last day.
  */
 import { dayNumberToIsoDate, WorkingCalendar } from './working-calendar';
+import { DAY_MS, shanghaiDayNumber, shanghaiMidnight } from '../../time/shanghai';
 
 export type DurationUnit = 'wd' | 'd' | 'h' | 'm' | 's';
 
@@ -28,9 +29,6 @@ export class InvalidDurationError extends Error {
   }
 }
 
-/** Asia/Shanghai is UTC+8 all year (no DST). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
 const EXACT_UNIT_MS: Record<'h' | 'm' | 's', number> = { h: 3_600_000, m: 60_000, s: 1_000 };
 /** Guard against absurd policy values: no duration longer than about 100 years. */
 const MAX_DAYS = 36_600;
@@ -51,16 +49,6 @@ export function parseDuration(s: string): ParsedDuration {
     throw new InvalidDurationError(s, 'longer than the maximum of about 100 years');
   }
   return { amount, unit };
-}
-
-/** Days since 1970-01-01 of the instant's date in Asia/Shanghai. */
-function shanghaiDayNumber(instant: Date): number {
-  return Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
-}
-
-/** 00:00 Asia/Shanghai of the given day. */
-function shanghaiMidnight(dayNumber: number): Date {
-  return new Date(dayNumber * DAY_MS - SHANGHAI_OFFSET_MS);
 }
 
 /**
@@ -108,9 +96,4 @@ export function computeDueAt(
       return { dueAt: shanghaiMidnight(day + 1), warnings };
     }
   }
-}
-
-/** The calendar date (YYYY-MM-DD) of an instant in Asia/Shanghai. */
-export function shanghaiDate(instant: Date): string {
-  return dayNumberToIsoDate(shanghaiDayNumber(instant));
 }

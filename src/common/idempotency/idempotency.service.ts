@@ -13,7 +13,7 @@ import { DomainError } from '../errors/domain-error';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { deferWrite, writeBehindTransaction } from '../../database/write-behind';
 
-/** Keys are kept at least this long (API.md: at least 24 hours). */
+/** Keys are kept at least this long (docs/api.md: at least 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 

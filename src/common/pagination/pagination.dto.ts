@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** `?page=1&pageSize=50` (API.md: every list is paginated). */
+/** `?page=1&pageSize=50` (docs/api.md "Conventions": every list is paginated). */
 export class PageQuery {
   @ApiPropertyOptional({ default: 1, minimum: 1 })
   @IsOptional()

@@ -118,7 +118,7 @@ export class ExpenseDto {
   otherInsurancePaid!: string;
 }
 
-/** `POST /api/v1/relief-applications` (API.md). */
+/** `POST /api/v1/relief-applications` (docs/api.md). */
 export class CreateReliefApplicationDto {
   @ApiProperty({ type: ApplicantDto })
   // Without it a missing applicant passes ValidateNested and fails later as a 500.

@@ -13,7 +13,10 @@ import { IsCalendarDate } from '../../common/calendar-date';
 import { IsMoney } from '../../common/money';
 import { ExpenseDto, IsExpenseList, RELIEF_CATEGORIES } from './create-relief-application.dto';
 
-/** Payloads of the relief workflow's events (DOMAIN.md §7), checked by the engine before the hook. */
+/**
+ * Payloads of the relief workflow's events (docs/domain.md §7), checked by the engine before the
+ * hook.
+ */
 
 export class ReasonPayload {
   @ApiProperty({ example: '不符合救助条件' })

@@ -32,7 +32,7 @@ export interface FieldError {
   message: string;
 }
 
-/** RFC 9457 problem document (API.md "Conventions"). */
+/** RFC 9457 problem document (docs/api.md "Conventions"). */
 export interface Problem {
   type?: string;
   title?: string;

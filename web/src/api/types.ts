@@ -49,7 +49,7 @@ export type CaseEventView = Omit<Schemas['CaseEventView'], 'payload'> & {
   payload: Record<string, unknown>;
 };
 
-/** API.md "Lists are paginated". */
+/** docs/api.md "Conventions", lists are paginated. */
 export interface Page<T> {
   items: T[];
   total: number;

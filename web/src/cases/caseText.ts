@@ -1,4 +1,5 @@
 import type { CaseView, DeadlineView } from '../api/types';
+import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../../../src/time/shanghai';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -38,12 +39,6 @@ export function firstDeadline(c: Pick<CaseView, 'deadlines'>): DeadlineView | un
 }
 
 const DAY = 24 * 60 * 60 * 1000;
-const CHINA = 8 * 60 * 60 * 1000;
-
-/** The calendar day (YYYY-MM-DD) of an instant in Asia/Shanghai. */
-function chinaDay(ms: number): string {
-  return new Date(ms + CHINA).toISOString().slice(0, 10);
-}
 
 /**
  * Working days from today to a deadline's last day, Monday to Friday (a `wd` deadline's
@@ -52,10 +47,10 @@ function chinaDay(ms: number): string {
  */
 export function workingDaysLeft(dueAt: string, now = Date.now()): number {
   const due = new Date(dueAt).getTime();
-  const last = chinaDay(due - 1);
+  const last = shanghaiDate(due - 1);
   let count = 0;
-  for (let t = now; chinaDay(t) <= last && count < 400; t += DAY) {
-    const weekday = new Date(t + CHINA).getUTCDay();
+  for (let t = now; shanghaiDate(t) <= last && count < 400; t += DAY) {
+    const weekday = new Date(t + SHANGHAI_OFFSET_MS).getUTCDay();
     if (weekday !== 0 && weekday !== 6) {
       count += 1;
     }

@@ -9,7 +9,7 @@ import { useStreets } from '../streets';
 import { useWorkflow, useWorkflows, workflowName } from '../workflow/workflows';
 import { CaseTable } from './CaseTable';
 
-/** The filters `GET /api/v1/cases` takes (API.md "Cases"). */
+/** The filters `GET /api/v1/cases` takes (docs/api.md "Cases"). */
 export interface CaseFilter {
   type?: string;
   state?: string;

@@ -6,6 +6,7 @@ import { fromApi, type Page } from '../../api/types';
 import type { PublicResult } from '../../api/views';
 import { formatMoney } from '../../labels';
 import { emptyText } from '../../components/EmptyText';
+import { SANCTION_NAMES_ZH } from '../../../../workflows/sanctions';
 
 const CONCLUSIONS: Record<string, { label: string; color: string }> = {
   NO_ISSUE: { label: '未发现问题', color: 'green' },
@@ -19,18 +20,8 @@ const KINDS: Record<string, string> = {
   FLIGHT: '飞行检查',
 };
 
-/** DOMAIN.md §5 sanctions by their names in Decree 735. */
-const SANCTIONS: Record<string, string> = {
-  WARNING: '提醒告诫',
-  INTERVIEW: '约谈',
-  ORDER_CORRECTION: '责令改正',
-  RECOVERY: '责令退回',
-  FINE: '罚款',
-  SUSPENSION: '暂停',
-  AGREEMENT_TERMINATION: '解除服务协议',
-  POLICE_REFERRAL: '移送公安机关',
-  BLACKLIST: '失信联合惩戒',
-};
+/** docs/domain.md §5 sanctions by their names in Decree 735 (the service's own table). */
+const SANCTIONS: Readonly<Record<string, string>> = SANCTION_NAMES_ZH;
 
 /** 检查结果公开 (一公开, no sign-in): published inspection results; nothing personal. */
 export function InspectionResultsPage() {

@@ -1,12 +1,12 @@
 import type { SanctionType, ViolationArticle } from '../../workflows/sanctions';
-import { DEFAULT_PENALTY_POLICY } from '../penalties/penalty-policy';
-import { InvalidPenaltyInputError } from '../penalties/sanction-ladder';
+import { DEFAULT_CREDIT_RULES, gradeOfScore } from './credit-policy';
 import {
   computeCreditGrade,
   type CreditGrade,
   type CreditGradeInput,
   type CreditHistoryEntry,
   creditWeight,
+  InvalidCreditInputError,
 } from './credit-grade';
 
 const NOW = new Date('2026-03-01T10:00:00+08:00');
@@ -28,7 +28,7 @@ const ART38: SanctionType[] = ['INTERVIEW', 'ORDER_CORRECTION', 'RECOVERY', 'FIN
 /** Art. 40: 10 for the article + 退回 0 + 罚款 5 + 暂停 10 = 25 points. */
 const ART40: SanctionType[] = ['RECOVERY', 'FINE', 'SUSPENSION'];
 
-function grade(input: Partial<CreditGradeInput>, policy = DEFAULT_PENALTY_POLICY) {
+function grade(input: Partial<CreditGradeInput>, policy = DEFAULT_CREDIT_RULES) {
   return computeCreditGrade({ importedGrade: null, history: [], now: NOW, ...input }, policy);
 }
 
@@ -209,7 +209,7 @@ describe('computeCreditGrade — fraud (art. 40) and the joint-punishment list',
   });
 
   it('follows a regional threshold and repair period', () => {
-    const policy = structuredClone(DEFAULT_PENALTY_POLICY);
+    const policy = structuredClone(DEFAULT_CREDIT_RULES);
     policy.jointPunishment = { fraudThreshold: '50000.00', repairYears: 5 };
     const r = grade({ history: [sanction(40, '2026-01-10', ART40, '50000.00')] }, policy);
     expect(r.blacklistedUntil).toBe(new Date('2031-01-10T00:00:00+08:00').toISOString());
@@ -250,8 +250,8 @@ describe('computeCreditGrade — order and input', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(InvalidPenaltyInputError);
-    expect((error as InvalidPenaltyInputError).fieldErrors.map((f) => f.field)).toEqual([
+    expect(error).toBeInstanceOf(InvalidCreditInputError);
+    expect((error as InvalidCreditInputError).fieldErrors.map((f) => f.field)).toEqual([
       'importedGrade',
       'history[0].article',
       'history[1].fraudAmount',
@@ -263,7 +263,7 @@ describe('computeCreditGrade — order and input', () => {
 });
 
 describe('creditWeight', () => {
-  it('gives the DOMAIN.md §4 draw weights and follows the policy', () => {
+  it('gives the docs/domain.md §4 draw weights and follows the policy', () => {
     expect((['A', 'B', 'C', 'D', 'E'] as CreditGrade[]).map((g) => creditWeight(g))).toEqual([
       '0.5',
       '1',
@@ -271,9 +271,18 @@ describe('creditWeight', () => {
       '2',
       '3',
     ]);
-    const policy = structuredClone(DEFAULT_PENALTY_POLICY);
+    const policy = structuredClone(DEFAULT_CREDIT_RULES);
     policy.credit.drawWeights.E = '5';
     expect(creditWeight('E', policy)).toBe('5');
-    expect(() => creditWeight('Z' as CreditGrade)).toThrow(InvalidPenaltyInputError);
+    expect(() => creditWeight('Z' as CreditGrade)).toThrow(InvalidCreditInputError);
+  });
+});
+
+describe('gradeOfScore', () => {
+  it('puts each band boundary in the better grade', () => {
+    const bands = DEFAULT_CREDIT_RULES.credit.gradeMinScores;
+    expect(
+      [100, 90, 89.99, 80, 79.99, 70, 69.99, 60, 59.99, 0].map((s) => gradeOfScore(s, bands)),
+    ).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E']);
   });
 });

@@ -1,7 +1,11 @@
 import type { HardshipHearingInput } from '../../workflows/hardship-hearing.machine';
 import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
 
-/** What a hearing needs from the relief case it weighs: the person, the year, the institutions. */
+/**
+ * What a hearing needs from the relief case it weighs: the person, the year, the institutions.
+ * It lives with relief (the side that knows the relief case) so that hearings depend on relief
+ * and never the other way round.
+ */
 export function hearingInputFromRelief(
   reliefCaseId: string,
   relief: ReliefApplicationContext,

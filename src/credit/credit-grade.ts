@@ -1,36 +1,39 @@
 import Decimal from 'decimal.js';
-import { type FieldError } from '../common/errors/domain-error';
 import {
+  ARTICLE_NAMES_ZH,
+  isArticle,
+  isSanctionType,
+  SANCTION_NAMES_ZH,
   SANCTION_TYPES,
   type SanctionType,
   type ViolationArticle,
 } from '../../workflows/sanctions';
+import { amountError } from '../common/checks';
+import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { addShanghaiMonths, parseInstant, shanghaiDate } from '../time/shanghai';
 import {
-  addShanghaiMonths,
-  assertPenaltyPolicy,
+  assertCreditRules,
   CREDIT_GRADES,
   type CreditGrade,
-  DEFAULT_PENALTY_POLICY,
+  type CreditRules,
+  DEFAULT_CREDIT_RULES,
   gradeOfScore,
   INSPECTION_CONCLUSIONS,
   type InspectionConclusion,
-  parseInstant,
-  type PenaltyPolicy,
-  shanghaiDateOf,
-} from '../penalties/penalty-policy';
-import {
-  amountError,
-  ARTICLE_NAMES_ZH,
-  InvalidPenaltyInputError,
-  isArticle,
-  isSanctionType,
-  SANCTION_NAMES_ZH,
-} from '../penalties/sanction-ladder';
+} from './credit-policy';
 
-export { CREDIT_GRADES, type CreditGrade } from '../penalties/penalty-policy';
+export { CREDIT_GRADES, type CreditGrade } from './credit-policy';
+
+/** Malformed grading input, every bad field named (HTTP 400). */
+export class InvalidCreditInputError extends DomainError {
+  constructor(readonly fieldErrors: FieldError[]) {
+    super('VALIDATION_FAILED', 'The credit input has invalid fields.', { errors: fieldErrors });
+    this.name = 'InvalidCreditInputError';
+  }
+}
 
 /**
- * An institution's credit grade (信用等级, DOMAIN.md §4, §5, §7; seed 004 (十二)), recomputed from
+ * An institution's credit grade (信用等级, docs/domain.md §4, §5, §7; seed 004 (十二)), recomputed from
  * its record whenever a sanction is decided or an inspection published. Pure: `now` is an input.
  *
  * score = start − Σ sanction deductions × age weight + Σ inspection points × age weight, then
@@ -157,7 +160,7 @@ const later = (a: Date | null, b: Date): Date => (a !== null && a.getTime() > b.
 function ageWeight(
   at: Date,
   now: Date,
-  policy: PenaltyPolicy,
+  policy: CreditRules,
 ): { weight: Dec; olderThan: number | null } {
   for (const step of policy.credit.decay) {
     if (now.getTime() < addShanghaiMonths(at, step.untilMonths).getTime()) {
@@ -170,15 +173,15 @@ function ageWeight(
   };
 }
 
-/** Computes the grade; throws InvalidPenaltyInputError (400) on malformed input. */
+/** Computes the grade; throws InvalidCreditInputError (400) on malformed input. */
 export function computeCreditGrade(
   input: CreditGradeInput,
-  policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
+  policy: CreditRules = DEFAULT_CREDIT_RULES,
 ): CreditGradeResult {
-  assertPenaltyPolicy(policy);
+  assertCreditRules(policy);
   const errors = validate(input);
   if (errors.length > 0) {
-    throw new InvalidPenaltyInputError(errors);
+    throw new InvalidCreditInputError(errors);
   }
   const { credit } = policy;
   const now = input.now;
@@ -207,7 +210,7 @@ export function computeCreditGrade(
   const threshold = new Dec(policy.jointPunishment.fraudThreshold);
 
   for (const { h, at } of events) {
-    const date = shanghaiDateOf(at);
+    const date = shanghaiDate(at);
     if (at.getTime() > now.getTime()) {
       reasons.push(`${date} 晚于计算时点, 暂不计入`);
       continue;
@@ -247,9 +250,9 @@ export function computeCreditGrade(
       const until = addShanghaiMonths(at, 12 * credit.art40GradeEYears);
       if (now.getTime() < until.getTime()) {
         gradeEUntil = later(gradeEUntil, until);
-        reasons.push(`${date} 第40条 骗取医保基金: 信用等级降为E, 至${shanghaiDateOf(until)}`);
+        reasons.push(`${date} 第40条 骗取医保基金: 信用等级降为E, 至${shanghaiDate(until)}`);
       } else {
-        reasons.push(`${date} 第40条 骗取医保基金: E级期限已于${shanghaiDateOf(until)}届满`);
+        reasons.push(`${date} 第40条 骗取医保基金: E级期限已于${shanghaiDate(until)}届满`);
       }
     }
 
@@ -264,10 +267,10 @@ export function computeCreditGrade(
       if (now.getTime() < until.getTime()) {
         blacklistedUntil = later(blacklistedUntil, until);
         reasons.push(
-          `${date} ${why}: 列入失信联合惩戒名单至${shanghaiDateOf(until)} (信用修复期${policy.jointPunishment.repairYears}年), 信用等级E`,
+          `${date} ${why}: 列入失信联合惩戒名单至${shanghaiDate(until)} (信用修复期${policy.jointPunishment.repairYears}年), 信用等级E`,
         );
       } else {
-        reasons.push(`${date} ${why}: 失信联合惩戒已于${shanghaiDateOf(until)}期满, 信用修复`);
+        reasons.push(`${date} ${why}: 失信联合惩戒已于${shanghaiDate(until)}期满, 信用修复`);
       }
     }
   }
@@ -297,13 +300,13 @@ export function computeCreditGrade(
   };
 }
 
-/** The draw weight of a grade (DOMAIN.md §4: A 0.5, B 1, C 1.5, D 2, E 3 by default). */
+/** The draw weight of a grade (docs/domain.md §4: A 0.5, B 1, C 1.5, D 2, E 3 by default). */
 export function creditWeight(
   grade: CreditGrade,
-  policy: PenaltyPolicy = DEFAULT_PENALTY_POLICY,
+  policy: CreditRules = DEFAULT_CREDIT_RULES,
 ): string {
   if (!(CREDIT_GRADES as readonly unknown[]).includes(grade)) {
-    throw new InvalidPenaltyInputError([
+    throw new InvalidCreditInputError([
       {
         field: 'grade',
         message: `must be one of ${CREDIT_GRADES.join(', ')} (got ${JSON.stringify(grade)})`,
