@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { WORKFLOW_EVENT_PAYLOADS } from '../events/workflow-events';
 import type { Actor } from './actor';
+import type { WorkflowHooks } from './define-hooks';
 import type { CaseEntity } from './entities/case.entity';
 import { machineEventTypes, type PayloadClass, type WorkflowEventPayloads } from './event-payloads';
 import { WorkflowRegistry } from './workflow-registry';
@@ -90,6 +91,16 @@ export class EventHandlerRegistry {
 
   onClose(type: string): CloseHook | undefined {
     return this.closeHooks.get(type);
+  }
+
+  /** A workflow's typed hooks (`defineHooks`): each goes through `register`, the close hook too. */
+  registerHooks(hooks: WorkflowHooks): void {
+    for (const { event, handler } of hooks.handlers) {
+      this.register(hooks.type, event, handler);
+    }
+    if (hooks.onClose) {
+      this.registerOnClose(hooks.type, hooks.onClose);
+    }
   }
 
   register(type: string, event: string, handler: EventHandler): void {

@@ -1,0 +1,45 @@
+import type { AnyStateMachine, ContextFrom, InputFrom } from 'xstate';
+import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import type { CaseEntity } from './entities/case.entity';
+
+/** A case row whose `data` is typed as its workflow's machine context. */
+export type CaseRowOf<M extends AnyStateMachine> = Omit<CaseEntity, 'data'> & {
+  data: ContextFrom<M>;
+};
+
+/**
+ * The case row, typed by its workflow: the one place where the stored JSON becomes the
+ * machine's context type. The compiler cannot see through a JSON column, but the engine is
+ * the only writer of `data` and writes nothing but the snapshot's context after each
+ * `transition()`, so the narrowing is sound for a row of this workflow's type (checked here, at
+ * run time). A second version of a workflow with another context type would type its rows by
+ * the definition of that version.
+ */
+export function caseRowOf<M extends AnyStateMachine>(
+  workflow: WorkflowDefinition<M>,
+  row: CaseEntity,
+): CaseRowOf<M> {
+  if (row.type !== workflow.type) {
+    throw new Error(`Case ${row.id} is a ${row.type} case, not ${workflow.type}`);
+  }
+  return row as CaseRowOf<M>;
+}
+
+/** A case's data typed as its workflow's machine context (see `caseRowOf`). */
+export function caseData<M extends AnyStateMachine>(
+  workflow: WorkflowDefinition<M>,
+  row: CaseEntity,
+): ContextFrom<M> {
+  return caseRowOf(workflow, row).data;
+}
+
+/**
+ * A workflow's opening input as the engine takes it: checked against the machine's input type
+ * here, then handed over as the JSON record the engine stores in the opening event.
+ */
+export function caseInput<M extends AnyStateMachine>(
+  _workflow: WorkflowDefinition<M>,
+  input: InputFrom<M>,
+): Record<string, unknown> {
+  return input;
+}
