@@ -89,10 +89,13 @@ export type EventHooks<M extends AnyStateMachine, P extends Table> = {
   [E in Exclude<EventTypeOf<M>, HookedEvents<M, P>>]?: EventHook<M, P, E>;
 };
 
-/** Runs when an event closes a case of the workflow, with `caseRow` as it is after the event. */
-export type TypedCloseHook<M extends AnyStateMachine> = (
-  ctx: Omit<HookContext, 'caseRow'> & { caseRow: CaseRowOf<M> },
-) => Promise<void>;
+/** A close hook's context: `caseRow` as it is after the event that closed the case, typed. */
+export type CloseHookContext<M extends AnyStateMachine> = Omit<HookContext, 'caseRow'> & {
+  caseRow: CaseRowOf<M>;
+};
+
+/** Runs when an event closes a case of the workflow (whatever the event). */
+export type TypedCloseHook<M extends AnyStateMachine> = (ctx: CloseHookContext<M>) => Promise<void>;
 
 /** What `defineHooks` hands the registry: plain (untyped) handlers under the workflow's type. */
 export interface WorkflowHooks {
@@ -161,3 +164,6 @@ export type HookContextOf<T, E extends string> = EventHookContext<
 
 /** What a hook returns, named by its payload table (see `HookResult`). */
 export type HookResultOf<T, E extends string> = HookResult<TableParts<T>[0], TableParts<T>[1], E>;
+
+/** The close hook's context, named by the workflow's payload table. */
+export type CloseHookContextOf<T> = CloseHookContext<TableParts<T>[0]>;
