@@ -1,6 +1,7 @@
 import type { AnyStateMachine, ContextFrom, InputFrom } from 'xstate';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import type { CaseEntity } from './entities/case.entity';
+import type { EventFieldsOf, EventTypeOf } from './event-payloads';
 
 /** A case row whose `data` is typed as its workflow's machine context. */
 export type CaseRowOf<M extends AnyStateMachine> = Omit<CaseEntity, 'data'> & {
@@ -42,4 +43,16 @@ export function caseInput<M extends AnyStateMachine>(
   input: InputFrom<M>,
 ): Record<string, unknown> {
   return input;
+}
+
+/**
+ * An event for a case of `workflow`, composed by the service (a closing penalty case's signal to
+ * its inspection): checked against that machine's event union here, handed over as the record
+ * `signalCase` takes (the engine adds the actor and the time).
+ */
+export function caseEvent<M extends AnyStateMachine>(
+  _workflow: WorkflowDefinition<M>,
+  event: { [E in EventTypeOf<M>]: { type: E } & EventFieldsOf<M, E> }[EventTypeOf<M>],
+): Record<string, unknown> & { type: string } {
+  return event;
 }

@@ -8,11 +8,12 @@ import {
   penaltyCaseWorkflow,
   runningAppeal,
 } from '../../workflows/penalty-case.machine';
+import { inspectionWorkflow } from '../../workflows/inspection.machine';
 import type { Sanction, ViolationArticle } from '../../workflows/sanctions';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
-import { caseData, caseInput } from '../engine/case-data';
+import { caseData, caseEvent, caseInput } from '../engine/case-data';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
 import {
@@ -459,12 +460,15 @@ export class PenaltiesService implements OnModuleInit {
   }: CloseHookContextOf<typeof PENALTY_EVENT_PAYLOADS>): Promise<void> {
     const { data } = caseRow;
     if (data.inspectionCaseId) {
-      signalCase(data.inspectionCaseId, {
-        type: 'PENALTY_CLOSED',
-        penaltyCaseId: caseRow.id,
-        outcome: data.closure?.reason ?? 'CLOSED',
-        sanctions: data.sanctions,
-      });
+      signalCase(
+        data.inspectionCaseId,
+        caseEvent(inspectionWorkflow, {
+          type: 'PENALTY_CLOSED',
+          penaltyCaseId: caseRow.id,
+          outcome: data.closure?.reason ?? 'CLOSED',
+          sanctions: data.sanctions,
+        }),
+      );
     }
     return Promise.resolve();
   }
