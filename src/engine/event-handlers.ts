@@ -41,6 +41,7 @@ export interface LinkedCaseRequest {
  * stays pure and the event log records the computed values. The payload's DTO class is not
  * here but in the workflow's static payload table (`WORKFLOW_EVENT_PAYLOADS`), which the
  * schemas of `GET /workflows/:type` and of the OpenAPI document are derived from too.
+ * Domain modules write typed hooks with `defineHooks` (define-hooks.ts), which ends up here.
  */
 export interface EventHandler {
   hook: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
@@ -103,6 +104,7 @@ export class EventHandlerRegistry {
     }
   }
 
+  /** The untyped path every hook takes (tests and `registerHooks` use it directly). */
   register(type: string, event: string, handler: EventHandler): void {
     const key = `${type}/${event}`;
     // A hook on an event the machine does not know would never run: refuse it at start-up.
