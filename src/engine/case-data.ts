@@ -1,6 +1,7 @@
 import type { AnyStateMachine, ContextFrom, InputFrom } from 'xstate';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import type { CaseEntity } from './entities/case.entity';
+import type { LinkedCaseRequest } from './event-handlers';
 import type { EventFieldsOf, EventTypeOf } from './event-payloads';
 
 /** A case row whose `data` is typed as its workflow's machine context. */
@@ -43,6 +44,17 @@ export function caseInput<M extends AnyStateMachine>(
   input: InputFrom<M>,
 ): Record<string, unknown> {
   return input;
+}
+
+/**
+ * A case of `workflow` another case asks for (`openLinkedCase`): the type is the workflow's and
+ * the input is checked against its machine's input type, so the two cannot disagree.
+ */
+export function linkedCase<M extends AnyStateMachine>(
+  workflow: WorkflowDefinition<M>,
+  request: Omit<LinkedCaseRequest, 'type' | 'input'> & { input: InputFrom<M> },
+): LinkedCaseRequest {
+  return { ...request, type: workflow.type, input: caseInput(workflow, request.input) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { IsOptional, IsString } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { assign, setup } from 'xstate';
 import { defineWorkflow } from '../../workflows/workflow-definition';
-import { caseData, caseEvent, caseInput } from './case-data';
+import { caseData, caseEvent, caseInput, linkedCase } from './case-data';
 import { defineHooks } from './define-hooks';
 import { CaseEntity } from './entities/case.entity';
 import { EventHandlerRegistry, type HookContext } from './event-handlers';
@@ -142,6 +142,9 @@ describe('defineHooks', () => {
 
   it('should hand the engine the typed opening input and signals as they are', () => {
     expect(caseInput(toyWorkflow, { owner: 'Li' })).toEqual({ owner: 'Li' });
+    expect(
+      linkedCase(toyWorkflow, { rel: 'r', backRel: 'b', input: { owner: 'Li' }, streetCode: null }),
+    ).toEqual({ type: 'toy', rel: 'r', backRel: 'b', input: { owner: 'Li' }, streetCode: null });
     expect(caseEvent(toyWorkflow, { type: 'ASSESS', amount: '1.00', score: 2 })).toEqual({
       type: 'ASSESS',
       amount: '1.00',
@@ -185,6 +188,8 @@ export function compileTimeChecks(): void {
   });
   // @ts-expect-error the opening input is the machine's input: an owner
   caseInput(toyWorkflow, { name: 'Li' });
+  // @ts-expect-error a linked case's input is its machine's input: an owner
+  linkedCase(toyWorkflow, { rel: 'r', backRel: 'b', input: { name: 'Li' }, streetCode: null });
   // @ts-expect-error a signal carries what the machine's event needs: ASSESS needs a score
   caseEvent(toyWorkflow, { type: 'ASSESS', amount: '1.00' });
   // @ts-expect-error a signal is an event of the target's machine

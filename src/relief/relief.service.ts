@@ -12,7 +12,7 @@ import { isStreetBound } from '../engine/case-access';
 import { CaseEngine } from '../engine/case-engine.service';
 import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
-import { caseInput } from '../engine/case-data';
+import { caseInput, linkedCase } from '../engine/case-data';
 import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
 import type { CaseView } from '../engine/dto/case.dto';
 import type { CaseEntity } from '../engine/entities/case.entity';
@@ -251,13 +251,14 @@ export class ReliefService implements OnModuleInit {
       return {};
     }
     // 特殊医疗救助: the hearing is opened by the worker once this payment commits, linked both ways.
-    openLinkedCase({
-      type: hardshipHearingWorkflow.type,
-      rel: hardshipHearingWorkflow.type,
-      backRel: RELIEF_TYPE,
-      input: caseInput(hardshipHearingWorkflow, hearingInputFromRelief(caseRow.id, data, burden)),
-      streetCode: caseRow.streetCode,
-    });
+    openLinkedCase(
+      linkedCase(hardshipHearingWorkflow, {
+        rel: 'hardship-hearing',
+        backRel: 'relief-application',
+        input: hearingInputFromRelief(caseRow.id, data, burden),
+        streetCode: caseRow.streetCode,
+      }),
+    );
     return { hardshipReferral: { burden, threshold } };
   }
 
