@@ -165,8 +165,6 @@ export function compileTimeChecks(): void {
   // @ts-expect-error the machine's ASSESS event has no colour
   eventPayloads(toyWorkflow, { ASSESS: ColourPayload });
 
-  // @ts-expect-error ASSESS needs a hook: its required score comes from no DTO
-  defineHooks(TOY_PAYLOADS, {});
   defineHooks(TOY_PAYLOADS, {
     // @ts-expect-error the ASSESS hook must return the score
     ASSESS: () => Promise.resolve({}),

@@ -21,9 +21,12 @@ import type {
  * - `event` is the payload the engine validated with the event's DTO, typed as the machine types
  *   those fields; `caseRow.data` is the machine's context;
  * - the result is the fields the hook adds to the event, typed as the machine's event: a
- *   required field of the event that the DTO does not (always) send must be returned, and an
- *   event with such a field must have a hook (VERIFY cannot reach the machine without its
- *   `calculation`).
+ *   required field of the event that the DTO does not (always) send must be returned (VERIFY's
+ *   hook cannot leave out the `calculation` the machine records).
+ *
+ * Several services may hook events of one workflow, each with its own `defineHooks` (one the
+ * decisions, another the notices): so the compiler checks each hook it is given, but does not
+ * demand one for every event with a field to compute.
  *
  * The result registers through `EventHandlerRegistry.registerHooks`, i.e. the untyped
  * `register(type, event, handler)` every hook ends up in.
@@ -77,16 +80,9 @@ export type EventHook<M extends AnyStateMachine, P extends Table, E extends stri
   [ComputedKeys<M, P, E>] extends [never] ? HookResult<M, P, E> | void : HookResult<M, P, E>
 >;
 
-/** The events whose hook is not optional: a required field of theirs comes from no DTO. */
-type HookedEvents<M extends AnyStateMachine, P extends Table> = {
-  [E in EventTypeOf<M>]: [ComputedKeys<M, P, E>] extends [never] ? never : E;
-}[EventTypeOf<M>];
-
-/** One workflow's hooks, keyed by the machine's events. */
+/** Hooks on some of one workflow's events, keyed by the machine's events. */
 export type EventHooks<M extends AnyStateMachine, P extends Table> = {
-  [E in HookedEvents<M, P>]: EventHook<M, P, E>;
-} & {
-  [E in Exclude<EventTypeOf<M>, HookedEvents<M, P>>]?: EventHook<M, P, E>;
+  [E in EventTypeOf<M>]?: EventHook<M, P, E>;
 };
 
 /** A close hook's context: `caseRow` as it is after the event that closed the case, typed. */

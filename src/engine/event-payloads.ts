@@ -79,7 +79,7 @@ export interface EventPayloadTable<
  * the machine's event union types the machine. The two are tied at compile time: a key that
  * is not an event of the machine (a misspelt `APROVE`), a DTO field the event lacks, or a DTO
  * field typed otherwise than the event's does not compile. A required event field no DTO
- * sends must be computed by a hook: `defineHooks` demands that hook.
+ * sends is the hook's to compute: `defineHooks` types the hook's result so that it must.
  */
 export function eventPayloads<
   M extends AnyStateMachine,
