@@ -131,6 +131,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustedProxies(process.env.TRUSTED_PROXIES),
+    // A body that trickles in is cut off (408) instead of holding a socket and its work for ever.
+    requestTimeout: Number(process.env.REQUEST_TIMEOUT_MS ?? 120_000),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     bufferLogs: true,

@@ -368,6 +368,15 @@ describe('trust: secrets kept, duties separated', () => {
       }, 15000);
       const panel = (await send(caseworker, hearingId, { type: 'CONVENE' })).body.data.panel!;
       expect(panel.map((p) => p.userId).sort()).toEqual(experts.map((e) => e.id).sort());
+      // An expert finds no more reasonable cost than the person bears either.
+      const tooHigh = await send(experts[0], hearingId, {
+        type: 'OPINION',
+        reasonableCost: '5000.01',
+        support: true,
+        comment: '另计康复费用',
+      });
+      expect(tooHigh.status).toBe(422);
+      expect(tooHigh.body.errors?.map((e) => e.field)).toEqual(['reasonableCost']);
       for (const e of experts) {
         const opinion = await send(e, hearingId, {
           type: 'OPINION',
@@ -573,6 +582,31 @@ describe('trust: secrets kept, duties separated', () => {
       });
       expect(bad.status).toBe(400);
       expect(bad.body.errors?.map((e) => e.field)).toEqual(['idNumber']);
+    });
+
+    it('should look a person up by the person key, for those who may read one of their cases', async () => {
+      const found = await caseworker.http.post<{ personKey: string; cases: Array<{ id: string }> }>(
+        '/api/v1/persons/lookup',
+        { idNumber: residentId(701), year: 2026 },
+      );
+      const key = found.body.personKey;
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      const byKey = await caseworker.http.get<{ idNumber: string; cases: Array<{ id: string }> }>(
+        `/api/v1/persons/by-key/${key}?year=2026`,
+      );
+      expect(byKey.status).toBe(200);
+      expect(byKey.body.idNumber).toBe(residentId(701));
+      expect(byKey.body.cases.map((c) => c.id)).toEqual(found.body.cases.map((c) => c.id));
+
+      const unknown = await caseworker.http.get<Problem>(
+        `/api/v1/persons/by-key/${'0'.repeat(64)}`,
+      );
+      expect(unknown.status).toBe(404);
+      const bad = await caseworker.http.get<Problem>('/api/v1/persons/by-key/330106198001010013');
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.map((e) => e.field)).toEqual(['personKey']);
+      // The legal officer reads no relief case: the key reveals nothing to them.
+      expect((await legal.http.get(`/api/v1/persons/by-key/${key}`)).status).toBe(403);
     });
 
     it("should give Redis a linked case's job without the person's data, and purge its outbox row once done", async () => {

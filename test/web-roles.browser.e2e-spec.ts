@@ -164,7 +164,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
 
     // The opinion through the case page's generated form (提交评审意见).
     await openEvent(page, 'OPINION');
-    await page.locator('#root_reasonableCost').fill('48000.00');
+    await page.locator('#root_reasonableCost').fill('4800.00');
     await page.locator('#root_support').check();
     await page.locator('#root_comment').fill('住院费用合理必要，支持给予特殊医疗救助。');
     await shot(page, 'expert-opinion');
@@ -176,7 +176,7 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
       );
       return c.body.data.opinions?.[experts[0].id];
     });
-    expect(opinions).toMatchObject({ reasonableCost: '48000.00', support: true });
+    expect(opinions).toMatchObject({ reasonableCost: '4800.00', support: true });
     await page.close();
   }, 60000);
 

@@ -3,6 +3,8 @@ import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'x
 /** The roles of yibao-flow (API.md "Auth and users"). */
 export const ROLES = [
   'ADMIN',
+  // 安全管理员: grants roles and lifts login locks; apart from ADMIN when policy `duties.accounts` is separated.
+  'SECURITY_ADMIN',
   'STREET_OFFICE',
   'CASEWORKER',
   'MANAGER',

@@ -51,11 +51,11 @@ export class AccountController {
   /** Lifts a login lock before it runs out (the user called the help desk). */
   @Post(':id/unlock')
   @HttpCode(204)
-  @Roles('ADMIN')
+  @Roles('ADMIN', 'SECURITY_ADMIN')
   @ApiOperation({ operationId: 'unlockUser', summary: 'Lift a user’s login lock (解锁)' })
   @ApiNoContentResponse({ description: 'unlocked' })
   @ApiProblems(403, 404)
-  unlock(@Param('id') id: string): Promise<void> {
-    return this.auth.unlock(id);
+  unlock(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.unlock(id, actor);
   }
 }

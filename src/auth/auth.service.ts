@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import type { Environment } from '../config/environment';
+import type { Actor } from '../engine/actor';
 import { DomainError } from '../common/errors/domain-error';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
@@ -66,8 +67,8 @@ export class AuthService {
   }
 
   /** An administrator lifts a user's login lock. */
-  async unlock(userId: string): Promise<void> {
-    const user = await this.users.findView(userId);
+  async unlock(userId: string, actor: Actor): Promise<void> {
+    const user = await this.users.recordUnlock(userId, actor);
     await this.throttle.unlock(user.username);
   }
 

@@ -156,6 +156,25 @@ export class Environment {
   @Max(100000)
   PUBLIC_RATE_LIMIT_PER_MINUTE: number = 60;
 
+  /** Streamed imports (expense records) running at once in one process; more get 503. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'IMPORT_CONCURRENCY must be a whole number' })
+  @Min(1)
+  @Max(64)
+  IMPORT_CONCURRENCY: number = 2;
+
+  /**
+   * The longest a request may take to arrive in full (ms; Fastify's requestTimeout): a client
+   * that trickles a body is cut off with 408 instead of holding a socket for ever. 0: no limit.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'REQUEST_TIMEOUT_MS must be a whole number' })
+  @Min(0)
+  @Max(3_600_000)
+  REQUEST_TIMEOUT_MS: number = 120_000;
+
   /** How long a lock lasts, and the window in which failures are counted (seconds). */
   @IsOptional()
   @Transform(toInt)

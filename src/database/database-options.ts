@@ -10,10 +10,12 @@ import { CaseMemberEntity } from '../engine/entities/case-member.entity';
 import { CaseSignalEntity } from '../engine/entities/case-signal.entity';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
+import { AccountActionEntity } from '../users/entities/account-action.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
+import { AccountActions1764000015000 } from './migrations/1764000015000-AccountActions';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -88,6 +90,7 @@ export const ENTITIES = [
   NotificationEntity,
   NotificationDeliveryEntity,
   CaseAccessEntity,
+  AccountActionEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -104,6 +107,7 @@ export const MIGRATIONS = [
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
   OutboxSettled1764000012000,
+  AccountActions1764000015000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -55,12 +55,17 @@ export class CaseQueryService {
   }
 
   /** The cases about a person (`case_persons`, by person key), newest first, that the actor sees. */
-  async casesOfPerson(idNumber: string, actor: Actor): Promise<CaseEntity[]> {
+  casesOfPerson(idNumber: string, actor: Actor): Promise<CaseEntity[]> {
+    return this.casesOfPersonKey(personKey(idNumber), actor);
+  }
+
+  /** The same by the person key (common/person-key.ts): links carry no resident ID. */
+  async casesOfPersonKey(key: string, actor: Actor): Promise<CaseEntity[]> {
     const rows = await this.dataSource
       .getRepository(CaseEntity)
       .createQueryBuilder('c')
       .innerJoin(CasePersonEntity, 'p', 'p.case_id = c.id')
-      .where('p.person_key = :key', { key: personKey(idNumber) })
+      .where('p.person_key = :key', { key })
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'ASC')
       .getMany();

@@ -24,6 +24,13 @@ export interface DutiesPolicy {
    */
   reasonRequiredAbove: string;
   reasonMinLength: number;
+  /**
+   * Account administration (等保 2.0 三员分立). `combined`: ADMIN also grants roles and lifts login
+   * locks (a small office with one administrator). `separated`: only SECURITY_ADMIN grants roles
+   * and unlocks, ADMIN keeps accounts and configuration, and no account holds two of ADMIN,
+   * SECURITY_ADMIN and AUDITOR. Either way every change is in the auditor's account log.
+   */
+  accounts: 'combined' | 'separated';
 }
 
 export const DEFAULT_DUTIES_POLICY: DutiesPolicy = {
@@ -49,6 +56,7 @@ export const DEFAULT_DUTIES_POLICY: DutiesPolicy = {
   },
   reasonRequiredAbove: '50000.00',
   reasonMinLength: 10,
+  accounts: 'combined',
 };
 
 const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
@@ -98,6 +106,9 @@ export function validateDutiesPolicy(value: unknown, path: string): string[] {
     p.reasonMinLength > 500
   ) {
     problems.push(`${path}.reasonMinLength: must be a whole number from 1 to 500`);
+  }
+  if (p.accounts !== 'combined' && p.accounts !== 'separated') {
+    problems.push(`${path}.accounts: must be "combined" or "separated"`);
   }
   return problems;
 }

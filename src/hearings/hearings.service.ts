@@ -64,6 +64,7 @@ export class HearingsService implements OnModuleInit {
       defineHooks(HEARING_EVENT_PAYLOADS, {
         CONVENE: (ctx) => this.onConvene(ctx),
         DEADLINE_PANEL_REVIEW: (ctx) => this.onPanelDeadline(ctx),
+        OPINION: (ctx) => this.onOpinion(ctx),
         DECIDE: (ctx) => this.onDecide(ctx),
         RESOLVE: (ctx) => this.onResolve(ctx),
         OBJECTION: (ctx) => this.onObjection(ctx),
@@ -195,6 +196,27 @@ export class HearingsService implements OnModuleInit {
         capRemaining: calc.capRemaining,
       },
     };
+  }
+
+  /**
+   * An expert's reasonable cost is bounded like the decision's: no more than the burden the
+   * referral measured (an opinion above it would pull the panel's figure past what the person bears).
+   */
+  private onOpinion({
+    caseRow: { data },
+    event: { reasonableCost },
+  }: HearingHook<'OPINION'>): Promise<void> {
+    if (new Decimal(reasonableCost).gt(data.burden)) {
+      throw new DomainError('BUSINESS_RULE', 'The opinion is refused: see errors.', {
+        errors: [
+          {
+            field: 'reasonableCost',
+            message: `must not exceed the burden measured for the hearing (${formatMoney(data.burden)})`,
+          },
+        ],
+      });
+    }
+    return Promise.resolve();
   }
 
   /**

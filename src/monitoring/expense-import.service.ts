@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
 import { DataSource, type EntityManager } from 'typeorm';
 import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
+import { ImportSlots, ImportStaging } from '../common/import-staging';
+import type { Environment } from '../config/environment';
 import type { Actor } from '../engine/actor';
 import { checkCsvHeader, checkExpenseRecord, type ExpenseRecord } from './expense-record';
 
@@ -160,15 +163,60 @@ function uploadError(e: unknown): unknown {
 /**
  * Imports yearly expense totals (因病致贫返贫监测): every row checked, bad rows reported with their
  * number and errors, good rows written in batches of multi-row upserts (a person and year
- * imported again replaces the earlier row). One transaction per request: an upload that breaks
- * off (or a file that cannot be parsed) leaves nothing half-written.
+ * imported again replaces the earlier row). The rows are checked and staged as they arrive, then
+ * written in one transaction: an upload that breaks off (or a file that cannot be parsed) leaves
+ * nothing half-written, and a slow upload holds no connection. `IMPORT_CONCURRENCY` imports at
+ * once per process; one more gets 503 with Retry-After.
  */
 @Injectable()
 export class ExpenseImportService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly slots: ImportSlots;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.slots = new ImportSlots(config.get('IMPORT_CONCURRENCY', { infer: true }));
+  }
 
   async import(source: RecordSource, actor: Actor): Promise<ImportResult> {
-    const startedAt = new Date();
+    const release = this.slots.tryAcquire();
+    if (release === null) {
+      // Drain the body we will not read, so the client gets the answer, not a reset.
+      if (source.format === 'CSV') {
+        source.stream.resume();
+      }
+      throw new DomainError(
+        'UNAVAILABLE',
+        `${this.slots.limit} imports are running: try again in a minute.`,
+        { retryAfterSeconds: 60 },
+      );
+    }
+    const staging = await ImportStaging.open<ExpenseRecord>();
+    try {
+      const startedAt = new Date();
+      const staged = await this.stage(source, staging, startedAt);
+      if (staged.accepted === 0) {
+        throw this.nothingAccepted(staged.rejected, staged.rejectedCount);
+      }
+      return await this.write(staging, staged, source.format, actor, startedAt);
+    } catch (e) {
+      throw uploadError(e);
+    } finally {
+      await staging.discard();
+      release();
+    }
+  }
+
+  /**
+   * Reads and checks every row as it arrives, good ones into the staging file: no transaction
+   * and no database connection while the client is still sending.
+   */
+  private async stage(
+    source: RecordSource,
+    staging: ImportStaging<ExpenseRecord>,
+    startedAt: Date,
+  ): Promise<Omit<ImportResult, 'importId'>> {
     const options = {
       currentYear: Number(shanghaiDate(startedAt).slice(0, 4)),
       fromCsv: source.format === 'CSV',
@@ -176,61 +224,60 @@ export class ExpenseImportService {
     };
     const rows =
       source.format === 'JSON' ? jsonRows(source.rows) : csvRows(source.stream, source.byteLimit);
-    try {
-      return await this.dataSource.transaction(async (m) => {
-        const { insertId } = await m.query<{ insertId: number }>(
-          'INSERT INTO monitoring_imports (format, accepted, rejected, imported_by, started_at) VALUES (?, 0, 0, ?, ?)',
-          [source.format, actor.id, startedAt],
+    let accepted = 0;
+    let rejectedCount = 0;
+    const rejected: RejectedRow[] = [];
+    for await (const item of rows) {
+      if (item.row > MAX_IMPORT_ROWS) {
+        throw new DomainError(
+          'PAYLOAD_TOO_LARGE',
+          `An import holds at most ${MAX_IMPORT_ROWS} rows: split the file.`,
         );
-        const importId = String(insertId);
-        let batch: ExpenseRecord[] = [];
-        let accepted = 0;
-        let rejectedCount = 0;
-        const rejected: RejectedRow[] = [];
-        // One batch is written while the next is parsed and checked.
-        let writing: Promise<void> = Promise.resolve();
-        const flush = async (): Promise<void> => {
-          await writing;
-          const records = batch;
-          batch = [];
-          accepted += records.length;
-          writing = this.upsert(m, records, importId);
-          writing.catch(() => undefined); // awaited (and thrown) at the next flush
-        };
-        for await (const item of rows) {
-          if (item.row > MAX_IMPORT_ROWS) {
-            throw new DomainError(
-              'PAYLOAD_TOO_LARGE',
-              `An import holds at most ${MAX_IMPORT_ROWS} rows: split the file.`,
-            );
-          }
-          const check = 'errors' in item ? item : checkExpenseRecord(item.raw, options);
-          if ('errors' in check) {
-            rejectedCount++;
-            if (rejected.length < MAX_REPORTED_REJECTIONS) {
-              rejected.push({ row: item.row, errors: check.errors });
-            }
-            continue;
-          }
-          batch.push(check.record);
-          if (batch.length >= BATCH_ROWS) {
-            await flush();
-          }
+      }
+      const check = 'errors' in item ? item : checkExpenseRecord(item.raw, options);
+      if ('errors' in check) {
+        rejectedCount++;
+        if (rejected.length < MAX_REPORTED_REJECTIONS) {
+          rejected.push({ row: item.row, errors: check.errors });
         }
-        await flush();
-        await writing;
-        if (accepted === 0) {
-          throw this.nothingAccepted(rejected, rejectedCount);
-        }
-        await m.query(
-          'UPDATE monitoring_imports SET accepted = ?, rejected = ?, finished_at = ? WHERE id = ?',
-          [accepted, rejectedCount, new Date(), importId],
-        );
-        return { importId, accepted, rejected, rejectedCount };
-      });
-    } catch (e) {
-      throw uploadError(e);
+        continue;
+      }
+      accepted++;
+      await staging.add(check.record);
     }
+    return { accepted, rejected, rejectedCount };
+  }
+
+  /**
+   * The staged rows in one transaction (the import's row, then batches of multi-row upserts):
+   * a failure leaves nothing half-written. One batch is written while the next is read back.
+   */
+  private write(
+    staging: ImportStaging<ExpenseRecord>,
+    staged: Omit<ImportResult, 'importId'>,
+    format: RecordSource['format'],
+    actor: Actor,
+    startedAt: Date,
+  ): Promise<ImportResult> {
+    return this.dataSource.transaction(async (m) => {
+      const { insertId } = await m.query<{ insertId: number }>(
+        'INSERT INTO monitoring_imports (format, accepted, rejected, imported_by, started_at) VALUES (?, 0, 0, ?, ?)',
+        [format, actor.id, startedAt],
+      );
+      const importId = String(insertId);
+      let writing: Promise<void> = Promise.resolve();
+      for await (const batch of staging.batches(BATCH_ROWS)) {
+        await writing;
+        writing = this.upsert(m, batch, importId);
+        writing.catch(() => undefined); // awaited (and thrown) at the next batch
+      }
+      await writing;
+      await m.query(
+        'UPDATE monitoring_imports SET accepted = ?, rejected = ?, finished_at = ? WHERE id = ?',
+        [staged.accepted, staged.rejectedCount, new Date(), importId],
+      );
+      return { importId, ...staged };
+    });
   }
 
   /** No good row: a 400 naming every bad field as `rows[N].field` (nothing was written). */

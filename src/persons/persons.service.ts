@@ -10,6 +10,7 @@ import {
 import { shanghaiDate } from '../common/calendar/duration';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId, validateResidentId } from '../common/id-number';
+import { personKey } from '../common/person-key';
 import { formatMoney } from '../common/money';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
@@ -48,6 +49,19 @@ function categoryOf(data: ReliefApplicationContext): RatedReliefCategory | null 
     : null;
 }
 
+/** The resident ID a case is about: its applicant (relief, hearing) or its person (outreach). */
+function residentIdIn(data: Record<string, unknown>): string | undefined {
+  for (const holder of [data.applicant, data.person]) {
+    if (typeof holder === 'object' && holder !== null && 'idNumber' in holder) {
+      const id = holder.idNumber;
+      if (typeof id === 'string') {
+        return id;
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * A person's view for caseworkers and managers (`GET /persons/:idNumber`): every case about
  * the person and this year's ledgers — relief and its outpatient part, special relief, the
@@ -63,6 +77,21 @@ export class PersonsService {
     private readonly reliefLedger: ReliefLedgerService,
     private readonly hearingLedgers: HearingLedgersService,
   ) {}
+
+  /**
+   * The view by person key (a link or bookmark names no resident ID): the ID comes from a case
+   * the caller may read; none such answers 404, as for a key nobody has.
+   */
+  async viewByKey(key: string, actor: Actor, year?: number): Promise<PersonView> {
+    const rows = await this.cases.casesOfPersonKey(key.toLowerCase(), actor);
+    const idNumber = rows
+      .map((r) => residentIdIn(r.data))
+      .find((id): id is string => id !== undefined && personKey(id) === key.toLowerCase());
+    if (idNumber === undefined) {
+      throw DomainError.notFound('Person');
+    }
+    return this.view(idNumber, actor, year);
+  }
 
   async view(rawId: string, actor: Actor, year?: number): Promise<PersonView> {
     const problem = validateResidentId(rawId);
@@ -93,6 +122,7 @@ export class PersonsService {
       .find((n): n is string => typeof n === 'string');
     return {
       idNumber,
+      personKey: personKey(idNumber),
       name: name ?? null,
       year: ledgerYear,
       category,

@@ -17,16 +17,16 @@ import { UsersService } from './users.service';
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('api/v1/users')
-@Roles('ADMIN')
+@Roles('ADMIN', 'SECURITY_ADMIN')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a user with roles (新建用户)' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiProblems(400, 403, 409)
-  create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return this.users.create(dto);
+  @ApiProblems(400, 403, 409, 422)
+  create(@Body() dto: CreateUserDto, @CurrentActor() actor: Actor): Promise<UserView> {
+    return this.users.create(dto, actor);
   }
 
   /** `?role=CASEWORKER&active=true` narrow the list. */
@@ -63,6 +63,6 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
     @CurrentActor() actor: Actor,
   ): Promise<UserView> {
-    return this.users.update(id, dto, actor.id);
+    return this.users.update(id, dto, actor);
   }
 }

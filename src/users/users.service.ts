@@ -7,6 +7,10 @@ import { compare, hash } from 'bcryptjs';
 import { In, QueryFailedError, type Repository } from 'typeorm';
 import type { Role } from '../../workflows/workflow-definition';
 import type { Environment } from '../config/environment';
+import { PolicyService } from '../config/policy.service';
+import { type Actor, SYSTEM } from '../engine/actor';
+import { type AccountChange, accountDutyProblem } from './account-duties';
+import { AccountLogService } from './account-log.service';
 import { DomainError } from '../common/errors/domain-error';
 import type { CreateUserDto, UpdateUserDto, UserView } from './dto/create-user.dto';
 import { passwordProblem } from './password-strength';
@@ -23,6 +27,8 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly config: ConfigService<Environment, true>,
+    private readonly policy: PolicyService,
+    private readonly log: AccountLogService,
   ) {}
 
   /** The administrator from ADMIN_USERNAME / ADMIN_PASSWORD, created when missing. */
@@ -46,7 +52,22 @@ export class UsersService implements OnApplicationBootstrap {
     }
   }
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  /**
+   * A new account, by `actor` (the bootstrap administrator: the service itself). The duties of
+   * administrators apply (account-duties.ts); the account log gets USER_CREATED in the same
+   * transaction.
+   */
+  async create(dto: CreateUserDto, actor: Actor = SYSTEM): Promise<UserView> {
+    this.assertDuties(actor, {
+      rolesBefore: [],
+      rolesAfter: dto.roles,
+      // A new account is the grant of its roles: the security administrator's when separated.
+      touchesAccount: false,
+      own: false,
+      firstSecurityAdmin:
+        dto.roles.includes('SECURITY_ADMIN') &&
+        (await this.activeWithRole('SECURITY_ADMIN')).length === 0,
+    });
     const now = new Date();
     const user = this.users.create({
       id: randomUUID(),
@@ -63,7 +84,10 @@ export class UsersService implements OnApplicationBootstrap {
       updatedAt: now,
     });
     try {
-      await this.users.insert(user);
+      await this.users.manager.transaction(async (m) => {
+        await m.getRepository(UserEntity).insert(user);
+        await this.log.record(m, actor.id, user, this.log.entriesFor(null, user, false), now);
+      });
     } catch (e) {
       if (
         e instanceof QueryFailedError &&
@@ -106,7 +130,8 @@ export class UsersService implements OnApplicationBootstrap {
    * expert a field); an administrator cannot deactivate or un-ADMIN themselves. Deactivation and
    * a new password bump the token version: every token issued before stops working at once.
    */
-  async update(id: string, dto: UpdateUserDto, actorId: string): Promise<UserView> {
+  async update(id: string, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
+    const actorId = actor.id;
     const given = Object.entries(dto).filter(([, v]) => v !== undefined);
     if (given.length === 0) {
       throw DomainError.validation([{ field: 'body', message: 'names nothing to change' }]);
@@ -120,11 +145,22 @@ export class UsersService implements OnApplicationBootstrap {
         errors: [{ field: 'active', message: 'an administrator cannot deactivate themselves' }],
       });
     }
-    if (id === actorId && dto.roles !== undefined && !dto.roles.includes('ADMIN')) {
+    if (
+      id === actorId &&
+      dto.roles !== undefined &&
+      user.roles.includes('ADMIN') &&
+      !dto.roles.includes('ADMIN')
+    ) {
       throw new DomainError('BUSINESS_RULE', 'You cannot take the ADMIN role from yourself.', {
         errors: [{ field: 'roles', message: 'must keep ADMIN for yourself' }],
       });
     }
+    this.assertDuties(actor, {
+      rolesBefore: user.roles,
+      rolesAfter: dto.roles ?? user.roles,
+      touchesAccount: given.some(([k]) => k !== 'roles'),
+      own: id === actorId,
+    });
     const next: UserEntity = {
       ...user,
       ...(dto.displayName !== undefined ? { displayName: dto.displayName } : {}),
@@ -156,24 +192,60 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.password !== undefined) {
       next.passwordHash = await hash(dto.password, BCRYPT_ROUNDS);
     }
-    await this.users.update(
-      { id },
-      {
-        displayName: next.displayName,
-        roles: next.roles,
-        streetCode: next.streetCode,
-        expertField: next.expertField,
-        affiliation: next.affiliation,
-        active: next.active,
-        tokenVersion: next.tokenVersion,
-        passwordHash: next.passwordHash,
-        updatedAt: next.updatedAt,
-      },
-    );
+    await this.users.manager.transaction(async (m) => {
+      await m.getRepository(UserEntity).update(
+        { id },
+        {
+          displayName: next.displayName,
+          roles: next.roles,
+          streetCode: next.streetCode,
+          expertField: next.expertField,
+          affiliation: next.affiliation,
+          active: next.active,
+          tokenVersion: next.tokenVersion,
+          passwordHash: next.passwordHash,
+          updatedAt: next.updatedAt,
+        },
+      );
+      const entries = this.log.entriesFor(user, next, dto.password !== undefined);
+      await this.log.record(m, actorId, user, entries, next.updatedAt);
+    });
     this.logger.log(
       `user ${user.username} changed by ${actorId}: ${given.map(([k]) => k).join(', ')}`,
     );
     return toView(next);
+  }
+
+  /** An unlock by `actor` (the throttle lifts the lock): duties checked, then logged. */
+  async recordUnlock(id: string, actor: Actor): Promise<UserEntity> {
+    const user = /^[0-9a-f-]{36}$/i.test(id) ? await this.users.findOneBy({ id }) : null;
+    if (!user) {
+      throw DomainError.notFound('User');
+    }
+    this.assertDuties(actor, {
+      rolesBefore: user.roles,
+      rolesAfter: user.roles,
+      touchesAccount: false,
+      unlock: true,
+      own: user.id === actor.id,
+    });
+    await this.log.record(this.users.manager, actor.id, user, [{ action: 'UNLOCKED', detail: {} }]);
+    return user;
+  }
+
+  private assertDuties(actor: Actor, change: AccountChange): void {
+    if (actor.system) {
+      return; // the bootstrap administrator from the environment
+    }
+    const problem = accountDutyProblem(this.policy.duties().accounts, actor.roles, change);
+    if (problem?.kind === 'forbidden') {
+      throw new DomainError('FORBIDDEN', problem.message, { rule: problem.rule });
+    }
+    if (problem?.kind === 'invalid') {
+      throw new DomainError('BUSINESS_RULE', `The roles break a rule: ${problem.message}.`, {
+        errors: [{ field: problem.field, message: problem.message }],
+      });
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Role } from './api/types';
 /** zh-CN names of the roles (the header, the users page). */
 export const ROLE_LABELS: Record<Role, string> = {
   ADMIN: '管理员',
+  SECURITY_ADMIN: '安全管理员',
   STREET_OFFICE: '街道办',
   CASEWORKER: '经办人',
   MANAGER: '科长',
@@ -20,6 +21,17 @@ export const CATEGORY_LABELS = {
   DISABLED: '重度残疾人',
   ILLNESS_POVERTY: '因病致贫重病患者',
   OTHER: '其他',
+} as const;
+
+/** The account administration log's actions (账号管理日志). */
+export const ACCOUNT_ACTION_LABELS = {
+  USER_CREATED: '新建账号',
+  ROLES_CHANGED: '变更角色',
+  PROFILE_CHANGED: '修改资料',
+  DEACTIVATED: '停用',
+  REACTIVATED: '启用',
+  PASSWORD_RESET: '重置密码',
+  UNLOCKED: '解除锁定',
 } as const;
 
 export const INSURANCE_LABELS = {

@@ -157,7 +157,7 @@ export const APP_ROUTES: AppRoute[] = [
   {
     path: '/admin/users',
     title: '用户管理',
-    roles: ['ADMIN'],
+    roles: ['ADMIN', 'SECURITY_ADMIN'],
     menu: { icon: <UserOutlined /> },
     element: page(async () => (await import('./pages/admin/UsersPage')).UsersPage),
   },
@@ -179,7 +179,7 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/welcome',
     title: '工作台',
     menu: { icon: <TeamOutlined /> },
-    roles: ['ADMIN'],
+    roles: ['ADMIN', 'SECURITY_ADMIN'],
     element: page(async () => (await import('./pages/WelcomePage')).WelcomePage),
   },
 ];
@@ -197,6 +197,7 @@ export const HOME_BY_ROLE: ReadonlyArray<readonly [Role, string]> = [
   ['LEGAL', '/tasks'],
   ['AUDITOR', '/cases'],
   ['ADMIN', '/admin/users'],
+  ['SECURITY_ADMIN', '/admin/users'],
 ];
 
 export function homeFor(roles: readonly Role[]): string {

@@ -61,6 +61,12 @@ export class PersonCaseSummary {
 
 export class PersonView {
   @ApiProperty() idNumber!: string;
+  @ApiProperty({
+    description:
+      'the person key (SHA-256 of the normalised ID): `GET /persons/by-key/{personKey}` names no ID',
+    pattern: '^[0-9a-f]{64}$',
+  })
+  personKey!: string;
   @ApiProperty({ nullable: true, type: String, description: 'from the newest case' })
   name!: string | null;
   @ApiProperty() year!: number;

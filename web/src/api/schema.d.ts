@@ -108,6 +108,23 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/audit/account-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Role grants, unlocks and other account changes, newest first (账号管理日志) */
+        get: operations["listAccountActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/due": {
         parameters: {
             query?: never;
@@ -760,6 +777,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/persons/by-key/{personKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person’s cases and ledgers by the person key, no ID in the URL (个人视图) */
+        get: operations["getPersonByKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/persons/{idNumber}": {
         parameters: {
             query?: never;
@@ -767,7 +801,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person’s cases and the year’s ledgers (个人视图) */
+        /**
+         * A person’s cases and the year’s ledgers (个人视图)
+         * @deprecated
+         * @description The resident ID in the URL reaches access logs: use `lookUpPerson` or `getPersonByKey`.
+         */
         get: operations["getPerson"];
         put?: never;
         post?: never;
@@ -1161,7 +1199,7 @@ export interface components {
             id: string;
             username: string;
             displayName: string;
-            roles: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             streetCode: string | null;
             /** @enum {string|null} */
             expertField: "MEDICAL" | "INSURANCE" | "FINANCE" | null;
@@ -1184,7 +1222,7 @@ export interface components {
             password: string;
             /** @example 翠苑街道办事处 */
             displayName: string;
-            roles: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             /** @description required for STREET_OFFICE */
             streetCode?: string;
             /**
@@ -1204,7 +1242,7 @@ export interface components {
         };
         UpdateUserDto: {
             displayName?: string;
-            roles?: ("ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            roles?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
             streetCode?: string | null;
             /** @enum {string|null} */
             expertField?: "MEDICAL" | "INSURANCE" | "FINANCE" | null;
@@ -1213,6 +1251,37 @@ export interface components {
             active?: boolean;
             /** @description an administrator's reset */
             password?: string;
+        };
+        AccountActionDetailView: {
+            /** @description USER_CREATED: the roles */
+            roles?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            before?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            after?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            granted?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            taken?: ("ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR")[];
+            /** @description PROFILE_CHANGED: which fields */
+            fields?: string[];
+        };
+        AccountActionView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description the administrator’s user id, or `system` */
+            actorId: string;
+            /** @enum {string} */
+            action: "USER_CREATED" | "ROLES_CHANGED" | "PROFILE_CHANGED" | "DEACTIVATED" | "REACTIVATED" | "PASSWORD_RESET" | "UNLOCKED";
+            /** Format: uuid */
+            userId: string;
+            username: string;
+            /** @description roles before/after/granted/taken, or the fields changed; never a password */
+            detail: components["schemas"]["AccountActionDetailView"];
+        };
+        AccountActionViewPage: {
+            items: components["schemas"]["AccountActionView"][];
+            /** @description items across all pages */
+            total: number;
+            page: number;
+            pageSize: number;
         };
         DueView: {
             /** Format: date-time */
@@ -2142,6 +2211,8 @@ export interface components {
         };
         PersonView: {
             idNumber: string;
+            /** @description the person key (SHA-256 of the normalised ID): `GET /persons/by-key/{personKey}` names no ID */
+            personKey: string;
             /** @description from the newest case */
             name: string | null;
             year: number;
@@ -3656,7 +3727,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                role?: "ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR";
+                role?: "ADMIN" | "SECURITY_ADMIN" | "STREET_OFFICE" | "CASEWORKER" | "MANAGER" | "EXPERT" | "INSPECTOR" | "LEGAL" | "AUDITOR";
                 active?: boolean;
             };
             header?: never;
@@ -3770,6 +3841,15 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3906,6 +3986,64 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAccountActions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description the account acted on */
+                userId?: string;
+                /** @description the administrator, or `system` */
+                actorId?: string;
+                action?: "USER_CREATED" | "ROLES_CHANGED" | "PROFILE_CHANGED" | "DEACTIVATED" | "REACTIVATED" | "PASSWORD_RESET" | "UNLOCKED";
+                /** @description at or after */
+                from?: string;
+                /** @description before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountActionViewPage"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6381,6 +6519,67 @@ export interface operations {
             };
             /** @description A body of a type this operation does not take */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPersonByKey: {
+        parameters: {
+            query?: {
+                /** @description the ledger year; default this year (Asia/Shanghai) */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the `personKey` of a person view (64 hexadecimal digits) */
+                personKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

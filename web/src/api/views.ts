@@ -30,6 +30,7 @@ export type ReliefNotice = Schemas['ReliefNotice'];
 
 /** `GET /audit/verify`: every case's chain at once. */
 export type AuditVerification = Schemas['AuditVerificationView'];
+export type AccountActionView = Schemas['AccountActionView'];
 
 /** `GET /calendar/years`: the loaded working-day calendars. */
 export type CalendarYear = Schemas['CalendarYearView'];

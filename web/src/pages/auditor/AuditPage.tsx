@@ -1,14 +1,14 @@
 import { DONE_TAG_STYLE } from '../../components/doneTag';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Select, Space, Tag, Typography } from 'antd';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
-import { asWorkflowType, type CaseView, fromApi } from '../../api/types';
-import type { AuditVerification } from '../../api/views';
+import { asWorkflowType, type CaseView, fromApi, type Page, type Role } from '../../api/types';
+import type { AccountActionView, AuditVerification } from '../../api/views';
 import { CaseQueryTable } from '../../components/CaseQueryTable';
-import { formatTime } from '../../labels';
+import { ACCOUNT_ACTION_LABELS, formatTime, ROLE_LABELS } from '../../labels';
 import { useWorkflows, workflowName } from '../../workflow/workflows';
 
 /** 验证链 of one case: its history's hash chain recomputed by the service. */
@@ -111,6 +111,91 @@ function VerifyAll() {
   );
 }
 
+const roleNames = (roles: readonly Role[] | undefined): string =>
+  (roles ?? []).map((r) => ROLE_LABELS[r]).join('、');
+
+/** What an entry of the account log changed, in words. */
+function accountChange(a: AccountActionView): string {
+  const d = a.detail;
+  if (a.action === 'USER_CREATED') {
+    return `角色：${roleNames(d.roles)}`;
+  }
+  if (a.action === 'ROLES_CHANGED') {
+    const parts = [
+      d.granted?.length ? `授予 ${roleNames(d.granted)}` : '',
+      d.taken?.length ? `收回 ${roleNames(d.taken)}` : '',
+    ];
+    return parts.filter(Boolean).join('；');
+  }
+  return d.fields?.length ? `字段：${d.fields.join('、')}` : '';
+}
+
+/** 账号管理日志: role grants, unlocks, deactivations, newest first (三员分立: the auditor reviews). */
+function AccountLog() {
+  const [page, setPage] = useState(1);
+  const [action, setAction] = useState<AccountActionView['action'] | undefined>();
+  const log = useQuery({
+    queryKey: ['account-actions', page, action],
+    placeholderData: keepPreviousData,
+    queryFn: async () =>
+      fromApi<Page<AccountActionView>>(
+        await unwrap(
+          api.GET('/api/v1/audit/account-actions', {
+            params: { query: { page, pageSize: 10, action } },
+          }),
+        ),
+      ),
+  });
+  return (
+    <Card title="账号管理日志">
+      <Select
+        allowClear
+        aria-label="操作"
+        placeholder="全部操作"
+        style={{ width: 160, marginBottom: 12 }}
+        value={action}
+        onChange={(a?: AccountActionView['action']) => {
+          setAction(a);
+          setPage(1);
+        }}
+        options={Object.entries(ACCOUNT_ACTION_LABELS).map(([value, label]) => ({
+          value,
+          label,
+        }))}
+      />
+      <Table<AccountActionView>
+        rowKey="id"
+        size="small"
+        data-testid="account-actions"
+        loading={log.isFetching}
+        dataSource={log.data?.items ?? []}
+        pagination={{
+          current: page,
+          pageSize: 10,
+          total: log.data?.total ?? 0,
+          onChange: setPage,
+          showSizeChanger: false,
+        }}
+        columns={[
+          { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
+          {
+            title: '操作',
+            dataIndex: 'action',
+            render: (a: AccountActionView['action']) => ACCOUNT_ACTION_LABELS[a],
+          },
+          { title: '账号', dataIndex: 'username' },
+          { title: '变更', key: 'change', render: (_: unknown, a) => accountChange(a) },
+          {
+            title: '操作人',
+            dataIndex: 'actorId',
+            render: (id: string) => (id === 'system' ? '系统' : id.slice(0, 8)),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
 /**
  * 审计查询 (AUDITOR): every case of every workflow, read-only, with the hash chain verified
  * per case and for the whole database. No action buttons: an auditor sends no events.
@@ -122,6 +207,7 @@ export function AuditPage() {
         审计查询
       </Typography.Title>
       <VerifyAll />
+      <AccountLog />
       <CaseQueryTable
         filters={['type', 'state', 'street', 'status', 'overdue']}
         testId="audit-cases"
