@@ -651,9 +651,9 @@ export const hardshipHearingWorkflow = defineWorkflow({
     RECORD_PAYMENT: '登记发放',
   },
   // docs/domain.md §2: a person has at most one open hearing per year.
-  persons: (input) => [(input as unknown as HardshipHearingInput).applicant.idNumber],
+  persons: (input) => [input.applicant.idNumber],
   exclusiveKey: (input) => {
-    const { applicant, year } = input as unknown as HardshipHearingInput;
+    const { applicant, year } = input;
     // Hashed: an index entry need not carry the resident ID itself.
     const person = createHash('sha256').update(applicant.idNumber.toUpperCase()).digest('hex');
     return `hardship-hearing#${person}#${year}`;

@@ -261,6 +261,8 @@ export type PenaltyCaseEvent =
   | ({
       type: 'RECORD_INVESTIGATION';
       violations: Violation[];
+      /** 造成严重后果: weighs on the ladder's proposal (the hook reads it; the machine keeps the proposal). */
+      seriousConsequences?: boolean;
       /** Added by the hook: the sanction ladder's proposal for these violations. */
       proposedSanctions: Sanction[];
     } & EventMeta)

@@ -635,7 +635,7 @@ export const reliefApplicationWorkflow = defineWorkflow({
   version: 1,
   title: '医疗救助申请 Medical-relief application',
   machine: reliefApplicationMachine,
-  persons: (input) => [(input as unknown as ReliefApplicationInput).applicant.idNumber],
+  persons: (input) => [input.applicant.idNumber],
   explainRefusal: (snapshot, event) =>
     event.type === 'PROPOSE' ? proposalRefusals(snapshot.context, event) : [],
   stateLabels: {

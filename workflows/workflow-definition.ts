@@ -1,4 +1,4 @@
-import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
+import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 
 /** The roles of yibao-flow (docs/api.md "Auth and users"). */
 export const ROLES = [
@@ -106,13 +106,13 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
    * At most one ACTIVE case per key (e.g. one open hearing per person and year): computed from
    * the opening input; a second opening is refused, or a linked opening joins the open case.
    */
-  exclusiveKey?: (input: Record<string, unknown>) => string;
+  exclusiveKey?: (input: InputFrom<TMachine>) => string;
   /**
    * The resident IDs of the people a case is about (a relief applicant), from the opening input:
    * the engine indexes the case under each person's key (`case_persons`, no ID stored) so the
    * person view finds a person's cases without scanning JSON.
    */
-  persons?: (input: Record<string, unknown>) => readonly string[];
+  persons?: (input: InputFrom<TMachine>) => readonly string[];
   /** zh-CN names of the states, for clients to show (`公示中`). */
   stateLabels?: Record<string, string>;
   /**

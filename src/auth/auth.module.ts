@@ -24,7 +24,7 @@ import { LoginThrottle } from './login-throttle.service';
         // as a PEM public key and then builds a secret key, on every sign and verify.
         secret: createSecretKey(
           Buffer.from(String(config.get('JWT_SECRET', { infer: true })), 'utf8'),
-        ) as unknown as string,
+        ),
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

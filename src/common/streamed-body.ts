@@ -3,6 +3,15 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { errorCodes, type FastifyRequest } from 'fastify';
 
 const STREAMED_BODY = 'yibaoStreamedBody';
+const ACCEPTS_CSV = 'yibaoAcceptsCsv';
+
+// The two route flags, set by the decorators below, typed on Fastify's route config.
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    [STREAMED_BODY]?: boolean;
+    [ACCEPTS_CSV]?: boolean;
+  }
+}
 
 /**
  * The route reads a `text/csv` body as it arrives: `request.body` is the raw request stream, not a
@@ -11,19 +20,15 @@ const STREAMED_BODY = 'yibaoStreamedBody';
 export const StreamedBody = (): MethodDecorator => RouteConfig({ [STREAMED_BODY]: true });
 
 export function isStreamedBodyRoute(request: FastifyRequest): boolean {
-  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
-  return config?.[STREAMED_BODY] === true;
+  return request.routeOptions.config?.[STREAMED_BODY] === true;
 }
-
-const ACCEPTS_CSV = 'yibaoAcceptsCsv';
 
 /** The route imports a `text/csv` body read whole (a streamed route accepts CSV too). */
 export const AcceptsCsv = (): MethodDecorator => RouteConfig({ [ACCEPTS_CSV]: true });
 
 /** Does this route take a `text/csv` body at all? Every other route refuses one unread (415). */
 export function acceptsCsv(request: FastifyRequest): boolean {
-  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
-  return config?.[ACCEPTS_CSV] === true || isStreamedBodyRoute(request);
+  return request.routeOptions.config?.[ACCEPTS_CSV] === true || isStreamedBodyRoute(request);
 }
 
 /** The whole body as UTF-8 text, refused with Fastify's own 413 past `limit` bytes. */

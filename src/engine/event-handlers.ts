@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { WORKFLOW_EVENT_PAYLOADS } from '../events/workflow-events';
 import type { Actor } from './actor';
+import type { WorkflowHooks } from './define-hooks';
 import type { CaseEntity } from './entities/case.entity';
 import { machineEventTypes, type PayloadClass, type WorkflowEventPayloads } from './event-payloads';
 import { WorkflowRegistry } from './workflow-registry';
@@ -40,6 +41,7 @@ export interface LinkedCaseRequest {
  * stays pure and the event log records the computed values. The payload's DTO class is not
  * here but in the workflow's static payload table (`WORKFLOW_EVENT_PAYLOADS`), which the
  * schemas of `GET /workflows/:type` and of the OpenAPI document are derived from too.
+ * Domain modules write typed hooks with `defineHooks` (define-hooks.ts), which ends up here.
  */
 export interface EventHandler {
   hook: (ctx: HookContext) => Promise<Record<string, unknown> | void>;
@@ -92,6 +94,17 @@ export class EventHandlerRegistry {
     return this.closeHooks.get(type);
   }
 
+  /** A workflow's typed hooks (`defineHooks`): each goes through `register`, the close hook too. */
+  registerHooks(hooks: WorkflowHooks): void {
+    for (const { event, handler } of hooks.handlers) {
+      this.register(hooks.type, event, handler);
+    }
+    if (hooks.onClose) {
+      this.registerOnClose(hooks.type, hooks.onClose);
+    }
+  }
+
+  /** The untyped path every hook takes (tests and `registerHooks` use it directly). */
   register(type: string, event: string, handler: EventHandler): void {
     const key = `${type}/${event}`;
     // A hook on an event the machine does not know would never run: refuse it at start-up.

@@ -1,33 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import type {
-  HardshipHearingContext,
-  PanelReplacement,
+import {
+  type HardshipHearingContext,
+  hardshipHearingWorkflow,
+  type PanelReplacement,
 } from '../../workflows/hardship-hearing.machine';
-import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
+import { reliefApplicationWorkflow } from '../../workflows/relief-application.machine';
 import Decimal from 'decimal.js';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
+import { caseData, caseInput } from '../engine/case-data';
 import { CaseEngine } from '../engine/case-engine.service';
 import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
+import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
 import type { CaseView } from '../engine/dto/case.dto';
-import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import { EventHandlerRegistry } from '../engine/event-handlers';
 import { hardshipBurden } from '../relief/hardship-burden';
 import { UsersService } from '../users/users.service';
 import { compositionOf, drawExpertPanel, type PanelDrawRecord } from './draw-expert-panel';
-import { DecidePayload, OpinionPayload, ResolvePayload } from './dto/hearing.dto';
 import {
   SpecialReliefLedgerEntity,
   WarmHeartFundLedgerEntity,
 } from './entities/hearing-ledgers.entity';
 import { hearingInputFromRelief } from '../relief/hearing-input';
+import { HEARING_EVENT_PAYLOADS } from './hearing-events';
 import { HearingLedgersService } from './hearing-ledgers.service';
 import { checkJointMeetingExtra, computeSpecialRelief, hasQuorum } from './special-relief';
 
-export const HEARING_TYPE = 'hardship-hearing';
+export const HEARING_TYPE = hardshipHearingWorkflow.type;
+
+/** What the hearing hook of event E receives, and what it returns (typed by the machine). */
+type HearingHook<E extends string> = HookContextOf<typeof HEARING_EVENT_PAYLOADS, E>;
+type HearingHookResult<E extends string> = HookResultOf<typeof HEARING_EVENT_PAYLOADS, E>;
 
 /** What the machine stores of a draw (the full record, with the picked experts as `result`). */
 function asMachineDraw(
@@ -53,14 +60,17 @@ export class HearingsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const on = this.handlers.register.bind(this.handlers, HEARING_TYPE);
-    on('CONVENE', { hook: (ctx) => this.onConvene(ctx) });
-    on('DEADLINE_PANEL_REVIEW', { hook: (ctx) => this.onPanelDeadline(ctx) });
-    on('OPINION', { hook: (ctx) => this.onOpinion(ctx) });
-    on('DECIDE', { hook: (ctx) => this.onDecide(ctx) });
-    on('RESOLVE', { hook: (ctx) => this.onResolve(ctx) });
-    on('OBJECTION', { hook: (ctx) => this.onObjection(ctx) });
-    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
+    this.handlers.registerHooks(
+      defineHooks(HEARING_EVENT_PAYLOADS, {
+        CONVENE: (ctx) => this.onConvene(ctx),
+        DEADLINE_PANEL_REVIEW: (ctx) => this.onPanelDeadline(ctx),
+        OPINION: (ctx) => this.onOpinion(ctx),
+        DECIDE: (ctx) => this.onDecide(ctx),
+        RESOLVE: (ctx) => this.onResolve(ctx),
+        OBJECTION: (ctx) => this.onObjection(ctx),
+        RECORD_PAYMENT: (ctx) => this.onPayment(ctx),
+      }),
+    );
   }
 
   /** A caseworker opens a hearing for a paid relief case (the relief workflow also does it by itself). */
@@ -89,26 +99,29 @@ export class HearingsService implements OnModuleInit {
         },
       );
     }
-    const data = (await this.cases.visibleCase(reliefCaseId, actor))
-      .data as unknown as ReliefApplicationContext;
+    const data = caseData(
+      reliefApplicationWorkflow,
+      await this.cases.visibleCase(reliefCaseId, actor),
+    );
     const id = await this.engine.openLinkedCase({
       sourceCaseId: reliefCaseId,
       sourceSeq: 0,
       type: HEARING_TYPE,
       rel: HEARING_TYPE,
       backRel: 'relief-application',
-      input: hearingInputFromRelief(reliefCaseId, data, hardshipBurden(data)) as unknown as Record<
-        string,
-        unknown
-      >,
+      input: caseInput(
+        hardshipHearingWorkflow,
+        hearingInputFromRelief(reliefCaseId, data, hardshipBurden(data)),
+      ),
       streetCode: relief.streetCode,
     });
     return this.cases.getCase(id, actor);
   }
 
   /** CONVENE: draw one expert per field (policy), never one affiliated with a treating institution. */
-  private async onConvene({ caseRow }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
+  private async onConvene({
+    caseRow: { data },
+  }: HearingHook<'CONVENE'>): Promise<HearingHookResult<'CONVENE'>> {
     const record = drawExpertPanel({
       seed: randomBytes(16).toString('hex'),
       candidates: await this.users.experts(),
@@ -119,8 +132,9 @@ export class HearingsService implements OnModuleInit {
   }
 
   /** The panel-review deadline: with a quorum the case moves on; without, non-responders are replaced. */
-  private async onPanelDeadline({ caseRow }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
+  private async onPanelDeadline({
+    caseRow: { data },
+  }: HearingHook<'DEADLINE_PANEL_REVIEW'>): Promise<HearingHookResult<'DEADLINE_PANEL_REVIEW'>> {
     const answered = data.panel.filter((p) => data.opinions[p.userId] !== undefined);
     if (hasQuorum(answered.length, data.panel.length, this.policy.hearing())) {
       return {};
@@ -147,12 +161,10 @@ export class HearingsService implements OnModuleInit {
 
   /** DECIDE: special relief from the decided reasonable cost, reserved in the person's yearly ledger. */
   private async onDecide({
-    caseRow,
-    event,
+    caseRow: { data },
+    event: decision,
     manager,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
-    const decision = event as unknown as DecidePayload;
+  }: HearingHook<'DECIDE'>): Promise<HearingHookResult<'DECIDE'>> {
     const { reasonableCost } = decision;
     this.checkDecision(data, decision);
     const calc = computeSpecialRelief(
@@ -190,9 +202,10 @@ export class HearingsService implements OnModuleInit {
    * An expert's reasonable cost is bounded like the decision's: no more than the burden the
    * referral measured (an opinion above it would pull the panel's figure past what the person bears).
    */
-  private onOpinion({ caseRow, event }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
-    const { reasonableCost } = event as unknown as OpinionPayload;
+  private onOpinion({
+    caseRow: { data },
+    event: { reasonableCost },
+  }: HearingHook<'OPINION'>): Promise<void> {
     if (new Decimal(reasonableCost).gt(data.burden)) {
       throw new DomainError('BUSINESS_RULE', 'The opinion is refused: see errors.', {
         errors: [
@@ -211,7 +224,10 @@ export class HearingsService implements OnModuleInit {
    * person still bears), and departing from the panel's figure needs a stated reason (policy
    * `duties.reasonMinLength`): 422 naming the field.
    */
-  private checkDecision(data: HardshipHearingContext, decision: DecidePayload): void {
+  private checkDecision(
+    data: HardshipHearingContext,
+    decision: HearingHook<'DECIDE'>['event'],
+  ): void {
     const errors: FieldError[] = [];
     if (new Decimal(decision.reasonableCost).gt(data.burden)) {
       errors.push({
@@ -231,9 +247,11 @@ export class HearingsService implements OnModuleInit {
   }
 
   /** RESOLVE (联席会议): the extra must bring the burden to the cap; the warm-heart fund reserves it. */
-  private async onResolve({ caseRow, event, manager }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as HardshipHearingContext;
-    const { extraAmount } = event as unknown as ResolvePayload;
+  private async onResolve({
+    caseRow: { data },
+    event: { extraAmount },
+    manager,
+  }: HearingHook<'RESOLVE'>): Promise<void> {
     if (!data.decision) {
       throw new DomainError('BUSINESS_RULE', 'The hearing has no decision to resolve.');
     }
@@ -251,15 +269,15 @@ export class HearingsService implements OnModuleInit {
   }
 
   /** An objection during publicity sends the case back to decision: the reservations are released. */
-  private async onObjection({ caseRow, manager }: HookContext): Promise<void> {
-    for (const r of reservationsOf(caseRow.data as unknown as HardshipHearingContext)) {
+  private async onObjection({ caseRow, manager }: HearingHook<'OBJECTION'>): Promise<void> {
+    for (const r of reservationsOf(caseRow.data)) {
       await this.ledgers.release(manager, r.ledger, r.idNumber, r.year, r.amount);
     }
   }
 
   /** RECORD_PAYMENT: both reservations become paid (the machine checks the amount). */
-  private async onPayment({ caseRow, manager }: HookContext): Promise<void> {
-    for (const r of reservationsOf(caseRow.data as unknown as HardshipHearingContext)) {
+  private async onPayment({ caseRow, manager }: HearingHook<'RECORD_PAYMENT'>): Promise<void> {
+    for (const r of reservationsOf(caseRow.data)) {
       await this.ledgers.settle(manager, r.ledger, r.idNumber, r.year, r.amount);
     }
   }

@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type {
-  MonitoringReferral,
-  ReliefApplicationInput,
+import {
+  type MonitoringReferral,
+  type ReliefApplicationInput,
+  reliefApplicationWorkflow,
 } from '../../workflows/relief-application.machine';
 import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
+import { caseInput } from '../engine/case-data';
 import { CaseEngine } from '../engine/case-engine.service';
 import { RELIEF_TYPE } from '../relief/relief.service';
 import { MonitoringFlagEntity } from './entities/monitoring-flag.entity';
@@ -135,7 +137,7 @@ export class OutreachCasesService {
     }
     const row = await this.engine.openCase({
       type: RELIEF_TYPE,
-      input: outreachInput(flag, report) as unknown as Record<string, unknown>,
+      input: caseInput(reliefApplicationWorkflow, outreachInput(flag, report)),
       actor,
       streetCode: flag.streetCode,
       policyVersion: this.reliefEditionVersion(new Date()),

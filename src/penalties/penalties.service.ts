@@ -5,34 +5,39 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type PenaltyCaseContext,
   type PenaltyCaseInput,
+  penaltyCaseWorkflow,
   runningAppeal,
 } from '../../workflows/penalty-case.machine';
+import { inspectionWorkflow } from '../../workflows/inspection.machine';
 import type { Sanction, ViolationArticle } from '../../workflows/sanctions';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
+import { caseData, caseEvent, caseInput } from '../engine/case-data';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
-import type { CaseView } from '../engine/dto/case.dto';
-import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
-import { InstitutionsService } from '../institutions/institutions.service';
 import {
-  AppealDecidedPayload,
-  AppealFiledPayload,
-  DecidePayload,
-  HearingHeldPayload,
-  type OpenPenaltyCaseDto,
-  PenaltyPaymentPayload,
-  RecordInvestigationPayload,
-  SanctionsPayload,
-} from './dto/penalty.dto';
+  defineHooks,
+  type HookContextOf,
+  type HookResultOf,
+  type CloseHookContextOf,
+} from '../engine/define-hooks';
+import type { CaseView } from '../engine/dto/case.dto';
+import { EventHandlerRegistry } from '../engine/event-handlers';
+import { InstitutionsService } from '../institutions/institutions.service';
+import type { OpenPenaltyCaseDto } from './dto/penalty.dto';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
+import { PENALTY_EVENT_PAYLOADS } from './penalty-events';
 import { parseInstant, shanghaiDate, shanghaiDayNumber } from '../time/shanghai';
 import { amountsDue, checkDecision, hearingEligibility } from './sanction-checks';
 import { proposeSanctions } from './sanction-ladder';
 
-export const PENALTY_TYPE = 'penalty-case';
+export const PENALTY_TYPE = penaltyCaseWorkflow.type;
+
+/** What the penalty hook of event E receives, and what it returns (typed by the machine). */
+type PenaltyHook<E extends string> = HookContextOf<typeof PENALTY_EVENT_PAYLOADS, E>;
+type PenaltyHookResult<E extends string> = HookResultOf<typeof PENALTY_EVENT_PAYLOADS, E>;
 
 /** Which article weighs most on the credit record when a decision covers several. */
 const ARTICLE_WEIGHT: Record<ViolationArticle, number> = { 40: 4, 41: 3, 38: 2, 39: 1 };
@@ -77,21 +82,23 @@ export class PenaltiesService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const on = this.handlers.register.bind(this.handlers, PENALTY_TYPE);
-    on('RECORD_INVESTIGATION', {
-      hook: (ctx) => this.onInvestigation(ctx),
-    });
-    on('APPROVE_PROPOSAL', { hook: (ctx) => this.onApprove(ctx) });
-    on('REQUEST_HEARING', { hook: (ctx) => this.onHearingRequest(ctx) });
-    on('HEARING_HELD', { hook: (ctx) => this.onHearingHeld(ctx) });
-    on('DECIDE', { hook: (ctx) => this.onDecide(ctx) });
-    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
-    on('ENFORCE', { hook: (ctx) => this.onEnforce(ctx) });
-    on('APPEAL_FILED', { hook: (ctx) => this.onAppealFiled(ctx) });
-    on('APPEAL_DECIDED', {
-      hook: (ctx) => this.onAppealDecided(ctx),
-    });
-    this.handlers.registerOnClose(PENALTY_TYPE, (ctx) => this.onClosed(ctx));
+    this.handlers.registerHooks(
+      defineHooks(
+        PENALTY_EVENT_PAYLOADS,
+        {
+          RECORD_INVESTIGATION: (ctx) => this.onInvestigation(ctx),
+          APPROVE_PROPOSAL: (ctx) => this.onApprove(ctx),
+          REQUEST_HEARING: (ctx) => this.onHearingRequest(ctx),
+          HEARING_HELD: (ctx) => this.onHearingHeld(ctx),
+          DECIDE: (ctx) => this.onDecide(ctx),
+          RECORD_PAYMENT: (ctx) => this.onPayment(ctx),
+          ENFORCE: (ctx) => this.onEnforce(ctx),
+          APPEAL_FILED: (ctx) => this.onAppealFiled(ctx),
+          APPEAL_DECIDED: (ctx) => this.onAppealDecided(ctx),
+        },
+        { onClose: (ctx) => this.onClosed(ctx) },
+      ),
+    );
   }
 
   /** Files a penalty case (立案) against an institution of the directory. */
@@ -113,7 +120,7 @@ export class PenaltiesService implements OnModuleInit {
     };
     const row = await this.engine.openCase({
       type: PENALTY_TYPE,
-      input: input as unknown as Record<string, unknown>,
+      input: caseInput(penaltyCaseWorkflow, input),
       actor,
     });
     return this.cases.getCase(row.id, actor);
@@ -125,7 +132,7 @@ export class PenaltiesService implements OnModuleInit {
     if (row.type !== PENALTY_TYPE) {
       throw DomainError.notFound('Penalty case');
     }
-    const data = row.data as unknown as PenaltyCaseContext;
+    const data = caseData(penaltyCaseWorkflow, row);
     const due = data.decision?.amountsDue ?? { FINE: '0.00', RECOVERY: '0.00' };
     const paid = data.paid ?? { FINE: '0.00', RECOVERY: '0.00' };
     const fee =
@@ -174,13 +181,11 @@ export class PenaltiesService implements OnModuleInit {
 
   /** The ladder proposes from the violations and the institution's sanctions of the past. */
   private async onInvestigation({
-    caseRow,
-    event,
+    caseRow: { data },
+    event: payload,
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    const payload = event as unknown as RecordInvestigationPayload;
+  }: PenaltyHook<'RECORD_INVESTIGATION'>): Promise<PenaltyHookResult<'RECORD_INVESTIGATION'>> {
     const history = (await this.institutions.history(manager, data.institution.id)).flatMap((h) =>
       h.kind === 'SANCTION'
         ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
@@ -201,20 +206,20 @@ export class PenaltiesService implements OnModuleInit {
   }
 
   /** Legal review may amend the proposal, within the law's ranges. */
-  private onApprove({ caseRow, event }: HookContext): Promise<Record<string, unknown>> {
-    const { sanctions } = event as unknown as SanctionsPayload;
+  private onApprove({
+    caseRow: { data },
+    event: { sanctions },
+  }: PenaltyHook<'APPROVE_PROPOSAL'>): Promise<PenaltyHookResult<'APPROVE_PROPOSAL'>> {
     if (sanctions === undefined) {
       return Promise.resolve({});
     }
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    return Promise.resolve({
-      sanctions: this.checked(data, sanctions as Sanction[], false),
-    });
+    return Promise.resolve({ sanctions: this.checked(data, sanctions, false) });
   }
 
   /** 听证: only when a proposed sanction is hearing-eligible (Law art. 63); otherwise 422 saying why. */
-  private onHearingRequest({ caseRow }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
+  private onHearingRequest({
+    caseRow: { data },
+  }: PenaltyHook<'REQUEST_HEARING'>): Promise<PenaltyHookResult<'REQUEST_HEARING'>> {
     const eligibility = hearingEligibility(
       data.proposedSanctions,
       data.respondent,
@@ -229,13 +234,14 @@ export class PenaltiesService implements OnModuleInit {
   }
 
   /** A hearing may lighten the proposal, never make it heavier. */
-  private onHearingHeld({ caseRow, event }: HookContext): Promise<Record<string, unknown>> {
-    const { sanctions } = event as unknown as HearingHeldPayload;
+  private onHearingHeld({
+    caseRow: { data },
+    event: { sanctions },
+  }: PenaltyHook<'HEARING_HELD'>): Promise<PenaltyHookResult<'HEARING_HELD'>> {
     if (sanctions === undefined) {
       return Promise.resolve({});
     }
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    return Promise.resolve({ sanctions: this.checked(data, sanctions as Sanction[], true) });
+    return Promise.resolve({ sanctions: this.checked(data, sanctions, true) });
   }
 
   /**
@@ -244,12 +250,11 @@ export class PenaltiesService implements OnModuleInit {
    */
   private async onDecide({
     caseRow,
-    event,
+    event: payload,
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    const payload = event as unknown as DecidePayload;
+  }: PenaltyHook<'DECIDE'>): Promise<PenaltyHookResult<'DECIDE'>> {
+    const { data } = caseRow;
     const defended = data.statementMade || data.hearing !== undefined;
     const sanctions = this.checked(data, payload.sanctions, defended);
     const servedAt = payload.servedAt ?? now.toISOString();
@@ -296,13 +301,12 @@ export class PenaltiesService implements OnModuleInit {
   /** A payment to one ledger, with the late fee owed at this moment on the fine. */
   private async onPayment({
     caseRow,
-    event,
+    event: payment,
     actor,
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    const payment = event as unknown as PenaltyPaymentPayload;
+  }: PenaltyHook<'RECORD_PAYMENT'>): Promise<PenaltyHookResult<'RECORD_PAYMENT'>> {
+    const { data } = caseRow;
     const fine = data.decision?.amountsDue.FINE ?? '0.00';
     const fee =
       data.decision?.fineDueAt && new Decimal(fine).gt(0)
@@ -337,7 +341,7 @@ export class PenaltiesService implements OnModuleInit {
   }
 
   /** No enforcement while an appeal runs (Administrative Compulsion Law art. 53): say so. */
-  private onEnforce({ caseRow }: HookContext): Promise<void> {
+  private onEnforce({ caseRow }: PenaltyHook<'ENFORCE'>): Promise<void> {
     const running = runningAppeal(caseRow.data);
     if (running) {
       throw new DomainError(
@@ -353,9 +357,11 @@ export class PenaltiesService implements OnModuleInit {
    * 行政复议 / 行政诉讼 filed: one at a time, not before the decision was served, not in the
    * future. The filing time is stored as an instant (a bare date is 00:00 Asia/Shanghai).
    */
-  private onAppealFiled({ caseRow, event, now }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    const payload = event as unknown as AppealFiledPayload;
+  private onAppealFiled({
+    caseRow: { data },
+    event: payload,
+    now,
+  }: PenaltyHook<'APPEAL_FILED'>): Promise<PenaltyHookResult<'APPEAL_FILED'>> {
     const running = runningAppeal(data);
     if (running) {
       throw new DomainError(
@@ -390,12 +396,11 @@ export class PenaltiesService implements OnModuleInit {
    */
   private async onAppealDecided({
     caseRow,
-    event,
+    event: payload,
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
-    const payload = event as unknown as AppealDecidedPayload;
+  }: PenaltyHook<'APPEAL_DECIDED'>): Promise<PenaltyHookResult<'APPEAL_DECIDED'>> {
+    const { data } = caseRow;
     const running = runningAppeal(data);
     if (!running) {
       throw new DomainError(
@@ -449,15 +454,21 @@ export class PenaltiesService implements OnModuleInit {
   }
 
   /** The case closed: the inspection that opened it goes on to publication with the sanctions. */
-  private onClosed({ caseRow, signalCase }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as PenaltyCaseContext;
+  private onClosed({
+    caseRow,
+    signalCase,
+  }: CloseHookContextOf<typeof PENALTY_EVENT_PAYLOADS>): Promise<void> {
+    const { data } = caseRow;
     if (data.inspectionCaseId) {
-      signalCase(data.inspectionCaseId, {
-        type: 'PENALTY_CLOSED',
-        penaltyCaseId: caseRow.id,
-        outcome: data.closure?.reason ?? 'CLOSED',
-        sanctions: data.sanctions,
-      });
+      signalCase(
+        data.inspectionCaseId,
+        caseEvent(inspectionWorkflow, {
+          type: 'PENALTY_CLOSED',
+          penaltyCaseId: caseRow.id,
+          outcome: data.closure?.reason ?? 'CLOSED',
+          sanctions: data.sanctions,
+        }),
+      );
     }
     return Promise.resolve();
   }

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import type { HardshipHearingContext } from '../../workflows/hardship-hearing.machine';
-import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
+import { hardshipHearingWorkflow } from '../../workflows/hardship-hearing.machine';
+import {
+  type ReliefApplicationContext,
+  reliefApplicationWorkflow,
+} from '../../workflows/relief-application.machine';
 import { shanghaiDate, shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { normaliseResidentId, validateResidentId } from '../common/id-number';
@@ -11,6 +14,7 @@ import { personKey } from '../common/person-key';
 import { formatMoney } from '../common/money';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
+import { caseData } from '../engine/case-data';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseEntity } from '../engine/entities/case.entity';
 import { WorkflowRegistry } from '../engine/workflow-registry';
@@ -97,16 +101,15 @@ export class PersonsService {
     const idNumber = normaliseResidentId(rawId);
     const ledgerYear = year ?? shanghaiYear(new Date());
     const rows = await this.cases.casesOfPerson(idNumber, actor);
-    const reliefOfYear = rows.filter(
-      (r) => r.type === 'relief-application' && (r.data as { year?: number }).year === ledgerYear,
-    );
+    const reliefOfYear = rows
+      .filter((r) => r.type === reliefApplicationWorkflow.type)
+      .map((row) => ({ row, data: caseData(reliefApplicationWorkflow, row) }))
+      .filter(({ data }) => data.year === ledgerYear);
     // The newest relief case of the year says which category's caps apply, and its edition.
-    const newest = reliefOfYear.find(
-      (r) => categoryOf(r.data as unknown as ReliefApplicationContext) !== null,
-    );
-    const category = newest ? categoryOf(newest.data as unknown as ReliefApplicationContext) : null;
+    const newest = reliefOfYear.find(({ data }) => categoryOf(data) !== null);
+    const category = newest ? categoryOf(newest.data) : null;
     const edition =
-      (newest && this.policy.reliefEdition(newest.policyVersion)) ??
+      (newest && this.policy.reliefEdition(newest.row.policyVersion)) ??
       this.policy.reliefEditionOn(`${ledgerYear}-12-31`) ??
       this.policy.reliefEditionOn(shanghaiDate(new Date()));
     const caps = category && edition ? edition.categories[category] : null;
@@ -145,12 +148,12 @@ export class PersonsService {
     const definition = this.registry.get(row.type, row.machineVersion);
     let amount: string | null = null;
     let paid: string | null = null;
-    if (row.type === 'relief-application') {
-      const d = row.data as unknown as ReliefApplicationContext;
+    if (row.type === reliefApplicationWorkflow.type) {
+      const d = caseData(reliefApplicationWorkflow, row);
       amount = d.approvedAmount ?? d.proposedAmount ?? d.calculation?.reliefAmount ?? null;
       paid = d.payment?.amount ?? null;
-    } else if (row.type === 'hardship-hearing') {
-      const d = row.data as unknown as HardshipHearingContext;
+    } else if (row.type === hardshipHearingWorkflow.type) {
+      const d = caseData(hardshipHearingWorkflow, row);
       const special = d.decision?.specialRelief.amount;
       amount =
         special === undefined

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
+import { reliefApplicationWorkflow } from '../../workflows/relief-application.machine';
 import { maskName } from '../common/masking';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
+import { caseData } from '../engine/case-data';
 import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import { CaseEntity } from '../engine/entities/case.entity';
 import type { ReliefNotice, ReliefNoticeQuery } from './dto/relief-notice.dto';
@@ -43,7 +44,7 @@ export class ReliefNoticesService {
     const [rows, total] = await qb.getManyAndCount();
     const howToObject = this.policy.current().relief.publicNotice.howToObject;
     const items = rows.map((row): ReliefNotice => {
-      const data = row.data as unknown as ReliefApplicationContext;
+      const data = caseData(reliefApplicationWorkflow, row);
       const publicity = (row as CaseEntity & { publicity?: CaseDeadlineEntity }).publicity;
       return {
         noticeNo: row.id,

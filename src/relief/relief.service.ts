@@ -12,23 +12,31 @@ import { isStreetBound } from '../engine/case-access';
 import { CaseEngine } from '../engine/case-engine.service';
 import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
+import { caseInput, linkedCase } from '../engine/case-data';
+import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
 import type { CaseView } from '../engine/dto/case.dto';
 import type { CaseEntity } from '../engine/entities/case.entity';
-import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
-import type {
-  ReliefApplicationContext,
-  ReliefApplicationInput,
+import { EventHandlerRegistry } from '../engine/event-handlers';
+import { hardshipHearingWorkflow } from '../../workflows/hardship-hearing.machine';
+import {
+  type ReliefApplicationContext,
+  type ReliefApplicationInput,
+  reliefApplicationWorkflow,
 } from '../../workflows/relief-application.machine';
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
-import { ProposePayload, RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
 import { hearingInputFromRelief } from './hearing-input';
 import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
+import { RELIEF_EVENT_PAYLOADS } from './relief-events';
 import type { ReliefCategoryPolicy } from './relief-policy';
 
-export const RELIEF_TYPE = 'relief-application';
+export const RELIEF_TYPE = reliefApplicationWorkflow.type;
+
+/** What the relief hook of event E receives, and what it returns (typed by the machine). */
+type ReliefHook<E extends string> = HookContextOf<typeof RELIEF_EVENT_PAYLOADS, E>;
+type ReliefHookResult<E extends string> = HookResultOf<typeof RELIEF_EVENT_PAYLOADS, E>;
 
 /** The roles granted POST /relief-applications: only these exempt a street office from its street. */
 export const SUBMITTER_ROLES: readonly Role[] = ['STREET_OFFICE', 'CASEWORKER'];
@@ -49,12 +57,15 @@ export class ReliefService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const on = this.handlers.register.bind(this.handlers, RELIEF_TYPE);
-    on('VERIFY', { hook: (ctx) => this.onVerify(ctx) });
-    on('PROPOSE', { hook: (ctx) => this.onPropose(ctx) });
-    on('APPROVE', { hook: (ctx) => this.onApprove(ctx) });
-    on('REVOKE', { hook: (ctx) => this.onRevoke(ctx) });
-    on('RECORD_PAYMENT', { hook: (ctx) => this.onPayment(ctx) });
+    this.handlers.registerHooks(
+      defineHooks(RELIEF_EVENT_PAYLOADS, {
+        VERIFY: (ctx) => this.onVerify(ctx),
+        PROPOSE: (ctx) => this.onPropose(ctx),
+        APPROVE: (ctx) => this.onApprove(ctx),
+        REVOKE: (ctx) => this.onRevoke(ctx),
+        RECORD_PAYMENT: (ctx) => this.onPayment(ctx),
+      }),
+    );
   }
 
   /** A street office submits for its own street only; the relief edition of today is recorded. */
@@ -77,7 +88,7 @@ export class ReliefService implements OnModuleInit {
         (
           await this.engine.openCase({
             type: RELIEF_TYPE,
-            input: input as unknown as Record<string, unknown>,
+            input: caseInput(reliefApplicationWorkflow, input),
             actor,
             streetCode: dto.streetCode,
             policyVersion: edition.version,
@@ -103,7 +114,7 @@ export class ReliefService implements OnModuleInit {
   }
 
   /** The edition the case was opened under: a new policy year does not change running cases. */
-  private editionOf(row: CaseEntity): ReliefEdition {
+  private editionOf(row: Pick<CaseEntity, 'policyVersion'>): ReliefEdition {
     const edition = this.policy.reliefEdition(row.policyVersion);
     if (!edition) {
       throw new DomainError(
@@ -117,11 +128,10 @@ export class ReliefService implements OnModuleInit {
   /** VERIFY: compute the relief with the verified category and what this year's ledger already holds. */
   private async onVerify({
     caseRow,
-    event,
+    event: verify,
     manager,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as ReliefApplicationContext;
-    const verify = event as unknown as VerifyPayload;
+  }: ReliefHook<'VERIFY'>): Promise<ReliefHookResult<'VERIFY'>> {
+    const { data } = caseRow;
     const edition = this.editionOf(caseRow);
     const calculation = calculateRelief(
       {
@@ -142,12 +152,12 @@ export class ReliefService implements OnModuleInit {
    * before this case), and a stated reason for a departure from the computed relief or a large
    * sum (policy `duties`): 422 naming the field.
    */
-  private onPropose({ caseRow, event }: HookContext): Promise<void> {
-    const calc = (caseRow.data as Partial<ReliefApplicationContext>).calculation;
+  private onPropose({ caseRow, event }: ReliefHook<'PROPOSE'>): Promise<void> {
+    const calc = caseRow.data.calculation;
     if (!calc) {
       return Promise.resolve(); // not verified yet: the machine refuses the event
     }
-    const { amount, reason } = event as ProposePayload;
+    const { amount, reason } = event;
     const proposed = new Decimal(amount ?? calc.reliefAmount);
     const ceiling =
       calc.annualCapRemaining === null
@@ -180,20 +190,20 @@ export class ReliefService implements OnModuleInit {
   }
 
   /** APPROVE: reserve the amount in the person's yearly ledger (refused past the caps). */
-  private async onApprove({ caseRow, manager }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as ReliefApplicationContext;
+  private async onApprove({ caseRow, manager }: ReliefHook<'APPROVE'>): Promise<void> {
+    const { data } = caseRow;
     await this.ledger.reserve(
       manager,
       data.applicant.idNumber,
       data.year,
       this.amountsOf(data, data.proposedAmount),
-      this.capsOf(caseRow),
+      this.capsOf(data, caseRow),
     );
   }
 
   /** REVOKE after an objection: give the reservation back. */
-  private async onRevoke({ caseRow, manager }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as ReliefApplicationContext;
+  private async onRevoke({ caseRow, manager }: ReliefHook<'REVOKE'>): Promise<void> {
+    const { data } = caseRow;
     await this.ledger.release(
       manager,
       data.applicant.idNumber,
@@ -212,9 +222,9 @@ export class ReliefService implements OnModuleInit {
     event,
     manager,
     openLinkedCase,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as ReliefApplicationContext;
-    const paid = (event as unknown as RecordPaymentPayload).amount;
+  }: ReliefHook<'RECORD_PAYMENT'>): Promise<ReliefHookResult<'RECORD_PAYMENT'>> {
+    const { data } = caseRow;
+    const paid = event.amount;
     if (data.approvedAmount === undefined || !new Decimal(paid).equals(data.approvedAmount)) {
       throw new DomainError(
         'BUSINESS_RULE',
@@ -241,13 +251,14 @@ export class ReliefService implements OnModuleInit {
       return {};
     }
     // 特殊医疗救助: the hearing is opened by the worker once this payment commits, linked both ways.
-    openLinkedCase({
-      type: 'hardship-hearing',
-      rel: 'hardship-hearing',
-      backRel: 'relief-application',
-      input: hearingInputFromRelief(caseRow.id, data, burden) as unknown as Record<string, unknown>,
-      streetCode: caseRow.streetCode,
-    });
+    openLinkedCase(
+      linkedCase(hardshipHearingWorkflow, {
+        rel: 'hardship-hearing',
+        backRel: 'relief-application',
+        input: hearingInputFromRelief(caseRow.id, data, burden),
+        streetCode: caseRow.streetCode,
+      }),
+    );
     return { hardshipReferral: { burden, threshold } };
   }
 
@@ -258,8 +269,10 @@ export class ReliefService implements OnModuleInit {
     return { total: formatMoney(total), outpatient: formatMoney(outpatient) };
   }
 
-  private capsOf(caseRow: CaseEntity): ReliefCategoryPolicy {
-    const data = caseRow.data as unknown as ReliefApplicationContext;
+  private capsOf(
+    data: ReliefApplicationContext,
+    caseRow: Pick<CaseEntity, 'policyVersion'>,
+  ): ReliefCategoryPolicy {
     const verification = data.verification;
     const category =
       verification?.verifiedCategory === 'ILLNESS_POVERTY'
