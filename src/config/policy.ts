@@ -3,6 +3,11 @@ import deepmerge from 'deepmerge';
 import { parseDuration } from '../common/calendar/duration';
 import { unknownPolicyKeys } from './policy-keys';
 import {
+  type CapitationPolicy,
+  DEFAULT_CAPITATION_POLICY,
+  validateCapitationPolicy,
+} from '../capitation/capitation-policy';
+import {
   DEFAULT_DUTIES_POLICY,
   type DutiesPolicy,
   validateDutiesPolicy,
@@ -99,6 +104,11 @@ export interface Policy {
    * people) and when an amount needs a stated reason.
    */
   duties: DutiesPolicy;
+  /**
+   * Outpatient capitation (门诊按人头付费, docs/domain.md §6): per sign-up year the fund figures of
+   * the base capitation, the sign-up fee, the cap and the assessment bands; the monthly opening.
+   */
+  capitation: CapitationPolicy;
 }
 
 /** DOMAIN.md §7 reference deadlines. */
@@ -144,6 +154,18 @@ export const DEFAULT_POLICY: Policy = {
       enforcement: '90d',
       referred: '30d',
     },
+    'capitation-settlement': {
+      computed: '3wd',
+      approval: '3wd',
+      publicity: '7d',
+      disbursement: '10wd',
+    },
+    'capitation-reconciliation': {
+      computed: '5wd',
+      approval: '5wd',
+      publicity: '7d',
+      disbursement: '15wd',
+    },
   },
   relief: {
     editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
@@ -167,6 +189,7 @@ export const DEFAULT_POLICY: Policy = {
     '330106005': '文新街道',
   },
   duties: DEFAULT_DUTIES_POLICY,
+  capitation: DEFAULT_CAPITATION_POLICY,
 };
 
 /** Returns a list of problems (`path: message`); empty when the policy is usable. */
@@ -215,6 +238,7 @@ export function validatePolicy(policy: unknown): string[] {
   problems.push(...validateReportPolicy((p as { reports?: unknown }).reports, 'reports'));
   problems.push(...validateStreets((p as { streets?: unknown }).streets));
   problems.push(...validateDutiesPolicy((p as { duties?: unknown }).duties, 'duties'));
+  problems.push(...validateCapitationPolicy((p as { capitation?: unknown }).capitation));
   return problems;
 }
 
