@@ -14,6 +14,12 @@ import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
+import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
+import {
+  CapitationMonthEntity,
+  CapitationSignUpEntity,
+  CapitationSpendingEntity,
+} from '../capitation/entities/capitation.entities';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -88,6 +94,9 @@ export const ENTITIES = [
   NotificationEntity,
   NotificationDeliveryEntity,
   CaseAccessEntity,
+  CapitationSignUpEntity,
+  CapitationSpendingEntity,
+  CapitationMonthEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -104,6 +113,7 @@ export const MIGRATIONS = [
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
   OutboxSettled1764000012000,
+  Capitation1764000014000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */
