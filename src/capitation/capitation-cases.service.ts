@@ -30,9 +30,14 @@ import { CapitationMonthEntity, CapitationSpendingEntity } from './entities/capi
 export const SETTLEMENT_TYPE = 'capitation-settlement';
 export const RECONCILIATION_TYPE = 'capitation-reconciliation';
 
+/** `2026-03`. */
+function monthName(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
 /** At most one settlement per institution and month, ever (the case's unique origin key). */
 export function settlementOriginKey(code: string, year: number, month: number): string {
-  return `${SETTLEMENT_TYPE}#${code}#${year}-${String(month).padStart(2, '0')}`;
+  return `${SETTLEMENT_TYPE}#${code}#${monthName(year, month)}`;
 }
 
 /** At most one reconciliation per institution and year, ever. */
@@ -121,7 +126,7 @@ export class CapitationCasesService implements OnModuleInit {
     if (`${year}-${String(month).padStart(2, '0')}-01` > shanghaiDate(now)) {
       throw new DomainError(
         'BUSINESS_RULE',
-        `${year}-${month} has not begun: it cannot be settled yet.`,
+        `${monthName(year, month)} has not begun: it cannot be settled yet.`,
         {
           errors: [{ field: 'month', message: 'the month has not begun' }],
         },
@@ -132,7 +137,7 @@ export class CapitationCasesService implements OnModuleInit {
       caseId = await this.dataSource.transaction(async (m) => {
         const institution = await this.capitation.institution(m, dto.institutionCode);
         const originKey = settlementOriginKey(institution.code, year, month);
-        await this.refuseExisting(m, originKey, `${institution.code} ${year}-${month}`);
+        await this.refuseExisting(m, originKey, `${institution.code} ${monthName(year, month)}`);
         const figures = await this.settlementFigures(m, institution.code, year, month, now);
         const input: CapitationSettlementInput = {
           institutionCode: institution.code,
@@ -166,7 +171,7 @@ export class CapitationCasesService implements OnModuleInit {
       if (isDuplicate(e)) {
         throw new DomainError(
           'CONFLICT',
-          `The settlement of ${dto.institutionCode} for ${year}-${month} is already open: a month is settled once.`,
+          `The settlement of ${dto.institutionCode} for ${monthName(year, month)} is already open: a month is settled once.`,
         );
       }
       throw e;
@@ -236,7 +241,9 @@ export class CapitationCasesService implements OnModuleInit {
     actor: Actor,
   ): Promise<{ opened: number; skipped: number }> {
     if (!this.policy.capitation().years[String(year)]) {
-      this.logger.warn(`capitation opening for ${year}-${month} skipped: no figures in the policy`);
+      this.logger.warn(
+        `capitation opening for ${monthName(year, month)} skipped: no figures in the policy`,
+      );
       return { opened: 0, skipped: 0 };
     }
     const first = `${year}-${String(month).padStart(2, '0')}-01`;
@@ -257,7 +264,7 @@ export class CapitationCasesService implements OnModuleInit {
           skipped++;
         } else {
           this.logger.error(
-            `capitation settlement of ${code} ${year}-${month} not opened: ${(e as Error).message}`,
+            `capitation settlement of ${code} ${monthName(year, month)} not opened: ${(e as Error).message}`,
           );
         }
       }
