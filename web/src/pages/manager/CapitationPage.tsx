@@ -184,3 +184,38 @@ export function CapitationPage() {
     </Space>
   );
 }
+
+/**
+ * The managers' dashboard card: this year's capitation so far (prepaid, spent, balance) with a
+ * link to the page; nothing when the policy has no figures for the year or nothing happened yet.
+ */
+export function CapitationYearCard() {
+  const year = new Date().getFullYear();
+  const report = useQuery({
+    queryKey: ['capitation', 'report', year],
+    retry: false,
+    queryFn: async (): Promise<CapitationReport> =>
+      unwrap(api.GET('/api/v1/capitation/report', { params: { query: { year } } })),
+  });
+  if (!report.data || report.data.institutions.length === 0) {
+    return null;
+  }
+  return (
+    <Card
+      title={`门诊按人头付费（${year}年累计）`}
+      extra={<Link to="/manager/capitation">按机构、按月查看</Link>}
+      data-testid="capitation-year"
+    >
+      <Space size="large" wrap>
+        <Statistic title="已预付基础人头费" value={formatMoney(report.data.prepaid)} />
+        <Statistic title="实际门诊统筹支出" value={formatMoney(report.data.spent)} />
+        <Statistic
+          title="结余"
+          value={formatMoney(report.data.balance)}
+          valueStyle={report.data.balance.startsWith('-') ? { color: '#a8071a' } : {}}
+        />
+        <Statistic title="签约机构" value={report.data.institutions.length} />
+      </Space>
+    </Card>
+  );
+}
