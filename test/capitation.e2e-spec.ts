@@ -1,6 +1,7 @@
 import { residentIdCheckChar } from '../src/common/resident-id';
 import { CapitationScheduler } from '../src/capitation/capitation-scheduler.service';
 import { createUser, eventually, Http, type TestUser } from './support/http';
+import { multipart } from './support/multipart';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** A valid resident ID born on 1980-01-01 with sequence `n`. */
@@ -421,6 +422,20 @@ describe('outpatient capitation (real MariaDB and Redis)', () => {
     );
     expect(spending.status).toBe(201);
     expect(spending.body).toEqual({ imported: 1, replaced: 0 });
+    // A correction as a multipart upload: the month's figure is replaced, not added.
+    const upload = multipart({
+      name: 'spending.csv',
+      content: Buffer.from('institutionCode,year,month,amount\nP330106001,2026,3,6.00\n'),
+      contentType: 'text/csv',
+    });
+    const corrected = await caseworker.http.raw(
+      'POST',
+      '/api/v1/capitation/spending',
+      upload.payload,
+      upload.headers,
+    );
+    expect(corrected.status).toBe(201);
+    expect(corrected.body).toEqual({ imported: 1, replaced: 1 });
     const report = await manager.http.get<{
       prepaid: string;
       institutions: Array<{

@@ -45,6 +45,36 @@ export function reconciliationOriginKey(code: string, year: number): string {
   return `${RECONCILIATION_TYPE}#${code}#${year}`;
 }
 
+/** What the hooks read of a settlement case's data (written by the opening, never changed). */
+function monthOfCase(
+  data: Record<string, unknown>,
+): Pick<CapitationSettlementContext, 'institutionCode' | 'year' | 'month'> {
+  const { institutionCode, year, month } = data;
+  if (
+    typeof institutionCode !== 'string' ||
+    typeof year !== 'number' ||
+    typeof month !== 'number'
+  ) {
+    throw new Error('a capitation-settlement case without its institution, year and month');
+  }
+  return { institutionCode, year, month };
+}
+
+/** What the hooks read of a reconciliation case's data. */
+function yearOfCase(
+  data: Record<string, unknown>,
+): Pick<CapitationReconciliationContext, 'institutionCode' | 'year' | 'score'> {
+  const { institutionCode, year, score } = data;
+  if (
+    typeof institutionCode !== 'string' ||
+    typeof year !== 'number' ||
+    typeof score !== 'number'
+  ) {
+    throw new Error('a capitation-reconciliation case without its institution, year and score');
+  }
+  return { institutionCode, year, score };
+}
+
 function isDuplicate(e: unknown): boolean {
   return (e as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY';
 }
@@ -201,7 +231,7 @@ export class CapitationCasesService implements OnModuleInit {
     manager,
     now,
   }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as CapitationSettlementContext;
+    const data = monthOfCase(caseRow.data);
     const figures = await this.settlementFigures(
       manager,
       data.institutionCode,
@@ -223,7 +253,7 @@ export class CapitationCasesService implements OnModuleInit {
 
   /** RECORD_PAYMENT: the month counts as prepaid in the reports (the machine checks the amount). */
   private async onSettlementPayment({ caseRow, manager, now }: HookContext): Promise<void> {
-    const data = caseRow.data as unknown as CapitationSettlementContext;
+    const data = monthOfCase(caseRow.data);
     await manager.update(
       CapitationMonthEntity,
       { institutionCode: data.institutionCode, year: data.year, month: data.month },
@@ -377,7 +407,7 @@ export class CapitationCasesService implements OnModuleInit {
     manager,
     now,
   }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as CapitationReconciliationContext;
+    const data = yearOfCase(caseRow.data);
     return {
       figures: await this.reconciliationFigures(
         manager,
