@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { CapitationModule } from './capitation/capitation.module';
 import { MediaTypeInterceptor } from './common/media-type';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -80,6 +81,7 @@ export class AppModule {
         InspectionsModule,
         PenaltiesModule,
         MonitoringModule,
+        CapitationModule,
         // Everyday work (issue #10)
         AttachmentsModule,
         PersonsModule,

@@ -1,3 +1,5 @@
+import { capitationReconciliationWorkflow } from './capitation-reconciliation.machine';
+import { capitationSettlementWorkflow } from './capitation-settlement.machine';
 import { hardshipHearingWorkflow } from './hardship-hearing.machine';
 import { inspectionWorkflow } from './inspection.machine';
 import { penaltyCaseWorkflow } from './penalty-case.machine';
@@ -7,13 +9,15 @@ import type { WorkflowDefinition } from './workflow-definition';
 /**
  * The registry of workflow definitions: type -> machine, version, roles per event, deadlines.
  * Each domain issue adds its machine here (relief-application, hardship-hearing, inspection,
- * penalty-case); older versions stay listed so running cases keep their machine.
+ * penalty-case, capitation-settlement, capitation-reconciliation); older versions stay listed so running cases keep their machine.
  */
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
   reliefApplicationWorkflow,
   hardshipHearingWorkflow,
   inspectionWorkflow,
   penaltyCaseWorkflow,
+  capitationSettlementWorkflow,
+  capitationReconciliationWorkflow,
 ];
 
 export * from './workflow-definition';

@@ -20,6 +20,8 @@ const OPEN_MAPS: readonly string[] = [
   'duties.separation',
   // code -> name of each street office
   'streets',
+  // sign-up year -> its capitation figures
+  'capitation.years',
 ];
 
 /** Keys a default may leave unset, by the path of their object. */

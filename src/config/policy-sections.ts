@@ -5,6 +5,10 @@
  * section is a new row here and a new key in `Policy` (./policy.ts). Rows are checked in this
  * order, so problems come out in the order of the policy file's usual layout.
  */
+import {
+  DEFAULT_CAPITATION_POLICY,
+  validateCapitationPolicy,
+} from '../capitation/capitation-policy';
 import { DEFAULT_DUTIES_POLICY, validateDutiesPolicy } from '../engine/duties-policy';
 import { DEFAULT_HEARING_POLICY, validateHearingPolicy } from '../hearings/special-relief';
 import {
@@ -58,6 +62,7 @@ export const POLICY_SECTIONS = {
   reports: { defaults: DEFAULT_REPORT_POLICY, validate: validateReportPolicy },
   streets: STREETS,
   duties: { defaults: DEFAULT_DUTIES_POLICY, validate: validateDutiesPolicy },
+  capitation: { defaults: DEFAULT_CAPITATION_POLICY, validate: validateCapitationPolicy },
 } satisfies Record<string, PolicySection<unknown>>;
 
 export type PolicySectionName = keyof typeof POLICY_SECTIONS;
@@ -77,6 +82,7 @@ export function sectionDefaults(): PolicySections {
     reports: POLICY_SECTIONS.reports.defaults,
     streets: POLICY_SECTIONS.streets.defaults,
     duties: POLICY_SECTIONS.duties.defaults,
+    capitation: POLICY_SECTIONS.capitation.defaults,
   };
 }
 

@@ -50,6 +50,10 @@ export class PolicyService {
     return this.policy.duties;
   }
 
+  capitation(): Policy['capitation'] {
+    return this.policy.capitation;
+  }
+
   hardshipThreshold(): string {
     return this.policy.relief.hardshipThreshold;
   }

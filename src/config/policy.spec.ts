@@ -137,6 +137,7 @@ describe('loadPolicy with an override', () => {
       reports: DEFAULT_POLICY.reports,
       streets: DEFAULT_POLICY.streets,
       duties: DEFAULT_POLICY.duties,
+      capitation: DEFAULT_POLICY.capitation,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

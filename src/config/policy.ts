@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import deepmerge from 'deepmerge';
 import { parseDuration } from '../common/calendar/duration';
 import { unknownPolicyKeys } from './policy-keys';
+import type { CapitationPolicy } from '../capitation/capitation-policy';
 import type { DutiesPolicy } from '../engine/duties-policy';
 import type { HearingPolicy } from '../hearings/special-relief';
 import type { MonitoringPolicy } from '../monitoring/monitoring-policy';
@@ -53,6 +54,11 @@ export interface Policy {
    * people) and when an amount needs a stated reason.
    */
   duties: DutiesPolicy;
+  /**
+   * Outpatient capitation (门诊按人头付费, docs/domain.md §6): per sign-up year the fund figures of
+   * the base capitation, the sign-up fee, the cap and the assessment bands; the monthly opening.
+   */
+  capitation: CapitationPolicy;
 }
 
 /** docs/domain.md §7 reference deadlines. */
@@ -97,6 +103,18 @@ export const DEFAULT_POLICY: Policy = {
       // Court application within 3 months (Administrative Compulsion Law art. 53): 90 days.
       enforcement: '90d',
       referred: '30d',
+    },
+    'capitation-settlement': {
+      computed: '3wd',
+      approval: '3wd',
+      publicity: '7d',
+      disbursement: '10wd',
+    },
+    'capitation-reconciliation': {
+      computed: '5wd',
+      approval: '5wd',
+      publicity: '7d',
+      disbursement: '15wd',
     },
   },
   ...sectionDefaults(),

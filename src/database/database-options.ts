@@ -16,6 +16,12 @@ import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
 import { AccountActions1764000015000 } from './migrations/1764000015000-AccountActions';
+import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
+import {
+  CapitationMonthEntity,
+  CapitationSignUpEntity,
+  CapitationSpendingEntity,
+} from '../capitation/entities/capitation.entities';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -91,6 +97,9 @@ export const ENTITIES = [
   NotificationDeliveryEntity,
   CaseAccessEntity,
   AccountActionEntity,
+  CapitationSignUpEntity,
+  CapitationSpendingEntity,
+  CapitationMonthEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -107,6 +116,7 @@ export const MIGRATIONS = [
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
   OutboxSettled1764000012000,
+  Capitation1764000014000,
   AccountActions1764000015000,
 ];
 

@@ -53,6 +53,15 @@ export const DEFAULT_DUTIES_POLICY: DutiesPolicy = {
       { rule: 'investigator-not-decider', event: 'DECIDE', notBy: ['RECORD_INVESTIGATION'] },
       { rule: 'approver-not-payer', event: 'RECORD_PAYMENT', notBy: ['DECIDE'] },
     ],
+    // 门诊按人头付费: whoever reviewed the figures does not approve them; the approver does not pay.
+    'capitation-settlement': [
+      { rule: 'reviewer-not-approver', event: 'APPROVE', notBy: ['REVIEW'] },
+      { rule: 'approver-not-payer', event: 'RECORD_PAYMENT', notBy: ['APPROVE'] },
+    ],
+    'capitation-reconciliation': [
+      { rule: 'reviewer-not-approver', event: 'APPROVE', notBy: ['REVIEW'] },
+      { rule: 'approver-not-payer', event: 'RECORD_PAYMENT', notBy: ['APPROVE'] },
+    ],
   },
   reasonRequiredAbove: '50000.00',
   reasonMinLength: 10,

@@ -1,3 +1,7 @@
+import {
+  CAPITATION_RECONCILIATION_EVENT_PAYLOADS,
+  CAPITATION_SETTLEMENT_EVENT_PAYLOADS,
+} from '../capitation/capitation-events';
 import type { WorkflowEventPayloads } from '../engine/event-payloads';
 import { HEARING_EVENT_PAYLOADS } from '../hearings/hearing-events';
 import { INSPECTION_EVENT_PAYLOADS } from '../inspections/inspection-events';
@@ -14,4 +18,6 @@ export const WORKFLOW_EVENT_PAYLOADS: readonly WorkflowEventPayloads[] = [
   HEARING_EVENT_PAYLOADS,
   INSPECTION_EVENT_PAYLOADS,
   PENALTY_EVENT_PAYLOADS,
+  CAPITATION_SETTLEMENT_EVENT_PAYLOADS,
+  CAPITATION_RECONCILIATION_EVENT_PAYLOADS,
 ];

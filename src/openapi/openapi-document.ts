@@ -15,6 +15,10 @@ const TAGS: Array<[string, string]> = [
   ['penalties', 'Administrative penalty cases (医保基金行政处罚)'],
   ['institutions', 'The institution directory and credit grades (检查对象名录库, 信用评价)'],
   ['monitoring', 'Early warning of illness-caused poverty (因病致贫返贫监测)'],
+  [
+    'capitation',
+    'Outpatient capitation (门诊按人头付费): sign-ups, rates, settlements, reconciliations',
+  ],
   ['assignments', 'Assigning cases to caseworkers, workload (分派)'],
   ['attachments', 'Files attached to a case (附件)'],
   ['persons', 'One person’s cases and yearly ledgers (个人视图)'],
@@ -42,6 +46,7 @@ const UUID_PARAMS: Array<[RegExp, string]> = [
     'id',
   ],
   [/^\/api\/v1\/monitoring\/runs\/\{id\}/, 'id'],
+  [/^\/api\/v1\/capitation\/sign-ups\/\{id\}/, 'id'],
   [/^\/api\/v1\/sla\/cases\/\{id\}/, 'id'],
   [/\{attachmentId\}/, 'attachmentId'],
 ];

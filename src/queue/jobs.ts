@@ -8,6 +8,8 @@ export const JOBS = {
   signalCase: { queue: 'case-signals', name: 'signal-case' },
   /** The monthly early-warning run (a BullMQ job scheduler; the day is policy). */
   monitoringRun: { queue: 'monitoring', name: 'monthly-run' },
+  /** The monthly opening of the capitation settlements (a BullMQ job scheduler; the day is policy). */
+  capitationOpening: { queue: 'capitation', name: 'monthly-opening' },
   /** SLA reminders (75%), breach alerts and escalations: one job per sla_alerts row. */
   slaAlert: { queue: 'sla', name: 'sla-alert' },
   /** One webhook or e-mail delivery (notification_deliveries row), retried with backoff. */

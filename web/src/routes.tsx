@@ -102,6 +102,13 @@ export const APP_ROUTES: AppRoute[] = [
     element: page(async () => (await import('./pages/manager/DashboardPage')).DashboardPage),
   },
   {
+    path: '/manager/capitation',
+    title: '门诊按人头付费',
+    roles: ['MANAGER', 'AUDITOR'],
+    menu: { icon: <ReconciliationOutlined /> },
+    element: page(async () => (await import('./pages/manager/CapitationPage')).CapitationPage),
+  },
+  {
     path: '/manager/approvals',
     title: '待审批',
     roles: ['MANAGER'],

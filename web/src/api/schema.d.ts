@@ -725,6 +725,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capitation/rates/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The base capitation of a year (基础人头费) with its steps */
+        get: operations["getCapitationRate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/sign-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An institution's sign-ups of a year, resident IDs masked */
+        get: operations["listCapitationSignUps"];
+        put?: never;
+        /** Import sign-ups (签约导入): one, an array, or a CSV; all or none */
+        post: operations["importCapitationSignUps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/sign-ups/{id}/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change or end a sign-up within the year (签约变更): moving home, new workplace or death only */
+        post: operations["changeCapitationSignUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a month's settlement now (月度结算): a capitation-settlement case in computed */
+        post: operations["openCapitationSettlement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import actual outpatient fund spending per institution and month: all or none */
+        post: operations["importCapitationSpending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile an institution's year (年终清算) with its assessment score */
+        post: operations["openCapitationReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capitation/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year so far: per institution and month, prepaid, spent, balance */
+        get: operations["getCapitationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/attachments": {
         parameters: {
             query?: never;
@@ -1338,13 +1458,13 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             machineVersion: number;
             /**
              * @example eligibility_review
              * @enum {string}
              */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             /** @enum {string} */
             status: "active" | "closed";
             /** @description the version to send as If-Match */
@@ -1356,7 +1476,7 @@ export interface components {
              */
             assignee: string | null;
             /** @description the events the caller may send now */
-            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVISE" | "REVOKE" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
+            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVIEW" | "REVISE" | "REVOKE" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
             /** @description the assignee's display name */
             assigneeName: string | null;
             deadlines: components["schemas"]["DeadlineView"][];
@@ -1376,9 +1496,9 @@ export interface components {
         };
         CaseStatsRow: {
             /** @enum {string} */
-            type: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             open: number;
             overdue: number;
         };
@@ -2125,6 +2245,223 @@ export interface components {
             /** @description false: the case was already open (one per person and year) */
             caseOpened: boolean;
         };
+        CapitationStepView: {
+            /** @example BUDGET */
+            step: string;
+            rule: string;
+            /** @example 10000000.00 */
+            amount: string;
+            detail: string;
+        };
+        CapitationRateView: {
+            /** @example 2026 */
+            year: number;
+            /**
+             * @description 基础人头费 a person a year, after the cap
+             * @example 12345.60
+             */
+            baseCapitation: string;
+            capped: boolean;
+            /**
+             * @description the fund's share of the sign-up fee a person a year
+             * @example 12345.60
+             */
+            fundSignUpFee: string;
+            /**
+             * Format: date
+             * @description first day of the sign-up year
+             */
+            startDate: string;
+            /** @example 2026.1 */
+            policyVersion: string;
+            steps: components["schemas"]["CapitationStepView"][];
+        };
+        SignUpRowDto: {
+            /**
+             * @description 18-digit resident ID
+             * @example 11010519491231002X
+             */
+            idNumber: string;
+            /** @example 张三 */
+            name: string;
+            /**
+             * @description a primary-care institution of the directory
+             * @example P330106001
+             */
+            institutionCode: string;
+            /** @example 2026 */
+            year: number;
+            /**
+             * Format: date
+             * @description first day covered; default: the sign-up year's first day
+             */
+            startDate?: string;
+        };
+        ImportedSignUp: {
+            /** Format: uuid */
+            id: string;
+            /** @example 110105********002X */
+            idNumber: string;
+        };
+        SignUpImportResult: {
+            created: number;
+            items: components["schemas"]["ImportedSignUp"][];
+        };
+        SignUpView: {
+            /** Format: uuid */
+            id: string;
+            year: number;
+            /**
+             * @description masked
+             * @example 110105********002X
+             */
+            idNumber: string;
+            name: string;
+            institutionCode: string;
+            /** Format: date */
+            startDate: string;
+            /** Format: date */
+            endDate: string;
+            /**
+             * @description why it ended early
+             * @enum {string|null}
+             */
+            endedReason: "MOVED_HOME" | "CHANGED_WORKPLACE" | "DEATH" | null;
+            /**
+             * Format: uuid
+             * @description the sign-up it replaced
+             */
+            previousId: string | null;
+        };
+        SignUpViewPage: {
+            items: components["schemas"]["SignUpView"][];
+            /** @description items across all pages */
+            total: number;
+            page: number;
+            pageSize: number;
+        };
+        SignUpChangeDto: {
+            /** @example P330106002 */
+            institutionCode?: string;
+            /** @enum {string} */
+            reason?: "MOVED_HOME" | "CHANGED_WORKPLACE" | "DEATH";
+            /**
+             * Format: date
+             * @example 2026-05-01
+             */
+            date: string;
+        };
+        SignUpChangeResult: {
+            ended: components["schemas"]["SignUpView"];
+            current: components["schemas"]["SignUpView"] | null;
+        };
+        OpenSettlementDto: {
+            /** @example P330106001 */
+            institutionCode: string;
+            /** @example 2026 */
+            year: number;
+            /** @example 3 */
+            month: number;
+        };
+        SpendingRowDto: {
+            /** @example P330106001 */
+            institutionCode: string;
+            /** @example 2026 */
+            year: number;
+            /** @example 3 */
+            month: number;
+            amount: string;
+        };
+        SpendingImportResult: {
+            imported: number;
+            /** @description months that replaced an earlier figure */
+            replaced: number;
+        };
+        AssessmentIndicatorsDto: {
+            /** @description 转诊率 */
+            referralRate: number;
+            /** @description 两病管理 */
+            twoDiseaseManagement: number;
+            /** @description 签约服务 */
+            signUpService: number;
+            /** @description 履行服务协议 */
+            agreementCompliance: number;
+            /** @description 参保人员满意度 */
+            satisfaction: number;
+            /** @description 投诉情况 */
+            complaints: number;
+        };
+        OpenReconciliationDto: {
+            /** @example P330106001 */
+            institutionCode: string;
+            /** @example 2026 */
+            year: number;
+            /**
+             * @description 考核得分
+             * @example 85
+             */
+            score: number;
+            indicators: components["schemas"]["AssessmentIndicatorsDto"];
+        };
+        CapitationMonthView: {
+            month: number;
+            /** Format: uuid */
+            caseId: string | null;
+            /** @example paid */
+            state: string | null;
+            /**
+             * @description base capitation settled for the month (paid or not)
+             * @example 12345.60
+             */
+            settled: string;
+            /**
+             * @description base capitation paid (预付)
+             * @example 12345.60
+             */
+            prepaid: string;
+            /**
+             * @description the fund's sign-up fee share paid
+             * @example 12345.60
+             */
+            signUpFeePaid: string;
+            /**
+             * @description actual outpatient fund spending imported
+             * @example 12345.60
+             */
+            spent: string;
+            /**
+             * @description prepaid − spent
+             * @example 12345.60
+             */
+            balance: string;
+        };
+        CapitationInstitutionReport: {
+            institutionCode: string;
+            institutionName: string;
+            /** @description sign-ups covering today or the year end */
+            signedPersons: number;
+            months: components["schemas"]["CapitationMonthView"][];
+            /** @example 12345.60 */
+            prepaid: string;
+            /** @example 12345.60 */
+            spent: string;
+            /** @example 12345.60 */
+            balance: string;
+            /** Format: uuid */
+            reconciliationCaseId: string | null;
+            reconciliationState: string | null;
+        };
+        CapitationReportView: {
+            year: number;
+            rate: components["schemas"]["CapitationRateView"];
+            institutions: components["schemas"]["CapitationInstitutionReport"][];
+            /** @example 12345.60 */
+            prepaid: string;
+            /** @example 12345.60 */
+            spent: string;
+            /** @example 12345.60 */
+            balance: string;
+        };
         AttachmentUploadBody: {
             /** @enum {string} */
             kind?: "SUPPLEMENT" | "CERTIFICATE" | "EVIDENCE" | "MINUTES" | "DECISION" | "OTHER";
@@ -2236,7 +2573,7 @@ export interface components {
             /** Format: uuid */
             caseId: string;
             /** @enum {string} */
-            caseType: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            caseType: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             eventSeq: number;
             /** Format: uuid */
             assignedBy: string;
@@ -2371,7 +2708,7 @@ export interface components {
         };
         StageRecordView: {
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             /** @example 待审核 */
             stateLabel: string;
             /** Format: date-time */
@@ -2430,7 +2767,7 @@ export interface components {
             durationP90Ms: number | null;
             durationMeanMs: number | null;
             /** @enum {string} */
-            type: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             label: string;
         };
         SlaStateFigures: {
@@ -2449,9 +2786,9 @@ export interface components {
             durationP90Ms: number | null;
             durationMeanMs: number | null;
             /** @enum {string} */
-            type: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             label: string;
             pausesSla: boolean;
         };
@@ -2505,10 +2842,10 @@ export interface components {
             /** Format: uuid */
             caseId: string;
             /** @enum {string} */
-            type: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+            type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             typeLabel: string;
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             stateLabel: string;
             streetCode: string | null;
             /** Format: uuid */
@@ -3246,8 +3583,92 @@ export interface components {
         };
         /** @description An event a caller may send to a penalty-case case (医保基金行政处罚 Penalty case). */
         PenaltyCaseEvent: components["schemas"]["PenaltyCase_RECORD_INVESTIGATION"] | components["schemas"]["PenaltyCase_CLOSE_NO_VIOLATION"] | components["schemas"]["PenaltyCase_REFER_POLICE"] | components["schemas"]["PenaltyCase_EXTEND_DECISION"] | components["schemas"]["PenaltyCase_APPROVE_PROPOSAL"] | components["schemas"]["PenaltyCase_RETURN"] | components["schemas"]["PenaltyCase_STATEMENT"] | components["schemas"]["PenaltyCase_REQUEST_HEARING"] | components["schemas"]["PenaltyCase_HEARING_HELD"] | components["schemas"]["PenaltyCase_DECIDE"] | components["schemas"]["PenaltyCase_RECORD_PAYMENT"] | components["schemas"]["PenaltyCase_ENFORCE"] | components["schemas"]["PenaltyCase_APPEAL_FILED"] | components["schemas"]["PenaltyCase_APPEAL_DECIDED"] | components["schemas"]["PenaltyCase_ENFORCED"] | components["schemas"]["PenaltyCase_POLICE_RETURNED"];
+        /** 审核结算 */
+        CapitationSettlement_REVIEW: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REVIEW";
+            /** 意见 */
+            comment?: string;
+        };
+        /** 审批通过 */
+        CapitationSettlement_APPROVE: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE";
+        };
+        /** 退回重算 */
+        CapitationSettlement_RETURN: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RETURN";
+            /** 意见 */
+            comment: string;
+        };
+        /** 登记拨付 */
+        CapitationSettlement_RECORD_PAYMENT: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_PAYMENT";
+            /** 金额 */
+            amount: string;
+            /** 凭证编号 */
+            reference: string;
+        };
+        /** @description An event a caller may send to a capitation-settlement case (门诊按人头付费月度结算 Outpatient capitation: monthly settlement). */
+        CapitationSettlementEvent: components["schemas"]["CapitationSettlement_REVIEW"] | components["schemas"]["CapitationSettlement_APPROVE"] | components["schemas"]["CapitationSettlement_RETURN"] | components["schemas"]["CapitationSettlement_RECORD_PAYMENT"];
+        /** 审核清算 */
+        CapitationReconciliation_REVIEW: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REVIEW";
+            /** 意见 */
+            comment?: string;
+        };
+        /** 审批通过 */
+        CapitationReconciliation_APPROVE: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE";
+        };
+        /** 退回重算 */
+        CapitationReconciliation_RETURN: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RETURN";
+            /** 意见 */
+            comment: string;
+        };
+        /** 登记拨付或收回 */
+        CapitationReconciliation_RECORD_PAYMENT: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_PAYMENT";
+            /** 金额 */
+            amount: string;
+            /** 凭证编号 */
+            reference: string;
+        };
+        /** @description An event a caller may send to a capitation-reconciliation case (门诊按人头付费年终清算 Outpatient capitation: year-end reconciliation). */
+        CapitationReconciliationEvent: components["schemas"]["CapitationReconciliation_REVIEW"] | components["schemas"]["CapitationReconciliation_APPROVE"] | components["schemas"]["CapitationReconciliation_RETURN"] | components["schemas"]["CapitationReconciliation_RECORD_PAYMENT"];
         /** @description `{ type, ...payload }`: one of the case's workflow's events (GET /api/v1/workflows/{type} lists them per state, with their JSON Schemas); the case's `allowedEvents` says which now. */
-        CaseEvent: components["schemas"]["ReliefApplicationEvent"] | components["schemas"]["HardshipHearingEvent"] | components["schemas"]["InspectionEvent"] | components["schemas"]["PenaltyCaseEvent"];
+        CaseEvent: components["schemas"]["ReliefApplicationEvent"] | components["schemas"]["HardshipHearingEvent"] | components["schemas"]["InspectionEvent"] | components["schemas"]["PenaltyCaseEvent"] | components["schemas"]["CapitationSettlementEvent"] | components["schemas"]["CapitationReconciliationEvent"];
         CaseLink: {
             rel: string;
             caseId: string;
@@ -4196,8 +4617,8 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                type?: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
-                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+                type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
                 status?: "active" | "closed";
                 streetCode?: string;
                 overdue?: boolean;
@@ -4607,8 +5028,8 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 assignee?: "me" | "unassigned";
-                type?: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
-                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "start" | "submitted" | "withdrawn";
+                type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
                 streetCode?: string;
                 overdue?: boolean;
             };
@@ -6270,6 +6691,603 @@ export interface operations {
             };
         };
     };
+    getCapitationRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitationRateView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCapitationSignUps: {
+        parameters: {
+            query: {
+                page?: number;
+                pageSize?: number;
+                institutionCode: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpViewPage"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importCapitationSignUps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description one row, an array of rows, or a CSV file whose header names the fields */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRowDto"] | components["schemas"]["SignUpRowDto"][];
+                "text/csv": string;
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpImportResult"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version conflict (If-Match) or an Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changeCapitationSignUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpChangeResult"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    openCapitationSettlement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenSettlementDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version conflict (If-Match) or an Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importCapitationSpending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description one row, an array of rows, or a CSV file whose header names the fields */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpendingRowDto"] | components["schemas"]["SpendingRowDto"][];
+                "text/csv": string;
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the CSV file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendingImportResult"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version conflict (If-Match) or an Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    openCapitationReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenReconciliationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Version conflict (If-Match) or an Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCapitationReport: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CapitationReportView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listAttachments: {
         parameters: {
             query?: {
@@ -6851,7 +7869,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only the cases of one workflow type */
-                type?: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+                type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             };
             header?: never;
             path?: never;
@@ -7213,7 +8231,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description one workflow */
-                type?: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+                type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
                 /** @description first day (Asia/Shanghai), default 29 days before `to` */
                 from?: string;
                 /** @description last day, inclusive (Asia/Shanghai), default today */
@@ -7271,7 +8289,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                type?: "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
+                type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
                 streetCode?: string;
                 format?: "json" | "csv" | "xlsx";
             };

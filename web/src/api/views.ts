@@ -34,3 +34,9 @@ export type AccountActionView = Schemas['AccountActionView'];
 
 /** `GET /calendar/years`: the loaded working-day calendars. */
 export type CalendarYear = Schemas['CalendarYearView'];
+
+/** 门诊按人头付费: the year's rate with its steps, and the year so far per institution and month. */
+export type CapitationRate = Schemas['CapitationRateView'];
+export type CapitationReport = Schemas['CapitationReportView'];
+export type CapitationInstitutionReport = Schemas['CapitationInstitutionReport'];
+export type CapitationMonth = Schemas['CapitationMonthView'];

@@ -47,6 +47,8 @@ const VALUES: Readonly<Record<string, string>> = {
   'relief-application': '医疗救助申请',
   'penalty-case': '行政处罚',
   inspection: '监督检查',
+  'capitation-settlement': '按人头付费月度结算',
+  'capitation-reconciliation': '按人头付费年终清算',
   // Attachment kinds (附件类别).
   SUPPLEMENT: '补正材料',
   CERTIFICATE: '证明材料',

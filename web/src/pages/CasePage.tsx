@@ -57,6 +57,8 @@ const LINK_LABELS: Record<string, string> = {
   inspection: '监督检查',
   penalty: '行政处罚',
   'penalty-case': '行政处罚',
+  'capitation-settlement': '按人头付费月度结算',
+  'capitation-reconciliation': '按人头付费年终清算',
 };
 
 function label(labels: Readonly<Record<string, string>>, value: unknown): string {
@@ -89,6 +91,30 @@ function amounts(c: CaseView): Array<[string, string]> {
   if (payment) {
     out.push(['已拨付', `${formatMoney(payment.amount)}（凭证 ${textOf(payment.reference)}）`]);
   }
+  // 门诊按人头付费: a month's lines, or the year's result (拨付 to, 收回 from, the institution).
+  const figures = dataObject(c, 'figures');
+  if (figures?.baseCapitation !== undefined) {
+    out.push(['基础人头费', formatMoney(figures.baseCapitation)]);
+    out.push(['签约服务费（基金支付）', formatMoney(figures.fundSignUpFee)]);
+    out.push(['月度结算合计', formatMoney(figures.total)]);
+  }
+  if (figures?.direction !== undefined) {
+    out.push([
+      '预付 / 实际支出',
+      `${formatMoney(figures.prepaid)} / ${formatMoney(figures.spent)}`,
+    ]);
+    const verb =
+      figures.direction === 'PAY'
+        ? '拨付'
+        : figures.direction === 'RECOVER'
+          ? '收回'
+          : '无需拨付或收回';
+    out.push(['清算结果', `${verb} ${formatMoney(figures.amount)}`]);
+  }
+  const transfer = dataObject(c, 'transfer');
+  if (transfer) {
+    out.push(['已登记', `${formatMoney(transfer.amount)}（凭证 ${textOf(transfer.reference)}）`]);
+  }
   return out;
 }
 
@@ -115,6 +141,14 @@ function Summary(props: { c: CaseView; workflow: WorkflowDescription | undefined
             </Descriptions.Item>
           )}
         </>
+      )}
+      {dataText(c, 'institutionName') && (
+        <Descriptions.Item label="签约医疗机构">
+          {dataText(c, 'institutionName')}（{dataText(c, 'institutionCode')}）
+        </Descriptions.Item>
+      )}
+      {typeof c.data.month === 'number' && (
+        <Descriptions.Item label="结算月份">{c.data.month} 月</Descriptions.Item>
       )}
       {institution && (
         <Descriptions.Item label="医药机构">

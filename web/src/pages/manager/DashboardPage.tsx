@@ -33,6 +33,7 @@ import { asWorkflowType, fromApi, type WorkflowType } from '../../api/types';
 import type { IndicatorReport, OverdueItem, SlaSummary } from '../../api/views';
 import { formatTime } from '../../labels';
 import { useStreetName } from '../../streets';
+import { CapitationYearCard } from './CapitationPage';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -500,6 +501,8 @@ export function DashboardPage() {
           </Card>
         </Col>
       </Row>
+
+      <CapitationYearCard />
     </Space>
   );
 }
