@@ -16,7 +16,6 @@ import {
 import { CASE_OPENED, type WorkflowDefinition } from '../../workflows/workflow-definition';
 import { CalendarService } from '../calendar/calendar.service';
 import { parseDuration } from '../common/calendar/duration';
-import { canonicalHash } from '../common/canonical-hash';
 import { DomainError } from '../common/errors/domain-error';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../common/errors/validation';
 import { PolicyService } from '../config/policy.service';
@@ -51,6 +50,7 @@ import { acceptedEventTypes, activePaths, stateToString } from './machine-intros
 import { deferWrite, writeBehindTransaction } from '../database/write-behind';
 import { OUTBOX_LEASE_MS, OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
+import { eventHash, GENESIS_HASH } from './audit/event-hash';
 
 export type CaseEvent = Record<string, unknown> & { type: string };
 
@@ -59,7 +59,6 @@ function stateValue(snapshot: AnyMachineSnapshot): StateValue {
   return snapshot.value as StateValue;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
 const MAX_ATTEMPTS = 5;
 // The case row lock (SELECT … FOR UPDATE) and the versioned update serialise work on a case.
 // Transactions run READ COMMITTED, every connection's session default (database-options.ts
@@ -71,31 +70,6 @@ const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'
 function isDuplicateEntry(e: unknown): boolean {
   const code = (e as { driverError?: { code?: string } }).driverError?.code;
   return code === 'ER_DUP_ENTRY';
-}
-
-/** The content an audit row's hash covers (hash chain: each row includes the previous hash). */
-export function eventHash(e: {
-  caseId: string;
-  seq: number;
-  type: string;
-  actor: string;
-  payload: unknown;
-  fromState: string | null;
-  toState: string;
-  at: Date;
-  prevHash: string;
-}): string {
-  return canonicalHash({
-    caseId: e.caseId,
-    seq: e.seq,
-    type: e.type,
-    actor: e.actor,
-    payload: e.payload,
-    from: e.fromState,
-    to: e.toState,
-    at: e.at.toISOString(),
-    prev: e.prevHash,
-  });
 }
 
 interface OpenCaseParams {

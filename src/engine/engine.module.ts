@@ -4,7 +4,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
-import { ChainVerifier } from './chain-verifier.service';
+import { ChainVerifier } from './audit/chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { EngineObservers } from './engine-observers';
