@@ -48,6 +48,7 @@ import { CaseSignalEntity } from './entities/case-signal.entity';
 import { EngineObservers, type ScheduledJob } from './engine-observers';
 import { acceptedEventTypes, activePaths, stateToString } from './machine-introspection';
 import { deferWrite, writeBehindTransaction } from '../database/write-behind';
+import { isDuplicateEntry, isLockConflict, withRetry } from '../database/with-retry';
 import { OUTBOX_LEASE_MS, OutboxRelay } from './outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 import { eventHash, GENESIS_HASH } from './audit/event-hash';
@@ -59,17 +60,17 @@ function stateValue(snapshot: AnyMachineSnapshot): StateValue {
   return snapshot.value as StateValue;
 }
 
-const MAX_ATTEMPTS = 5;
 // The case row lock (SELECT … FOR UPDATE) and the versioned update serialise work on a case.
 // Transactions run READ COMMITTED, every connection's session default (database-options.ts
 // createDataSource): it spares the deadline and outbox tables InnoDB's gap locks, which
 // otherwise deadlock unrelated cases under load.
-/** MySQL/MariaDB errors worth retrying the whole transaction for: deadlock, lock wait timeout. */
-const RETRYABLE_SQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
-function isDuplicateEntry(e: unknown): boolean {
-  const code = (e as { driverError?: { code?: string } }).driverError?.code;
-  return code === 'ER_DUP_ENTRY';
+/** Worth another attempt: a lock conflict, or a lost race on the case when no If-Match was given. */
+function retryable(expectedVersion?: number): (e: unknown) => boolean {
+  return (e) =>
+    e instanceof DomainError
+      ? e.code === 'VERSION_CONFLICT' && expectedVersion === undefined
+      : isLockConflict(e);
 }
 
 interface OpenCaseParams {
@@ -232,20 +233,15 @@ export class CaseEngine {
     actor: Actor,
     expectedVersion?: number,
   ): Promise<CaseEntity> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const [row, effects] = await writeBehindTransaction(this.dataSource, (m) =>
+    const [row, effects] = await withRetry(
+      () =>
+        writeBehindTransaction(this.dataSource, (m) =>
           this.applyInTransaction(m, caseId, event, actor, expectedVersion),
-        );
-        this.afterCommit(effects);
-        return row;
-      } catch (e) {
-        if (attempt < MAX_ATTEMPTS && this.isRetryable(e, expectedVersion)) {
-          continue;
-        }
-        throw e;
-      }
-    }
+        ),
+      { retryIf: retryable(expectedVersion) },
+    );
+    this.afterCommit(effects);
+    return row;
   }
 
   /** The same, inside the caller's transaction (the caller commits; the relay sends the outbox). */
@@ -523,11 +519,10 @@ export class CaseEngine {
    * (a timer for a state the case has already left was cancelled in that transition: stale).
    */
   async fireDeadline(deadlineId: string, now = new Date(), refused?: string): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const [outcome, effects] = await writeBehindTransaction(
-          this.dataSource,
-          async (m): Promise<[Outcome, Effects]> => {
+    try {
+      const [outcome, effects] = await withRetry(
+        () =>
+          writeBehindTransaction(this.dataSource, async (m): Promise<[Outcome, Effects]> => {
             const deadline = await this.lockDeadline(m, deadlineId);
             if (!deadline || deadline.status !== 'pending') {
               return ['stale', { outbox: [] }] as [Outcome, Effects];
@@ -582,28 +577,25 @@ export class CaseEngine {
               deadline,
             });
             return ['overdue', effects] as [Outcome, Effects];
-          },
+          }),
+        { retryIf: retryable() },
+      );
+      this.afterCommit(effects);
+      deadlinesFired.inc({ outcome });
+      return outcome;
+    } catch (e) {
+      if (
+        refused === undefined &&
+        e instanceof DomainError &&
+        (e.code === 'BUSINESS_RULE' || e.code === 'EVENT_NOT_ACCEPTED')
+      ) {
+        // The deadline's event cannot apply: record the breach rather than retry forever.
+        this.logger.warn(
+          `deadline ${deadlineId}: its event was refused (${e.message}); marking overdue`,
         );
-        this.afterCommit(effects);
-        deadlinesFired.inc({ outcome });
-        return outcome;
-      } catch (e) {
-        if (attempt < MAX_ATTEMPTS && this.isRetryable(e, undefined)) {
-          continue;
-        }
-        if (
-          refused === undefined &&
-          e instanceof DomainError &&
-          (e.code === 'BUSINESS_RULE' || e.code === 'EVENT_NOT_ACCEPTED')
-        ) {
-          // The deadline's event cannot apply: record the breach rather than retry forever.
-          this.logger.warn(
-            `deadline ${deadlineId}: its event was refused (${e.message}); marking overdue`,
-          );
-          return this.fireDeadline(deadlineId, now, e.message);
-        }
-        throw e;
+        return this.fireDeadline(deadlineId, now, e.message);
       }
+      throw e;
     }
   }
 
@@ -1239,83 +1231,76 @@ export class CaseEngine {
     request: LinkedCaseRequest & { sourceCaseId: string; sourceSeq: number },
   ): Promise<string> {
     const originKey = `${request.sourceCaseId}#${request.sourceSeq}#${request.type}`;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const [id, effects] = await writeBehindTransaction(
-          this.dataSource,
-          async (m): Promise<[string, Effects]> => {
-            const existing = await m.findOne(CaseEntity, {
-              where: { originKey },
-              select: { id: true },
-            });
-            if (existing) {
-              return [existing.id, { outbox: [] }];
-            }
-            const source = await this.lockCase(m, request.sourceCaseId);
-            const effects: Effects = { outbox: [] };
-            // The workflow allows one open case per key (a person's hearing of the year): join it.
-            const key = this.registry.latest(request.type).exclusiveKey?.(request.input);
-            const joined = key === undefined ? null : await this.activeCaseWithKey(m, key);
-            if (joined) {
-              await m
-                .createQueryBuilder()
-                .insert()
-                .into(CaseLinkEntity)
-                .values([
-                  { caseId: source.id, rel: request.rel, linkedCaseId: joined },
-                  { caseId: joined, rel: request.backRel, linkedCaseId: source.id },
-                ])
-                .orIgnore()
-                .execute();
-              await this.recordInTransaction(
-                m,
-                source,
-                'LINKED',
-                SYSTEM,
-                { rel: request.rel, caseId: joined, joinedOpenCase: true },
-                () => undefined,
-                new Date(),
-                effects,
-              );
-              return [joined, effects];
-            }
-            const opened = await this.openInTransaction(
-              m,
-              {
-                type: request.type,
-                input: request.input,
-                actor: SYSTEM,
-                streetCode: request.streetCode,
-                originKey,
-              },
-              effects,
-            );
-            await m.insert(CaseLinkEntity, [
-              { caseId: source.id, rel: request.rel, linkedCaseId: opened.id },
-              { caseId: opened.id, rel: request.backRel, linkedCaseId: source.id },
-            ]);
+    const [id, effects] = await withRetry(
+      () =>
+        writeBehindTransaction(this.dataSource, async (m): Promise<[string, Effects]> => {
+          const existing = await m.findOne(CaseEntity, {
+            where: { originKey },
+            select: { id: true },
+          });
+          if (existing) {
+            return [existing.id, { outbox: [] }];
+          }
+          const source = await this.lockCase(m, request.sourceCaseId);
+          const effects: Effects = { outbox: [] };
+          // The workflow allows one open case per key (a person's hearing of the year): join it.
+          const key = this.registry.latest(request.type).exclusiveKey?.(request.input);
+          const joined = key === undefined ? null : await this.activeCaseWithKey(m, key);
+          if (joined) {
+            await m
+              .createQueryBuilder()
+              .insert()
+              .into(CaseLinkEntity)
+              .values([
+                { caseId: source.id, rel: request.rel, linkedCaseId: joined },
+                { caseId: joined, rel: request.backRel, linkedCaseId: source.id },
+              ])
+              .orIgnore()
+              .execute();
             await this.recordInTransaction(
               m,
               source,
               'LINKED',
               SYSTEM,
-              { rel: request.rel, caseId: opened.id },
+              { rel: request.rel, caseId: joined, joinedOpenCase: true },
               () => undefined,
               new Date(),
               effects,
             );
-            return [opened.id, effects];
-          },
-        );
-        this.afterCommit(effects);
-        return id;
-      } catch (e) {
-        if (attempt < MAX_ATTEMPTS && (this.isRetryable(e, undefined) || isDuplicateEntry(e))) {
-          continue;
-        }
-        throw e;
-      }
-    }
+            return [joined, effects];
+          }
+          const opened = await this.openInTransaction(
+            m,
+            {
+              type: request.type,
+              input: request.input,
+              actor: SYSTEM,
+              streetCode: request.streetCode,
+              originKey,
+            },
+            effects,
+          );
+          await m.insert(CaseLinkEntity, [
+            { caseId: source.id, rel: request.rel, linkedCaseId: opened.id },
+            { caseId: opened.id, rel: request.backRel, linkedCaseId: source.id },
+          ]);
+          await this.recordInTransaction(
+            m,
+            source,
+            'LINKED',
+            SYSTEM,
+            { rel: request.rel, caseId: opened.id },
+            () => undefined,
+            new Date(),
+            effects,
+          );
+          return [opened.id, effects];
+        }),
+      // A duplicate origin key: a racing job opened the case; the next attempt finds it.
+      { retryIf: (e) => retryable()(e) || isDuplicateEntry(e) },
+    );
+    this.afterCommit(effects);
+    return id;
   }
 
   /**
@@ -1408,15 +1393,5 @@ export class CaseEngine {
         this.logger.warn(`outbox dispatch deferred: ${e.message}`);
       });
     }
-  }
-
-  private isRetryable(e: unknown, expectedVersion: number | undefined): boolean {
-    if (e instanceof DomainError) {
-      return e.code === 'VERSION_CONFLICT' && expectedVersion === undefined;
-    }
-    const code =
-      (e as { code?: string; driverError?: { code?: string } }).driverError?.code ??
-      (e as { code?: string }).code;
-    return typeof code === 'string' && RETRYABLE_SQL_ERRORS.has(code);
   }
 }
