@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { jsonColumn } from '../database/json-column';
-import { JOBS } from '../queue/jobs';
-import { CaseEngine } from './case-engine.service';
-
-type OpenLinkedCaseJob = Parameters<CaseEngine['openLinkedCase']>[0];
-type SignalCaseJob = Parameters<CaseEngine['applySignal']>[0];
+import { jsonColumn } from '../../database/json-column';
+import { JOBS } from '../../queue/jobs';
+import {
+  linkedOriginKey,
+  type OpenLinkedCasePayload,
+  OpenLinkedCaseJob,
+} from './open-linked-case.job';
+import { type SignalCasePayload, SignalCaseJob } from './signal-case.job';
 
 interface UnsettledRow {
   id: string;
@@ -31,34 +33,9 @@ export class CrossCaseReconciler {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly engine: CaseEngine,
+    private readonly openLinkedCase: OpenLinkedCaseJob,
+    private readonly signalCase: SignalCaseJob,
   ) {}
-
-  /**
-   * The job ran: its row needs no reconciling (called by the worker after success). Its payload
-   * (personal data in a linked case's input) is purged: the row stays, as a count.
-   */
-  async settle(jobId: string): Promise<void> {
-    await this.dataSource.query(
-      "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE job_id = ? AND settled_at IS NULL",
-      [new Date(), jobId],
-    );
-  }
-
-  /**
-   * A job's payload: from the outbox row when the job carries only its id (cross-case jobs);
-   * null when the row is settled already (its effect is in the database; a late duplicate).
-   */
-  async payloadOf<T>(data: unknown): Promise<T | null> {
-    const ref = (data as { outbox?: unknown } | null)?.outbox;
-    if (typeof ref !== 'string') {
-      return data as T;
-    }
-    const [row] = await this.dataSource.query<
-      Array<{ payload: string | T; settled_at: Date | null }>
-    >('SELECT payload, settled_at FROM outbox WHERE job_id = ?', [ref]);
-    return row && row.settled_at === null ? jsonColumn<T>(row.payload) : null;
-  }
 
   async reconcile(graceMs: number, limit = 100): Promise<number> {
     const rows = await this.dataSource.query<UnsettledRow[]>(
@@ -71,17 +48,19 @@ export class CrossCaseReconciler {
     for (const row of rows) {
       try {
         if (row.job_name === JOBS.openLinkedCase.name) {
-          const job = jsonColumn<OpenLinkedCaseJob>(row.payload as string | OpenLinkedCaseJob);
+          const job = jsonColumn<OpenLinkedCasePayload>(
+            row.payload as string | OpenLinkedCasePayload,
+          );
           if (!(await this.linkExists(job))) {
-            await this.engine.openLinkedCase(job);
+            await this.openLinkedCase.run(job);
             this.logger.warn(
               `opened the lost linked ${job.type} case of ${job.sourceCaseId}#${job.sourceSeq}`,
             );
           }
         } else if (row.job_name === JOBS.signalCase.name) {
-          const job = jsonColumn<SignalCaseJob>(row.payload as string | SignalCaseJob);
+          const job = jsonColumn<SignalCasePayload>(row.payload as string | SignalCasePayload);
           // Keyed by (source, seq, target): applied once; a refusal by the target is final too.
-          const outcome = await this.engine.applySignal(job);
+          const outcome = await this.signalCase.run(job);
           if (outcome === 'applied') {
             this.logger.warn(`applied the lost ${job.event.type} signal to ${job.targetCaseId}`);
           }
@@ -99,13 +78,13 @@ export class CrossCaseReconciler {
   }
 
   /** The linked case exists: opened by this source event, or joined (a link of this rel). */
-  private async linkExists(job: OpenLinkedCaseJob): Promise<boolean> {
+  private async linkExists(job: OpenLinkedCasePayload): Promise<boolean> {
     const found = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM cases WHERE origin_key = ?
        UNION ALL
        SELECT 1 FROM case_links WHERE case_id = ? AND rel = ?
        LIMIT 1`,
-      [`${job.sourceCaseId}#${job.sourceSeq}#${job.type}`, job.sourceCaseId, job.rel],
+      [linkedOriginKey(job), job.sourceCaseId, job.rel],
     );
     return found.length > 0;
   }

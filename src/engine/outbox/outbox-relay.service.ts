@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobsOptions } from 'bullmq';
 import { DataSource, In, IsNull } from 'typeorm';
-import { JOBS } from '../queue/jobs';
-import { QueueService } from '../queue/queue.service';
-import { OutboxEntity } from './entities/outbox.entity';
+import { JOBS } from '../../queue/jobs';
+import { QueueService } from '../../queue/queue.service';
+import { OutboxEntity } from '../entities/outbox.entity';
 
 /**
  * How long a row written with a lease belongs to the process that committed it. Generous: the
