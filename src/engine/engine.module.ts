@@ -30,6 +30,7 @@ import { SignalCaseJob } from './jobs/signal-case.job';
 import { OutboxWriter } from './outbox/outbox-writer';
 import { CaseRepository } from './persistence/case-repository';
 import { DeadlineRepository } from './persistence/deadline-repository';
+import { OutboxRepository } from './persistence/outbox-repository';
 import { TransitionPipeline } from './transition/transition-pipeline';
 
 /**
@@ -57,6 +58,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     EventHandlerRegistry,
     CaseRepository,
     DeadlineRepository,
+    OutboxRepository,
     OutboxRelay,
     OutboxWriter,
     DeadlineScheduler,

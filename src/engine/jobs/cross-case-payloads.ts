@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { jsonColumn } from '../../database/json-column';
 import type { OutboxReference } from '../../queue/jobs';
+import { OutboxRepository } from '../persistence/outbox-repository';
 
 /**
  * Where a cross-case job's payload lives: its outbox row (Redis carries only the row's job id,
@@ -10,7 +8,7 @@ import type { OutboxReference } from '../../queue/jobs';
  */
 @Injectable()
 export class CrossCasePayloads {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly rows: OutboxRepository) {}
 
   /**
    * A job's payload: from the outbox row when the job carries only its reference; null when the
@@ -21,10 +19,7 @@ export class CrossCasePayloads {
     if (!('outbox' in data) || typeof data.outbox !== 'string') {
       return data as T;
     }
-    const [row] = await this.dataSource.query<
-      Array<{ payload: string | T; settled_at: Date | null }>
-    >('SELECT payload, settled_at FROM outbox WHERE job_id = ?', [data.outbox]);
-    return row && row.settled_at === null ? jsonColumn<T>(row.payload) : null;
+    return this.rows.unsettledPayload<T>(data.outbox);
   }
 
   /**
@@ -49,9 +44,6 @@ export class CrossCasePayloads {
    * data in a linked case's input) is purged: the row stays, as a count.
    */
   async settle(jobId: string): Promise<void> {
-    await this.dataSource.query(
-      "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE job_id = ? AND settled_at IS NULL",
-      [new Date(), jobId],
-    );
+    await this.rows.settle({ jobId });
   }
 }

@@ -1,20 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { jsonColumn } from '../../database/json-column';
 import { JOBS } from '../../queue/jobs';
+import { CaseRepository } from '../persistence/case-repository';
+import { OutboxRepository } from '../persistence/outbox-repository';
 import {
   linkedOriginKey,
   type OpenLinkedCasePayload,
   OpenLinkedCaseJob,
 } from './open-linked-case.job';
 import { type SignalCasePayload, SignalCaseJob } from './signal-case.job';
-
-interface UnsettledRow {
-  id: string;
-  job_name: string;
-  payload: string | Record<string, unknown>;
-}
 
 /**
  * Nothing cross-case is lost (like deadlines, reconciled from the database): a linked case to
@@ -32,17 +26,17 @@ export class CrossCaseReconciler {
   private readonly logger = new Logger(CrossCaseReconciler.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly cases: CaseRepository,
     private readonly openLinkedCase: OpenLinkedCaseJob,
     private readonly signalCase: SignalCaseJob,
   ) {}
 
   async reconcile(graceMs: number, limit = 100): Promise<number> {
-    const rows = await this.dataSource.query<UnsettledRow[]>(
-      `SELECT id, job_name, payload FROM outbox
-        WHERE queue = ? AND settled_at IS NULL AND dispatched_at IS NOT NULL AND dispatched_at < ?
-        ORDER BY id LIMIT ?`,
-      [JOBS.openLinkedCase.queue, new Date(Date.now() - graceMs), limit],
+    const rows = await this.outbox.unsettled(
+      JOBS.openLinkedCase.queue,
+      new Date(Date.now() - graceMs),
+      limit,
     );
     let done = 0;
     for (const row of rows) {
@@ -51,7 +45,9 @@ export class CrossCaseReconciler {
           const job = jsonColumn<OpenLinkedCasePayload>(
             row.payload as string | OpenLinkedCasePayload,
           );
-          if (!(await this.linkExists(job))) {
+          if (
+            !(await this.cases.linkedCaseExists(linkedOriginKey(job), job.sourceCaseId, job.rel))
+          ) {
             await this.openLinkedCase.run(job);
             this.logger.warn(
               `opened the lost linked ${job.type} case of ${job.sourceCaseId}#${job.sourceSeq}`,
@@ -65,27 +61,12 @@ export class CrossCaseReconciler {
             this.logger.warn(`applied the lost ${job.event.type} signal to ${job.targetCaseId}`);
           }
         }
-        await this.dataSource.query(
-          "UPDATE outbox SET settled_at = ?, payload = '{}' WHERE id = ? AND settled_at IS NULL",
-          [new Date(), row.id],
-        );
+        await this.outbox.settle({ id: row.id });
         done++;
       } catch (e) {
         this.logger.warn(`reconciling outbox row ${row.id}: ${(e as Error).message}`);
       }
     }
     return done;
-  }
-
-  /** The linked case exists: opened by this source event, or joined (a link of this rel). */
-  private async linkExists(job: OpenLinkedCasePayload): Promise<boolean> {
-    const found = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM cases WHERE origin_key = ?
-       UNION ALL
-       SELECT 1 FROM case_links WHERE case_id = ? AND rel = ?
-       LIMIT 1`,
-      [linkedOriginKey(job), job.sourceCaseId, job.rel],
-    );
-    return found.length > 0;
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { deferWrite } from '../../database/write-behind';
 import type { OutboxJob } from '../../queue/jobs';
 import { OutboxEntity } from '../entities/outbox.entity';
+import { OutboxRepository } from '../persistence/outbox-repository';
 import { OUTBOX_LEASE_MS, OutboxRelay } from './outbox-relay.service';
 
 /** What one engine transaction leaves to do after its commit: its outbox rows to hand to BullMQ. */
@@ -25,7 +25,10 @@ export class OutboxWriter {
   /** Transactions the caller commits (openCase with `manager`, applyEventIn): no outbox lease. */
   private readonly callerCommits = new WeakSet<EntityManager>();
 
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly rows: OutboxRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   /** The caller commits this transaction: its rows wait for the periodic relay, unleased. */
   callerCommitsTo(m: EntityManager): void {
@@ -49,22 +52,8 @@ export class OutboxWriter {
       lastError: null,
       claimedUntil: this.callerCommits.has(m) ? null : new Date(now.getTime() + OUTBOX_LEASE_MS),
     });
-    // Raw and deferred: this runs once or twice in every transition. Its id stays unknown (the
-    // hand-over finds a leased row by its unique job id).
-    await deferWrite(
-      m,
-      `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
-        row.queue,
-        row.jobName,
-        row.jobId,
-        JSON.stringify(row.payload),
-        row.runAt,
-        row.createdAt,
-        row.claimedUntil,
-      ],
-    );
+    // Raw and deferred: this runs once or twice in every transition.
+    await this.rows.insert(m, row);
     return row;
   }
 

@@ -112,6 +112,18 @@ export class CaseRepository {
     return row?.id ?? null;
   }
 
+  /** The linked case exists: opened by this source event (its origin key), or joined (a link). */
+  async linkedCaseExists(originKey: string, sourceCaseId: string, rel: string): Promise<boolean> {
+    const found = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM cases WHERE origin_key = ?
+       UNION ALL
+       SELECT 1 FROM case_links WHERE case_id = ? AND rel = ?
+       LIMIT 1`,
+      [originKey, sourceCaseId, rel],
+    );
+    return found.length > 0;
+  }
+
   /** Inserts the event row chained to `prevHash`; returns the new row's hash. */
   async appendEvent(m: EntityManager, prevHash: string, e: NewCaseEvent): Promise<string> {
     const hash = eventHash({ ...e, prevHash });
