@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
-import { OutboxRelay } from '../src/engine/outbox-relay.service';
+import { OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
 import { JOBS, jobId } from '../src/queue/jobs';
 import { testFixtureWorkflow } from '../test/fixtures/test-fixture.workflow';
 import { startTestApp } from '../test/support/test-app';

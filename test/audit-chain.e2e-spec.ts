@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SYSTEM } from '../src/engine/actor';
-import { CaseEngine, eventHash } from '../src/engine/case-engine.service';
+import { eventHash } from '../src/engine/audit/event-hash';
+import { CaseEngine } from '../src/engine/case-engine.service';
 import { CaseEventEntity } from '../src/engine/entities/case-event.entity';
 import { EventHandlerRegistry } from '../src/engine/event-handlers';
 import { testFixtureEventPayloads, testFixtureWorkflow } from './fixtures/test-fixture.workflow';

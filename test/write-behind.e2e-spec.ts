@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { deferWrite, writeBehindTransaction } from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
-import { OutboxRelay } from '../src/engine/outbox-relay.service';
+import { OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { eventually } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -77,20 +77,19 @@ export class AssignmentsService {
       return this.cases.getCase(caseId, actor); // already so: nothing to record, nobody to tell
     }
     const previous = row.assigneeId;
-    await this.engine.recordEvent(
+    await this.engine.recordEvent({
       caseId,
-      userId === null ? 'UNASSIGNED' : 'ASSIGNED',
+      type: userId === null ? 'UNASSIGNED' : 'ASSIGNED',
       actor,
-      {
+      payload: {
         assignee: userId,
         previousAssignee: previous,
         ...(dto.reason ? { reason: dto.reason } : {}),
       },
-      (r) => {
+      change: (r) => {
         r.assigneeId = userId;
       },
-      undefined,
-      async (m, updated) => {
+      within: async (m, updated) => {
         if (userId !== null) {
           await this.notifier.notify(m, {
             caseId: updated.id,
@@ -104,7 +103,7 @@ export class AssignmentsService {
           });
         }
       },
-    );
+    });
     return this.cases.getCase(caseId, actor);
   }
 

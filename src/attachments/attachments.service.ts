@@ -110,11 +110,11 @@ export class AttachmentsService {
     const sha256 = createHash('sha256').update(file.content).digest('hex');
     const now = new Date();
     let saved: CaseAttachmentEntity | undefined;
-    await this.engine.recordEvent(
+    await this.engine.recordEvent({
       caseId,
-      'ATTACHMENT_ADDED',
+      type: 'ATTACHMENT_ADDED',
       actor,
-      {
+      payload: {
         attachmentId: id,
         kind: meta.kind ?? 'OTHER',
         fileName,
@@ -123,9 +123,7 @@ export class AttachmentsService {
         sha256,
         ...(meta.note !== undefined ? { note: meta.note } : {}),
       },
-      () => undefined,
-      undefined,
-      async (m, row) => {
+      within: async (m, row) => {
         if (row.status !== 'active') {
           throw new DomainError('BUSINESS_RULE', 'The case was closed meanwhile.');
         }
@@ -148,7 +146,7 @@ export class AttachmentsService {
         await m.insert(CaseAttachmentEntity, saved);
         await this.store.put(m, id, file.content);
       },
-    );
+    });
     return toView(saved!);
   }
 

@@ -15,7 +15,7 @@ import {
   type AuditVerification,
   type BrokenChain,
   ChainVerifier,
-} from '../engine/chain-verifier.service';
+} from '../engine/audit/chain-verifier.service';
 
 export class AuditVerifyQuery {
   @ApiPropertyOptional({

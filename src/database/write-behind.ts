@@ -1,4 +1,6 @@
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
+import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 import { QueryResult } from 'typeorm/query-runner/QueryResult';
 
 /**
@@ -22,8 +24,90 @@ interface Deferred {
   check?: (result: unknown) => void;
 }
 
-const queues = new WeakMap<QueryRunner, Deferred[]>();
-const START = 'START TRANSACTION';
+const START: Deferred = { sql: 'START TRANSACTION', params: [] };
+
+/**
+ * A query runner that owns its transaction's statements: it opens the transaction without a
+ * round trip of its own, queues deferred writes, and sends them ahead of the next statement or
+ * with the COMMIT. Nested transactions (savepoints) are TypeORM's own.
+ */
+class WriteBehindQueryRunner extends MysqlQueryRunner {
+  private readonly queue: Deferred[] = [];
+
+  defer(write: Deferred): void {
+    this.queue.push(write);
+  }
+
+  override async startTransaction(): Promise<void> {
+    if (this.transactionDepth > 0) {
+      return super.startTransaction();
+    }
+    await this.broadcaster.broadcast('BeforeTransactionStart');
+    this.isTransactionActive = true;
+    this.transactionDepth = 1;
+    this.queue.push(START); // rides with the first statement that reaches the server
+    await this.broadcaster.broadcast('AfterTransactionStart');
+  }
+
+  override async commitTransaction(): Promise<void> {
+    if (this.transactionDepth > 1) {
+      return super.commitTransaction();
+    }
+    await this.broadcaster.broadcast('BeforeTransactionCommit');
+    const batch = this.queue.splice(0);
+    // Nothing reached the server yet and nothing is queued: there is nothing to commit.
+    if (!(batch.length === 1 && batch[0] === START)) {
+      await this.send([...batch, { sql: 'COMMIT', params: [] }]);
+    }
+    this.isTransactionActive = false;
+    this.transactionDepth = 0;
+    await this.broadcaster.broadcast('AfterTransactionCommit');
+  }
+
+  override async rollbackTransaction(): Promise<void> {
+    if (this.transactionDepth > 1) {
+      return super.rollbackTransaction();
+    }
+    await this.broadcaster.broadcast('BeforeTransactionRollback');
+    const unsent = this.queue.splice(0); // unsent writes are simply dropped
+    if (unsent[0] !== START) {
+      await super.query('ROLLBACK');
+    }
+    this.isTransactionActive = false;
+    this.transactionDepth = 0;
+    await this.broadcaster.broadcast('AfterTransactionRollback');
+  }
+
+  /** Every statement TypeORM or the caller sends: queued writes go first, in the same packet. */
+  // TypeORM's own signature (its answer is untyped: a raw result or a QueryResult).
+  override async query(
+    sql: string,
+    params?: unknown[],
+    structured = false,
+  ): ReturnType<MysqlQueryRunner['query']> {
+    // A statement with a literal `?` but no parameters must not be merged with parameterised ones.
+    const mergeable = (params?.length ?? 0) > 0 || !sql.includes('?');
+    if (this.queue.length > 0 && !mergeable) {
+      await this.send(this.queue.splice(0));
+    }
+    if (this.queue.length === 0) {
+      return super.query(sql, params, structured);
+    }
+    const results = await this.send([...this.queue.splice(0), { sql, params: params ?? [] }]);
+    return structured ? toQueryResult(results.at(-1)) : results.at(-1);
+  }
+
+  /** Sends statements as one packet; runs their checks; returns every statement's result. */
+  private async send(batch: Deferred[]): Promise<unknown[]> {
+    const raw: unknown = await super.query(
+      batch.map((d) => d.sql).join(';\n'),
+      batch.flatMap((d) => d.params),
+    );
+    const results = batch.length === 1 ? [raw] : (raw as unknown[]);
+    batch.forEach((d, i) => d.check?.(results[i]));
+    return results;
+  }
+}
 
 /** Queues a write in a write-behind transaction; elsewhere (a caller's transaction) runs it now. */
 export async function deferWrite(
@@ -32,13 +116,12 @@ export async function deferWrite(
   params: unknown[],
   check?: (result: unknown) => void,
 ): Promise<void> {
-  const queue = m.queryRunner ? queues.get(m.queryRunner) : undefined;
-  if (!queue) {
-    const result: unknown = await m.query(sql, params);
-    check?.(result);
+  if (m.queryRunner instanceof WriteBehindQueryRunner) {
+    m.queryRunner.defer({ sql, params, check });
     return;
   }
-  queue.push({ sql, params, check });
+  const result: unknown = await m.query(sql, params);
+  check?.(result);
 }
 
 /** Like `dataSource.transaction(fn)`, with `deferWrite` batching the writes (READ COMMITTED, the session default). */
@@ -46,44 +129,11 @@ export async function writeBehindTransaction<T>(
   dataSource: DataSource,
   fn: (m: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  const queue: Deferred[] = [];
-  queues.set(runner, queue);
-  // TypeORM's overloads (structured or raw result) collapse to one signature here.
-  const send = runner.query.bind(runner) as (
-    sql: string,
-    params?: unknown[],
-    structured?: boolean,
-  ) => Promise<unknown>;
-  const intercept = async (sql: string, params?: unknown[], structured?: boolean) => {
-    if (sql === START) {
-      queue.push({ sql, params: [] });
-      return structured ? new QueryResult() : undefined;
-    }
-    // Nothing reached the server yet: a ROLLBACK, or a COMMIT with no write queued, has nothing to do.
-    if (
-      queue[0]?.sql === START &&
-      (sql === 'ROLLBACK' || (sql === 'COMMIT' && queue.length === 1))
-    ) {
-      queue.length = 0;
-      return structured ? new QueryResult() : undefined;
-    }
-    if (sql === 'ROLLBACK') {
-      queue.length = 0; // unsent writes are simply dropped
-    }
-    // A statement with a literal `?` but no parameters must not be merged with parameterised ones.
-    const mergeable = (params?.length ?? 0) > 0 || !sql.includes('?');
-    if (queue.length > 0 && !mergeable) {
-      await flush(queue.splice(0), send);
-    }
-    if (queue.length === 0) {
-      return send(sql, params, structured);
-    }
-    const batch = queue.splice(0);
-    const results = await flush([...batch, { sql, params: params ?? [] }], send);
-    return structured ? toQueryResult(results.at(-1)) : results.at(-1);
-  };
-  runner.query = intercept as QueryRunner['query'];
+  if (!(dataSource.driver instanceof MysqlDriver)) {
+    throw new Error('Write-behind transactions need the MySQL/MariaDB driver');
+  }
+  const runner = new WriteBehindQueryRunner(dataSource.driver, 'master');
+  runner.manager = dataSource.createEntityManager(runner);
   try {
     await runner.startTransaction();
     const result = await fn(runner.manager);
@@ -95,24 +145,8 @@ export async function writeBehindTransaction<T>(
     }
     throw e;
   } finally {
-    queues.delete(runner);
     await runner.release();
   }
-}
-
-/** Sends queued statements as one packet; runs their checks; returns every statement's result. */
-async function flush(
-  batch: Deferred[],
-  send: (sql: string, params?: unknown[]) => Promise<unknown>,
-): Promise<unknown[]> {
-  const sql = batch.map((d) => d.sql).join(';\n');
-  const raw = await send(
-    sql,
-    batch.flatMap((d) => d.params),
-  );
-  const results = batch.length === 1 ? [raw] : (raw as unknown[]);
-  batch.forEach((d, i) => d.check?.(results[i]));
-  return results;
 }
 
 /** What TypeORM's MysqlQueryRunner builds from one statement's raw result. */

@@ -16,8 +16,8 @@ export const SYSTEM: Actor = Object.freeze({
 });
 
 /**
- * Roles that see every case of every workflow (API.md "Who reads what": AUDITOR reads everything,
- * sends nothing). Everyone else reads on a need-to-know basis (case-access.ts `readerRoles`):
+ * Roles that see every case of every workflow (docs/api.md, 'Who reads what': AUDITOR reads
+ * everything, sends nothing). Everyone else reads on a need-to-know basis (case-access.ts `readerRoles`):
  * ADMIN manages accounts and configuration and reads no case content (等保 2.0 三员分立).
  */
 export const CASE_READER_ROLES: readonly Role[] = ['AUDITOR'];
@@ -29,7 +29,7 @@ export function hasAnyRole(actor: Actor, roles: readonly string[]): boolean {
   return actor.roles.some((r) => roles.includes(r));
 }
 
-/** Roles that read and never act (API.md: AUDITOR reads everything and sends no events). */
+/** Roles that read and never act (docs/api.md: AUDITOR reads everything and sends no events). */
 export const READ_ONLY_ROLES: readonly Role[] = ['AUDITOR'];
 
 /** A user whose every role only reads (an auditor): refused on every event and every write. */

@@ -50,8 +50,8 @@ export function isMember(definition: WorkflowDefinition, c: CaseLike, actor: Act
 }
 
 /**
- * Roles that read the cases of every workflow in which they act district-wide (API.md "Who reads
- * what": CASEWORKER and MANAGER). EXPERT and INSPECTOR read only what they are members of, a
+ * Roles that read the cases of every workflow in which they act district-wide (docs/api.md,
+ * 'Who reads what': CASEWORKER and MANAGER). EXPERT and INSPECTOR read only what they are members of, a
  * street office its street, LEGAL what a workflow names it a reader of (penalty, inspection).
  */
 const ACTING_READER_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER'];

@@ -6,7 +6,7 @@ import { maskPersonalData } from '../common/masking';
 import { personKey } from '../common/person-key';
 import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, CASE_READER_ROLES, hasAnyRole } from './actor';
-import { verifyChain } from './audit-chain';
+import { verifyChain } from './audit/audit-chain';
 import { CaseEngine } from './case-engine.service';
 import { canSeeCase, canSeePersonalData, isStreetBound, readsWorkflow } from './case-access';
 import type {

@@ -71,8 +71,14 @@ export class CasesService {
         },
       );
     }
-    await this.engine.recordEvent(id, 'CLAIMED', actor, { assignee: actor.id }, (r) => {
-      r.assigneeId = actor.id;
+    await this.engine.recordEvent({
+      caseId: id,
+      type: 'CLAIMED',
+      actor,
+      payload: { assignee: actor.id },
+      change: (r) => {
+        r.assigneeId = actor.id;
+      },
     });
     return this.query.getCase(id, actor);
   }
@@ -83,8 +89,14 @@ export class CasesService {
     if (row.assigneeId !== actor.id) {
       throw DomainError.forbidden('Only the user the case is assigned to can give it back.');
     }
-    await this.engine.recordEvent(id, 'UNCLAIMED', actor, { assignee: null }, (r) => {
-      r.assigneeId = null;
+    await this.engine.recordEvent({
+      caseId: id,
+      type: 'UNCLAIMED',
+      actor,
+      payload: { assignee: null },
+      change: (r) => {
+        r.assigneeId = null;
+      },
     });
     return this.query.getCase(id, actor);
   }

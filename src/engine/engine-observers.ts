@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
+import type { OutboxJob } from '../queue/jobs';
 import type { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import type { CaseEntity } from './entities/case.entity';
 
 /** A job an observer asks for: written to the outbox in the same transaction, sent after commit. */
-export interface ScheduledJob {
-  queue: string;
-  jobName: string;
-  /** Deterministic (names the case, the row and the kind): a resend never makes a second job. */
-  jobId: string;
-  payload: Record<string, unknown>;
-  runAt: Date;
-}
+export type ScheduledJob = OutboxJob;
 
-interface Observation {
+export interface Observation {
   /** The transaction of the change: everything an observer writes commits or rolls back with it. */
   manager: EntityManager;
   /** The case as it is after the change. */

@@ -3,26 +3,25 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../config/environment';
-import type { FireDeadlineJob } from '../queue/jobs';
 import { QueueService } from '../queue/queue.service';
-import { CaseEngine } from './case-engine.service';
-import { CrossCaseReconciler } from './cross-case-reconciler.service';
-import { OutboxRelay } from './outbox-relay.service';
+import { DeadlineFiring } from './deadlines/deadline-firing';
+import { CrossCaseReconciler } from './jobs/cross-case-reconciler.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
 
 /**
- * The worker side of the engine (ROLE=worker or all): fires deadline jobs, and on start-up
- * and every OUTBOX_RELAY_INTERVAL_MS re-sends outbox rows that never reached Redis and fires
- * deadlines whose job is late by more than DEADLINE_RECONCILE_GRACE_MS (Redis lost it, or
- * nothing was running when it came due), and carries out linked-case and signal jobs handed
- * over longer ago than that and never settled (CrossCaseReconciler). Firing is idempotent in the database, so several
- * workers, or a job and the reconciler racing, still fire a deadline once.
+ * The worker side of the engine (ROLE=worker or all): starts the queues' workers (the job
+ * classes in jobs/ register their handlers), and on start-up and every OUTBOX_RELAY_INTERVAL_MS
+ * re-sends outbox rows that never reached Redis, fires deadlines whose job is late by more than
+ * DEADLINE_RECONCILE_GRACE_MS (Redis lost it, or nothing was running when it came due), and
+ * carries out linked-case and signal jobs handed over longer ago than that and never settled
+ * (CrossCaseReconciler). Firing is idempotent in the database, so several workers, or a job and
+ * the reconciler racing, still fire a deadline once.
  */
 @Injectable()
-export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class EngineWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EngineWorker.name);
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -31,43 +30,13 @@ export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
   constructor(
     private readonly config: ConfigService<Environment, true>,
     private readonly queues: QueueService,
-    private readonly engine: CaseEngine,
+    private readonly deadlines: DeadlineFiring,
     private readonly relay: OutboxRelay,
     private readonly crossCase: CrossCaseReconciler,
   ) {}
 
   private get isWorker(): boolean {
     return this.config.get('ROLE', { infer: true }) !== 'api';
-  }
-
-  onModuleInit(): void {
-    this.queues.handle('fireDeadline', async (job) => {
-      const { deadlineId } = job.data as FireDeadlineJob;
-      return this.engine.fireDeadline(deadlineId);
-    });
-    // Cross-case jobs carry their outbox row's id only: the payload is read from the database.
-    this.queues.handle('signalCase', async (job) => {
-      const payload = await this.crossCase.payloadOf<Parameters<CaseEngine['applySignal']>[0]>(
-        job.data,
-      );
-      if (!payload) {
-        return 'duplicate';
-      }
-      const outcome = await this.engine.applySignal(payload);
-      await this.crossCase.settle(String(job.id));
-      return outcome;
-    });
-    this.queues.handle('openLinkedCase', async (job) => {
-      const payload = await this.crossCase.payloadOf<Parameters<CaseEngine['openLinkedCase']>[0]>(
-        job.data,
-      );
-      if (!payload) {
-        return 'duplicate';
-      }
-      const id = await this.engine.openLinkedCase(payload);
-      await this.crossCase.settle(String(job.id));
-      return id;
-    });
   }
 
   onApplicationBootstrap(): void {
@@ -90,7 +59,7 @@ export class EngineWorker implements OnModuleInit, OnApplicationBootstrap, OnApp
     try {
       await this.relay.dispatchPending();
       const grace = this.config.get('DEADLINE_RECONCILE_GRACE_MS', { infer: true });
-      await this.engine.reconcileDueDeadlines(grace);
+      await this.deadlines.reconcileDue(grace);
       // Linked cases and signals whose job was lost: the same grace, the same database truth.
       await this.crossCase.reconcile(grace);
     } catch (e) {

@@ -4,11 +4,10 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
-import { ChainVerifier } from './chain-verifier.service';
+import { ChainVerifier } from './audit/chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { EngineObservers } from './engine-observers';
-import { CrossCaseReconciler } from './cross-case-reconciler.service';
 import { EngineWorker } from './engine-worker.service';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEventEntity } from './entities/case-event.entity';
@@ -18,11 +17,27 @@ import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { EventHandlerRegistry } from './event-handlers';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelay } from './outbox/outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 import { WorkflowsController } from './workflows.controller';
+import { DeadlineFiring } from './deadlines/deadline-firing';
+import { DeadlineScheduler } from './deadlines/deadline-scheduler';
+import { CrossCasePayloads } from './jobs/cross-case-payloads';
+import { CrossCaseReconciler } from './jobs/cross-case-reconciler.service';
+import { FireDeadlineJob } from './jobs/fire-deadline.job';
+import { OpenLinkedCaseJob } from './jobs/open-linked-case.job';
+import { SignalCaseJob } from './jobs/signal-case.job';
+import { OutboxWriter } from './outbox/outbox-writer';
+import { CaseRepository } from './persistence/case-repository';
+import { DeadlineRepository } from './persistence/deadline-repository';
+import { OutboxRepository } from './persistence/outbox-repository';
+import { TransitionPipeline } from './transition/transition-pipeline';
 
-/** The one case engine every workflow runs on. Domain modules use CaseEngine and EventHandlerRegistry. */
+/**
+ * The one case engine every workflow runs on. Domain modules use CaseEngine (the facade) and
+ * EventHandlerRegistry; the parts behind the facade: transition/ (the pipeline), persistence/
+ * (the SQL of cases, events and deadlines), deadlines/, outbox/, jobs/ and audit/.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -41,10 +56,21 @@ import { WorkflowsController } from './workflows.controller';
   providers: [
     WorkflowRegistry,
     EventHandlerRegistry,
+    CaseRepository,
+    DeadlineRepository,
+    OutboxRepository,
+    OutboxRelay,
+    OutboxWriter,
+    DeadlineScheduler,
+    TransitionPipeline,
+    DeadlineFiring,
+    CrossCasePayloads,
+    FireDeadlineJob,
+    OpenLinkedCaseJob,
+    SignalCaseJob,
     CaseEngine,
     CaseQueryService,
     CasesService,
-    OutboxRelay,
     EngineWorker,
     CrossCaseReconciler,
     ChainVerifier,

@@ -11,7 +11,7 @@ interface StateNodeLike {
   description?: string;
 }
 
-/** `{ hearing: 'scheduled' }` -> `hearing.scheduled` (API.md: nested states use dots). */
+/** `{ hearing: 'scheduled' }` -> `hearing.scheduled` (docs/api.md: nested states use dots). */
 export function stateToString(value: StateValue): string {
   if (typeof value === 'string') {
     return value;

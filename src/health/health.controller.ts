@@ -17,7 +17,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../auth/decorators';
-import { OutboxRelay } from '../engine/outbox-relay.service';
+import { OutboxRelay } from '../engine/outbox/outbox-relay.service';
 import { metricsRegistry } from '../metrics/metrics';
 import { QueueService } from '../queue/queue.service';
 

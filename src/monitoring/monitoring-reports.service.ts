@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
+import { withRetry } from '../database/with-retry';
 import { normaliseResidentId } from '../common/id-number';
 import { maskIdNumber, maskPhone } from '../common/masking';
 import type { Role } from '../../workflows/workflow-definition';
@@ -15,11 +16,8 @@ import { MonitoringFlagEntity } from './entities/monitoring-flag.entity';
 import { MonitoringReportEntity } from './entities/monitoring-report.entity';
 import { OutreachCasesService } from './outreach-cases.service';
 
-const MAX_ATTEMPTS = 5;
-
 /** The roles granted POST /monitoring/reports: only these exempt a street office from its street. */
 export const REPORTER_ROLES: readonly Role[] = ['STREET_OFFICE', 'CASEWORKER', 'MANAGER'];
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 function toView(r: MonitoringReportEntity): ReportView {
   return {
@@ -98,48 +96,40 @@ export class MonitoringReportsService {
       caseId: null,
       caseOpened: false,
     });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.dataSource.transaction(async (m) => {
-          await m.query(
-            `INSERT IGNORE INTO monitoring_flags
-               (person_key, year, source, rule, id_number, name, phone, street_code, insurance_type,
-                category, report_id, flagged_by, flagged_at)
-             VALUES (?, ?, 'REPORT', 'REPORTED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              report.personKey,
-              year,
-              idNumber,
-              report.name,
-              report.phone,
-              report.streetCode,
-              report.insuranceType,
-              report.category,
-              report.id,
-              actor.id,
-              now,
-            ],
-          );
-          const flag = await m.findOneOrFail(MonitoringFlagEntity, {
-            where: { personKey: report.personKey, year },
-            select: { id: true },
-          });
-          const { caseId, opened } = await this.outreach.openForFlag(m, flag.id, actor, report);
-          Object.assign(report, { flagId: flag.id, caseId, caseOpened: opened });
-          await m.insert(MonitoringReportEntity, report);
+    return withRetry(async () => {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT IGNORE INTO monitoring_flags
+           (person_key, year, source, rule, id_number, name, phone, street_code, insurance_type,
+            category, report_id, flagged_by, flagged_at)
+         VALUES (?, ?, 'REPORT', 'REPORTED', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            report.personKey,
+            year,
+            idNumber,
+            report.name,
+            report.phone,
+            report.streetCode,
+            report.insuranceType,
+            report.category,
+            report.id,
+            actor.id,
+            now,
+          ],
+        );
+        const flag = await m.findOneOrFail(MonitoringFlagEntity, {
+          where: { personKey: report.personKey, year },
+          select: { id: true },
         });
-        // A street office gets the same receipt whether the person was flagged elsewhere or not
-        // at all (the flag and case ids would tell): its street's outreach case shows in its tasks.
-        return streetBound
-          ? { ...toView(report), flagId: '', caseId: '', caseOpened: false }
-          : toView(report);
-      } catch (e) {
-        const code = (e as { driverError?: { code?: string } }).driverError?.code;
-        if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {
-          continue;
-        }
-        throw e;
-      }
-    }
+        const { caseId, opened } = await this.outreach.openForFlag(m, flag.id, actor, report);
+        Object.assign(report, { flagId: flag.id, caseId, caseOpened: opened });
+        await m.insert(MonitoringReportEntity, report);
+      });
+      // A street office gets the same receipt whether the person was flagged elsewhere or not
+      // at all (the flag and case ids would tell): its street's outreach case shows in its tasks.
+      return streetBound
+        ? { ...toView(report), flagId: '', caseId: '', caseOpened: false }
+        : toView(report);
+    });
   }
 }

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { withRetry } from '../database/with-retry';
 import { maskIdNumber, maskPhone } from '../common/masking';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
@@ -18,9 +19,6 @@ import {
   type YearThresholds,
 } from './monitoring-thresholds';
 import { OutreachCasesService } from './outreach-cases.service';
-
-const MAX_ATTEMPTS = 5;
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 function toRunView(r: MonitoringRunEntity): RunView {
   return {
@@ -137,42 +135,34 @@ export class MonitoringRunsService {
     actor: Actor,
   ): Promise<Pick<MonitoringRunEntity, 'scanned' | 'flagged' | 'newlyFlagged'>> {
     const sql = flagConditionSql(thresholds, 'r');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(async (m) => {
-          const [counts]: Array<{ scanned: string; flagged: string }> = await m.query(
-            `SELECT COUNT(*) AS scanned, COALESCE(SUM(${sql.condition}), 0) AS flagged
-               FROM monitoring_expense_records r WHERE r.year = ?`,
-            [run.year],
-          );
-          // READ COMMITTED: the SELECT side is a consistent read, so imports are not blocked.
-          const inserted: { affectedRows: number } = await m.query(
-            `INSERT IGNORE INTO monitoring_flags
-               (person_key, year, source, rule, id_number, name, street_code, insurance_type,
-                category, in_policy_cost, insurance_paid, relief_paid, out_of_policy_cost,
-                in_policy_burden, total_burden, burden, threshold, run_id, flagged_by, flagged_at)
-             SELECT LOWER(HEX(r.person_key)), r.year, 'RUN', ${sql.rule}, r.id_number, r.name, r.street_code,
-                r.insurance_type, r.category, r.in_policy_cost, r.insurance_paid, r.relief_paid,
-                r.out_of_policy_cost, ${sql.inPolicyBurden}, ${sql.totalBurden}, ${sql.burden},
-                ${sql.threshold}, ?, ?, ?
-               FROM monitoring_expense_records r
-              WHERE r.year = ? AND ${sql.condition}`,
-            [run.id, actor.id, run.startedAt, run.year],
-          );
-          return {
-            scanned: Number(counts.scanned),
-            flagged: Number(counts.flagged),
-            newlyFlagged: inserted.affectedRows,
-          };
-        });
-      } catch (e) {
-        const code = (e as { driverError?: { code?: string } }).driverError?.code;
-        if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {
-          continue;
-        }
-        throw e;
-      }
-    }
+    return withRetry(async () => {
+      return await this.dataSource.transaction(async (m) => {
+        const [counts]: Array<{ scanned: string; flagged: string }> = await m.query(
+          `SELECT COUNT(*) AS scanned, COALESCE(SUM(${sql.condition}), 0) AS flagged
+           FROM monitoring_expense_records r WHERE r.year = ?`,
+          [run.year],
+        );
+        // READ COMMITTED: the SELECT side is a consistent read, so imports are not blocked.
+        const inserted: { affectedRows: number } = await m.query(
+          `INSERT IGNORE INTO monitoring_flags
+           (person_key, year, source, rule, id_number, name, street_code, insurance_type,
+            category, in_policy_cost, insurance_paid, relief_paid, out_of_policy_cost,
+            in_policy_burden, total_burden, burden, threshold, run_id, flagged_by, flagged_at)
+         SELECT LOWER(HEX(r.person_key)), r.year, 'RUN', ${sql.rule}, r.id_number, r.name, r.street_code,
+            r.insurance_type, r.category, r.in_policy_cost, r.insurance_paid, r.relief_paid,
+            r.out_of_policy_cost, ${sql.inPolicyBurden}, ${sql.totalBurden}, ${sql.burden},
+            ${sql.threshold}, ?, ?, ?
+           FROM monitoring_expense_records r
+          WHERE r.year = ? AND ${sql.condition}`,
+          [run.id, actor.id, run.startedAt, run.year],
+        );
+        return {
+          scanned: Number(counts.scanned),
+          flagged: Number(counts.flagged),
+          newlyFlagged: inserted.affectedRows,
+        };
+      });
+    });
   }
 
   async getRun(id: string): Promise<RunView> {

@@ -9,6 +9,7 @@ import {
 import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
+import { isDuplicateEntry, withRetry } from '../database/with-retry';
 import type { Actor } from '../engine/actor';
 import { caseInput } from '../engine/case-data';
 import { CaseEngine } from '../engine/case-engine.service';
@@ -19,13 +20,6 @@ import { displayAmount } from './monitoring-thresholds';
 
 /** Proactive cases opened at once by one run: a few transactions in flight, not one per flag. */
 const OPEN_CONCURRENCY = 4;
-const MAX_ATTEMPTS = 5;
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-
-function sqlCode(e: unknown): string | undefined {
-  const err = e as { code?: string; driverError?: { code?: string } };
-  return err.driverError?.code ?? err.code;
-}
 
 /** The case's origin key: one proactive case per person and year, ever (unique in `cases`). */
 export function outreachOriginKey(flag: Pick<MonitoringFlagEntity, 'personKey' | 'year'>): string {
@@ -185,22 +179,16 @@ export class OutreachCasesService {
   }
 
   private async openOne(flagId: string, actor: Actor): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { opened } = await this.dataSource.transaction((m) =>
-          this.openForFlag(m, flagId, actor),
-        );
-        return opened;
-      } catch (e) {
-        const code = sqlCode(e);
-        if (code === 'ER_DUP_ENTRY') {
-          return false; // the person's case of the year exists (unique origin key)
-        }
-        if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) {
-          continue;
-        }
-        throw e;
+    try {
+      const { opened } = await withRetry(() =>
+        this.dataSource.transaction((m) => this.openForFlag(m, flagId, actor)),
+      );
+      return opened;
+    } catch (e) {
+      if (isDuplicateEntry(e)) {
+        return false; // the person's case of the year exists (unique origin key)
       }
+      throw e;
     }
   }
 }

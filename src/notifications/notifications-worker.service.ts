@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Job } from 'bullmq';
 import type { Environment } from '../config/environment';
 import { QueueService } from '../queue/queue.service';
 import { DeliveryProcessor } from './delivery.processor';
@@ -33,17 +32,13 @@ export class NotificationsWorker
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle(
-      'deliverNotification',
-      (job) => this.processor.process(job as Job<{ deliveryId: string }>),
-      {
-        attempts: this.config.get('NOTIFY_DELIVERY_ATTEMPTS', { infer: true }),
-        backoff: {
-          type: 'exponential',
-          delay: this.config.get('NOTIFY_DELIVERY_BACKOFF_MS', { infer: true }),
-        },
+    this.queues.handle('deliverNotification', (job) => this.processor.process(job), {
+      attempts: this.config.get('NOTIFY_DELIVERY_ATTEMPTS', { infer: true }),
+      backoff: {
+        type: 'exponential',
+        delay: this.config.get('NOTIFY_DELIVERY_BACKOFF_MS', { infer: true }),
       },
-    );
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -11,9 +11,9 @@ import { isConfidential } from '../engine/case-access';
 import type { ScheduledJob } from '../engine/engine-observers';
 import { CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
-import { OutboxRelay } from '../engine/outbox-relay.service';
+import { OutboxRelay } from '../engine/outbox/outbox-relay.service';
 import { WorkflowRegistry } from '../engine/workflow-registry';
-import { JOBS, jobId } from '../queue/jobs';
+import { type DeliverNotificationPayload, JOBS, jobId } from '../queue/jobs';
 import { EmailChannel } from './channels/email.channel';
 import { WebhookChannel } from './channels/webhook.channel';
 import type {
@@ -231,6 +231,7 @@ export class NotificationsService {
   async outboxRowFor(m: EntityManager, job: ScheduledJob): Promise<OutboxEntity> {
     const row = m.create(OutboxEntity, {
       ...job,
+      payload: { ...job.payload },
       createdAt: new Date(),
       dispatchedAt: null,
       attempts: 0,
@@ -245,7 +246,7 @@ export class NotificationsService {
   async outboxRow(
     m: EntityManager,
     id: string,
-    payload: Record<string, unknown>,
+    payload: DeliverNotificationPayload,
     runAt: Date,
   ): Promise<OutboxEntity> {
     return this.outboxRowFor(m, {

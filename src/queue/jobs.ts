@@ -1,3 +1,7 @@
+import type { FireDeadlinePayload } from '../engine/jobs/fire-deadline.job';
+import type { OpenLinkedCasePayload } from '../engine/jobs/open-linked-case.job';
+import type { SignalCasePayload } from '../engine/jobs/signal-case.job';
+
 /**
  * Every queue and job name, declared once. Each job name has exactly one handler; the worker
  * refuses to start when one is missing. Job payloads carry ids only: the database holds the truth.
@@ -19,10 +23,43 @@ export const JOBS = {
 export type JobKey = keyof typeof JOBS;
 export type QueueName = (typeof JOBS)[JobKey]['queue'];
 
-export interface FireDeadlineJob {
-  deadlineId: string;
-  caseId: string;
+/** A cross-case job names its outbox row; the payload (personal data) stays in the database. */
+export type OutboxReference = { outbox: string };
+
+export type SlaAlertPayload = { alertId: string };
+export type DeliverNotificationPayload = { deliveryId: string };
+
+/** What each job's outbox row stores, by job. */
+export interface OutboxPayloads {
+  fireDeadline: FireDeadlinePayload;
+  openLinkedCase: OpenLinkedCasePayload;
+  signalCase: SignalCasePayload;
+  monitoringRun: Record<string, never>;
+  slaAlert: SlaAlertPayload;
+  deliverNotification: DeliverNotificationPayload;
 }
+
+/**
+ * What each job carries to Redis (its processor's `job.data`): the outbox payload, except the
+ * cross-case jobs, which carry a reference to their row (outbox-relay.service.ts `jobData`); a job
+ * queued before that carried its payload itself.
+ */
+export interface JobPayloads extends Omit<OutboxPayloads, 'openLinkedCase' | 'signalCase'> {
+  openLinkedCase: OutboxReference | OpenLinkedCasePayload;
+  signalCase: OutboxReference | SignalCasePayload;
+}
+
+/** A job to write to the outbox in a transaction (sent after the commit), typed by its name. */
+export type OutboxJob = {
+  [K in JobKey]: {
+    queue: (typeof JOBS)[K]['queue'];
+    jobName: (typeof JOBS)[K]['name'];
+    /** Deterministic (names the case, the row and the kind): a resend never makes a second job. */
+    jobId: string;
+    payload: OutboxPayloads[K];
+    runAt: Date;
+  };
+}[JobKey];
 
 /** BullMQ 6 refuses `:` in custom job ids: build them from parts joined with `-`. */
 export function jobId(...parts: Array<string | number>): string {

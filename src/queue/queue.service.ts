@@ -3,9 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { Environment } from '../config/environment';
-import { JOBS, type JobKey } from './jobs';
+import { JOBS, type JobKey, type JobPayloads } from './jobs';
 
-type Handler = (job: Job) => Promise<unknown>;
+/** A job's processor; `job.data` typed by the job's name (JobPayloads). */
+type Handler<K extends JobKey = JobKey> = (job: Job<JobPayloads[K]>) => Promise<unknown>;
 /** Per-job retry settings (e.g. webhook deliveries); every other job gets the relay's defaults. */
 export type JobRetryOptions = Pick<JobsOptions, 'attempts' | 'backoff'>;
 
@@ -33,7 +34,7 @@ export class QueueService implements OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
-  private readonly handlers = new Map<string, Handler>();
+  private readonly handlers = new Map<string, (job: Job) => Promise<unknown>>();
   private readonly retryOptions = new Map<string, JobRetryOptions>();
   private producerConnection?: IORedis;
   private readyWait?: Promise<void>;
@@ -72,7 +73,7 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   /** Registers the one handler of a job; a second registration is a programming error. */
-  handle(key: JobKey, handler: Handler, retry?: JobRetryOptions): void {
+  handle<K extends JobKey>(key: K, handler: Handler<K>, retry?: JobRetryOptions): void {
     const { queue, name } = JOBS[key];
     const id = `${queue}/${name}`;
     if (this.handlers.has(id)) {

@@ -30,9 +30,7 @@ export class SlaWorker implements OnModuleInit, OnApplicationBootstrap, OnApplic
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle('slaAlert', (job) =>
-      this.alerts.run((job.data as { alertId: string }).alertId),
-    );
+    this.queues.handle('slaAlert', (job) => this.alerts.run(job.data.alertId));
   }
 
   onApplicationBootstrap(): void {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JsonSchema } from '../../events/event-schemas';
 
-/** Response shapes of `GET /api/v1/workflows*` (API.md second edition, "Events as data"). */
+/** Response shapes of `GET /api/v1/workflows*` (docs/api.md, 'Events as data'). */
 
 export class WorkflowSummaryView {
   @ApiProperty({ example: 'relief-application' }) type!: string;

@@ -56,22 +56,3 @@ export class CaseDeadlineEntity {
   @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
   closedAt!: Date | null;
 }
-
-/** The entity of a raw `SELECT * FROM case_deadlines` row (the deadline firing path reads raw). */
-export function deadlineFromRow(r: Record<string, unknown>): CaseDeadlineEntity {
-  return Object.assign(new CaseDeadlineEntity(), {
-    id: String(r.id),
-    caseId: r.case_id as string,
-    name: r.name as string,
-    kind: r.kind as DeadlineKind,
-    entrySeq: Number(r.entry_seq),
-    restart: Number(r.restart),
-    duration: r.duration as string,
-    startedAt: r.started_at as Date,
-    dueAt: r.due_at as Date,
-    onExpireEvent: r.on_expire_event as string | null,
-    status: r.status as DeadlineStatus,
-    firedAt: r.fired_at as Date | null,
-    closedAt: r.closed_at as Date | null,
-  });
-}

@@ -1,5 +1,4 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { jsonColumn } from '../../database/json-column';
 
 export type CaseStatus = 'active' | 'closed';
 
@@ -77,52 +76,4 @@ export class CaseEntity {
 
   @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
   closedAt!: Date | null;
-}
-
-/** A `cases` row as the driver returns it to raw SQL (`SELECT * FROM cases`). */
-export interface CaseRow {
-  id: string;
-  type: string;
-  machine_version: number;
-  state: string;
-  status: CaseStatus;
-  version: number;
-  snapshot: string | Record<string, unknown>;
-  data: string | Record<string, unknown>;
-  street_code: string | null;
-  assignee_id: string | null;
-  last_event_hash: string;
-  policy_version: string;
-  origin_key: string | null;
-  exclusive_key: string | null;
-  restricted: number | boolean;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-}
-
-/** The entity of a raw row, as TypeORM would build it (the engine's hot path reads raw). */
-export function caseFromRow(r: CaseRow): CaseEntity {
-  return Object.assign(new CaseEntity(), {
-    id: r.id,
-    type: r.type,
-    machineVersion: Number(r.machine_version),
-    state: r.state,
-    status: r.status,
-    version: Number(r.version),
-    snapshot: jsonColumn(r.snapshot),
-    data: jsonColumn(r.data),
-    streetCode: r.street_code,
-    assigneeId: r.assignee_id,
-    lastEventHash: r.last_event_hash,
-    policyVersion: r.policy_version,
-    originKey: r.origin_key,
-    exclusiveKey: r.exclusive_key,
-    restricted: Number(r.restricted) === 1,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    closedAt: r.closed_at,
-  });
 }

@@ -1,10 +1,10 @@
-import type { ChainVerification } from './dto/case.dto';
-import type { CaseEventEntity } from './entities/case-event.entity';
-import type { CaseEntity } from './entities/case.entity';
-import { eventHash, GENESIS_HASH } from './case-engine.service';
+import type { ChainVerification } from '../dto/case.dto';
+import type { CaseEventEntity } from '../entities/case-event.entity';
+import type { CaseEntity } from '../entities/case.entity';
+import { eventHash, GENESIS_HASH } from './event-hash';
 
 /**
- * Recomputes one case's hash chain (ARCHITECTURE.md "Audit"): seqs 1..n without a gap, each
+ * Recomputes one case's hash chain (docs/architecture.md, 'Audit'): seqs 1..n without a gap, each
  * row's `prev_hash` equal to the previous row's hash, each hash over the row's own content, as
  * many rows as the case's version, and the case pointing at its newest row. `events` are the
  * case's rows ordered by seq.

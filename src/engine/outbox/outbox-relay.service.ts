@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobsOptions } from 'bullmq';
-import { DataSource, In, IsNull } from 'typeorm';
-import { JOBS } from '../queue/jobs';
-import { QueueService } from '../queue/queue.service';
-import { OutboxEntity } from './entities/outbox.entity';
+import { JOBS } from '../../queue/jobs';
+import { QueueService } from '../../queue/queue.service';
+import type { OutboxEntity } from '../entities/outbox.entity';
+import { OutboxRepository } from '../persistence/outbox-repository';
 
 /**
  * How long a row written with a lease belongs to the process that committed it. Generous: the
@@ -36,7 +35,7 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: OutboxRepository,
     private readonly queues: QueueService,
   ) {}
 
@@ -82,20 +81,10 @@ export class OutboxRelay {
       );
     } catch (e) {
       this.logger.warn(`outbox hand-over deferred to the relay: ${(e as Error).message}`);
-      await this.dataSource
-        .query(
-          `UPDATE outbox SET claimed_until = NULL, attempts = attempts + 1, last_error = ?
-            WHERE job_id IN (?) AND dispatched_at IS NULL`,
-          [String((e as Error).message).slice(0, 500), jobIds],
-        )
-        .catch(() => undefined); // the lease then runs out by itself
+      await this.rows.releaseLease(jobIds, String((e as Error).message)).catch(() => undefined); // the lease then runs out by itself
       return 0;
     }
-    await this.dataSource.query(
-      `UPDATE outbox SET dispatched_at = ?, last_error = NULL, handovers = handovers + 1,
-         claimed_until = NULL WHERE job_id IN (?) AND dispatched_at IS NULL`,
-      [new Date(), jobIds],
-    );
+    await this.rows.markHandedOver(jobIds);
     return rows.length;
   }
 
@@ -124,7 +113,7 @@ export class OutboxRelay {
   }
 
   async backlog(): Promise<number> {
-    return this.dataSource.getRepository(OutboxEntity).count({ where: { dispatchedAt: IsNull() } });
+    return this.rows.backlog();
   }
 
   private async dispatch(ids: string[], batchSize: number): Promise<number> {
@@ -139,21 +128,12 @@ export class OutboxRelay {
    * many rows were claimed and how many were handed over.
    */
   private async dispatchBatch(ids: string[] | null, batchSize: number): Promise<[number, number]> {
-    return this.dataSource
+    return this.rows
       .transaction(async (m): Promise<[number, number]> => {
-        const claimed = await m.query<Array<{ id: string }>>(
-          `SELECT id FROM outbox WHERE dispatched_at IS NULL${ids ? ' AND id IN (?)' : ''}
-             AND (claimed_until IS NULL OR claimed_until < ?)
-           ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-          ids ? [ids, new Date(), batchSize] : [new Date(), batchSize],
-        );
-        if (claimed.length === 0) {
+        const rows = await this.rows.claim(m, ids, batchSize);
+        if (rows.length === 0) {
           return [0, 0];
         }
-        const rows = await m.getRepository(OutboxEntity).find({
-          where: { id: In(claimed.map((c) => String(c.id))) },
-          order: { id: 'ASC' },
-        });
         const done: string[] = [];
         try {
           await this.queues.ready();
@@ -164,26 +144,12 @@ export class OutboxRelay {
         } catch (e) {
           const failed = rows.find((r) => !done.includes(r.id));
           if (failed) {
-            await m.getRepository(OutboxEntity).update(
-              { id: failed.id },
-              {
-                attempts: () => 'attempts + 1',
-                lastError: String((e as Error).message).slice(0, 500),
-              },
-            );
+            await this.rows.markFailed(m, failed.id, String((e as Error).message));
           }
           this.logger.warn(`outbox relay paused: ${(e as Error).message}`);
         }
         if (done.length > 0) {
-          await m.getRepository(OutboxEntity).update(
-            { id: In(done) },
-            {
-              dispatchedAt: new Date(),
-              lastError: null,
-              handovers: () => 'handovers + 1',
-              claimedUntil: null,
-            },
-          );
+          await this.rows.markDispatched(m, done);
         }
         return [rows.length, done.length];
       })

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { verifyChain } from './audit-chain';
-import { CaseEventEntity } from './entities/case-event.entity';
-import { CaseEntity } from './entities/case.entity';
+import { CaseEventEntity } from '../entities/case-event.entity';
+import { CaseEntity } from '../entities/case.entity';
 
 /** One case whose chain does not hold, and the first row that breaks it. */
 export interface BrokenChain {

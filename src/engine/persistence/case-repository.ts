@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DomainError } from '../../common/errors/domain-error';
+import { deferWrite, writeBehindTransaction } from '../../database/write-behind';
+import { eventHash } from '../audit/event-hash';
+import type { CaseEventEntity } from '../entities/case-event.entity';
+import { CaseLinkEntity } from '../entities/case-link.entity';
+import { CaseMemberEntity } from '../entities/case-member.entity';
+import { CasePersonEntity } from '../entities/case-person.entity';
+import { CaseSignalEntity } from '../entities/case-signal.entity';
+import { CaseEntity } from '../entities/case.entity';
+import { assignments, entityFromRow } from './entity-rows';
+
+/** What a transition changes on the case row; the rest is written once, when the case opens. */
+const CHANGING_COLUMNS = [
+  'snapshot',
+  'data',
+  'state',
+  'status',
+  'version',
+  'assigneeId',
+  'lastEventHash',
+  'updatedAt',
+  'closedAt',
+  'exclusiveKey',
+  'restricted',
+] as const satisfies ReadonlyArray<keyof CaseEntity>;
+
+/** An audit row before it is chained: the repository adds `prev_hash` and the hash. */
+export type NewCaseEvent = Omit<CaseEventEntity, 'id' | 'prevHash' | 'hash'>;
+
+/** One direction of a link between two cases (a relief case and its hearing). */
+export type CaseLink = Pick<CaseLinkEntity, 'caseId' | 'rel' | 'linkedCaseId'>;
+
+/**
+ * The SQL of cases and what hangs off them in the engine's transaction: the case row (locked,
+ * inserted, updated under its version), its audit events, members, person index, links and
+ * applied-signal markers. Deadline rows are in deadline-repository.ts, outbox rows in
+ * outbox/outbox-writer.ts. Writes whose answer nobody reads are deferred (write-behind.ts): they
+ * reach the server with the next read or the COMMIT.
+ */
+@Injectable()
+export class CaseRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One engine transaction, READ COMMITTED, its deferred writes batched (write-behind.ts). */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return writeBehindTransaction(this.dataSource, work);
+  }
+
+  /** The case row, locked for this transaction (raw SQL: every transition starts here). */
+  async lock(m: EntityManager, caseId: string): Promise<CaseEntity> {
+    const rows = /^[0-9a-f-]{36}$/i.test(caseId)
+      ? await m.query<Array<Record<string, unknown>>>(
+          'SELECT * FROM cases WHERE id = ? FOR UPDATE',
+          [caseId],
+        )
+      : [];
+    if (rows.length === 0) {
+      throw DomainError.notFound('Case');
+    }
+    return entityFromRow(m, CaseEntity, rows[0]);
+  }
+
+  /** Inserts a complete new case row (a unique key it breaks surfaces as the driver's error). */
+  async insert(m: EntityManager, row: CaseEntity): Promise<void> {
+    // updateEntity(false): no re-select of the defaulted columns (the row is complete).
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(CaseEntity)
+      .values(row as QueryDeepPartialEntity<CaseEntity>)
+      .updateEntity(false)
+      .execute();
+  }
+
+  /**
+   * Writes what a change did to the case row, if nobody changed it since `previousVersion`
+   * (optimistic lock; under the row lock a mismatch means a bug or a manual edit: 409).
+   */
+  async saveVersioned(m: EntityManager, row: CaseEntity, previousVersion: number): Promise<void> {
+    const set = assignments(m, CaseEntity, row, CHANGING_COLUMNS);
+    await deferWrite(
+      m,
+      `UPDATE cases SET ${set.sql} WHERE id = ? AND version = ?`,
+      [...set.params, row.id, previousVersion],
+      (result) => {
+        if ((result as { affectedRows: number }).affectedRows !== 1) {
+          throw new DomainError(
+            'VERSION_CONFLICT',
+            'The case was changed meanwhile: reload it and try again.',
+          );
+        }
+      },
+    );
+  }
+
+  /** The active case holding a workflow's exclusive key (one open case per key), if any. */
+  async activeCaseWithKey(m: EntityManager, key: string): Promise<string | null> {
+    const row = await m.findOne(CaseEntity, {
+      where: { exclusiveKey: key, status: 'active' },
+      select: { id: true },
+    });
+    return row?.id ?? null;
+  }
+
+  /** The case another case asked for with this origin key (`<source>#<seq>#<type>`), if opened. */
+  async caseWithOriginKey(m: EntityManager, originKey: string): Promise<string | null> {
+    const row = await m.findOne(CaseEntity, { where: { originKey }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
+  /** The linked case exists: opened by this source event (its origin key), or joined (a link). */
+  async linkedCaseExists(originKey: string, sourceCaseId: string, rel: string): Promise<boolean> {
+    const found = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM cases WHERE origin_key = ?
+       UNION ALL
+       SELECT 1 FROM case_links WHERE case_id = ? AND rel = ?
+       LIMIT 1`,
+      [originKey, sourceCaseId, rel],
+    );
+    return found.length > 0;
+  }
+
+  /** Inserts the event row chained to `prevHash`; returns the new row's hash. */
+  async appendEvent(m: EntityManager, prevHash: string, e: NewCaseEvent): Promise<string> {
+    const hash = eventHash({ ...e, prevHash });
+    await deferWrite(
+      m,
+      `INSERT INTO case_events (case_id, seq, type, actor, payload, from_state, to_state, at,
+         prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.caseId,
+        e.seq,
+        e.type,
+        e.actor,
+        JSON.stringify(e.payload),
+        e.fromState,
+        e.toState,
+        e.at,
+        prevHash,
+        hash,
+      ],
+    );
+    return hash;
+  }
+
+  /** Which of `types` this actor has sent on the case (separated duties read this). */
+  async eventTypesSentBy(
+    m: EntityManager,
+    caseId: string,
+    actorId: string,
+    types: readonly string[],
+  ): Promise<Set<string>> {
+    const rows = await m.query<Array<{ type: string }>>(
+      'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)',
+      [caseId, actorId, types],
+    );
+    return new Set(rows.map((r) => r.type));
+  }
+
+  /** Replaces the case's members (the users its lists scope it to). */
+  async replaceMembers(
+    m: EntityManager,
+    caseId: string,
+    userIds: readonly string[],
+  ): Promise<void> {
+    await m.delete(CaseMemberEntity, { caseId });
+    if (userIds.length > 0) {
+      await m.insert(
+        CaseMemberEntity,
+        userIds.map((userId) => ({ caseId, userId })),
+      );
+    }
+  }
+
+  /** Indexes a new case under the person keys of everyone it is about (the person view). */
+  async indexPersons(m: EntityManager, caseId: string, keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) {
+      await m.insert(
+        CasePersonEntity,
+        keys.map((personKey) => ({ personKey, caseId })),
+      );
+    }
+  }
+
+  /** Records links (both directions are separate rows); `ignoreExisting` for a re-run job. */
+  async link(m: EntityManager, links: CaseLink[], ignoreExisting = false): Promise<void> {
+    if (!ignoreExisting) {
+      await m.insert(CaseLinkEntity, links);
+      return;
+    }
+    await m.createQueryBuilder().insert().into(CaseLinkEntity).values(links).orIgnore().execute();
+  }
+
+  /** Marks a cross-case signal applied; a second marker breaks the unique key (a duplicate). */
+  async markSignalApplied(
+    m: EntityManager,
+    marker: Pick<CaseSignalEntity, 'sourceCaseId' | 'sourceSeq' | 'targetCaseId'>,
+  ): Promise<void> {
+    await m.insert(CaseSignalEntity, marker);
+  }
+}

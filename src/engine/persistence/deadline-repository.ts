@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { deferWrite } from '../../database/write-behind';
+import {
+  CaseDeadlineEntity,
+  type DeadlineKind,
+  type DeadlineStatus,
+} from '../entities/case-deadline.entity';
+import { entityFromRow } from './entity-rows';
+
+/** A deadline row to insert (always `pending`). */
+export type NewDeadline = Pick<
+  CaseDeadlineEntity,
+  | 'caseId'
+  | 'name'
+  | 'kind'
+  | 'entrySeq'
+  | 'restart'
+  | 'duration'
+  | 'startedAt'
+  | 'dueAt'
+  | 'onExpireEvent'
+>;
+
+/** Which open deadlines of a case to end: all of them, or those of one kind and these names. */
+export interface DeadlineSelection {
+  kind?: DeadlineKind;
+  names?: string[];
+}
+
+/** The SQL of `case_deadlines`: state deadlines and case clocks, in the engine's transaction. */
+@Injectable()
+export class DeadlineRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A deadline row, locked for this transaction (raw SQL: every deadline firing starts here). */
+  async lock(m: EntityManager, id: string): Promise<CaseDeadlineEntity | null> {
+    const [r] = await m.query<Array<Record<string, unknown>>>(
+      'SELECT * FROM case_deadlines WHERE id = ? FOR UPDATE',
+      [id],
+    );
+    return r ? entityFromRow(m, CaseDeadlineEntity, r) : null;
+  }
+
+  /** Records a deadline's new status (fired or overdue) with the transition's other writes. */
+  async markFired(m: EntityManager, d: CaseDeadlineEntity): Promise<void> {
+    await deferWrite(m, 'UPDATE case_deadlines SET status = ?, fired_at = ? WHERE id = ?', [
+      d.status,
+      d.firedAt,
+      d.id,
+    ]);
+  }
+
+  /** Inserts a pending deadline; returns its id (the job that fires it names it). */
+  async insert(m: EntityManager, d: NewDeadline): Promise<string> {
+    const inserted = await m.query<{ insertId: number | string }>(
+      `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration, started_at,
+         due_at, on_expire_event, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+      [
+        d.caseId,
+        d.name,
+        d.kind,
+        d.entrySeq,
+        d.restart,
+        d.duration,
+        d.startedAt,
+        d.dueAt,
+        d.onExpireEvent,
+      ],
+    );
+    return String(inserted.insertId);
+  }
+
+  /**
+   * Ends open deadlines (all of the case's, or those of one kind and names): a pending timer
+   * becomes stale (cancelled), a fired or overdue one closes. One statement.
+   */
+  async end(m: EntityManager, caseId: string, only: DeadlineSelection, now: Date): Promise<void> {
+    await deferWrite(
+      m,
+      `UPDATE case_deadlines SET status = IF(status = 'pending', 'cancelled', status), closed_at = ?
+        WHERE case_id = ? AND closed_at IS NULL AND status IN ('pending', 'overdue', 'fired')
+        ${only.kind ? 'AND kind = ?' : ''} ${only.names ? 'AND name IN (?)' : ''}`,
+      [now, caseId, ...(only.kind ? [only.kind] : []), ...(only.names ? [only.names] : [])],
+    );
+  }
+
+  /** The newest deadline of this kind and name not closed yet. */
+  async latestOpen(
+    m: EntityManager,
+    caseId: string,
+    kind: DeadlineKind,
+    name: string,
+  ): Promise<CaseDeadlineEntity | null> {
+    return m.findOne(CaseDeadlineEntity, {
+      where: { caseId, kind, name, closedAt: IsNull() },
+      order: { id: 'DESC' },
+    });
+  }
+
+  /** The newest paused row of a case clock (its `due_at − closed_at` is the time left). */
+  async latestPaused(
+    m: EntityManager,
+    caseId: string,
+    name: string,
+  ): Promise<CaseDeadlineEntity | null> {
+    return m.findOne(CaseDeadlineEntity, {
+      where: { caseId, kind: 'case', name, status: 'paused' },
+      order: { id: 'DESC' },
+    });
+  }
+
+  /** How many rows of a case clock are open (running, fired or overdue). */
+  async countOpenClock(m: EntityManager, caseId: string, name: string): Promise<number> {
+    return m.count(CaseDeadlineEntity, {
+      where: { caseId, kind: 'case', name, closedAt: IsNull() },
+    });
+  }
+
+  /** A running case clock stands still: its pending row becomes `paused`, closed now. */
+  async pauseClock(m: EntityManager, caseId: string, name: string, now: Date): Promise<void> {
+    await m.update(
+      CaseDeadlineEntity,
+      { caseId, kind: 'case', name, closedAt: IsNull(), status: 'pending' },
+      { status: 'paused', closedAt: now },
+    );
+  }
+
+  /** Closes one deadline row with this status (an extended clock's old row). */
+  async close(m: EntityManager, id: string, status: DeadlineStatus, now: Date): Promise<void> {
+    await m.update(CaseDeadlineEntity, { id }, { status, closedAt: now });
+  }
+
+  /** Moves a row's due date (a paused clock extended keeps the longer remainder). */
+  async moveDue(m: EntityManager, id: string, dueAt: Date): Promise<void> {
+    await m.update(CaseDeadlineEntity, { id }, { dueAt });
+  }
+
+  /** Pending deadlines due by `cutoff`, oldest first (their job never ran). */
+  async dueIds(cutoff: Date, limit: number): Promise<string[]> {
+    const due = await this.dataSource
+      .getRepository(CaseDeadlineEntity)
+      .createQueryBuilder('d')
+      .select(['d.id'])
+      .where('d.status = :status AND d.due_at <= :cutoff', { status: 'pending', cutoff })
+      .orderBy('d.due_at', 'ASC')
+      .limit(limit)
+      .getMany();
+    return due.map((d) => d.id);
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { jsonColumn } from '../../database/json-column';
+import { deferWrite } from '../../database/write-behind';
+import { OutboxEntity } from '../entities/outbox.entity';
+
+/** An outbox row handed over but not settled by its job (a cross-case job to reconcile). */
+export interface UnsettledRow {
+  id: string;
+  job_name: string;
+  payload: string | Record<string, unknown>;
+}
+
+/**
+ * The SQL of the `outbox` table: rows written in a case's transaction (outbox-writer.ts), claimed
+ * and stamped by the relay, settled by the cross-case jobs. Leased rows are found by their unique
+ * job id: the engine defers their inserts (write-behind) and never learns their ids.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A relay round's own transaction (claim, hand over, stamp). */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Inserts a row with the transaction's other writes (deferred: its id stays unknown). */
+  async insert(m: EntityManager, row: OutboxEntity): Promise<void> {
+    await deferWrite(
+      m,
+      `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.queue,
+        row.jobName,
+        row.jobId,
+        JSON.stringify(row.payload),
+        row.runAt,
+        row.createdAt,
+        row.claimedUntil,
+      ],
+    );
+  }
+
+  /** Leased rows reached BullMQ: stamped dispatched, lease ended. */
+  async markHandedOver(jobIds: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = ?, last_error = NULL, handovers = handovers + 1,
+         claimed_until = NULL WHERE job_id IN (?) AND dispatched_at IS NULL`,
+      [new Date(), jobIds],
+    );
+  }
+
+  /** Leased rows did not reach BullMQ: the lease is released for the next relay round. */
+  async releaseLease(jobIds: string[], error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET claimed_until = NULL, attempts = attempts + 1, last_error = ?
+        WHERE job_id IN (?) AND dispatched_at IS NULL`,
+      [error.slice(0, 500), jobIds],
+    );
+  }
+
+  /**
+   * Claims undispatched rows — the given ones, or the oldest — with `FOR UPDATE SKIP LOCKED`, so
+   * concurrent relays never hand the same row over twice; unleased or with a lease run out.
+   */
+  async claim(m: EntityManager, ids: string[] | null, limit: number): Promise<OutboxEntity[]> {
+    const claimed = await m.query<Array<{ id: string }>>(
+      `SELECT id FROM outbox WHERE dispatched_at IS NULL${ids ? ' AND id IN (?)' : ''}
+         AND (claimed_until IS NULL OR claimed_until < ?)
+       ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      ids ? [ids, new Date(), limit] : [new Date(), limit],
+    );
+    if (claimed.length === 0) {
+      return [];
+    }
+    return m.getRepository(OutboxEntity).find({
+      where: { id: In(claimed.map((c) => String(c.id))) },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** Claimed rows reached BullMQ. */
+  async markDispatched(m: EntityManager, ids: string[]): Promise<void> {
+    await m.getRepository(OutboxEntity).update(
+      { id: In(ids) },
+      {
+        dispatchedAt: new Date(),
+        lastError: null,
+        handovers: () => 'handovers + 1',
+        claimedUntil: null,
+      },
+    );
+  }
+
+  /** A claimed row BullMQ refused: counted, with the error, for the next round. */
+  async markFailed(m: EntityManager, id: string, error: string): Promise<void> {
+    await m
+      .getRepository(OutboxEntity)
+      .update({ id }, { attempts: () => 'attempts + 1', lastError: error.slice(0, 500) });
+  }
+
+  async backlog(): Promise<number> {
+    return this.dataSource.getRepository(OutboxEntity).count({ where: { dispatchedAt: IsNull() } });
+  }
+
+  /** A cross-case job's payload, unless its row is settled already (null then). */
+  async unsettledPayload<T>(jobId: string): Promise<T | null> {
+    const [row] = await this.dataSource.query<
+      Array<{ payload: string | T; settled_at: Date | null }>
+    >('SELECT payload, settled_at FROM outbox WHERE job_id = ?', [jobId]);
+    return row && row.settled_at === null ? jsonColumn<T>(row.payload) : null;
+  }
+
+  /** The job's effect is in the database: the row is settled and its payload purged. */
+  async settle(where: { jobId: string } | { id: string }): Promise<void> {
+    const [column, value] = 'jobId' in where ? ['job_id', where.jobId] : ['id', where.id];
+    await this.dataSource.query(
+      `UPDATE outbox SET settled_at = ?, payload = '{}' WHERE ${column} = ? AND settled_at IS NULL`,
+      [new Date(), value],
+    );
+  }
+
+  /** Rows of a queue handed over before `before` and never settled by their job. */
+  async unsettled(queue: string, before: Date, limit: number): Promise<UnsettledRow[]> {
+    return this.dataSource.query<UnsettledRow[]>(
+      `SELECT id, job_name, payload FROM outbox
+        WHERE queue = ? AND settled_at IS NULL AND dispatched_at IS NOT NULL AND dispatched_at < ?
+        ORDER BY id LIMIT ?`,
+      [queue, before, limit],
+    );
+  }
+}
