@@ -21,7 +21,12 @@ import type { Actor } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
-import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
+import { EventHandlerRegistry } from '../engine/event-handlers';
+import {
+  CAPITATION_RECONCILIATION_EVENT_PAYLOADS,
+  CAPITATION_SETTLEMENT_EVENT_PAYLOADS,
+} from './capitation-events';
 import { reconcileYear, settleMonth } from './capitation-calculator';
 import { CAPITATION_INSTITUTION_TYPE, CapitationService } from './capitation.service';
 import type { OpenReconciliationDto, OpenSettlementDto } from './dto/capitation.dto';
@@ -45,35 +50,22 @@ export function reconciliationOriginKey(code: string, year: number): string {
   return `${RECONCILIATION_TYPE}#${code}#${year}`;
 }
 
-/** What the hooks read of a settlement case's data (written by the opening, never changed). */
-function monthOfCase(
-  data: Record<string, unknown>,
-): Pick<CapitationSettlementContext, 'institutionCode' | 'year' | 'month'> {
-  const { institutionCode, year, month } = data;
-  if (
-    typeof institutionCode !== 'string' ||
-    typeof year !== 'number' ||
-    typeof month !== 'number'
-  ) {
-    throw new Error('a capitation-settlement case without its institution, year and month');
-  }
-  return { institutionCode, year, month };
-}
-
-/** What the hooks read of a reconciliation case's data. */
-function yearOfCase(
-  data: Record<string, unknown>,
-): Pick<CapitationReconciliationContext, 'institutionCode' | 'year' | 'score'> {
-  const { institutionCode, year, score } = data;
-  if (
-    typeof institutionCode !== 'string' ||
-    typeof year !== 'number' ||
-    typeof score !== 'number'
-  ) {
-    throw new Error('a capitation-reconciliation case without its institution, year and score');
-  }
-  return { institutionCode, year, score };
-}
+type SettlementHook<E extends string> = HookContextOf<
+  typeof CAPITATION_SETTLEMENT_EVENT_PAYLOADS,
+  E
+>;
+type SettlementHookResult<E extends string> = HookResultOf<
+  typeof CAPITATION_SETTLEMENT_EVENT_PAYLOADS,
+  E
+>;
+type ReconciliationHook<E extends string> = HookContextOf<
+  typeof CAPITATION_RECONCILIATION_EVENT_PAYLOADS,
+  E
+>;
+type ReconciliationHookResult<E extends string> = HookResultOf<
+  typeof CAPITATION_RECONCILIATION_EVENT_PAYLOADS,
+  E
+>;
 
 function isDuplicate(e: unknown): boolean {
   return (e as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY';
@@ -98,15 +90,17 @@ export class CapitationCasesService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register(SETTLEMENT_TYPE, 'RETURN', {
-      hook: (ctx) => this.onSettlementReturn(ctx),
-    });
-    this.handlers.register(SETTLEMENT_TYPE, 'RECORD_PAYMENT', {
-      hook: (ctx) => this.onSettlementPayment(ctx),
-    });
-    this.handlers.register(RECONCILIATION_TYPE, 'RETURN', {
-      hook: (ctx) => this.onReconciliationReturn(ctx),
-    });
+    this.handlers.registerHooks(
+      defineHooks(CAPITATION_SETTLEMENT_EVENT_PAYLOADS, {
+        RETURN: (ctx) => this.onSettlementReturn(ctx),
+        RECORD_PAYMENT: (ctx) => this.onSettlementPayment(ctx),
+      }),
+    );
+    this.handlers.registerHooks(
+      defineHooks(CAPITATION_RECONCILIATION_EVENT_PAYLOADS, {
+        RETURN: (ctx) => this.onReconciliationReturn(ctx),
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- settlements
@@ -227,11 +221,10 @@ export class CapitationCasesService implements OnModuleInit {
 
   /** RETURN: the month recomputed from today's sign-ups (a change recorded since counts). */
   private async onSettlementReturn({
-    caseRow,
+    caseRow: { data },
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = monthOfCase(caseRow.data);
+  }: SettlementHook<'RETURN'>): Promise<SettlementHookResult<'RETURN'>> {
     const figures = await this.settlementFigures(
       manager,
       data.institutionCode,
@@ -252,8 +245,11 @@ export class CapitationCasesService implements OnModuleInit {
   }
 
   /** RECORD_PAYMENT: the month counts as prepaid in the reports (the machine checks the amount). */
-  private async onSettlementPayment({ caseRow, manager, now }: HookContext): Promise<void> {
-    const data = monthOfCase(caseRow.data);
+  private async onSettlementPayment({
+    caseRow: { data },
+    manager,
+    now,
+  }: SettlementHook<'RECORD_PAYMENT'>): Promise<void> {
     await manager.update(
       CapitationMonthEntity,
       { institutionCode: data.institutionCode, year: data.year, month: data.month },
@@ -403,11 +399,10 @@ export class CapitationCasesService implements OnModuleInit {
 
   /** RETURN: the year recomputed from the spending as imported now. */
   private async onReconciliationReturn({
-    caseRow,
+    caseRow: { data },
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = yearOfCase(caseRow.data);
+  }: ReconciliationHook<'RETURN'>): Promise<ReconciliationHookResult<'RETURN'>> {
     return {
       figures: await this.reconciliationFigures(
         manager,

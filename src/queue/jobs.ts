@@ -35,6 +35,7 @@ export interface OutboxPayloads {
   openLinkedCase: OpenLinkedCasePayload;
   signalCase: SignalCasePayload;
   monitoringRun: Record<string, never>;
+  capitationOpening: Record<string, never>;
   slaAlert: SlaAlertPayload;
   deliverNotification: DeliverNotificationPayload;
 }
