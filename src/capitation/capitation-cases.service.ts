@@ -4,12 +4,10 @@ import Decimal from 'decimal.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import type {
   AssessmentIndicators,
-  CapitationReconciliationContext,
   CapitationReconciliationInput,
   ReconciliationFigures,
 } from '../../workflows/capitation-reconciliation.machine';
 import type {
-  CapitationSettlementContext,
   CapitationSettlementInput,
   SettlementFigures,
 } from '../../workflows/capitation-settlement.machine';
