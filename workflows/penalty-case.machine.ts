@@ -105,10 +105,30 @@ export interface HearingRequest extends Trail {
   reason: string;
 }
 
-/** 听证: the outcome; when the hearing lightened the proposal, the one it replaced is kept. */
+/**
+ * 听证: the outcome; when the hearing lightened the proposal, the one it replaced is kept.
+ * `outcome: "waived"`: the party stayed away without a reason (Law art. 64 (八): 视为放弃听证权利).
+ */
 export interface HearingRecord extends Trail {
   outcome: string;
   replacedProposal?: Sanction[];
+}
+
+/** The outcome that records a waived hearing (absent without a reason); it changes no sanction. */
+export const HEARING_WAIVED = 'waived';
+
+/**
+ * 听证通知 (Law art. 64 (二)): the hearing's date and presiding officer, as notified to the party.
+ * The hook checked the date (at least the notice period after the notice) and the officer (not
+ * an investigator of the case). A new schedule replaces the previous one (`previous` keeps it).
+ */
+export interface HearingSchedule extends Trail {
+  /** The hearing day, `YYYY-MM-DD` (Asia/Shanghai). */
+  date: string;
+  presidingOfficerId: string;
+  /** The earliest date the notice allowed, as the hook computed it. */
+  earliestDate: string;
+  previous?: Array<Omit<HearingSchedule, 'previous'>>;
 }
 
 /** The decision (the sanctions themselves are `sanctions`), with what the DECIDE hook computed. */
@@ -218,6 +238,7 @@ export interface PenaltyCaseContext {
   /** The "no heavier penalty for defending oneself" rule applies (Law art. 45; the DECIDE hook checks it). */
   statementMade: boolean;
   hearingRequest?: HearingRequest;
+  hearingSchedule?: HearingSchedule;
   hearing?: HearingRecord;
   referral?: PoliceReferral;
   policeReturn?: PoliceReturn;
@@ -273,6 +294,13 @@ export type PenaltyCaseEvent =
       hearingEligible: boolean;
     } & EventMeta)
   | ({ type: 'DEADLINE_NOTICE' } & DeadlineMeta)
+  | ({
+      type: 'SCHEDULE_HEARING';
+      date: string;
+      presidingOfficerId: string;
+      /** Added by the hook: the notice period's earliest hearing day. */
+      earliestDate: string;
+    } & EventMeta)
   | ({ type: 'HEARING_HELD'; outcome: string; sanctions?: Sanction[] } & EventMeta)
   | ({
       type: 'DECIDE';
@@ -428,9 +456,29 @@ export const penaltyCaseMachine = setup({
       assertEvent(event, 'REQUEST_HEARING');
       return event.hearingEligible === true;
     },
-    /** The hearing keeps the proposal, or replaces it with a well-formed one. */
-    hearingValid: ({ event }) => {
+    /** Law art. 64: the hearing day is not before the earliest day the notice period allows. */
+    scheduleValid: ({ event }) => {
+      assertEvent(event, 'SCHEDULE_HEARING');
+      return (
+        /^\d{4}-\d{2}-\d{2}$/.test(event.date) &&
+        /^\d{4}-\d{2}-\d{2}$/.test(event.earliestDate) &&
+        event.date >= event.earliestDate &&
+        hasText(event.presidingOfficerId)
+      );
+    },
+    /**
+     * The hearing was notified and its day has come; it keeps the proposal or replaces it with a
+     * well-formed one. A waived hearing (the party absent without reason) changes nothing.
+     */
+    hearingValid: ({ context, event }) => {
       assertEvent(event, 'HEARING_HELD');
+      const schedule = context.hearingSchedule;
+      if (schedule === undefined || !isTime(event.at) || shanghaiDay(event.at) < schedule.date) {
+        return false;
+      }
+      if (event.outcome === HEARING_WAIVED) {
+        return event.sanctions === undefined;
+      }
       return event.sanctions === undefined || isSanctionList(event.sanctions);
     },
     /**
@@ -573,6 +621,32 @@ export const penaltyCaseMachine = setup({
       hearingRequest: ({ event }) => {
         assertEvent(event, 'REQUEST_HEARING');
         return { reason: event.reason, by: event.actor, at: event.at };
+      },
+    }),
+    recordSchedule: assign({
+      hearingSchedule: ({ context, event }) => {
+        assertEvent(event, 'SCHEDULE_HEARING');
+        const earlier = context.hearingSchedule;
+        const previous = earlier
+          ? [
+              ...(earlier.previous ?? []),
+              {
+                date: earlier.date,
+                presidingOfficerId: earlier.presidingOfficerId,
+                earliestDate: earlier.earliestDate,
+                by: earlier.by,
+                at: earlier.at,
+              },
+            ]
+          : undefined;
+        return {
+          date: event.date,
+          presidingOfficerId: event.presidingOfficerId,
+          earliestDate: event.earliestDate,
+          by: event.actor,
+          at: event.at,
+          ...(previous !== undefined ? { previous } : {}),
+        };
       },
     }),
     /** A hearing that lightened the proposal makes its sanctions the reference for DECIDE. */
@@ -798,8 +872,9 @@ export const penaltyCaseMachine = setup({
     },
     hearing: {
       description:
-        '听证: legal holds the hearing; it may lighten the proposal. The decision clock stands still here.',
+        '听证: legal notifies the hearing (SCHEDULE_HEARING, at least the notice period ahead, a presiding officer who did not investigate) and holds it on or after its day; it may lighten the proposal, or record it waived when the party stayed away. The decision clock stands still here.',
       on: {
+        SCHEDULE_HEARING: { guard: 'scheduleValid', actions: 'recordSchedule' },
         HEARING_HELD: { guard: 'hearingValid', target: 'decision', actions: 'recordHearing' },
         EXTEND_DECISION: {
           guard: 'canExtendDecision',
@@ -923,6 +998,7 @@ export const penaltyCaseWorkflow = defineWorkflow({
     STATEMENT: '记录陈述申辩',
     REQUEST_HEARING: '申请听证',
     DEADLINE_NOTICE: '告知期满',
+    SCHEDULE_HEARING: '送达听证通知',
     HEARING_HELD: '听证结束',
     DECIDE: '作出处罚决定',
     RECORD_PAYMENT: '登记缴款',
@@ -951,7 +1027,7 @@ export const penaltyCaseWorkflow = defineWorkflow({
       DEADLINE_NOTICE: SYSTEM,
       EXTEND_DECISION: MANAGER,
     },
-    hearing: { HEARING_HELD: LEGAL, EXTEND_DECISION: MANAGER },
+    hearing: { SCHEDULE_HEARING: LEGAL, HEARING_HELD: LEGAL, EXTEND_DECISION: MANAGER },
     decision: { DECIDE: MANAGER, EXTEND_DECISION: MANAGER },
     // Appeals: the caseworker or legal records the filing, legal the outcome.
     execution: {

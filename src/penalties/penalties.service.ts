@@ -26,6 +26,7 @@ import {
   RecordInvestigationPayload,
   SanctionsPayload,
 } from './dto/penalty.dto';
+import { HearingNoticeService } from './hearing-notice.service';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
 import { parseInstant, shanghaiDateOf, shanghaiDayNumber } from './penalty-policy';
@@ -74,6 +75,7 @@ export class PenaltiesService implements OnModuleInit {
     private readonly handlers: EventHandlerRegistry,
     private readonly policy: PolicyService,
     private readonly institutions: InstitutionsService,
+    private readonly hearingNotice: HearingNoticeService,
   ) {}
 
   onModuleInit(): void {
@@ -229,12 +231,13 @@ export class PenaltiesService implements OnModuleInit {
   }
 
   /** A hearing may lighten the proposal, never make it heavier. */
-  private onHearingHeld({ caseRow, event }: HookContext): Promise<Record<string, unknown>> {
-    const { sanctions } = event as unknown as HearingHeldPayload;
+  private onHearingHeld({ caseRow, event, now }: HookContext): Promise<Record<string, unknown>> {
+    const { sanctions, outcome } = event as unknown as HearingHeldPayload;
+    const data = caseRow.data as unknown as PenaltyCaseContext;
+    this.hearingNotice.checkHeld(data, outcome, sanctions, now);
     if (sanctions === undefined) {
       return Promise.resolve({});
     }
-    const data = caseRow.data as unknown as PenaltyCaseContext;
     return Promise.resolve({ sanctions: this.checked(data, sanctions as Sanction[], true) });
   }
 

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { parseDuration } from '../common/calendar/duration';
 import {
   SANCTION_TYPES,
   type SanctionType,
@@ -104,6 +105,11 @@ export interface PenaltyPolicy {
   lateFeeDailyRate: string;
   /** Law art. 67: 自收到行政处罚决定书之日起十五日内缴纳罚款 (calendar days, Law art. 85). */
   fineDueDays: number;
+  /**
+   * Law art. 64 (二): the hearing notice goes out at least this long before the hearing (七日前;
+   * working days by art. 85). A duration (`7wd`); the hearing day may be the period's last day.
+   */
+  hearingNoticePeriod: string;
   jointPunishment: {
     /** Fraud at or above this puts the respondent on the 失信联合惩戒 list (seed 004 (十七); DOMAIN §7). */
     fraudThreshold: string;
@@ -130,6 +136,7 @@ export const DEFAULT_PENALTY_POLICY: PenaltyPolicy = {
   largerAmountThreshold: { INSTITUTION: '100000.00', INDIVIDUAL: '10000.00' },
   lateFeeDailyRate: '0.03',
   fineDueDays: 15,
+  hearingNoticePeriod: '7wd',
   jointPunishment: { fraudThreshold: '100000.00', repairYears: 3 },
   credit: {
     // Local choices (no national scale, DOMAIN.md §5): bands of 10 points, a new institution
@@ -290,6 +297,14 @@ export function validatePenaltyPolicy(policy: unknown, path = ''): string[] {
     problems.push(
       `${at('lateFeeDailyRate')}: ${JSON.stringify(rate)} must be a decimal string in (0, 1], e.g. "0.03"`,
     );
+  }
+  try {
+    if (typeof policy.hearingNoticePeriod !== 'string') {
+      throw new Error('missing');
+    }
+    parseDuration(policy.hearingNoticePeriod);
+  } catch {
+    problems.push(`${at('hearingNoticePeriod')}: must be a duration like 7wd (Law art. 64)`);
   }
   if (!isWhole(policy.fineDueDays, 1, MAX_DUE_DAYS)) {
     problems.push(`${at('fineDueDays')}: must be a whole number of days from 1 to ${MAX_DUE_DAYS}`);

@@ -12,6 +12,7 @@ import {
   IsString,
   IsUUID,
   Max,
+  Matches,
   MaxLength,
   Min,
   MinLength,
@@ -126,11 +127,33 @@ export class SanctionsPayload {
 }
 
 export class HearingHeldPayload extends SanctionsPayload {
-  @ApiProperty({ example: '当事人到场陈述，承认部分事实' })
+  @ApiProperty({
+    example: '当事人到场陈述，承认部分事实',
+    description:
+      'what the hearing found; "waived" when the party stayed away without a reason (Law art. 64: 视为放弃听证权利)',
+  })
   @IsString()
   @MinLength(2)
   @MaxLength(5000)
   outcome!: string;
+}
+
+/** 听证通知 (Law art. 64 (二)): the hearing's day and its presiding officer (主持人). */
+export class ScheduleHearingPayload {
+  @ApiProperty({
+    example: '2026-10-13',
+    description:
+      'the hearing day (Asia/Shanghai): at least the notice period (7 working days) ahead',
+  })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar date YYYY-MM-DD' })
+  date!: string;
+
+  @ApiProperty({
+    format: 'uuid',
+    description: 'a LEGAL user who did not investigate the case (Law art. 64 (四))',
+  })
+  @IsUUID()
+  presidingOfficerId!: string;
 }
 
 export class DecidePayload {
