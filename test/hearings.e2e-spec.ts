@@ -38,7 +38,8 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
       policy: {
         deadlines: {
           'relief-application': { publicity: '1s' },
-          'hardship-hearing': { panel_review: '4s', publicity: '3s' },
+          // Long enough to read the public notice and object before it ends by itself.
+          'hardship-hearing': { panel_review: '4s', publicity: '8s' },
         },
       },
     });
@@ -293,6 +294,48 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
     expect(await hearingOf(second)).toBe(hearing);
     const links = (await getCase(hearing)).data.links.map((l) => l.caseId).sort();
     expect(links).toEqual([first, second].sort());
+  });
+
+  it('should open one hearing when the second of two paid cases, each below the threshold, brings the year to it', async () => {
+    const idNumber = residentId(507);
+    // In-policy 50,000, insurance 35,000, DIBAO 80%: 3,000 left each, nothing out of policy.
+    const light = [expense({ totalCost: '50000.00' })];
+    const first = await paidRelief(idNumber, light);
+    const firstCase = await getCase(first);
+    // 3,000.00 alone is below the 5,000.00 threshold: no referral, no hearing.
+    expect(firstCase.data.hardshipReferral).toBeUndefined();
+    expect(firstCase.data.links).toEqual([]);
+    const second = await paidRelief(idNumber, [
+      expense({ totalCost: '50000.00', date: '2026-05-11' }),
+    ]);
+    const secondCase = await eventually(async () => {
+      const c = await getCase(second);
+      return c.data.links.length > 0 ? c : undefined;
+    }, 15000);
+    expect(secondCase.data.hardshipReferral).toEqual({
+      burden: '6000.00',
+      threshold: '5000.00',
+      caseBurden: '3000.00',
+      cases: [first, second],
+    });
+    const hearingId = secondCase.data.links.find((l) => l.rel === 'hardship-hearing')!.caseId;
+    const hearing = await getCase(hearingId);
+    // The hearing weighs the year: both cases and the burden they leave together.
+    expect(hearing.data).toMatchObject({
+      burden: '6000.00',
+      burdenCases: [
+        { caseId: first, burden: '3000.00' },
+        { caseId: second, burden: '3000.00' },
+      ],
+    });
+    // One hearing for the person's year: the first case was not referred on its own.
+    const person = await caseworker.http.post<{ cases: Array<{ id: string; type: string }> }>(
+      '/api/v1/persons/lookup',
+      { idNumber },
+    );
+    expect(person.body.cases.filter((c) => c.type === 'hardship-hearing')).toEqual([
+      expect.objectContaining({ id: hearingId }),
+    ]);
   });
 
   it('should refuse CONVENE with a 422 naming the field when recusal leaves too few experts', async () => {

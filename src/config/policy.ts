@@ -60,8 +60,9 @@ export interface Policy {
      */
     editions: ReliefEdition[];
     /**
-     * A paid case whose burden left (in-policy remainder + out-of-policy costs) reaches this is
-     * referred to a special-hardship hearing (特殊医疗救助), DOMAIN.md §7.
+     * When a paid case brings the person's yearly burden after relief (in-policy remainder +
+     * out-of-policy costs, summed over the year's paid relief cases) to this or above, the person
+     * is referred to a special-hardship hearing (特殊医疗救助), docs/domain.md §1.
      */
     hardshipThreshold: string;
     /** The public notice during publicity (公示, `GET /api/v1/public/relief-notices`). */

@@ -127,6 +127,7 @@ export const CASE_DATA_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       streetCode: str,
       year: int,
       burden: money,
+      burdenCases: arr(obj({ caseId: str, burden: money }, ['caseId', 'burden'])),
       panel: arr(obj({ userId: str, expertField: str }, ['userId', 'expertField'])),
       draws: arr(obj({})),
       opinions: {

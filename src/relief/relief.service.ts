@@ -22,11 +22,10 @@ import type {
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
 import { ProposePayload, RecordPaymentPayload, VerifyPayload } from './dto/relief-events.dto';
-import { hearingInputFromRelief } from '../hearings/hearing-input';
-import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
 import type { ReliefCategoryPolicy } from './relief-policy';
+import { asCaseInput, YearlyBurdenService } from './yearly-burden.service';
 
 export const RELIEF_TYPE = 'relief-application';
 
@@ -46,6 +45,7 @@ export class ReliefService implements OnModuleInit {
     private readonly ledger: ReliefLedgerService,
     private readonly idempotency: IdempotencyService,
     private readonly cases: CaseQueryService,
+    private readonly yearlyBurden: YearlyBurdenService,
   ) {}
 
   onModuleInit(): void {
@@ -235,20 +235,29 @@ export class ReliefService implements OnModuleInit {
       data.year,
       this.amountsOf(data, data.approvedAmount),
     );
-    const burden = hardshipBurden(data);
+    // 个人年度负担: the person's paid cases of the year together, not this case alone.
     const threshold = this.policy.hardshipThreshold();
-    if (new Decimal(burden).lessThan(threshold)) {
+    const referral = await this.yearlyBurden.referral(manager, caseRow.id, data, threshold);
+    if (referral.hearingInput === undefined) {
       return {};
     }
-    // 特殊医疗救助: the hearing is opened by the worker once this payment commits, linked both ways.
+    // 特殊医疗救助: the hearing is opened (or the person-year's open one joined) by the worker
+    // once this payment commits, linked both ways.
     openLinkedCase({
       type: 'hardship-hearing',
       rel: 'hardship-hearing',
       backRel: 'relief-application',
-      input: hearingInputFromRelief(caseRow.id, data, burden) as unknown as Record<string, unknown>,
+      input: asCaseInput(referral.hearingInput),
       streetCode: caseRow.streetCode,
     });
-    return { hardshipReferral: { burden, threshold } };
+    return {
+      hardshipReferral: {
+        burden: referral.burden.total,
+        threshold,
+        caseBurden: referral.burden.cases.at(-1)?.burden,
+        cases: referral.burden.cases.map((c) => c.caseId),
+      },
+    };
   }
 
   /** The outpatient share of an amount: at most the computed outpatient relief. */
