@@ -390,8 +390,35 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
           ])
       )[0];
     expect(await ledger()).toEqual({ reserved: '30000.00', paid: '0.00' });
+    // 一公开: the special relief is on the public notice, without a sign-in, masked as relief is.
+    const notices = async () =>
+      (
+        await anon.get<{
+          items: Array<Record<string, unknown>>;
+          total: number;
+          page: number;
+          pageSize: number;
+          howToObject: string;
+        }>('/api/v1/public/special-relief-notices?pageSize=100')
+      ).body;
+    const listed = await notices();
+    expect(listed).toMatchObject({ page: 1, pageSize: 100 });
+    expect(listed.howToObject.length).toBeGreaterThan(0);
+    const notice = listed.items.find((n) => n.noticeNo === hearing.id);
+    expect(notice).toMatchObject({
+      name: '张*',
+      streetCode: '330106001',
+      year: 2026,
+      amount: '30000.00',
+      howToObject: listed.howToObject,
+    });
+    expect(Date.parse(String(notice!.objectionDeadline))).toBeGreaterThan(Date.now());
+    expect(JSON.stringify(listed)).not.toContain(idNumber);
+    expect((await anon.get('/api/v1/public/special-relief-notices?pageSize=0')).status).toBe(400);
     const objected = await send(caseworker, hearing.id, { type: 'OBJECTION', details: '金额有误' });
     expect(objected.body.state).toBe('decision');
     expect(await ledger()).toEqual({ reserved: '0.00', paid: '0.00' });
+    // Sent back to decision: off the notice until decided again.
+    expect((await notices()).items.map((n) => n.noticeNo)).not.toContain(hearing.id);
   });
 });
