@@ -52,6 +52,17 @@ export interface PenaltyInstitution {
   name: string;
 }
 
+/**
+ * An insured person as the party (当事人) of an art. 41 case. `idNumber` and `phone` are masked
+ * wherever personal data is (the case view keeps them for those who may see them).
+ */
+export interface PenaltyPerson {
+  idNumber: string;
+  name: string;
+  /** How to reach the person (the hearing notice, the decision's service). */
+  phone?: string;
+}
+
 /** A finding of the inspection that opened the case; the machine reads none of it. */
 export interface PenaltyFinding {
   article: ViolationArticle;
@@ -60,7 +71,10 @@ export interface PenaltyFinding {
 }
 
 export interface PenaltyCaseInput {
-  institution: PenaltyInstitution;
+  /** The party when it is a designated institution (arts. 38–40). */
+  institution?: PenaltyInstitution;
+  /** The party when it is an insured person (art. 41); then `respondent` is INDIVIDUAL. */
+  person?: PenaltyPerson;
   respondent: Respondent;
   source: PenaltySource;
   summary: string;
@@ -216,7 +230,8 @@ export interface Closure extends Trail {
 }
 
 export interface PenaltyCaseContext {
-  institution: PenaltyInstitution;
+  institution?: PenaltyInstitution;
+  person?: PenaltyPerson;
   respondent: Respondent;
   source: PenaltySource;
   summary: string;
@@ -801,7 +816,8 @@ export const penaltyCaseMachine = setup({
 }).createMachine({
   id: 'penalty-case',
   context: ({ input }) => ({
-    institution: input.institution,
+    ...(input.institution !== undefined ? { institution: input.institution } : {}),
+    ...(input.person !== undefined ? { person: input.person } : {}),
     respondent: input.respondent,
     source: input.source,
     summary: input.summary,
@@ -1007,6 +1023,13 @@ export const penaltyCaseWorkflow = defineWorkflow({
     APPEAL_DECIDED: '复议或诉讼结果',
     ENFORCED: '强制执行完毕',
     POLICE_RETURNED: '公安机关退回',
+  },
+  // The person view (`/persons`) lists an insured person's art. 41 cases (case-person index).
+  persons: (input) => {
+    const person = input.person;
+    return typeof person === 'object' && person !== null && 'idNumber' in person
+      ? [String(person.idNumber)]
+      : [];
   },
   // No member scope and no street: a penalty case belongs to the bureau, not to a street office.
   // The bureau's inspectors investigate every penalty case (no personal data in them); LEGAL

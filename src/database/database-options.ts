@@ -14,6 +14,7 @@ import { UserEntity } from '../users/entities/user.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
+import { PenaltyPersonParty1764000013000 } from './migrations/1764000013000-PenaltyPersonParty';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -104,6 +105,7 @@ export const MIGRATIONS = [
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
   OutboxSettled1764000012000,
+  PenaltyPersonParty1764000013000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

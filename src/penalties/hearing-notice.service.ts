@@ -110,6 +110,8 @@ export class HearingNoticeService implements OnModuleInit {
           date: payload.date,
           presidingOfficerId: officer.id,
           party,
+          // The party's contact for the channel that serves the notice (masked in the inbox).
+          ...(data.person?.phone !== undefined ? { phone: data.person.phone } : {}),
           noticeDate: shanghaiDate(now),
         },
       },

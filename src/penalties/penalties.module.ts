@@ -4,12 +4,14 @@ import { EngineModule } from '../engine/engine.module';
 import { InstitutionsModule } from '../institutions/institutions.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { HearingNoticeService } from './hearing-notice.service';
+import { PersonPartyService } from './person-party';
 import { PenaltiesController } from './penalties.controller';
 import { PenaltiesService } from './penalties.service';
 
 @Module({
   imports: [EngineModule, InstitutionsModule, CalendarModule, NotificationsModule],
   controllers: [PenaltiesController],
-  providers: [PenaltiesService, HearingNoticeService],
+  providers: [PenaltiesService, HearingNoticeService, PersonPartyService],
+  exports: [PersonPartyService],
 })
 export class PenaltiesModule {}

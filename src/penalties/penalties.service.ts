@@ -26,7 +26,9 @@ import {
   RecordInvestigationPayload,
   SanctionsPayload,
 } from './dto/penalty.dto';
+import { personKey } from '../common/person-key';
 import { HearingNoticeService } from './hearing-notice.service';
+import { personCaseInput, PersonPartyService } from './person-party';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
 import { parseInstant, shanghaiDateOf, shanghaiDayNumber } from './penalty-policy';
@@ -76,6 +78,7 @@ export class PenaltiesService implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly institutions: InstitutionsService,
     private readonly hearingNotice: HearingNoticeService,
+    private readonly personParty: PersonPartyService,
   ) {}
 
   onModuleInit(): void {
@@ -96,9 +99,14 @@ export class PenaltiesService implements OnModuleInit {
     this.handlers.registerOnClose(PENALTY_TYPE, (ctx) => this.onClosed(ctx));
   }
 
-  /** Files a penalty case (立案) against an institution of the directory. */
+  /** Files a penalty case (立案) against an institution of the directory or an insured person. */
   async open(dto: OpenPenaltyCaseDto, actor: Actor): Promise<CaseView> {
-    const institution = await this.institutions.get(dto.institutionId).catch((e: unknown) => {
+    if (dto.person !== undefined) {
+      const input = personCaseInput(dto, dto.person);
+      const row = await this.engine.openCase({ type: PENALTY_TYPE, input, actor });
+      return this.cases.getCase(row.id, actor);
+    }
+    const institution = await this.institutions.get(dto.institutionId ?? '').catch((e: unknown) => {
       throw e instanceof DomainError && e.code === 'NOT_FOUND'
         ? new DomainError('BUSINESS_RULE', 'No institution of the directory has this id.', {
             errors: [{ field: 'institutionId', message: 'is not in the institution directory' }],
@@ -183,11 +191,15 @@ export class PenaltiesService implements OnModuleInit {
   }: HookContext): Promise<Record<string, unknown>> {
     const data = caseRow.data as unknown as PenaltyCaseContext;
     const payload = event as unknown as RecordInvestigationPayload;
-    const history = (await this.institutions.history(manager, data.institution.id)).flatMap((h) =>
-      h.kind === 'SANCTION'
-        ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
-        : [],
-    );
+    // The repeat rule reads the party's own past: the institution's credit record, or the
+    // person's decided art. 41 cases.
+    const history = data.person
+      ? await this.personParty.history(manager, data.person.idNumber, caseRow.id)
+      : (await this.institutions.history(manager, data.institution?.id ?? '')).flatMap((h) =>
+          h.kind === 'SANCTION'
+            ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
+            : [],
+        );
     const proposedSanctions = proposeSanctions(
       {
         violations: payload.violations,
@@ -267,17 +279,21 @@ export class PenaltiesService implements OnModuleInit {
     const fraud = data.violations
       .reduce((sum, v) => sum.plus(v.fraudAmount), new Decimal(0))
       .toFixed(2);
-    await this.institutions.recordCredit(manager, {
-      institutionId: data.institution.id,
-      kind: 'SANCTION',
-      sourceCaseId: caseRow.id,
-      detail: {
-        article,
-        sanctions: [...new Set(sanctions.map((s) => s.type))],
-        fraudAmount: fraud,
-      },
-      occurredAt: now,
-    });
+    // A person has no credit grade here (the grade weights the institutions' draw): the person
+    // view lists the decision from the case itself.
+    if (data.institution) {
+      await this.institutions.recordCredit(manager, {
+        institutionId: data.institution.id,
+        kind: 'SANCTION',
+        sourceCaseId: caseRow.id,
+        detail: {
+          article,
+          sanctions: [...new Set(sanctions.map((s) => s.type))],
+          fraudAmount: fraud,
+        },
+        occurredAt: now,
+      });
+    }
     return {
       sanctions,
       servedAt,
@@ -317,7 +333,8 @@ export class PenaltiesService implements OnModuleInit {
       .into(PenaltyLedgerEntryEntity)
       .values({
         caseId: caseRow.id,
-        institutionId: data.institution.id,
+        institutionId: data.institution?.id ?? null,
+        personKey: data.person ? personKey(data.person.idNumber) : null,
         ledger: payment.ledger,
         amount: new Decimal(payment.amount).toFixed(2),
         lateFee: fee,
@@ -423,7 +440,7 @@ export class PenaltiesService implements OnModuleInit {
         { field: 'decidedAt', message: `is before the appeal was filed (${running.filedAt})` },
       ]);
     }
-    if (payload.outcome === 'ANNULLED') {
+    if (payload.outcome === 'ANNULLED' && data.institution) {
       await this.institutions.revokeCredit(
         manager,
         { institutionId: data.institution.id, sourceCaseId: caseRow.id, kind: 'SANCTION' },

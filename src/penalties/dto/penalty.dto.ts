@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -30,16 +31,56 @@ import {
   type AppealKind,
   type AppealOutcome,
 } from '../../../workflows/penalty-case.machine';
+import { IsResidentId } from '../../common/id-number';
 import { IsMoney } from '../../common/money';
 import { LEDGERS, type LedgerName } from '../entities/penalty-ledger-entry.entity';
 
 export const PENALTY_SOURCES = ['INSPECTION', 'COMPLAINT', 'DATA_ALERT', 'REFERRAL'] as const;
 
-/** POST /penalty-cases: a lead checked and filed (立案). */
+/** An insured person as the party of an art. 41 case (骗保的参保人). */
+export class PenaltyPersonDto {
+  @ApiProperty({ example: '330106198001010013', description: '18-digit resident ID (GB 11643)' })
+  @IsResidentId()
+  idNumber!: string;
+
+  @ApiProperty({ example: '张三' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  name!: string;
+
+  @ApiPropertyOptional({
+    example: '13812345678',
+    description: 'to serve notices (masked in lists)',
+  })
+  @IsOptional()
+  @Matches(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, {
+    message: 'person.phone must be a mobile (11 digits) or landline number',
+  })
+  phone?: string;
+}
+
+/**
+ * POST /penalty-cases: a lead checked and filed (立案), against an institution of the directory
+ * (arts. 38–40) or an insured person (art. 41): one of `institutionId` and `person`.
+ */
 export class OpenPenaltyCaseDto {
-  @ApiProperty({ format: 'uuid', description: 'the institution of the directory' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the institution of the directory (arts. 38–40); not with `person`',
+  })
+  @ValidateIf((o: OpenPenaltyCaseDto) => o.person === undefined)
   @IsUUID()
-  institutionId!: string;
+  institutionId?: string;
+
+  @ApiPropertyOptional({
+    type: PenaltyPersonDto,
+    description: 'an insured person (Decree 735 art. 41); not with `institutionId`',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PenaltyPersonDto)
+  person?: PenaltyPersonDto;
 
   @ApiProperty({ enum: PENALTY_SOURCES })
   @IsIn(PENALTY_SOURCES)
