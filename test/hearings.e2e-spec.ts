@@ -66,7 +66,8 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
         );
       }
     }
-  });
+    // Eleven accounts (each a password hash) and an app: more than 30 s when the machine is busy.
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
