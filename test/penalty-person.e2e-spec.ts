@@ -112,7 +112,7 @@ describe('penalty cases against insured persons (Decree 735 art. 41)', () => {
     expect(opened.state).toBe('investigation');
     expect(opened.data.respondent).toBe('INDIVIDUAL');
     expect(opened.data.institution).toBeUndefined();
-    // INSPECTOR and LEGAL do not see the full resident ID or phone (API.md masking).
+    // INSPECTOR and LEGAL do not see the full resident ID or phone (the masking of docs/api.md).
     expect(opened.data.person).toEqual({
       idNumber: `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`,
       name: '李四',

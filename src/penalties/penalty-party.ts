@@ -15,7 +15,7 @@ export function isPenaltyContext(data: unknown): data is PenaltyCaseContext {
 
 /**
  * How notices name the party (当事人): the institution by name and code, a person by name and
- * masked resident ID (notices leave the case view: API.md masks there).
+ * masked resident ID (notices leave the case view, where docs/api.md masks).
  */
 export function partyLabel(data: Pick<PenaltyCaseContext, 'institution' | 'person'>): string {
   if (data.person !== undefined) {
