@@ -38,7 +38,8 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
       policy: {
         deadlines: {
           'relief-application': { publicity: '1s' },
-          'hardship-hearing': { panel_review: '4s', publicity: '3s' },
+          // Long enough to read the public notice and object before it ends by itself.
+          'hardship-hearing': { panel_review: '4s', publicity: '8s' },
         },
       },
     });
@@ -65,7 +66,8 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
         );
       }
     }
-  });
+    // Eleven accounts (each a password hash) and an app: more than 30 s when the machine is busy.
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
@@ -296,6 +298,48 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
     expect(links).toEqual([first, second].sort());
   });
 
+  it('should open one hearing when the second of two paid cases, each below the threshold, brings the year to it', async () => {
+    const idNumber = residentId(507);
+    // In-policy 50,000, insurance 35,000, DIBAO 80%: 3,000 left each, nothing out of policy.
+    const light = [expense({ totalCost: '50000.00' })];
+    const first = await paidRelief(idNumber, light);
+    const firstCase = await getCase(first);
+    // 3,000.00 alone is below the 5,000.00 threshold: no referral, no hearing.
+    expect(firstCase.data.hardshipReferral).toBeUndefined();
+    expect(firstCase.data.links).toEqual([]);
+    const second = await paidRelief(idNumber, [
+      expense({ totalCost: '50000.00', date: '2026-05-11' }),
+    ]);
+    const secondCase = await eventually(async () => {
+      const c = await getCase(second);
+      return c.data.links.length > 0 ? c : undefined;
+    }, 15000);
+    expect(secondCase.data.hardshipReferral).toEqual({
+      burden: '6000.00',
+      threshold: '5000.00',
+      caseBurden: '3000.00',
+      cases: [first, second],
+    });
+    const hearingId = secondCase.data.links.find((l) => l.rel === 'hardship-hearing')!.caseId;
+    const hearing = await getCase(hearingId);
+    // The hearing weighs the year: both cases and the burden they leave together.
+    expect(hearing.data).toMatchObject({
+      burden: '6000.00',
+      burdenCases: [
+        { caseId: first, burden: '3000.00' },
+        { caseId: second, burden: '3000.00' },
+      ],
+    });
+    // One hearing for the person's year: the first case was not referred on its own.
+    const person = await caseworker.http.post<{ cases: Array<{ id: string; type: string }> }>(
+      '/api/v1/persons/lookup',
+      { idNumber },
+    );
+    expect(person.body.cases.filter((c) => c.type === 'hardship-hearing')).toEqual([
+      expect.objectContaining({ id: hearingId }),
+    ]);
+  });
+
   it('should refuse CONVENE with a 422 naming the field when recusal leaves too few experts', async () => {
     // Treated at the three hospitals every INSURANCE and FINANCE expert works for.
     const expenses = [0, 1, 2].map((i) => ({
@@ -348,8 +392,35 @@ describe('special-hardship hearings (real MariaDB and Redis)', () => {
           ])
       )[0];
     expect(await ledger()).toEqual({ reserved: '30000.00', paid: '0.00' });
+    // 一公开: the special relief is on the public notice, without a sign-in, masked as relief is.
+    const notices = async () =>
+      (
+        await anon.get<{
+          items: Array<Record<string, unknown>>;
+          total: number;
+          page: number;
+          pageSize: number;
+          howToObject: string;
+        }>('/api/v1/public/special-relief-notices?pageSize=100')
+      ).body;
+    const listed = await notices();
+    expect(listed).toMatchObject({ page: 1, pageSize: 100 });
+    expect(listed.howToObject.length).toBeGreaterThan(0);
+    const notice = listed.items.find((n) => n.noticeNo === hearing.id);
+    expect(notice).toMatchObject({
+      name: '张*',
+      streetCode: '330106001',
+      year: 2026,
+      amount: '30000.00',
+      howToObject: listed.howToObject,
+    });
+    expect(Date.parse(String(notice!.objectionDeadline))).toBeGreaterThan(Date.now());
+    expect(JSON.stringify(listed)).not.toContain(idNumber);
+    expect((await anon.get('/api/v1/public/special-relief-notices?pageSize=0')).status).toBe(400);
     const objected = await send(caseworker, hearing.id, { type: 'OBJECTION', details: '金额有误' });
     expect(objected.body.state).toBe('decision');
     expect(await ledger()).toEqual({ reserved: '0.00', paid: '0.00' });
+    // Sent back to decision: off the notice until decided again.
+    expect((await notices()).items.map((n) => n.noticeNo)).not.toContain(hearing.id);
   });
 });

@@ -129,6 +129,7 @@ describe('the OpenAPI document (real MariaDB and Redis)', () => {
       'GET /api/v1/public/inspection-plans/{id}/draw',
       'GET /api/v1/public/inspection-results',
       'GET /api/v1/public/relief-notices',
+      'GET /api/v1/public/special-relief-notices',
       'GET /api/v1/streets',
       'GET /health',
       'GET /metrics',

@@ -49,7 +49,14 @@ describe('penalties: ladder, legal deadlines, hearing rights, ledgers and credit
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp({ policy: { deadlines: { 'penalty-case': { notice: '2s' } } } });
+    // The hearing notice period is a second here so a hearing can be held today; its 7 working
+    // days are test/hearing-procedure.e2e-spec.ts's.
+    t = await startTestApp({
+      policy: {
+        deadlines: { 'penalty-case': { notice: '2s' } },
+        penalty: { hearingNoticePeriod: '1s' },
+      },
+    });
     anon = new Http(t.app);
     const admin = await anon.loginAdmin();
     manager = await createUser(admin, anon, { roles: ['MANAGER'] });
@@ -154,6 +161,12 @@ describe('penalties: ladder, legal deadlines, hearing rights, ledgers and credit
     expect(hearing.body.state).toBe('hearing');
     // Hearing time is not counted: the decision clock stands still.
     expect(hearing.body.deadlines.find((d) => d.name === 'decision')).toBeUndefined();
+    const notified = await send(legal, opened.id, {
+      type: 'SCHEDULE_HEARING',
+      date: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      presidingOfficerId: legal.id,
+    });
+    expect(notified.status).toBe(200);
     const held = await send(legal, opened.id, {
       type: 'HEARING_HELD',
       outcome: '当事人到场陈述申辩',

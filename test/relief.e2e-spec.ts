@@ -128,7 +128,13 @@ describe('relief applications (real MariaDB and Redis)', () => {
       data: { payment: { amount: '12000.00' } },
     });
     // Burden left: in-policy remainder 3,000 + out-of-policy 2,000 = 5,000 >= the 5,000 threshold.
-    expect(paid.body.data.hardshipReferral).toEqual({ burden: '5000.00', threshold: '5000.00' });
+    // The person's yearly burden: this is their only paid case of the year.
+    expect(paid.body.data.hardshipReferral).toEqual({
+      burden: '5000.00',
+      threshold: '5000.00',
+      caseBurden: '5000.00',
+      cases: [paid.body.id],
+    });
 
     const [ledger] = await t.app
       .get(DataSource)

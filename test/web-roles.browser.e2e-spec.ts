@@ -309,11 +309,16 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     await page.getByRole('heading', { name: '定点医药机构检查结果公开' }).waitFor();
     await page.locator('[data-testid=inspection-results]').waitFor();
     expect(new URL(page.url()).pathname).toBe('/public/inspection-results');
-    await page.getByRole('menuitem', { name: '医疗救助公示' }).click();
+    await page.getByRole('menuitem', { name: '医疗救助公示', exact: true }).click();
     await page.getByRole('heading', { name: '医疗救助对象公示' }).waitFor();
     await page.locator('[data-testid=relief-notices]').waitFor();
     expect(new URL(page.url()).pathname).toBe('/public/relief-notices');
     await shot(page, 'public-relief-notices');
+    // 一公开 of special relief, beside the relief notices.
+    await page.getByRole('menuitem', { name: '特殊医疗救助公示' }).click();
+    await page.getByRole('heading', { name: '特殊医疗救助公示' }).waitFor();
+    await page.locator('[data-testid=special-relief-notices]').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/public/special-relief-notices');
     await page.close();
   });
 

@@ -48,7 +48,18 @@ export interface HardshipHearingInput {
   institutions: string[];
   /** The burden the referral measured (in-policy remainder + out-of-policy costs). */
   burden: string;
+  /**
+   * The paid relief cases of the year whose burdens add up to `burden` (the person's yearly
+   * burden, not one case's), with each case's share; absent on hearings opened before.
+   */
+  burdenCases?: BurdenShare[];
   links: CaseLink[];
+}
+
+/** One relief case's part of the yearly burden a hearing weighs. */
+export interface BurdenShare {
+  caseId: string;
+  burden: string;
 }
 
 /** One expert sitting on the panel. `data.panel` is what the engine's member scope reads. */
@@ -161,6 +172,7 @@ export interface HardshipHearingContext {
   year: number;
   institutions: string[];
   burden: string;
+  burdenCases?: BurdenShare[];
   links: CaseLink[];
   /** The experts now sitting; empty until CONVENE. Only they may send OPINION. */
   panel: PanelMember[];
@@ -530,6 +542,7 @@ export const hardshipHearingMachine = setup({
     year: input.year,
     institutions: input.institutions,
     burden: input.burden,
+    ...(input.burdenCases !== undefined ? { burdenCases: input.burdenCases } : {}),
     links: input.links,
     panel: [],
     draws: [],

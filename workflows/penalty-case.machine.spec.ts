@@ -97,6 +97,10 @@ const investigate = (overrides: Partial<Payload<'RECORD_INVESTIGATION'>> = {}): 
 const approve = (sanctions?: Sanction[]): PenaltyCaseEvent =>
   ev('APPROVE_PROPOSAL', LEGAL_USER, sanctions === undefined ? {} : { sanctions });
 
+/** 听证通知 for the day the events happen on (the hook computed the earliest day as that day). */
+const schedule = (date = '2026-06-01', earliestDate = date): PenaltyCaseEvent =>
+  ev('SCHEDULE_HEARING', LEGAL_USER, { date, presidingOfficerId: 'legal-2', earliestDate });
+
 const noticeEnds = (): PenaltyCaseEvent =>
   ev('DEADLINE_NOTICE', SYSTEM_ACTOR, { deadline: 'notice' });
 
@@ -522,7 +526,7 @@ describe('penalty-case machine', () => {
   describe('hearing', () => {
     it('should keep the proposal when the hearing does not change it', () => {
       const held = ev('HEARING_HELD', LEGAL_USER, { outcome: '维持拟处罚意见' });
-      const snapshot = send(caseIn('hearing'), held);
+      const snapshot = send(caseIn('hearing'), schedule(), held);
       expect(snapshot.value).toBe('decision');
       expect(snapshot.context.proposedSanctions).toEqual(proposal());
       expect(snapshot.context.hearing).toEqual({
@@ -539,7 +543,7 @@ describe('penalty-case machine', () => {
         { type: 'FINE', article: 38, minAmount: '12000.00', maxAmount: '15000.00' },
       ];
       const held = ev('HEARING_HELD', LEGAL_USER, { outcome: '部分采纳', sanctions: lighter });
-      const snapshot = send(caseIn('hearing'), held);
+      const snapshot = send(caseIn('hearing'), schedule(), held);
       expect(snapshot.value).toBe('decision');
       expect(snapshot.context.proposedSanctions).toEqual(lighter);
       expect(snapshot.context.hearing).toEqual({
@@ -550,13 +554,56 @@ describe('penalty-case machine', () => {
       });
     });
 
+    it('should hold no hearing before its notice, nor before the notified day (Law art. 64)', () => {
+      expectRefused(caseIn('hearing'), ev('HEARING_HELD', LEGAL_USER, { outcome: '维持' }));
+      const notified = send(caseIn('hearing'), schedule('2026-06-12', '2026-06-10'));
+      expect(notified.value).toBe('hearing');
+      expect(notified.context.hearingSchedule).toMatchObject({
+        date: '2026-06-12',
+        presidingOfficerId: 'legal-2',
+        earliestDate: '2026-06-10',
+        by: LEGAL_USER,
+      });
+      // The events happen on 2026-06-01: the hearing day has not come.
+      expectRefused(notified, ev('HEARING_HELD', LEGAL_USER, { outcome: '维持' }));
+    });
+
+    it('should refuse a hearing day before the notice period allows (scheduleValid)', () => {
+      expectRefused(caseIn('hearing'), schedule('2026-06-09', '2026-06-10'));
+      expectRefused(caseIn('hearing'), schedule('2026-6-12', '2026-06-10'));
+    });
+
+    it('should keep an earlier notice when the hearing is notified again', () => {
+      const snapshot = send(
+        caseIn('hearing'),
+        schedule('2026-06-12', '2026-06-10'),
+        schedule('2026-06-15', '2026-06-10'),
+      );
+      expect(snapshot.context.hearingSchedule?.date).toBe('2026-06-15');
+      expect(snapshot.context.hearingSchedule?.previous?.map((p) => p.date)).toEqual([
+        '2026-06-12',
+      ]);
+    });
+
+    it('should record a waiver (absent without reason) and keep the proposal; a waiver changes no sanction', () => {
+      const notified = send(caseIn('hearing'), schedule());
+      expectRefused(
+        notified,
+        ev('HEARING_HELD', LEGAL_USER, { outcome: 'waived', sanctions: [decided()[0]] }),
+      );
+      const waived = send(notified, ev('HEARING_HELD', LEGAL_USER, { outcome: 'waived' }));
+      expect(waived.value).toBe('decision');
+      expect(waived.context.hearing?.outcome).toBe('waived');
+      expect(waived.context.proposedSanctions).toEqual(proposal());
+    });
+
     it('should refuse an empty or malformed replacement (hearingValid)', () => {
       expectRefused(
-        caseIn('hearing'),
+        send(caseIn('hearing'), schedule()),
         ev('HEARING_HELD', LEGAL_USER, { outcome: '部分采纳', sanctions: [] }),
       );
       expectRefused(
-        caseIn('hearing'),
+        send(caseIn('hearing'), schedule()),
         ev('HEARING_HELD', LEGAL_USER, {
           outcome: '部分采纳',
           sanctions: [{ type: 'FINE', article: 38, maxAmount: 'abc' }],
@@ -1179,6 +1226,14 @@ describe('penalty-case reachability (xstate/graph)', () => {
     { type: 'STATEMENT', text: '陈述', actor: CASEWORKER_USER, at },
     { type: 'REQUEST_HEARING', reason: '听证', hearingEligible: true, actor: CASEWORKER_USER, at },
     { type: 'DEADLINE_NOTICE', actor: SYSTEM_ACTOR, at },
+    {
+      type: 'SCHEDULE_HEARING',
+      date: '2026-06-01',
+      presidingOfficerId: 'legal-2',
+      earliestDate: '2026-06-01',
+      actor: LEGAL_USER,
+      at,
+    },
     { type: 'HEARING_HELD', outcome: '维持', actor: LEGAL_USER, at },
     {
       type: 'DECIDE',
@@ -1220,11 +1275,13 @@ describe('penalty-case reachability (xstate/graph)', () => {
     { type: 'ENFORCED', outcome: '已执行', actor: LEGAL_USER, at },
     { type: 'POLICE_RETURNED', outcome: '退回', actor: LEGAL_USER, at },
   ];
-  // Told apart by what the guards read: the extension, the amounts due and what was paid.
+  // Told apart by what the guards read: the extension, the hearing notice, the amounts due and
+  // what was paid.
   const byGuardedContext = (snapshot: Snapshot): string =>
     JSON.stringify([
       snapshot.value,
       snapshot.context.extension !== undefined,
+      snapshot.context.hearingSchedule !== undefined,
       snapshot.context.decision?.amountsDue,
       snapshot.context.paid,
     ]);

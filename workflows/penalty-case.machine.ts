@@ -55,6 +55,17 @@ export interface PenaltyInstitution {
   name: string;
 }
 
+/**
+ * An insured person as the party (当事人) of an art. 41 case. `idNumber` and `phone` are masked
+ * wherever personal data is (the case view keeps them for those who may see them).
+ */
+export interface PenaltyPerson {
+  idNumber: string;
+  name: string;
+  /** How to reach the person (the hearing notice, the decision's service). */
+  phone?: string;
+}
+
 /** A finding of the inspection that opened the case; the machine reads none of it. */
 export interface PenaltyFinding {
   article: ViolationArticle;
@@ -63,7 +74,10 @@ export interface PenaltyFinding {
 }
 
 export interface PenaltyCaseInput {
-  institution: PenaltyInstitution;
+  /** The party when it is a designated institution (arts. 38–40). */
+  institution?: PenaltyInstitution;
+  /** The party when it is an insured person (art. 41); then `respondent` is INDIVIDUAL. */
+  person?: PenaltyPerson;
   respondent: Respondent;
   source: PenaltySource;
   summary: string;
@@ -108,10 +122,30 @@ export interface HearingRequest extends Trail {
   reason: string;
 }
 
-/** 听证: the outcome; when the hearing lightened the proposal, the one it replaced is kept. */
+/**
+ * 听证: the outcome; when the hearing lightened the proposal, the one it replaced is kept.
+ * `outcome: "waived"`: the party stayed away without a reason (Law art. 64 (八): 视为放弃听证权利).
+ */
 export interface HearingRecord extends Trail {
   outcome: string;
   replacedProposal?: Sanction[];
+}
+
+/** The outcome that records a waived hearing (absent without a reason); it changes no sanction. */
+export const HEARING_WAIVED = 'waived';
+
+/**
+ * 听证通知 (Law art. 64 (二)): the hearing's date and presiding officer, as notified to the party.
+ * The hook checked the date (at least the notice period after the notice) and the officer (not
+ * an investigator of the case). A new schedule replaces the previous one (`previous` keeps it).
+ */
+export interface HearingSchedule extends Trail {
+  /** The hearing day, `YYYY-MM-DD` (Asia/Shanghai). */
+  date: string;
+  presidingOfficerId: string;
+  /** The earliest date the notice allowed, as the hook computed it. */
+  earliestDate: string;
+  previous?: Array<Omit<HearingSchedule, 'previous'>>;
 }
 
 /** The decision (the sanctions themselves are `sanctions`), with what the DECIDE hook computed. */
@@ -199,7 +233,8 @@ export interface Closure extends Trail {
 }
 
 export interface PenaltyCaseContext {
-  institution: PenaltyInstitution;
+  institution?: PenaltyInstitution;
+  person?: PenaltyPerson;
   respondent: Respondent;
   source: PenaltySource;
   summary: string;
@@ -221,6 +256,7 @@ export interface PenaltyCaseContext {
   /** The "no heavier penalty for defending oneself" rule applies (Law art. 45; the DECIDE hook checks it). */
   statementMade: boolean;
   hearingRequest?: HearingRequest;
+  hearingSchedule?: HearingSchedule;
   hearing?: HearingRecord;
   referral?: PoliceReferral;
   policeReturn?: PoliceReturn;
@@ -278,6 +314,13 @@ export type PenaltyCaseEvent =
       hearingEligible: boolean;
     } & EventMeta)
   | ({ type: 'DEADLINE_NOTICE' } & DeadlineMeta)
+  | ({
+      type: 'SCHEDULE_HEARING';
+      date: string;
+      presidingOfficerId: string;
+      /** Added by the hook: the notice period's earliest hearing day. */
+      earliestDate: string;
+    } & EventMeta)
   | ({ type: 'HEARING_HELD'; outcome: string; sanctions?: Sanction[] } & EventMeta)
   | ({
       type: 'DECIDE';
@@ -429,9 +472,29 @@ export const penaltyCaseMachine = setup({
       assertEvent(event, 'REQUEST_HEARING');
       return event.hearingEligible === true;
     },
-    /** The hearing keeps the proposal, or replaces it with a well-formed one. */
-    hearingValid: ({ event }) => {
+    /** Law art. 64: the hearing day is not before the earliest day the notice period allows. */
+    scheduleValid: ({ event }) => {
+      assertEvent(event, 'SCHEDULE_HEARING');
+      return (
+        /^\d{4}-\d{2}-\d{2}$/.test(event.date) &&
+        /^\d{4}-\d{2}-\d{2}$/.test(event.earliestDate) &&
+        event.date >= event.earliestDate &&
+        hasText(event.presidingOfficerId)
+      );
+    },
+    /**
+     * The hearing was notified and its day has come; it keeps the proposal or replaces it with a
+     * well-formed one. A waived hearing (the party absent without reason) changes nothing.
+     */
+    hearingValid: ({ context, event }) => {
       assertEvent(event, 'HEARING_HELD');
+      const schedule = context.hearingSchedule;
+      if (schedule === undefined || !isTime(event.at) || shanghaiDay(event.at) < schedule.date) {
+        return false;
+      }
+      if (event.outcome === HEARING_WAIVED) {
+        return event.sanctions === undefined;
+      }
       return event.sanctions === undefined || isSanctionList(event.sanctions);
     },
     /**
@@ -574,6 +637,32 @@ export const penaltyCaseMachine = setup({
       hearingRequest: ({ event }) => {
         assertEvent(event, 'REQUEST_HEARING');
         return { reason: event.reason, by: event.actor, at: event.at };
+      },
+    }),
+    recordSchedule: assign({
+      hearingSchedule: ({ context, event }) => {
+        assertEvent(event, 'SCHEDULE_HEARING');
+        const earlier = context.hearingSchedule;
+        const previous = earlier
+          ? [
+              ...(earlier.previous ?? []),
+              {
+                date: earlier.date,
+                presidingOfficerId: earlier.presidingOfficerId,
+                earliestDate: earlier.earliestDate,
+                by: earlier.by,
+                at: earlier.at,
+              },
+            ]
+          : undefined;
+        return {
+          date: event.date,
+          presidingOfficerId: event.presidingOfficerId,
+          earliestDate: event.earliestDate,
+          by: event.actor,
+          at: event.at,
+          ...(previous !== undefined ? { previous } : {}),
+        };
       },
     }),
     /** A hearing that lightened the proposal makes its sanctions the reference for DECIDE. */
@@ -728,7 +817,8 @@ export const penaltyCaseMachine = setup({
 }).createMachine({
   id: 'penalty-case',
   context: ({ input }) => ({
-    institution: input.institution,
+    ...(input.institution !== undefined ? { institution: input.institution } : {}),
+    ...(input.person !== undefined ? { person: input.person } : {}),
     respondent: input.respondent,
     source: input.source,
     summary: input.summary,
@@ -799,8 +889,9 @@ export const penaltyCaseMachine = setup({
     },
     hearing: {
       description:
-        '听证: legal holds the hearing; it may lighten the proposal. The decision clock stands still here.',
+        '听证: legal notifies the hearing (SCHEDULE_HEARING, at least the notice period ahead, a presiding officer who did not investigate) and holds it on or after its day; it may lighten the proposal, or record it waived when the party stayed away. The decision clock stands still here.',
       on: {
+        SCHEDULE_HEARING: { guard: 'scheduleValid', actions: 'recordSchedule' },
         HEARING_HELD: { guard: 'hearingValid', target: 'decision', actions: 'recordHearing' },
         EXTEND_DECISION: {
           guard: 'canExtendDecision',
@@ -924,6 +1015,7 @@ export const penaltyCaseWorkflow = defineWorkflow({
     STATEMENT: '记录陈述申辩',
     REQUEST_HEARING: '申请听证',
     DEADLINE_NOTICE: '告知期满',
+    SCHEDULE_HEARING: '送达听证通知',
     HEARING_HELD: '听证结束',
     DECIDE: '作出处罚决定',
     RECORD_PAYMENT: '登记缴款',
@@ -932,6 +1024,13 @@ export const penaltyCaseWorkflow = defineWorkflow({
     APPEAL_DECIDED: '复议或诉讼结果',
     ENFORCED: '强制执行完毕',
     POLICE_RETURNED: '公安机关退回',
+  },
+  // The person view (`/persons`) lists an insured person's art. 41 cases (case-person index).
+  persons: (input) => {
+    const person = input.person;
+    return typeof person === 'object' && person !== null && 'idNumber' in person
+      ? [String(person.idNumber)]
+      : [];
   },
   // No member scope and no street: a penalty case belongs to the bureau, not to a street office.
   // The bureau's inspectors investigate every penalty case (no personal data in them); LEGAL
@@ -952,7 +1051,7 @@ export const penaltyCaseWorkflow = defineWorkflow({
       DEADLINE_NOTICE: SYSTEM,
       EXTEND_DECISION: MANAGER,
     },
-    hearing: { HEARING_HELD: LEGAL, EXTEND_DECISION: MANAGER },
+    hearing: { SCHEDULE_HEARING: LEGAL, HEARING_HELD: LEGAL, EXTEND_DECISION: MANAGER },
     decision: { DECIDE: MANAGER, EXTEND_DECISION: MANAGER },
     // Appeals: the caseworker or legal records the filing, legal the outcome.
     execution: {

@@ -168,8 +168,13 @@ export interface ObjectionRecord extends Trail {
  * costs) reached the hardship threshold when the relief was paid.
  */
 export interface HardshipReferral {
+  /** The person's yearly burden over every paid relief case of the year, this one included. */
   burden: string;
   threshold: string;
+  /** This case's part of the burden. */
+  caseBurden?: string;
+  /** The paid cases of the year that make up `burden`, this one last. */
+  cases?: string[];
   /** The linked hearing once the hearings module opened it; until then the referral waits here. */
   hearingCaseId?: string;
 }

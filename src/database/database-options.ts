@@ -22,6 +22,7 @@ import {
   CapitationSignUpEntity,
   CapitationSpendingEntity,
 } from '../capitation/entities/capitation.entities';
+import { PenaltyPersonParty1764000013000 } from './migrations/1764000013000-PenaltyPersonParty';
 import { ReliefLedger1764000001000 } from './migrations/1764000001000-ReliefLedger';
 import { HearingLedgers1764000002000 } from './migrations/1764000002000-HearingLedgers';
 import { Inspections1764000003000 } from './migrations/1764000003000-Inspections';
@@ -116,6 +117,7 @@ export const MIGRATIONS = [
   OutboxLease1764000010000,
   CaseAccessLog1764000011000,
   OutboxSettled1764000012000,
+  PenaltyPersonParty1764000013000,
   Capitation1764000014000,
   AccountActions1764000015000,
 ];

@@ -58,6 +58,8 @@ export const FIELD_TITLE_OVERRIDES: Readonly<Record<string, string>> = {
   'ExpenseDto.kind': '就诊类型',
   'SanctionDto.type': '处罚种类',
   'AppealFiledPayload.kind': '救济途径',
+  'ScheduleHearingPayload.date': '听证日期',
+  'ScheduleHearingPayload.presidingOfficerId': '听证主持人',
   'AppealFiledPayload.reference': '文书编号',
   'AppealDecidedPayload.reference': '文书编号',
 };

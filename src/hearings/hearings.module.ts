@@ -9,6 +9,8 @@ import {
 import { HearingLedgersService } from './hearing-ledgers.service';
 import { HearingsController } from './hearings.controller';
 import { HearingsService } from './hearings.service';
+import { SpecialReliefNoticesController } from './special-relief-notices.controller';
+import { SpecialReliefNoticesService } from './special-relief-notices.service';
 
 @Module({
   imports: [
@@ -16,8 +18,8 @@ import { HearingsService } from './hearings.service';
     EngineModule,
     UsersModule,
   ],
-  controllers: [HearingsController],
-  providers: [HearingsService, HearingLedgersService],
+  controllers: [HearingsController, SpecialReliefNoticesController],
+  providers: [HearingsService, HearingLedgersService, SpecialReliefNoticesService],
   exports: [HearingLedgersService],
 })
 export class HearingsModule {}

@@ -73,6 +73,13 @@ export const DEFAULT_NOTIFICATION_POLICY: NotificationPolicy = {
       emailTo: [],
     },
     'case.assigned': { channels: ['inapp'], recipients: ['explicit'] },
+    // 听证通知 (Law art. 64): the presiding officer and the caseworkers who deal with the party
+    // in-app; the webhook and e-mail carry it to the bureau's channel to the party (送达).
+    'hearing.notice': {
+      channels: ['inapp', 'webhook', 'email'],
+      recipients: ['explicit', 'role:CASEWORKER'],
+      emailTo: [],
+    },
   },
 };
 

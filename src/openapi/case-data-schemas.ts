@@ -127,6 +127,7 @@ export const CASE_DATA_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       streetCode: str,
       year: int,
       burden: money,
+      burdenCases: arr(obj({ caseId: str, burden: money }, ['caseId', 'burden'])),
       panel: arr(obj({ userId: str, expertField: str }, ['userId', 'expertField'])),
       draws: arr(obj({})),
       opinions: {
@@ -168,6 +169,13 @@ export const CASE_DATA_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   PenaltyCaseData: obj(
     {
       institution: obj({}),
+      // Decree 735 art. 41: an insured person as the party (ID and phone masked outside the case view).
+      person: obj({ idNumber: str, name: str, phone: str }, ['idNumber', 'name']),
+      respondent: { type: 'string', enum: ['INSTITUTION', 'INDIVIDUAL'] },
+      hearingSchedule: trail({ date: str, presidingOfficerId: str, earliestDate: str }, [
+        'date',
+        'presidingOfficerId',
+      ]),
       source: str,
       summary: str,
       violations: arr(obj({ article: int, lossAmount: money, fraudAmount: money })),

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module';
 import { EngineModule } from '../engine/engine.module';
 import { InstitutionsModule } from '../institutions/institutions.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { HearingNoticeService } from './hearing-notice.service';
+import { PersonPartyService } from './person-party';
 import { PenaltiesController } from './penalties.controller';
 import { PenaltiesService } from './penalties.service';
 
 @Module({
-  imports: [EngineModule, InstitutionsModule],
+  imports: [EngineModule, InstitutionsModule, CalendarModule, NotificationsModule],
   controllers: [PenaltiesController],
-  providers: [PenaltiesService],
+  providers: [PenaltiesService, HearingNoticeService, PersonPartyService],
+  exports: [PersonPartyService],
 })
 export class PenaltiesModule {}

@@ -26,6 +26,9 @@ import type { CaseView } from '../engine/dto/case.dto';
 import { EventHandlerRegistry } from '../engine/event-handlers';
 import { InstitutionsService } from '../institutions/institutions.service';
 import type { OpenPenaltyCaseDto } from './dto/penalty.dto';
+import { personKey } from '../common/person-key';
+import { HearingNoticeService } from './hearing-notice.service';
+import { personCaseInput, PersonPartyService } from './person-party';
 import { PenaltyLedgerEntryEntity } from './entities/penalty-ledger-entry.entity';
 import { appealPausedDays, fineDueAt, lateFee } from './late-fee';
 import { PENALTY_EVENT_PAYLOADS } from './penalty-events';
@@ -79,6 +82,8 @@ export class PenaltiesService implements OnModuleInit {
     private readonly handlers: EventHandlerRegistry,
     private readonly policy: PolicyService,
     private readonly institutions: InstitutionsService,
+    private readonly hearingNotice: HearingNoticeService,
+    private readonly personParty: PersonPartyService,
   ) {}
 
   onModuleInit(): void {
@@ -101,9 +106,14 @@ export class PenaltiesService implements OnModuleInit {
     );
   }
 
-  /** Files a penalty case (立案) against an institution of the directory. */
+  /** Files a penalty case (立案) against an institution of the directory or an insured person. */
   async open(dto: OpenPenaltyCaseDto, actor: Actor): Promise<CaseView> {
-    const institution = await this.institutions.get(dto.institutionId).catch((e: unknown) => {
+    if (dto.person !== undefined) {
+      const input = personCaseInput(dto, dto.person);
+      const row = await this.engine.openCase({ type: PENALTY_TYPE, input, actor });
+      return this.cases.getCase(row.id, actor);
+    }
+    const institution = await this.institutions.get(dto.institutionId ?? '').catch((e: unknown) => {
       throw e instanceof DomainError && e.code === 'NOT_FOUND'
         ? new DomainError('BUSINESS_RULE', 'No institution of the directory has this id.', {
             errors: [{ field: 'institutionId', message: 'is not in the institution directory' }],
@@ -181,16 +191,20 @@ export class PenaltiesService implements OnModuleInit {
 
   /** The ladder proposes from the violations and the institution's sanctions of the past. */
   private async onInvestigation({
-    caseRow: { data },
+    caseRow: { id, data },
     event: payload,
     manager,
     now,
   }: PenaltyHook<'RECORD_INVESTIGATION'>): Promise<PenaltyHookResult<'RECORD_INVESTIGATION'>> {
-    const history = (await this.institutions.history(manager, data.institution.id)).flatMap((h) =>
-      h.kind === 'SANCTION'
-        ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
-        : [],
-    );
+    // The repeat rule reads the party's own past: the institution's credit record, or the
+    // person's decided art. 41 cases.
+    const history = data.person
+      ? await this.personParty.history(manager, data.person.idNumber, id)
+      : (await this.institutions.history(manager, data.institution?.id ?? '')).flatMap((h) =>
+          h.kind === 'SANCTION'
+            ? [{ article: h.article, decidedAt: h.decidedAt, sanctions: h.sanctions }]
+            : [],
+        );
     const proposedSanctions = proposeSanctions(
       {
         violations: payload.violations,
@@ -236,8 +250,10 @@ export class PenaltiesService implements OnModuleInit {
   /** A hearing may lighten the proposal, never make it heavier. */
   private onHearingHeld({
     caseRow: { data },
-    event: { sanctions },
+    event: { sanctions, outcome },
+    now,
   }: PenaltyHook<'HEARING_HELD'>): Promise<PenaltyHookResult<'HEARING_HELD'>> {
+    this.hearingNotice.checkHeld(data, outcome, sanctions, now);
     if (sanctions === undefined) {
       return Promise.resolve({});
     }
@@ -269,17 +285,21 @@ export class PenaltiesService implements OnModuleInit {
     const fraud = data.violations
       .reduce((sum, v) => sum.plus(v.fraudAmount), new Decimal(0))
       .toFixed(2);
-    await this.institutions.recordCredit(manager, {
-      institutionId: data.institution.id,
-      kind: 'SANCTION',
-      sourceCaseId: caseRow.id,
-      detail: {
-        article,
-        sanctions: [...new Set(sanctions.map((s) => s.type))],
-        fraudAmount: fraud,
-      },
-      occurredAt: now,
-    });
+    // A person has no credit grade here (the grade weights the institutions' draw): the person
+    // view lists the decision from the case itself.
+    if (data.institution) {
+      await this.institutions.recordCredit(manager, {
+        institutionId: data.institution.id,
+        kind: 'SANCTION',
+        sourceCaseId: caseRow.id,
+        detail: {
+          article,
+          sanctions: [...new Set(sanctions.map((s) => s.type))],
+          fraudAmount: fraud,
+        },
+        occurredAt: now,
+      });
+    }
     return {
       sanctions,
       servedAt,
@@ -318,7 +338,8 @@ export class PenaltiesService implements OnModuleInit {
       .into(PenaltyLedgerEntryEntity)
       .values({
         caseId: caseRow.id,
-        institutionId: data.institution.id,
+        institutionId: data.institution?.id ?? null,
+        personKey: data.person ? personKey(data.person.idNumber) : null,
         ledger: payment.ledger,
         amount: new Decimal(payment.amount).toFixed(2),
         lateFee: fee,
@@ -425,7 +446,7 @@ export class PenaltiesService implements OnModuleInit {
         { field: 'decidedAt', message: `is before the appeal was filed (${running.filedAt})` },
       ]);
     }
-    if (payload.outcome === 'ANNULLED') {
+    if (payload.outcome === 'ANNULLED' && data.institution) {
       await this.institutions.revokeCredit(
         manager,
         { institutionId: data.institution.id, sourceCaseId: caseRow.id, kind: 'SANCTION' },

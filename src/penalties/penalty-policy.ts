@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { isPlainObject, isWhole } from '../common/checks';
+import { parseDuration } from '../common/calendar/duration';
 import {
   type CreditPolicy,
   DEFAULT_CREDIT_POLICY,
@@ -69,6 +70,11 @@ export interface PenaltyPolicy {
   lateFeeDailyRate: string;
   /** Law art. 67: 自收到行政处罚决定书之日起十五日内缴纳罚款 (calendar days, Law art. 85). */
   fineDueDays: number;
+  /**
+   * Law art. 64 (二): the hearing notice goes out at least this long before the hearing (七日前;
+   * working days by art. 85). A duration (`7wd`); the hearing day may be the period's last day.
+   */
+  hearingNoticePeriod: string;
   /** The joint-punishment list (失信联合惩戒): owned by ../credit, kept here under its policy key. */
   jointPunishment: JointPunishmentPolicy;
   /** Credit scoring and the draw weights: owned by ../credit, kept here under its policy key. */
@@ -92,6 +98,7 @@ export const DEFAULT_PENALTY_POLICY: PenaltyPolicy = {
   largerAmountThreshold: { INSTITUTION: '100000.00', INDIVIDUAL: '10000.00' },
   lateFeeDailyRate: '0.03',
   fineDueDays: 15,
+  hearingNoticePeriod: '7wd',
   jointPunishment: DEFAULT_JOINT_PUNISHMENT,
   credit: DEFAULT_CREDIT_POLICY,
 };
@@ -209,6 +216,14 @@ export function validatePenaltyPolicy(policy: unknown, path = ''): string[] {
     problems.push(
       `${at('lateFeeDailyRate')}: ${JSON.stringify(rate)} must be a decimal string in (0, 1], e.g. "0.03"`,
     );
+  }
+  try {
+    if (typeof policy.hearingNoticePeriod !== 'string') {
+      throw new Error('missing');
+    }
+    parseDuration(policy.hearingNoticePeriod);
+  } catch {
+    problems.push(`${at('hearingNoticePeriod')}: must be a duration like 7wd (Law art. 64)`);
   }
   if (!isWhole(policy.fineDueDays, 1, MAX_DUE_DAYS)) {
     problems.push(`${at('fineDueDays')}: must be a whole number of days from 1 to ${MAX_DUE_DAYS}`);

@@ -19,6 +19,7 @@ import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseEntity } from '../engine/entities/case.entity';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { HearingLedgersService } from '../hearings/hearing-ledgers.service';
+import { PersonPartyService } from '../penalties/person-party';
 import { ReliefLedgerService } from '../relief/relief-ledger.service';
 import type { RatedReliefCategory } from '../relief/relief-policy';
 import type { LedgerLine, PersonCaseSummary, PersonView } from './dto/person.dto';
@@ -62,6 +63,14 @@ function residentIdIn(data: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** The name on a penalty case against the person (`data.person.name`), when no relief case names it. */
+function personName(rows: readonly CaseEntity[]): string | undefined {
+  return rows
+    .map((r) => r.data.person)
+    .map((p) => (typeof p === 'object' && p !== null && 'name' in p ? p.name : undefined))
+    .find((n): n is string => typeof n === 'string');
+}
+
 /**
  * A person's view for caseworkers and managers (`GET /persons/:idNumber`): every case about
  * the person and this year's ledgers — relief and its outpatient part, special relief, the
@@ -76,6 +85,7 @@ export class PersonsService {
     private readonly policy: PolicyService,
     private readonly reliefLedger: ReliefLedgerService,
     private readonly hearingLedgers: HearingLedgersService,
+    private readonly personParty: PersonPartyService,
   ) {}
 
   /**
@@ -120,10 +130,14 @@ export class PersonsService {
     const name = rows
       .map((r) => (r.data as { applicant?: { name?: unknown } }).applicant?.name)
       .find((n): n is string => typeof n === 'string');
+    const visible = new Set(rows.map((r) => r.id));
+    const sanctions = (await this.personParty.sanctions(idNumber)).filter((x) =>
+      visible.has(x.caseId),
+    );
     return {
       idNumber,
       personKey: personKey(idNumber),
-      name: name ?? null,
+      name: name ?? personName(rows) ?? null,
       year: ledgerYear,
       category,
       ledgers: {
@@ -141,6 +155,8 @@ export class PersonsService {
         warmHeartFund: line(null, hearing.warmHeartFund.paid, hearing.warmHeartFund.reserved),
       },
       cases: rows.map((r) => this.summary(r)),
+      sanctions,
+      runningSuspension: sanctions.find((x) => x.suspension?.running)?.suspension ?? null,
     };
   }
 

@@ -7,12 +7,13 @@ import { ReliefLedgerService } from './relief-ledger.service';
 import { ReliefNoticesController } from './relief-notices.controller';
 import { ReliefNoticesService } from './relief-notices.service';
 import { ReliefController } from './relief.controller';
+import { YearlyBurdenService } from './yearly-burden.service';
 import { ReliefService } from './relief.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ReliefLedgerEntity]), EngineModule, IdempotencyModule],
   controllers: [ReliefController, ReliefNoticesController],
-  providers: [ReliefService, ReliefLedgerService, ReliefNoticesService],
+  providers: [ReliefService, ReliefLedgerService, ReliefNoticesService, YearlyBurdenService],
   exports: [ReliefLedgerService],
 })
 export class ReliefModule {}

@@ -25,12 +25,11 @@ import {
 } from '../../workflows/relief-application.machine';
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
 import type { CreateReliefApplicationDto } from './dto/create-relief-application.dto';
-import { hearingInputFromRelief } from './hearing-input';
-import { hardshipBurden } from './hardship-burden';
 import { calculateRelief, type ReliefCalculation } from './relief-calculator';
 import { type LedgerAmounts, ReliefLedgerService } from './relief-ledger.service';
 import { RELIEF_EVENT_PAYLOADS } from './relief-events';
 import type { ReliefCategoryPolicy } from './relief-policy';
+import { YearlyBurdenService } from './yearly-burden.service';
 
 export const RELIEF_TYPE = reliefApplicationWorkflow.type;
 
@@ -54,6 +53,7 @@ export class ReliefService implements OnModuleInit {
     private readonly ledger: ReliefLedgerService,
     private readonly idempotency: IdempotencyService,
     private readonly cases: CaseQueryService,
+    private readonly yearlyBurden: YearlyBurdenService,
   ) {}
 
   onModuleInit(): void {
@@ -245,21 +245,30 @@ export class ReliefService implements OnModuleInit {
       data.year,
       this.amountsOf(data, data.approvedAmount),
     );
-    const burden = hardshipBurden(data);
+    // 个人年度负担: the person's paid cases of the year together, not this case alone.
     const threshold = this.policy.hardshipThreshold();
-    if (new Decimal(burden).lessThan(threshold)) {
+    const referral = await this.yearlyBurden.referral(manager, caseRow.id, data, threshold);
+    if (referral.hearingInput === undefined) {
       return {};
     }
-    // 特殊医疗救助: the hearing is opened by the worker once this payment commits, linked both ways.
+    // 特殊医疗救助: the hearing is opened (or the person-year's open one joined) by the worker
+    // once this payment commits, linked both ways.
     openLinkedCase(
       linkedCase(hardshipHearingWorkflow, {
         rel: 'hardship-hearing',
         backRel: 'relief-application',
-        input: hearingInputFromRelief(caseRow.id, data, burden),
+        input: referral.hearingInput,
         streetCode: caseRow.streetCode,
       }),
     );
-    return { hardshipReferral: { burden, threshold } };
+    return {
+      hardshipReferral: {
+        burden: referral.burden.total,
+        threshold,
+        caseBurden: referral.burden.cases.at(-1)?.burden,
+        cases: referral.burden.cases.map((c) => c.caseId),
+      },
+    };
   }
 
   /** The outpatient share of an amount: at most the computed outpatient relief. */

@@ -223,6 +223,13 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ path: string; element: ReactNode }> 
     path: '/public/relief-notices',
     element: page(async () => (await import('./pages/public/ReliefNoticesPage')).ReliefNoticesPage),
   },
+  {
+    path: '/public/special-relief-notices',
+    element: page(
+      async () =>
+        (await import('./pages/public/SpecialReliefNoticesPage')).SpecialReliefNoticesPage,
+    ),
+  },
 ];
 
 export const PUBLIC_LAYOUT = page(

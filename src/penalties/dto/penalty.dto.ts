@@ -12,9 +12,11 @@ import {
   IsString,
   IsUUID,
   Max,
+  Matches,
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -29,16 +31,56 @@ import {
   type AppealKind,
   type AppealOutcome,
 } from '../../../workflows/penalty-case.machine';
+import { IsResidentId } from '../../common/id-number';
 import { IsMoney } from '../../common/money';
 import { LEDGERS, type LedgerName } from '../entities/penalty-ledger-entry.entity';
 
 export const PENALTY_SOURCES = ['INSPECTION', 'COMPLAINT', 'DATA_ALERT', 'REFERRAL'] as const;
 
-/** POST /penalty-cases: a lead checked and filed (立案). */
+/** An insured person as the party of an art. 41 case (骗保的参保人). */
+export class PenaltyPersonDto {
+  @ApiProperty({ example: '330106198001010013', description: '18-digit resident ID (GB 11643)' })
+  @IsResidentId()
+  idNumber!: string;
+
+  @ApiProperty({ example: '张三' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  name!: string;
+
+  @ApiPropertyOptional({
+    example: '13812345678',
+    description: 'to serve notices (masked in lists)',
+  })
+  @IsOptional()
+  @Matches(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, {
+    message: 'person.phone must be a mobile (11 digits) or landline number',
+  })
+  phone?: string;
+}
+
+/**
+ * POST /penalty-cases: a lead checked and filed (立案), against an institution of the directory
+ * (arts. 38–40) or an insured person (art. 41): one of `institutionId` and `person`.
+ */
 export class OpenPenaltyCaseDto {
-  @ApiProperty({ format: 'uuid', description: 'the institution of the directory' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the institution of the directory (arts. 38–40); not with `person`',
+  })
+  @ValidateIf((o: OpenPenaltyCaseDto) => o.person === undefined)
   @IsUUID()
-  institutionId!: string;
+  institutionId?: string;
+
+  @ApiPropertyOptional({
+    type: PenaltyPersonDto,
+    description: 'an insured person (Decree 735 art. 41); not with `institutionId`',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PenaltyPersonDto)
+  person?: PenaltyPersonDto;
 
   @ApiProperty({ enum: PENALTY_SOURCES })
   @IsIn(PENALTY_SOURCES)
@@ -126,11 +168,33 @@ export class SanctionsPayload {
 }
 
 export class HearingHeldPayload extends SanctionsPayload {
-  @ApiProperty({ example: '当事人到场陈述，承认部分事实' })
+  @ApiProperty({
+    example: '当事人到场陈述，承认部分事实',
+    description:
+      'what the hearing found; "waived" when the party stayed away without a reason (Law art. 64: 视为放弃听证权利)',
+  })
   @IsString()
   @MinLength(2)
   @MaxLength(5000)
   outcome!: string;
+}
+
+/** 听证通知 (Law art. 64 (二)): the hearing's day and its presiding officer (主持人). */
+export class ScheduleHearingPayload {
+  @ApiProperty({
+    example: '2026-10-13',
+    description:
+      'the hearing day (Asia/Shanghai): at least the notice period (7 working days) ahead',
+  })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a calendar date YYYY-MM-DD' })
+  date!: string;
+
+  @ApiProperty({
+    format: 'uuid',
+    description: 'a LEGAL user who did not investigate the case (Law art. 64 (四))',
+  })
+  @IsUUID()
+  presidingOfficerId!: string;
 }
 
 export class DecidePayload {

@@ -15,8 +15,13 @@ export class PenaltyLedgerEntryEntity {
   @Column({ name: 'case_id', type: 'char', length: 36 })
   caseId!: string;
 
-  @Column({ name: 'institution_id', type: 'char', length: 36 })
-  institutionId!: string;
+  /** The institution that pays; null for an insured person (art. 41), who is `personKey`. */
+  @Column({ name: 'institution_id', type: 'char', length: 36, nullable: true })
+  institutionId!: string | null;
+
+  /** An insured person who pays (art. 41), by person key (no ID number here). */
+  @Column({ name: 'person_key', type: 'char', length: 64, nullable: true })
+  personKey!: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   ledger!: LedgerName;

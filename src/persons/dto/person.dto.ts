@@ -59,6 +59,28 @@ export class PersonCaseSummary {
   @ApiProperty() updatedAt!: string;
 }
 
+/** 暂停联网结算 (Decree 735 art. 41): from the decision's service, `until` exclusive. */
+export class PersonSuspension {
+  @ApiProperty({ type: 'integer' }) months!: number;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time', description: 'the suspension ends at this instant' })
+  until!: string;
+  @ApiProperty({ description: 'runs now' }) running!: boolean;
+}
+
+/** A decided penalty case against the person (Decree 735 art. 41). */
+export class PersonSanction {
+  @ApiProperty() caseId!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ enum: [38, 39, 40, 41] }) article!: number;
+  @ApiProperty({ type: [String], description: 'the sanction types decided' })
+  sanctions!: string[];
+  @ApiProperty({ format: 'date-time' }) decidedAt!: string;
+  @ApiProperty({ type: PersonSuspension, nullable: true }) suspension!: PersonSuspension | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the fine decided' })
+  fine!: string | null;
+}
+
 export class PersonView {
   @ApiProperty() idNumber!: string;
   @ApiProperty({
@@ -79,4 +101,16 @@ export class PersonView {
   @ApiProperty({ type: PersonLedgers }) ledgers!: PersonLedgers;
   @ApiProperty({ type: [PersonCaseSummary], description: 'every case of the person, newest first' })
   cases!: PersonCaseSummary[];
+  @ApiProperty({
+    type: [PersonSanction],
+    description:
+      'decided penalty cases against the person (art. 41) the caller may see, newest first',
+  })
+  sanctions!: PersonSanction[];
+  @ApiProperty({
+    type: PersonSuspension,
+    nullable: true,
+    description: 'a suspension of networked settlement (暂停联网结算) running now',
+  })
+  runningSuspension!: PersonSuspension | null;
 }

@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/special-relief-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Special relief in publicity (特殊医疗救助公示), with the objection deadline; no token */
+        get: operations["listSpecialReliefNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institutions": {
         parameters: {
             query?: never;
@@ -1476,7 +1493,7 @@ export interface components {
              */
             assignee: string | null;
             /** @description the events the caller may send now */
-            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVIEW" | "REVISE" | "REVOKE" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
+            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVIEW" | "REVISE" | "REVOKE" | "SCHEDULE_HEARING" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
             /** @description the assignee's display name */
             assigneeName: string | null;
             deadlines: components["schemas"]["DeadlineView"][];
@@ -1792,6 +1809,35 @@ export interface components {
              */
             reliefCaseId: string;
         };
+        SpecialReliefNotice: {
+            /** @description quote it when objecting */
+            noticeNo: string;
+            /** @example 张* */
+            name: string;
+            streetCode: string | null;
+            year: number;
+            /**
+             * @description the special relief decided, with the joint meeting’s extra amount (暖心无忧基金)
+             * @example 12345.60
+             */
+            amount: string | null;
+            /** Format: date-time */
+            publicityFrom: string | null;
+            /**
+             * Format: date-time
+             * @description objections until then
+             */
+            objectionDeadline: string | null;
+            howToObject: string;
+        };
+        SpecialReliefNoticeList: {
+            items: components["schemas"]["SpecialReliefNotice"][];
+            /** @description items across all pages */
+            total: number;
+            page: number;
+            pageSize: number;
+            howToObject: string;
+        };
         InstitutionRowDto: {
             /**
              * @description the institution code (定点医药机构编码)
@@ -2003,12 +2049,28 @@ export interface components {
             page: number;
             pageSize: number;
         };
+        PenaltyPersonDto: {
+            /**
+             * @description 18-digit resident ID (GB 11643)
+             * @example 330106198001010013
+             */
+            idNumber: string;
+            /** @example 张三 */
+            name: string;
+            /**
+             * @description to serve notices (masked in lists)
+             * @example 13812345678
+             */
+            phone?: string;
+        };
         OpenPenaltyCaseDto: {
             /**
              * Format: uuid
-             * @description the institution of the directory
+             * @description the institution of the directory (arts. 38–40); not with `person`
              */
-            institutionId: string;
+            institutionId?: string;
+            /** @description an insured person (Decree 735 art. 41); not with `institutionId` */
+            person?: components["schemas"]["PenaltyPersonDto"];
             /** @enum {string} */
             source: "INSPECTION" | "COMPLAINT" | "DATA_ALERT" | "REFERRAL";
             /** @example 群众举报：挂床住院 */
@@ -2546,6 +2608,31 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        PersonSuspension: {
+            months: number;
+            /** Format: date-time */
+            from: string;
+            /**
+             * Format: date-time
+             * @description the suspension ends at this instant
+             */
+            until: string;
+            /** @description runs now */
+            running: boolean;
+        };
+        PersonSanction: {
+            caseId: string;
+            state: string;
+            /** @enum {number} */
+            article: 38 | 39 | 40 | 41;
+            /** @description the sanction types decided */
+            sanctions: string[];
+            /** Format: date-time */
+            decidedAt: string;
+            suspension: components["schemas"]["PersonSuspension"] | null;
+            /** @description the fine decided */
+            fine: string | null;
+        };
         PersonView: {
             idNumber: string;
             /** @description the person key (SHA-256 of the normalised ID): `GET /persons/by-key/{personKey}` names no ID */
@@ -2558,6 +2645,10 @@ export interface components {
             ledgers: components["schemas"]["PersonLedgers"];
             /** @description every case of the person, newest first */
             cases: components["schemas"]["PersonCaseSummary"][];
+            /** @description decided penalty cases against the person (art. 41) the caller may see, newest first */
+            sanctions: components["schemas"]["PersonSanction"][];
+            /** @description a suspension of networked settlement (暂停联网结算) running now */
+            runningSuspension: components["schemas"]["PersonSuspension"] | null;
         };
         AssignCaseDto: {
             /**
@@ -3440,6 +3531,21 @@ export interface components {
              */
             type: "REQUEST_HEARING";
         };
+        /** 送达听证通知 */
+        PenaltyCase_SCHEDULE_HEARING: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SCHEDULE_HEARING";
+            /** 听证日期 */
+            date: string;
+            /**
+             * 听证主持人
+             * Format: uuid
+             */
+            presidingOfficerId: string;
+        };
         /** 听证结束 */
         PenaltyCase_HEARING_HELD: {
             /**
@@ -3582,7 +3688,7 @@ export interface components {
             outcome: string;
         };
         /** @description An event a caller may send to a penalty-case case (医保基金行政处罚 Penalty case). */
-        PenaltyCaseEvent: components["schemas"]["PenaltyCase_RECORD_INVESTIGATION"] | components["schemas"]["PenaltyCase_CLOSE_NO_VIOLATION"] | components["schemas"]["PenaltyCase_REFER_POLICE"] | components["schemas"]["PenaltyCase_EXTEND_DECISION"] | components["schemas"]["PenaltyCase_APPROVE_PROPOSAL"] | components["schemas"]["PenaltyCase_RETURN"] | components["schemas"]["PenaltyCase_STATEMENT"] | components["schemas"]["PenaltyCase_REQUEST_HEARING"] | components["schemas"]["PenaltyCase_HEARING_HELD"] | components["schemas"]["PenaltyCase_DECIDE"] | components["schemas"]["PenaltyCase_RECORD_PAYMENT"] | components["schemas"]["PenaltyCase_ENFORCE"] | components["schemas"]["PenaltyCase_APPEAL_FILED"] | components["schemas"]["PenaltyCase_APPEAL_DECIDED"] | components["schemas"]["PenaltyCase_ENFORCED"] | components["schemas"]["PenaltyCase_POLICE_RETURNED"];
+        PenaltyCaseEvent: components["schemas"]["PenaltyCase_RECORD_INVESTIGATION"] | components["schemas"]["PenaltyCase_CLOSE_NO_VIOLATION"] | components["schemas"]["PenaltyCase_REFER_POLICE"] | components["schemas"]["PenaltyCase_EXTEND_DECISION"] | components["schemas"]["PenaltyCase_APPROVE_PROPOSAL"] | components["schemas"]["PenaltyCase_RETURN"] | components["schemas"]["PenaltyCase_STATEMENT"] | components["schemas"]["PenaltyCase_REQUEST_HEARING"] | components["schemas"]["PenaltyCase_SCHEDULE_HEARING"] | components["schemas"]["PenaltyCase_HEARING_HELD"] | components["schemas"]["PenaltyCase_DECIDE"] | components["schemas"]["PenaltyCase_RECORD_PAYMENT"] | components["schemas"]["PenaltyCase_ENFORCE"] | components["schemas"]["PenaltyCase_APPEAL_FILED"] | components["schemas"]["PenaltyCase_APPEAL_DECIDED"] | components["schemas"]["PenaltyCase_ENFORCED"] | components["schemas"]["PenaltyCase_POLICE_RETURNED"];
         /** 审核结算 */
         CapitationSettlement_REVIEW: {
             /**
@@ -3799,6 +3905,12 @@ export interface components {
             streetCode?: string;
             year: number;
             burden?: string;
+            burdenCases?: ({
+                caseId: string;
+                burden: string;
+            } & {
+                [key: string]: unknown;
+            })[];
             panel: ({
                 userId: string;
                 expertField: string;
@@ -3880,6 +3992,25 @@ export interface components {
         };
         PenaltyCaseData: {
             institution?: {
+                [key: string]: unknown;
+            };
+            person?: {
+                idNumber: string;
+                name: string;
+                phone?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            respondent?: "INSTITUTION" | "INDIVIDUAL";
+            hearingSchedule?: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                date: string;
+                presidingOfficerId: string;
+                earliestDate?: string;
+            } & {
                 [key: string]: unknown;
             };
             source: string;
@@ -5482,6 +5613,38 @@ export interface operations {
             };
             /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSpecialReliefNotices: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                streetCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialReliefNoticeList"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,7 @@ export type DrawVerification = Schemas['DrawVerification'];
 /** 一公开 and 公示: what the public pages show. */
 export type PublicResult = Schemas['PublicInspectionResult'];
 export type ReliefNotice = Schemas['ReliefNotice'];
+export type SpecialReliefNotice = Schemas['SpecialReliefNotice'];
 
 /** `GET /audit/verify`: every case's chain at once. */
 export type AuditVerification = Schemas['AuditVerificationView'];

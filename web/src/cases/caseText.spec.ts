@@ -42,6 +42,10 @@ describe('what the tables show', () => {
   it('should name the applicant or the institution of a case', () => {
     expect(caseSubject({ data: { applicant: { name: '张三' } } })).toBe('张三');
     expect(caseSubject({ data: { institution: { name: '西溪医院' } } })).toBe('西溪医院');
+    // An art. 41 penalty case names the insured person, with the ID as the list sent it (masked).
+    expect(
+      caseSubject({ data: { person: { name: '李四', idNumber: '330106********0013' } } }),
+    ).toBe('李四（330106********0013）');
     expect(caseSubject({ data: {} })).toBe('–');
   });
 

@@ -9,15 +9,26 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
 
-/** Whom a case is about: the applicant (relief, hearing) or the institution (inspection, penalty). */
+/**
+ * Whom a case is about: the applicant (relief, hearing), the institution (inspection, penalty) or
+ * the insured person of an art. 41 penalty case — by name and the resident ID as the service
+ * sent it (masked outside the case view).
+ */
 export function caseSubject(c: Pick<CaseView, 'data'>): string {
-  const { applicant, institution, respondent } = c.data;
+  const { applicant, institution, respondent, person } = c.data;
   return (
     (isRecord(applicant) ? text(applicant.name) : undefined) ??
     (isRecord(institution) ? text(institution.name) : undefined) ??
+    (isRecord(person) ? personText(person) : undefined) ??
     (isRecord(respondent) ? text(respondent.name) : undefined) ??
     '–'
   );
+}
+
+function personText(person: Record<string, unknown>): string | undefined {
+  const name = text(person.name);
+  const id = text(person.idNumber);
+  return name === undefined ? undefined : id === undefined ? name : `${name}（${id}）`;
 }
 
 /** A field of the case's data when it is a plain object (e.g. `applicant`). */

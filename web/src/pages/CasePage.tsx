@@ -122,6 +122,9 @@ function Summary(props: { c: CaseView; workflow: WorkflowDescription | undefined
   const { c } = props;
   const applicant = dataObject(c, 'applicant');
   const institution = dataObject(c, 'institution');
+  // An art. 41 penalty case's party: an insured person (ID and phone masked unless the caller
+  // may see them in full).
+  const person = dataObject(c, 'person');
   const streetName = useStreetName();
   return (
     <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }} data-testid="case-summary">
@@ -155,6 +158,15 @@ function Summary(props: { c: CaseView; workflow: WorkflowDescription | undefined
           {textOf(institution.name)}
           {institution.code ? `（${textOf(institution.code)}）` : ''}
         </Descriptions.Item>
+      )}
+      {person && (
+        <>
+          <Descriptions.Item label="当事人（参保人）">{textOf(person.name)}</Descriptions.Item>
+          <Descriptions.Item label="身份证号">{textOf(person.idNumber)}</Descriptions.Item>
+          {person.phone !== undefined && (
+            <Descriptions.Item label="联系电话">{textOf(person.phone)}</Descriptions.Item>
+          )}
+        </>
       )}
       {dataText(c, 'summary') && (
         <Descriptions.Item label="案情摘要">{dataText(c, 'summary')}</Descriptions.Item>

@@ -24,6 +24,7 @@ export function PublicLayout() {
           items={[
             { key: '/public/inspection-results', label: '检查结果公开' },
             { key: '/public/relief-notices', label: '医疗救助公示' },
+            { key: '/public/special-relief-notices', label: '特殊医疗救助公示' },
           ]}
         />
       </Layout.Header>
