@@ -165,6 +165,61 @@ describe('faults: races, the authorization matrix and fuzzed bodies', () => {
             },
             streetCode: null,
           };
+        case 'capitation-settlement':
+          return {
+            input: {
+              institutionCode: 'H1',
+              institutionName: '某社区卫生服务中心',
+              year: 2026,
+              month: 3,
+              openedBy: 'REQUEST',
+              figures: {
+                daysInMonth: 31,
+                fullMonthPersons: 1,
+                proRataPersons: 0,
+                personDays: 31,
+                personMonths: '1.00',
+                rate: { baseCapitation: '48.00', fundSignUpFee: '12.00', policyVersion: 'matrix' },
+                baseCapitation: '4.00',
+                fundSignUpFee: '1.00',
+                lines: [],
+                total: '5.00',
+                computedAt: '2026-04-01T00:00:00.000Z',
+              },
+            },
+            streetCode: null,
+          };
+        case 'capitation-reconciliation':
+          return {
+            input: {
+              institutionCode: 'H1',
+              institutionName: '某社区卫生服务中心',
+              year: 2026,
+              score: 85,
+              indicators: {
+                referralRate: 80,
+                twoDiseaseManagement: 80,
+                signUpService: 80,
+                agreementCompliance: 80,
+                satisfaction: 80,
+                complaints: 0,
+              },
+              figures: {
+                prepaid: '100.00',
+                spent: '90.00',
+                balance: '10.00',
+                outcome: 'SURPLUS',
+                score: 85,
+                band: { minScore: 80, surplusKept: '0.80', overspendFundShare: '0.30' },
+                direction: 'RECOVER',
+                amount: '2.00',
+                steps: [],
+                policyVersion: 'matrix',
+                computedAt: '2027-01-05T00:00:00.000Z',
+              },
+            },
+            streetCode: null,
+          };
         default:
           throw new Error(`no opening input for ${type}: add one to the matrix`);
       }
