@@ -94,8 +94,8 @@ export function baseCapitation(
       rule: '基础人头费原则上不超过限额',
       amount: money(rate),
       detail: capped
-        ? `${perPerson.toDecimalPlaces(4).toString()} > ${figures.cap}: capped at ${money(cap)}`
-        : `${money(perPerson)} ≤ ${figures.cap}: not capped`,
+        ? `${perPerson.toDecimalPlaces(4).toString()} > ${figures.cap}：超过限额，按 ${money(cap)}`
+        : `${money(perPerson)} ≤ ${figures.cap}：未超过限额`,
     },
   ];
   return {

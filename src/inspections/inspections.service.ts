@@ -4,10 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   defaultPublicationSummary,
-  type InspectionContext,
   type InspectionInput,
+  inspectionWorkflow,
 } from '../../workflows/inspection.machine';
-import type { PenaltyCaseInput } from '../../workflows/penalty-case.machine';
+import { type PenaltyCaseInput, penaltyCaseWorkflow } from '../../workflows/penalty-case.machine';
 import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
@@ -15,7 +15,9 @@ import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
-import { EventHandlerRegistry, type HookContext } from '../engine/event-handlers';
+import { caseInput, linkedCase } from '../engine/case-data';
+import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
+import { EventHandlerRegistry } from '../engine/event-handlers';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { InstitutionsService } from '../institutions/institutions.service';
 import { UsersService } from '../users/users.service';
@@ -26,13 +28,18 @@ import {
   type PreviousTeam,
   verifyInspectionDraw,
 } from './draw-inspection';
-import { type CreateInspectionPlanDto, PublishPayload } from './dto/inspection.dto';
+import type { CreateInspectionPlanDto } from './dto/inspection.dto';
 import { InspectionDrawEntity } from './entities/inspection-draw.entity';
 import { InspectionPlanEntity } from './entities/inspection-plan.entity';
 import { InspectionResultEntity } from './entities/inspection-result.entity';
+import { INSPECTION_EVENT_PAYLOADS } from './inspection-events';
 
-export const INSPECTION_TYPE = 'inspection';
-export const PENALTY_TYPE = 'penalty-case';
+export const INSPECTION_TYPE = inspectionWorkflow.type;
+export const PENALTY_TYPE = penaltyCaseWorkflow.type;
+
+/** What the inspection hook of event E receives, and what it returns (typed by the machine). */
+type InspectionHook<E extends string> = HookContextOf<typeof INSPECTION_EVENT_PAYLOADS, E>;
+type InspectionHookResult<E extends string> = HookResultOf<typeof INSPECTION_EVENT_PAYLOADS, E>;
 
 export interface PlanView {
   id: string;
@@ -147,15 +154,14 @@ export class InspectionsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const on = this.handlers.register.bind(this.handlers, INSPECTION_TYPE);
-    on('CONFIRM', { hook: (ctx) => this.onConfirm(ctx) });
-    on('DEADLINE_RECTIFICATION', {
-      hook: (ctx) => this.referToPenalty(ctx, 'RECTIFICATION_UNANSWERED'),
-    });
-    on('RECHECK_FAILED', {
-      hook: (ctx) => this.referToPenalty(ctx, 'RECHECK_FAILED'),
-    });
-    on('PUBLISH', { hook: (ctx) => this.onPublish(ctx) });
+    this.handlers.registerHooks(
+      defineHooks(INSPECTION_EVENT_PAYLOADS, {
+        CONFIRM: (ctx) => this.onConfirm(ctx),
+        DEADLINE_RECTIFICATION: (ctx) => this.referToPenalty(ctx, 'RECTIFICATION_UNANSWERED'),
+        RECHECK_FAILED: (ctx) => this.referToPenalty(ctx, 'RECHECK_FAILED'),
+        PUBLISH: (ctx) => this.onPublish(ctx),
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- plans
@@ -262,7 +268,7 @@ export class InspectionsService implements OnModuleInit {
         };
         const opened = await this.engine.openCase({
           type: INSPECTION_TYPE,
-          input: input as unknown as Record<string, unknown>,
+          input: caseInput(inspectionWorkflow, input),
           actor,
           manager: m,
         });
@@ -381,9 +387,8 @@ export class InspectionsService implements OnModuleInit {
   // ---------------------------------------------------------------- hooks
 
   /** CONFIRM of SUSPECTED_FRAUD: the case waits on a penalty case, opened after the commit. */
-  private async onConfirm(ctx: HookContext): Promise<void> {
-    const data = ctx.caseRow.data as unknown as InspectionContext;
-    if (data.findings?.conclusion === 'SUSPECTED_FRAUD') {
+  private async onConfirm(ctx: InspectionHook<'CONFIRM'>): Promise<void> {
+    if (ctx.caseRow.data.findings?.conclusion === 'SUSPECTED_FRAUD') {
       await this.referToPenalty(ctx, 'SUSPECTED_FRAUD');
     }
   }
@@ -394,10 +399,12 @@ export class InspectionsService implements OnModuleInit {
    * failed re-check is a refusal to correct (Decree 735 art. 38/39: the ladder climbs).
    */
   private referToPenalty(
-    { caseRow, openLinkedCase }: HookContext,
+    {
+      caseRow: { id, data },
+      openLinkedCase,
+    }: Pick<InspectionHook<'CONFIRM'>, 'caseRow' | 'openLinkedCase'>,
     reason: 'SUSPECTED_FRAUD' | 'RECTIFICATION_UNANSWERED' | 'RECHECK_FAILED',
   ): Promise<void> {
-    const data = caseRow.data as unknown as InspectionContext;
     if (!this.registry.types().includes(PENALTY_TYPE)) {
       return Promise.resolve(); // the machine's penaltyReferral keeps the referral on record
     }
@@ -410,18 +417,19 @@ export class InspectionsService implements OnModuleInit {
       respondent: 'INSTITUTION',
       source: 'INSPECTION',
       summary: `${data.planName}: ${reasonText[reason]}`,
-      inspectionCaseId: caseRow.id,
+      inspectionCaseId: id,
       refusedToCorrect: reason !== 'SUSPECTED_FRAUD',
       findings: data.findings?.findings ?? [],
       links: [],
     };
-    openLinkedCase({
-      type: PENALTY_TYPE,
-      rel: PENALTY_TYPE,
-      backRel: INSPECTION_TYPE,
-      input: input as unknown as Record<string, unknown>,
-      streetCode: null,
-    });
+    openLinkedCase(
+      linkedCase(penaltyCaseWorkflow, {
+        rel: PENALTY_TYPE,
+        backRel: INSPECTION_TYPE,
+        input,
+        streetCode: null,
+      }),
+    );
     return Promise.resolve();
   }
 
@@ -434,9 +442,9 @@ export class InspectionsService implements OnModuleInit {
     event,
     manager,
     now,
-  }: HookContext): Promise<Record<string, unknown>> {
-    const data = caseRow.data as unknown as InspectionContext;
-    const summary = (event as unknown as PublishPayload).summary ?? defaultPublicationSummary(data);
+  }: InspectionHook<'PUBLISH'>): Promise<InspectionHookResult<'PUBLISH'>> {
+    const { data } = caseRow;
+    const summary = event.summary ?? defaultPublicationSummary(data);
     const conclusion = data.findings?.conclusion ?? 'NO_ISSUE';
     const result = Object.assign(new InspectionResultEntity(), {
       caseId: caseRow.id,
