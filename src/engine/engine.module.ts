@@ -4,6 +4,7 @@ import { CalendarModule } from '../calendar/calendar.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
+import { PublicNoticeQuery } from './public-notice-query';
 import { ChainVerifier } from './audit/chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
@@ -70,6 +71,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     SignalCaseJob,
     CaseEngine,
     CaseQueryService,
+    PublicNoticeQuery,
     CasesService,
     EngineWorker,
     CrossCaseReconciler,
@@ -81,6 +83,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     EventHandlerRegistry,
     CaseEngine,
     CaseQueryService,
+    PublicNoticeQuery,
     OutboxRelay,
     ChainVerifier,
     EngineObservers,

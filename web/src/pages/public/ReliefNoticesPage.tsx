@@ -1,90 +1,18 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Card, Select, Space, Table, Typography } from 'antd';
-import { useEffect, useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { fromApi, type Page } from '../../api/types';
-import type { ReliefNotice } from '../../api/views';
-import { formatMoney, formatTime } from '../../labels';
-import { useStreetName, useStreets } from '../../streets';
-import { emptyText } from '../../components/EmptyText';
+import { NoticeList } from './NoticeList';
 
 /** 医疗救助公示 (no sign-in): masked name, street, amount, and how and until when to object. */
 export function ReliefNoticesPage() {
-  const streets = useStreets();
-  const streetName = useStreetName();
-  const [streetCode, setStreet] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
-  useEffect(() => {
-    document.title = '医疗救助公示 - 区医疗保障局';
-  }, []);
-  const notices = useQuery({
-    queryKey: ['public', 'relief-notices', streetCode, page],
-    placeholderData: keepPreviousData,
-    queryFn: async () =>
-      fromApi<Page<ReliefNotice> & { howToObject: string }>(
-        await unwrap(
-          api.GET('/api/v1/public/relief-notices', {
-            params: { query: { streetCode, page, pageSize: 20 } },
-          }),
-        ),
-      ),
-  });
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        医疗救助对象公示
-      </Typography.Title>
-      {notices.data?.howToObject && (
-        <Alert type="info" showIcon title="异议方式" description={notices.data.howToObject} />
-      )}
-      <Card
-        title={
-          <Space>
-            <span id="street-label">街道</span>
-            <Select
-              allowClear
-              aria-labelledby="street-label"
-              placeholder="全部街道"
-              style={{ width: 160 }}
-              value={streetCode}
-              onChange={(code?: string) => {
-                setStreet(code);
-                setPage(1);
-              }}
-              options={(streets.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
-            />
-          </Space>
-        }
-      >
-        <Table<ReliefNotice>
-          rowKey="noticeNo"
-          data-testid="relief-notices"
-          loading={notices.isFetching}
-          dataSource={notices.data?.items ?? []}
-          locale={{ emptyText: emptyText('当前没有公示中的救助对象') }}
-          pagination={{
-            current: page,
-            pageSize: 20,
-            total: notices.data?.total ?? 0,
-            onChange: setPage,
-            showTotal: (t) => `共 ${t} 条`,
-          }}
-          columns={[
-            { title: '公示编号', dataIndex: 'noticeNo' },
-            { title: '姓名', dataIndex: 'name' },
-            { title: '街道', dataIndex: 'streetCode', render: streetName },
-            { title: '年度', dataIndex: 'year' },
-            {
-              title: '救助金额（元）',
-              dataIndex: 'amount',
-              align: 'right',
-              render: (a: string | null) => (a ? formatMoney(a) : '–'),
-            },
-            { title: '公示开始', dataIndex: 'publicityFrom', render: formatTime },
-            { title: '异议截止', dataIndex: 'objectionDeadline', render: formatTime },
-          ]}
-        />
-      </Card>
-    </Space>
+    <NoticeList
+      title="医疗救助公示"
+      heading="医疗救助对象公示"
+      name="relief-notices"
+      amountTitle="救助金额（元）"
+      empty="当前没有公示中的救助对象"
+      fetch={async (query) =>
+        unwrap(api.GET('/api/v1/public/relief-notices', { params: { query } }))
+      }
+    />
   );
 }
