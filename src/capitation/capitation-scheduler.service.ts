@@ -1,22 +1,14 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { shanghaiDate } from '../time/shanghai';
 import type { Environment } from '../config/environment';
 import { PolicyService } from '../config/policy.service';
 import { SYSTEM } from '../engine/actor';
-import { JOBS } from '../queue/jobs';
 import { QueueService } from '../queue/queue.service';
 import { CapitationCasesService } from './capitation-cases.service';
 
 /** The one scheduler of the monthly opening: upserted by every worker, so it exists once. */
 export const CAPITATION_OPENING_SCHEDULER_ID = 'capitation-monthly-opening';
-const RETRY_SCHEDULING_MS = 60_000;
 
 /**
  * 月度结算: on the day the policy sets (`capitation.schedule`, default the 1st), a BullMQ job
@@ -24,13 +16,7 @@ const RETRY_SCHEDULING_MS = 60_000;
  * already opened (by hand, or by a repeated job) is skipped: the case's origin key is unique.
  */
 @Injectable()
-export class CapitationScheduler
-  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
-  private readonly logger = new Logger(CapitationScheduler.name);
-  private retry?: NodeJS.Timeout;
-  private stopped = false;
-
+export class CapitationScheduler implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly config: ConfigService<Environment, true>,
     private readonly queues: QueueService,
@@ -49,39 +35,17 @@ export class CapitationScheduler
   }
 
   /** Creates or updates the scheduler (idempotent); retried every minute while Redis is away. */
-  async schedule(): Promise<void> {
-    const { dayOfMonth, hour } = this.policy.capitation().schedule;
-    try {
-      await this.queues.ready();
-      await this.queues.queue(JOBS.capitationOpening.queue).upsertJobScheduler(
-        CAPITATION_OPENING_SCHEDULER_ID,
-        { pattern: `0 ${hour} ${dayOfMonth} * *`, tz: 'Asia/Shanghai' },
-        {
-          name: JOBS.capitationOpening.name,
-          data: {},
-          opts: { removeOnComplete: 24, removeOnFail: 24 },
-        },
-      );
-    } catch (e) {
-      if (this.stopped) {
-        return;
-      }
-      this.logger.warn(`monthly capitation opening not scheduled yet: ${(e as Error).message}`);
-      this.retry = setTimeout(() => void this.schedule(), RETRY_SCHEDULING_MS);
-      this.retry.unref();
-    }
+  schedule(): Promise<void> {
+    return this.queues.scheduleMonthly(
+      'capitationOpening',
+      CAPITATION_OPENING_SCHEDULER_ID,
+      this.policy.capitation().schedule,
+    );
   }
 
   /** The job: this month (Asia/Shanghai) for every capitation institution, as `system`. */
   openScheduled(now = new Date()): Promise<{ opened: number; skipped: number }> {
     const [year, month] = shanghaiDate(now).split('-').map(Number);
     return this.cases.openMonth(year, month, SYSTEM);
-  }
-
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.retry) {
-      clearTimeout(this.retry);
-    }
   }
 }

@@ -1,6 +1,6 @@
 import { loadPolicy } from '../config/policy';
 import { DEFAULT_MONITORING_POLICY, validateMonitoringPolicy } from './monitoring-policy';
-import { monthlyPattern } from './monitoring-scheduler.service';
+import { monthlyPattern } from '../queue/queue.service';
 
 describe('the monitoring policy', () => {
   it('should reproduce docs/domain.md §3 by default, with 2026 reference incomes so a run works', () => {

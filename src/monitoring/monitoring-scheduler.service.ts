@@ -1,31 +1,16 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { shanghaiYear } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import type { Environment } from '../config/environment';
 import { PolicyService } from '../config/policy.service';
 import { SYSTEM } from '../engine/actor';
-import { JOBS } from '../queue/jobs';
 import { QueueService } from '../queue/queue.service';
 import type { RunView } from './dto/monitoring.dto';
-import type { MonitoringSchedule } from './monitoring-policy';
 import { MonitoringRunsService } from './monitoring-runs.service';
 
 /** The one scheduler of the monthly run: upserted by every worker, so it exists once. */
 export const MONTHLY_RUN_SCHEDULER_ID = 'monitoring-monthly-run';
-export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
-const RETRY_SCHEDULING_MS = 60_000;
-
-/** The cron pattern of the policy's schedule: minute 0 of `hour` on `dayOfMonth`, every month. */
-export function monthlyPattern(schedule: MonitoringSchedule): string {
-  return `0 ${schedule.hour} ${schedule.dayOfMonth} * *`;
-}
 
 /**
  * 每月信息共享: the early-warning run happens monthly by itself, on the day the policy sets
@@ -34,12 +19,8 @@ export function monthlyPattern(schedule: MonitoringSchedule): string {
  * policy is logged and skipped, not retried.
  */
 @Injectable()
-export class MonitoringScheduler
-  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class MonitoringScheduler implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MonitoringScheduler.name);
-  private retry?: NodeJS.Timeout;
-  private stopped = false;
 
   constructor(
     private readonly config: ConfigService<Environment, true>,
@@ -59,26 +40,12 @@ export class MonitoringScheduler
   }
 
   /** Creates or updates the scheduler (idempotent); retried every minute while Redis is away. */
-  async schedule(): Promise<void> {
-    try {
-      await this.queues.ready();
-      await this.queues.queue(JOBS.monitoringRun.queue).upsertJobScheduler(
-        MONTHLY_RUN_SCHEDULER_ID,
-        { pattern: monthlyPattern(this.policy.monitoring().schedule), tz: SCHEDULE_TIME_ZONE },
-        {
-          name: JOBS.monitoringRun.name,
-          data: {},
-          opts: { removeOnComplete: 24, removeOnFail: 24 },
-        },
-      );
-    } catch (e) {
-      if (this.stopped) {
-        return;
-      }
-      this.logger.warn(`monthly monitoring run not scheduled yet: ${(e as Error).message}`);
-      this.retry = setTimeout(() => void this.schedule(), RETRY_SCHEDULING_MS);
-      this.retry.unref();
-    }
+  schedule(): Promise<void> {
+    return this.queues.scheduleMonthly(
+      'monitoringRun',
+      MONTHLY_RUN_SCHEDULER_ID,
+      this.policy.monitoring().schedule,
+    );
   }
 
   /** The job: this year's run (Asia/Shanghai), as `system`. */
@@ -92,13 +59,6 @@ export class MonitoringScheduler
         return { skipped: e.message };
       }
       throw e;
-    }
-  }
-
-  onApplicationShutdown(): void {
-    this.stopped = true;
-    if (this.retry) {
-      clearTimeout(this.retry);
     }
   }
 }

@@ -23,6 +23,15 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   };
 }
 
+/** The time zone of every scheduled job (the bureau's days and months). */
+export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+const RETRY_SCHEDULING_MS = 60_000;
+
+/** The cron pattern of a monthly schedule: minute 0 of `hour` on `dayOfMonth`, every month. */
+export function monthlyPattern(at: { dayOfMonth: number; hour: number }): string {
+  return `0 ${at.hour} ${at.dayOfMonth} * *`;
+}
+
 /**
  * Owns the Redis connections, queues and workers.
  * - Producers fail fast when Redis is down (no offline queue): the outbox row stays undispatched
@@ -40,6 +49,8 @@ export class QueueService implements OnApplicationShutdown {
   private readyWait?: Promise<void>;
   private readonly prefix: string;
   private readonly url: string;
+  private readonly schedulingRetries = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(config: ConfigService<Environment, true>) {
     this.prefix = config.get('QUEUE_PREFIX', { infer: true });
@@ -147,6 +158,38 @@ export class QueueService implements OnApplicationShutdown {
     return connection;
   }
 
+  /**
+   * A monthly BullMQ job scheduler of `key`: minute 0 of `hour` on `dayOfMonth` in Asia/Shanghai
+   * time, created or updated (idempotent: every worker upserts it, it exists once). Retried every
+   * minute while Redis is away, until shutdown.
+   */
+  async scheduleMonthly(
+    key: JobKey,
+    schedulerId: string,
+    at: { dayOfMonth: number; hour: number },
+  ): Promise<void> {
+    const { queue, name } = JOBS[key];
+    try {
+      await this.ready();
+      await this.queue(queue).upsertJobScheduler(
+        schedulerId,
+        { pattern: monthlyPattern(at), tz: SCHEDULE_TIME_ZONE },
+        { name, data: {}, opts: { removeOnComplete: 24, removeOnFail: 24 } },
+      );
+    } catch (e) {
+      if (this.stopped) {
+        return;
+      }
+      this.logger.warn(`job scheduler ${schedulerId} not set up yet: ${(e as Error).message}`);
+      const retry = setTimeout(() => {
+        this.schedulingRetries.delete(retry);
+        void this.scheduleMonthly(key, schedulerId, at);
+      }, RETRY_SCHEDULING_MS);
+      retry.unref();
+      this.schedulingRetries.add(retry);
+    }
+  }
+
   async ping(): Promise<void> {
     await (await this.ready()).ping();
   }
@@ -164,6 +207,8 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.schedulingRetries.forEach((t) => clearTimeout(t));
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.producerConnection?.disconnect();
