@@ -6,6 +6,7 @@ import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, isReadOnly } from '../engine/actor';
 import { canSeeCase } from '../engine/case-access';
 import { CaseEngine } from '../engine/case-engine.service';
+import { CaseLookup } from '../engine/case-lookup';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
 import { WorkflowRegistry } from '../engine/workflow-registry';
@@ -48,6 +49,7 @@ export class AssignmentsService {
     private readonly registry: WorkflowRegistry,
     private readonly users: UsersService,
     private readonly notifier: AssignmentNotifier,
+    private readonly lookup: CaseLookup,
   ) {}
 
   async assign(caseId: string, dto: AssignCaseDto, actor: Actor): Promise<CaseView> {
@@ -133,18 +135,7 @@ export class AssignmentsService {
   /** Open and overdue cases per assignee and workflow: every active caseworker, then other holders. */
   async workload(): Promise<WorkloadView> {
     const now = new Date();
-    const rows: Array<{ assignee: string | null; type: string; open: string; overdue: string }> =
-      await this.dataSource.query(
-        `SELECT c.assignee_id AS assignee, c.type AS type, COUNT(*) AS open,
-                SUM(CASE WHEN EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id = c.id
-                     AND d.closed_at IS NULL
-                     AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < ?)))
-                    THEN 1 ELSE 0 END) AS overdue
-           FROM cases c
-          WHERE c.status = 'active' AND c.restricted = 0
-          GROUP BY c.assignee_id, c.type`,
-        [now],
-      );
+    const live = await this.lookup.liveCounts(now);
     const lines = new Map<string, WorkloadLine>();
     const lineOf = (userId: string): WorkloadLine => {
       let entry = lines.get(userId);
@@ -167,18 +158,21 @@ export class AssignmentsService {
       lineOf(u.id);
     }
     const unassigned = { open: 0, overdue: 0 };
-    for (const r of rows) {
-      const open = Number(r.open);
-      const overdue = Number(r.overdue);
-      if (r.assignee === null) {
-        unassigned.open += open;
-        unassigned.overdue += overdue;
-        continue;
+    for (const [rows, field] of [
+      [live.open, 'open'],
+      [live.overdue, 'overdue'],
+    ] as const) {
+      for (const r of rows) {
+        if (r.assignee === null) {
+          unassigned[field] += r.n;
+          continue;
+        }
+        const entry = lineOf(r.assignee);
+        entry[field] += r.n;
+        if (field === 'open') {
+          entry.byType[r.type] = (entry.byType[r.type] ?? 0) + r.n;
+        }
       }
-      const entry = lineOf(r.assignee);
-      entry.open += open;
-      entry.overdue += overdue;
-      entry.byType[r.type] = (entry.byType[r.type] ?? 0) + open;
     }
     for (const u of await this.users.byIds([...lines.keys()])) {
       Object.assign(lineOf(u.id), {

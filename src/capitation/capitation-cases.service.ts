@@ -17,6 +17,7 @@ import { formatMoney } from '../common/money';
 import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
+import { CaseLookup } from '../engine/case-lookup';
 import { CaseQueryService } from '../engine/case-query.service';
 import type { CaseView } from '../engine/dto/case.dto';
 import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
@@ -85,6 +86,7 @@ export class CapitationCasesService implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly capitation: CapitationService,
     private readonly cases: CaseQueryService,
+    private readonly lookup: CaseLookup,
   ) {}
 
   onModuleInit(): void {
@@ -202,16 +204,13 @@ export class CapitationCasesService implements OnModuleInit {
   }
 
   private async refuseExisting(m: EntityManager, originKey: string, what: string): Promise<void> {
-    const [existing] = await m.query<Array<{ id: string }>>(
-      'SELECT id FROM cases WHERE origin_key = ?',
-      [originKey],
-    );
-    if (existing) {
+    const existing = await this.lookup.withOriginKey(m, originKey);
+    if (existing !== null) {
       throw new DomainError(
         'CONFLICT',
-        `The case of ${what} already exists (${existing.id}): it is opened once.`,
+        `The case of ${what} already exists (${existing}): it is opened once.`,
         {
-          caseId: existing.id,
+          caseId: existing,
         },
       );
     }

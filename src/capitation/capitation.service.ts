@@ -10,6 +10,7 @@ import { formatMoney } from '../common/money';
 import type { Page } from '../common/pagination/pagination.dto';
 import { personKey } from '../common/person-key';
 import { PolicyService } from '../config/policy.service';
+import { CaseLookup } from '../engine/case-lookup';
 import type { Actor } from '../engine/actor';
 import { InstitutionEntity } from '../institutions/entities/institution.entity';
 import { baseCapitation, type CapitationRate } from './capitation-calculator';
@@ -62,6 +63,7 @@ export class CapitationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: PolicyService,
+    private readonly lookup: CaseLookup,
   ) {}
 
   /** The figures of a sign-up year, or 422 naming `year` when the policy has none. */
@@ -392,14 +394,14 @@ export class CapitationService {
         base_amount: string;
         fee_amount: string;
         paid_at: Date | null;
-        state: string | null;
       }>
     >(
-      `SELECT m.institution_code, m.month, m.case_id, m.base_amount, m.fee_amount, m.paid_at, c.state
-         FROM capitation_months m LEFT JOIN cases c ON c.id = m.case_id
+      `SELECT m.institution_code, m.month, m.case_id, m.base_amount, m.fee_amount, m.paid_at
+         FROM capitation_months m
         WHERE m.year = ?`,
       [year],
     );
+    const states = await this.lookup.statesOf(months.map((m) => m.case_id));
     const spending = await this.dataSource
       .getRepository(CapitationSpendingEntity)
       .find({ where: { year } });
@@ -408,11 +410,9 @@ export class CapitationService {
         WHERE year = ? AND ended_reason IS NULL GROUP BY institution_code`,
       [year],
     );
-    const reconciliations = await this.dataSource.query<
-      Array<{ origin_key: string; id: string; state: string }>
-    >(
-      `SELECT origin_key, id, state FROM cases WHERE type = 'capitation-reconciliation' AND origin_key LIKE ?`,
-      [`capitation-reconciliation#%#${year}`],
+    const reconciliations = await this.lookup.withOriginKeyLike(
+      'capitation-reconciliation',
+      `capitation-reconciliation#%#${year}`,
     );
     const codes = new Set<string>([
       ...months.map((r) => r.institution_code),
@@ -440,7 +440,7 @@ export class CapitationService {
         return {
           month,
           caseId: m?.case_id ?? null,
-          state: m?.state ?? null,
+          state: (m && states.get(m.case_id)) ?? null,
           settled: formatMoney(m ? m.base_amount : 0),
           prepaid: formatMoney(paid),
           signUpFeePaid: formatMoney(feePaid),
@@ -449,7 +449,7 @@ export class CapitationService {
         };
       });
       const rec = reconciliations.find(
-        (r) => r.origin_key === `capitation-reconciliation#${code}#${year}`,
+        (r) => r.originKey === `capitation-reconciliation#${code}#${year}`,
       );
       return {
         institutionCode: code,

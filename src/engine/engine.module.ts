@@ -5,6 +5,7 @@ import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
 import { PublicNoticeQuery } from './public-notice-query';
+import { CaseLookup } from './case-lookup';
 import { ChainVerifier } from './audit/chain-verifier.service';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
@@ -72,6 +73,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     CaseEngine,
     CaseQueryService,
     PublicNoticeQuery,
+    CaseLookup,
     CasesService,
     EngineWorker,
     CrossCaseReconciler,
@@ -84,6 +86,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     CaseEngine,
     CaseQueryService,
     PublicNoticeQuery,
+    CaseLookup,
     OutboxRelay,
     ChainVerifier,
     EngineObservers,

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PenaltyCaseContext, PenaltyCaseInput } from '../../workflows/penalty-case.machine';
+import {
+  type PenaltyCaseContext,
+  type PenaltyCaseInput,
+  penaltyCaseWorkflow,
+} from '../../workflows/penalty-case.machine';
 import { DomainError } from '../common/errors/domain-error';
 import type { OpenPenaltyCaseDto, PenaltyPersonDto } from './dto/penalty.dto';
 import type { SanctionType, ViolationArticle } from '../../workflows/sanctions';
 import { personKey } from '../common/person-key';
+import { type CaseFound, CaseLookup } from '../engine/case-lookup';
 import { isPenaltyContext } from './penalty-party';
 import { parseInstant } from '../time/shanghai';
 import type { LadderHistoryEntry } from './sanction-ladder';
@@ -22,11 +27,7 @@ export interface PersonSanctionView {
   fine: string | null;
 }
 
-interface PenaltyRow {
-  id: string;
-  state: string;
-  data: unknown;
-}
+type PenaltyRow = CaseFound;
 
 /**
  * The engine's input of an art. 41 case against an insured person (respondent INDIVIDUAL); the
@@ -81,7 +82,10 @@ export function suspensionEnd(from: Date, months: number): Date {
  */
 @Injectable()
 export class PersonPartyService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CaseLookup,
+  ) {}
 
   /** The person's earlier decisions, for `proposeSanctions` (the case being investigated left out). */
   async history(
@@ -146,14 +150,11 @@ export class PersonPartyService {
     m: EntityManager,
     idNumber: string,
   ): Promise<Array<{ row: PenaltyRow; data: PenaltyCaseContext }>> {
-    const rows = await m.query<PenaltyRow[]>(
-      `SELECT c.id, c.state, c.data FROM cases c
-         JOIN case_persons p ON p.case_id = c.id
-        WHERE p.person_key = ? AND c.type = 'penalty-case'`,
-      [personKey(idNumber)],
-    );
+    const rows = await this.cases.ofPerson(m, personKey(idNumber), {
+      type: penaltyCaseWorkflow.type,
+    });
     return rows.flatMap((row) => {
-      const data: unknown = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+      const data: unknown = row.data;
       return isPenaltyContext(data) ? [{ row, data }] : [];
     });
   }

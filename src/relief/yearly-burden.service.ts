@@ -4,8 +4,12 @@ import {
   type HardshipHearingInput,
   hardshipHearingWorkflow,
 } from '../../workflows/hardship-hearing.machine';
-import type { ReliefApplicationContext } from '../../workflows/relief-application.machine';
+import {
+  type ReliefApplicationContext,
+  reliefApplicationWorkflow,
+} from '../../workflows/relief-application.machine';
 import { personKey } from '../common/person-key';
+import { CaseLookup } from '../engine/case-lookup';
 import { hearingInputFromRelief } from './hearing-input';
 import {
   type BurdenCase,
@@ -30,6 +34,8 @@ export interface YearlyReferral {
  */
 @Injectable()
 export class YearlyBurdenService {
+  constructor(private readonly cases: CaseLookup) {}
+
   /**
    * Run in the payment's transaction after the ledger row of the person-year was locked (the
    * settle), so two payments of one person are serialised; the other cases are read with a
@@ -41,19 +47,16 @@ export class YearlyBurdenService {
     data: ReliefApplicationContext,
     threshold: string,
   ): Promise<YearlyReferral> {
-    // Raw SQL as the engine's own locking reads: the query builder's lock wants a TypeORM
-    // transaction, and the engine's is a write-behind one.
-    const rows = await m.query<Array<{ id: string; data: unknown }>>(
-      `SELECT c.id, c.data FROM cases c
-         JOIN case_persons p ON p.case_id = c.id
-        WHERE p.person_key = ? AND c.type = 'relief-application' AND c.state = 'paid' AND c.id <> ?
-        ORDER BY c.closed_at, c.id
-        LOCK IN SHARE MODE`,
-      [personKey(data.applicant.idNumber), caseId],
-    );
+    // A locking read: it sees the latest committed payment, not the transaction's snapshot.
+    const rows = await this.cases.ofPerson(m, personKey(data.applicant.idNumber), {
+      type: reliefApplicationWorkflow.type,
+      state: 'paid',
+      exceptId: caseId,
+      shareLock: true,
+    });
     const earlier: Array<BurdenCase & { data: ReliefApplicationContext }> = [];
     for (const row of rows) {
-      const other: unknown = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+      const other: unknown = row.data;
       if (isReliefContext(other) && other.year === data.year) {
         earlier.push({ caseId: row.id, burden: paidCaseBurden(other), data: other });
       }
@@ -75,14 +78,8 @@ export class YearlyBurdenService {
       burdenCases: burden.cases,
     };
     const key = hardshipHearingWorkflow.exclusiveKey?.(hearingInput);
-    const open =
-      key === undefined
-        ? []
-        : await m.query<Array<{ id: string }>>(
-            `SELECT id FROM cases WHERE exclusive_key = ? AND status = 'active'`,
-            [key],
-          );
-    const action = referralAction(burden, threshold, open.length > 0);
+    const open = key === undefined ? null : await this.cases.activeWithExclusiveKey(m, key);
+    const action = referralAction(burden, threshold, open !== null);
     return action === 'NONE' ? { action, burden } : { action, burden, hearingInput };
   }
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { PolicyService } from '../config/policy.service';
+import { CaseLookup } from '../engine/case-lookup';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { UsersService } from '../users/users.service';
 import { addTo, percentile } from './duration-histogram';
@@ -99,24 +100,6 @@ export interface IndicatorReport {
   total: IndicatorRow;
 }
 
-interface LiveCount {
-  type: string;
-  state: string;
-  street: string | null;
-  assignee: string | null;
-  n: string;
-}
-
-interface OverdueRow {
-  id: string;
-  type: string;
-  state: string;
-  street: string | null;
-  assignee: string | null;
-  due: Date | string;
-  names: string;
-}
-
 interface Acc {
   open: number;
   overdue: number;
@@ -163,6 +146,7 @@ export class SlaReportsService {
     private readonly registry: WorkflowRegistry,
     private readonly users: UsersService,
     private readonly policy: PolicyService,
+    private readonly cases: CaseLookup,
   ) {}
 
   private checkType(type: string | undefined): void {
@@ -201,31 +185,8 @@ export class SlaReportsService {
   async summary(q: SummaryQuery, now = new Date()): Promise<SlaSummary> {
     this.checkType(q.type);
     const { from, to } = this.range(q, now);
-    const typeFilter = q.type ? ' AND c.type = ?' : '';
-    const typeArgs = q.type ? [q.type] : [];
-    const [openRows, overdueRows, stateRows, streetRows, assigneeRows] = await Promise.all([
-      this.dataSource.query<Array<{ n: string }>>(
-        `SELECT c.type, c.state, c.street_code AS street, c.assignee_id AS assignee, COUNT(*) AS n
-         FROM cases c WHERE c.status = 'active' AND c.restricted = 0${typeFilter}
-         GROUP BY c.type, c.state, c.street_code, c.assignee_id`,
-        typeArgs,
-      ) as Promise<
-        Array<{
-          type: string;
-          state: string;
-          street: string | null;
-          assignee: string | null;
-          n: string;
-        }>
-      >,
-      this.dataSource.query<LiveCount[]>(
-        `SELECT c.type, c.state, c.street_code AS street, c.assignee_id AS assignee, COUNT(DISTINCT c.id) AS n
-         FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-         WHERE d.closed_at IS NULL AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < ?))
-           AND c.status = 'active' AND c.restricted = 0${typeFilter}
-         GROUP BY c.type, c.state, c.street_code, c.assignee_id`,
-        [now, ...typeArgs],
-      ),
+    const [live, stateRows, streetRows, assigneeRows] = await Promise.all([
+      this.cases.liveCounts(now, q.type),
       this.rollups('state', from, to, q.type),
       this.rollups('street', from, to, q.type),
       this.rollups('assignee', from, to, q.type),
@@ -245,11 +206,11 @@ export class SlaReportsService {
     };
     const totals = acc();
     for (const [rows, field] of [
-      [openRows, 'open'],
-      [overdueRows, 'overdue'],
+      [live.open, 'open'],
+      [live.overdue, 'overdue'],
     ] as const) {
       for (const r of rows) {
-        const n = Number(r.n);
+        const { n } = r;
         totals[field] += n;
         get(byType, r.type)[field] += n;
         get(byState, `${r.type}\u0000${r.state}`)[field] += n;
@@ -387,33 +348,7 @@ export class SlaReportsService {
   /** Active cases with an overdue deadline, most overdue first (confidential cases left out). */
   async overdue(q: OverdueQuery, now = new Date()): Promise<Page<OverdueItem>> {
     this.checkType(q.type);
-    const filters: string[] = [];
-    const args: unknown[] = [now];
-    if (q.type) {
-      filters.push('c.type = ?');
-      args.push(q.type);
-    }
-    if (q.streetCode) {
-      filters.push('c.street_code = ?');
-      args.push(q.streetCode);
-    }
-    const where = `d.closed_at IS NULL AND (d.status = 'overdue' OR (d.status = 'pending' AND d.due_at < ?))
-      AND c.status = 'active' AND c.restricted = 0${filters.map((f) => ` AND ${f}`).join('')}`;
-    const [rows, [count]] = await Promise.all([
-      this.dataSource.query<OverdueRow[]>(
-        `SELECT c.id, c.type, c.state, c.street_code AS street, c.assignee_id AS assignee,
-           MIN(d.due_at) AS due, GROUP_CONCAT(DISTINCT d.name ORDER BY d.name SEPARATOR ',') AS names
-         FROM case_deadlines d JOIN cases c ON c.id = d.case_id
-         WHERE ${where}
-         GROUP BY c.id, c.type, c.state, c.street_code, c.assignee_id
-         ORDER BY due ASC, c.id ASC LIMIT ? OFFSET ?`,
-        [...args, q.pageSize, (q.page - 1) * q.pageSize],
-      ),
-      this.dataSource.query<Array<{ n: string }>>(
-        `SELECT COUNT(DISTINCT c.id) AS n FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE ${where}`,
-        args,
-      ),
-    ]);
+    const [rows, count] = await this.cases.overdueCases(now, q);
     const names = await this.users.displayNames([
       ...new Set(rows.map((r) => r.assignee).filter((a): a is string => a !== null)),
     ]);
