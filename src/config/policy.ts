@@ -71,6 +71,8 @@ export const DEFAULT_POLICY: Policy = {
       awaiting_supplement: '10wd',
       eligibility_review: '5wd',
       amount_review: '3wd',
+      // Version 2 only: the bureau's collective review (集体审议) of a large proposal.
+      collective_review: '10wd',
       approval: '3wd',
       publicity: '7d',
       objection_review: '5wd',
