@@ -139,6 +139,7 @@ describe('loadPolicy with an override', () => {
       streets: DEFAULT_POLICY.streets,
       duties: DEFAULT_POLICY.duties,
       capitation: DEFAULT_POLICY.capitation,
+      workflowVersions: DEFAULT_POLICY.workflowVersions,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),
