@@ -1,5 +1,10 @@
 import { loadPolicy } from '../config/policy';
-import { validateWorkflowVersions, versionOn, workflowVersions } from './workflow-versions';
+import {
+  unknownWorkflowTypes,
+  validateWorkflowVersions,
+  versionOn,
+  workflowVersions,
+} from './workflow-versions';
 
 const RELIEF = 'relief-application';
 const edition = { workflowVersions: { [RELIEF]: [{ version: 2, from: '2027-01-01' }] } };
@@ -51,13 +56,19 @@ describe('the workflowVersions policy section', () => {
     expect(loadPolicy(edition).workflowVersions).toEqual(edition.workflowVersions);
   });
 
-  it('should refuse unknown types, versions, bad dates, duplicates and unknown keys', () => {
+  it('should name a type no workflow has (the engine refuses to start with it)', () => {
+    expect(
+      unknownWorkflowTypes({ workflowVersions: { 'relief-aplication': [] } }, [RELIEF]),
+    ).toEqual(['workflowVersions.relief-aplication: no such workflow type']);
+    expect(unknownWorkflowTypes(edition, [RELIEF])).toEqual([]);
+  });
+
+  it('should refuse bad versions, bad dates, duplicates and unknown keys', () => {
     expect(
       validateWorkflowVersions(
         {
-          'relief-aplication': [],
           [RELIEF]: [
-            { version: 9, from: '2027-01-01' },
+            { version: 0, from: '2027-01-01' },
             { version: 2, from: '2027-13-01' },
             { version: 2, from: '2027-01-01', form: 'x' },
           ],
@@ -66,8 +77,7 @@ describe('the workflowVersions policy section', () => {
         'workflowVersions',
       ),
     ).toEqual([
-      'workflowVersions.relief-aplication: no such workflow type',
-      'workflowVersions.relief-application.0.version: must be a registered version (1, 2)',
+      'workflowVersions.relief-application.0.version: must be a version number (1, 2, ...)',
       'workflowVersions.relief-application.1.from: must be a date YYYY-MM-DD',
       'workflowVersions.relief-application.2.form: unknown key (expected version, from)',
       'workflowVersions.relief-application.2.version: 2 is dated twice',

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import { CASE_OPENED, type WorkflowDefinition } from '../../../workflows/workflow-definition';
-import { versionOn } from '../../events/workflow-versions';
+import { unknownWorkflowTypes, versionOn } from '../../events/workflow-versions';
 import { shanghaiDate } from '../../time/shanghai';
 import { DomainError } from '../../common/errors/domain-error';
 import { personKey } from '../../common/person-key';
@@ -60,7 +60,7 @@ export interface RecordedEvent {
  * persist the case row, its event, deadlines, clocks and outbox rows, and tell the observers.
  */
 @Injectable()
-export class TransitionPipeline {
+export class TransitionPipeline implements OnModuleInit {
   constructor(
     private readonly cases: CaseRepository,
     private readonly registry: WorkflowRegistry,
@@ -70,6 +70,14 @@ export class TransitionPipeline {
     private readonly deadlines: DeadlineScheduler,
     private readonly outbox: OutboxWriter,
   ) {}
+
+  /** An edition of a workflow type nobody registered would never apply: refuse the start. */
+  onModuleInit(): void {
+    const problems = unknownWorkflowTypes(this.policy.current(), this.registry.types());
+    if (problems.length > 0) {
+      throw new Error(`POLICY_FILE: invalid policy:\n  - ${problems.join('\n  - ')}`);
+    }
+  }
 
   /**
    * The version a new case of `type` opens on at `now`: the one the policy's `workflowVersions`
