@@ -3,6 +3,7 @@ import { reliefApplicationWorkflow } from './relief-application.machine';
 import {
   collectiveReviewRefusals,
   needsCollectiveReview,
+  RELIEF_V1_TO_V2_STATES,
   reliefApplicationV2Machine,
   reliefApplicationV2Workflow,
   type ReliefApplicationV2Event,
@@ -221,5 +222,26 @@ describe('relief-application workflow, version 2', () => {
     });
     expect(reliefApplicationV2Workflow.stateLabels?.collective_review).toBe('集体审议中');
     expect(reliefApplicationV2Workflow.eventLabels?.RECORD_COLLECTIVE_REVIEW).toBe('登记集体审议');
+  });
+});
+
+describe('relief-application version 1 -> 2 state mapping', () => {
+  const statesOf = (config: { states?: Record<string, unknown> }): string[] =>
+    Object.keys(config.states ?? {});
+
+  it('should be total over version 1: every state maps or is blocked, nothing else is listed', () => {
+    expect(Object.keys(RELIEF_V1_TO_V2_STATES).sort()).toEqual(
+      statesOf(reliefApplicationWorkflow.machine.config).sort(),
+    );
+  });
+
+  it('should map only to states version 2 has, and block the closed ones and approval', () => {
+    const v2 = statesOf(reliefApplicationV2Workflow.machine.config);
+    const targets = Object.values(RELIEF_V1_TO_V2_STATES).flatMap((m) => ('to' in m ? [m.to] : []));
+    expect(targets.filter((s) => !v2.includes(s))).toEqual([]);
+    const blocked = Object.entries(RELIEF_V1_TO_V2_STATES)
+      .filter(([, m]) => 'blocked' in m)
+      .map(([s]) => s);
+    expect(blocked).toEqual(['start', 'approval', 'paid', 'rejected', 'withdrawn']);
   });
 });

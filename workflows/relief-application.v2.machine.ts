@@ -607,3 +607,33 @@ export const reliefApplicationV2Workflow = defineWorkflow({
     disbursement: { onExpire: 'overdue' },
   },
 });
+
+// ---------------------------------------------------------------- migration from version 1
+
+/**
+ * Where a running version-1 case would go on version 2 (issue 19's migration, not yet run by the
+ * engine): each version-1 state maps to a version-2 state or is blocked with the reason. The
+ * mapping is total (workflows/relief-application.v2.machine.spec.ts checks it), so no state is
+ * forgotten when version 1 changes.
+ */
+export const RELIEF_V1_TO_V2_STATES: Readonly<
+  Record<string, { to: string } | { blocked: string }>
+> = {
+  start: { blocked: 'transient: a case never rests there' },
+  outreach: { to: 'outreach' },
+  submitted: { to: 'submitted' },
+  awaiting_supplement: { to: 'awaiting_supplement' },
+  eligibility_review: { to: 'eligibility_review' },
+  // From here on the proposal is made on version 2, so it meets the collective review.
+  amount_review: { to: 'amount_review' },
+  approval: {
+    blocked:
+      'the proposal was not put to a collective review (集体审议): the manager returns it to amount review first, or it finishes on version 1',
+  },
+  publicity: { to: 'publicity' },
+  objection_review: { to: 'objection_review' },
+  disbursement: { to: 'disbursement' },
+  paid: { blocked: 'closed' },
+  rejected: { blocked: 'closed' },
+  withdrawn: { blocked: 'closed' },
+};
