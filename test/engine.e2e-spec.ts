@@ -46,7 +46,11 @@ describe('the case engine (real MariaDB and Redis)', () => {
   beforeAll(async () => {
     t = await startTestApp({
       workflows: [testFixtureWorkflow],
-      policy: { deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } } },
+      policy: {
+        deadlines: { 'test-fixture': { review: '1s', waiting: '2s' } },
+        // Version 2 is registered by a test below: from then on, new cases open on it.
+        workflowVersions: { 'test-fixture': [{ version: 2, from: '2020-01-01' }] },
+      },
     });
     t.app.get(EventHandlerRegistry).registerPayloads(testFixtureEventPayloads);
     // EXTEND may signal another case (as a closing penalty case signals its inspection).

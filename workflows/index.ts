@@ -4,6 +4,7 @@ import { hardshipHearingWorkflow } from './hardship-hearing.machine';
 import { inspectionWorkflow } from './inspection.machine';
 import { penaltyCaseWorkflow } from './penalty-case.machine';
 import { reliefApplicationWorkflow } from './relief-application.machine';
+import { reliefApplicationV2Workflow } from './relief-application.v2.machine';
 import type { WorkflowDefinition } from './workflow-definition';
 
 /**
@@ -13,6 +14,7 @@ import type { WorkflowDefinition } from './workflow-definition';
  */
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
   reliefApplicationWorkflow,
+  reliefApplicationV2Workflow,
   hardshipHearingWorkflow,
   inspectionWorkflow,
   penaltyCaseWorkflow,

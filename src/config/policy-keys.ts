@@ -22,6 +22,8 @@ const OPEN_MAPS: readonly string[] = [
   'streets',
   // sign-up year -> its capitation figures
   'capitation.years',
+  // workflow type -> its dated versions (each entry checked by the section's validator)
+  'workflowVersions',
 ];
 
 /** Keys a default may leave unset, by the path of their object. */

@@ -22,6 +22,11 @@ import {
 import { DEFAULT_PENALTY_POLICY, validatePenaltyPolicy } from '../penalties/penalty-policy';
 import { DEFAULT_RELIEF_SECTION, validateReliefSection } from '../relief/relief-policy';
 import { DEFAULT_REPORT_POLICY, validateReportPolicy } from '../sla/report-policy';
+import {
+  DEFAULT_WORKFLOW_VERSIONS,
+  validateWorkflowVersions,
+  type WorkflowVersionPolicy,
+} from '../events/workflow-versions';
 
 /** One section: the built-in values and the check of a merged section (`path.key: message`). */
 export interface PolicySection<T> {
@@ -63,6 +68,11 @@ export const POLICY_SECTIONS = {
   streets: STREETS,
   duties: { defaults: DEFAULT_DUTIES_POLICY, validate: validateDutiesPolicy },
   capitation: { defaults: DEFAULT_CAPITATION_POLICY, validate: validateCapitationPolicy },
+  // From which day new cases of a workflow open on which of its versions (editions by date).
+  workflowVersions: {
+    defaults: DEFAULT_WORKFLOW_VERSIONS,
+    validate: validateWorkflowVersions,
+  } satisfies PolicySection<WorkflowVersionPolicy>,
 } satisfies Record<string, PolicySection<unknown>>;
 
 export type PolicySectionName = keyof typeof POLICY_SECTIONS;
@@ -83,6 +93,7 @@ export function sectionDefaults(): PolicySections {
     streets: POLICY_SECTIONS.streets.defaults,
     duties: POLICY_SECTIONS.duties.defaults,
     capitation: POLICY_SECTIONS.capitation.defaults,
+    workflowVersions: POLICY_SECTIONS.workflowVersions.defaults,
   };
 }
 

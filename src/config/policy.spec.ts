@@ -18,6 +18,7 @@ describe('the built-in policy', () => {
       awaiting_supplement: '10wd',
       eligibility_review: '5wd',
       amount_review: '3wd',
+      collective_review: '10wd',
       approval: '3wd',
       publicity: '7d',
       objection_review: '5wd',
@@ -138,6 +139,7 @@ describe('loadPolicy with an override', () => {
       streets: DEFAULT_POLICY.streets,
       duties: DEFAULT_POLICY.duties,
       capitation: DEFAULT_POLICY.capitation,
+      workflowVersions: DEFAULT_POLICY.workflowVersions,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^version: /),

@@ -10,6 +10,7 @@ import type { NotificationPolicy } from '../notifications/notification-policy';
 import type { PenaltyPolicy } from '../penalties/penalty-policy';
 import type { ReliefEdition, ReliefSection } from '../relief/relief-policy';
 import type { ReportPolicy } from '../sla/report-policy';
+import type { WorkflowVersionPolicy } from '../events/workflow-versions';
 import { sectionDefaults, validateSections } from './policy-sections';
 
 export type { ReliefEdition } from '../relief/relief-policy';
@@ -59,6 +60,11 @@ export interface Policy {
    * the base capitation, the sign-up fee, the cap and the assessment bands; the monthly opening.
    */
   capitation: CapitationPolicy;
+  /**
+   * Editions by date: `workflowVersions.<type>` = `[{ version, from }]`, the day from which new
+   * cases open on a version (cases already open keep theirs). Unlisted: the first version.
+   */
+  workflowVersions: WorkflowVersionPolicy;
 }
 
 /** docs/domain.md §7 reference deadlines. */
@@ -71,6 +77,8 @@ export const DEFAULT_POLICY: Policy = {
       awaiting_supplement: '10wd',
       eligibility_review: '5wd',
       amount_review: '3wd',
+      // Version 2 only: the bureau's collective review (集体审议) of a large proposal.
+      collective_review: '10wd',
       approval: '3wd',
       publicity: '7d',
       objection_review: '5wd',

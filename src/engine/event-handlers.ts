@@ -107,8 +107,11 @@ export class EventHandlerRegistry {
   /** The untyped path every hook takes (tests and `registerHooks` use it directly). */
   register(type: string, event: string, handler: EventHandler): void {
     const key = `${type}/${event}`;
-    // A hook on an event the machine does not know would never run: refuse it at start-up.
-    if (!machineEventTypes(this.workflows.latest(type).machine).includes(event)) {
+    // A hook on an event no version's machine knows would never run: refuse it at start-up.
+    const versions = this.workflows.versions(type);
+    if (
+      !versions.some((v) => machineEventTypes(this.workflows.get(type, v).machine).includes(event))
+    ) {
       throw new Error(`Event handler ${key}: the ${type} machine has no event ${event}`);
     }
     if (this.handlers.has(key)) {

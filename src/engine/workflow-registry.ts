@@ -4,8 +4,9 @@ import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import { DomainError } from '../common/errors/domain-error';
 
 /**
- * Machines by type and version. A case keeps the version it started on; new cases take the
- * newest, so changing a definition never breaks running cases.
+ * Machines by type and version. A case keeps the version it started on; new cases take the one
+ * the policy's `workflowVersions` puts in force on the day (`TransitionPipeline.definitionToOpen`),
+ * so adding a version never breaks running cases.
  */
 @Injectable()
 export class WorkflowRegistry {

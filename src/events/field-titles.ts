@@ -32,6 +32,8 @@ export const FIELD_TITLES: Readonly<Record<string, string>> = {
   extraAmount: '追加救助金额',
   meetingDate: '会议日期',
   minutesRef: '会议纪要编号',
+  attendees: '参会人员',
+  decision: '审议结论',
   conclusion: '检查结论',
   findings: '检查发现',
   article: '违反条款',

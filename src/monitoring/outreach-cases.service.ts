@@ -4,8 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   type MonitoringReferral,
   type ReliefApplicationInput,
-  reliefApplicationWorkflow,
 } from '../../workflows/relief-application.machine';
+import { reliefApplicationV2Workflow } from '../../workflows/relief-application.v2.machine';
 import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { PolicyService } from '../config/policy.service';
@@ -131,7 +131,10 @@ export class OutreachCasesService {
     }
     const row = await this.engine.openCase({
       type: RELIEF_TYPE,
-      input: caseInput(reliefApplicationWorkflow, outreachInput(flag, report)),
+      input: caseInput(reliefApplicationV2Workflow, {
+        ...outreachInput(flag, report),
+        collectiveReviewAbove: this.policy.current().relief.collectiveReviewAbove,
+      }),
       actor,
       streetCode: flag.streetCode,
       policyVersion: this.reliefEditionVersion(new Date()),

@@ -1,6 +1,7 @@
-import { reliefApplicationWorkflow } from '../../workflows/relief-application.machine';
+import { reliefApplicationV2Workflow } from '../../workflows/relief-application.v2.machine';
 import { eventPayloads } from '../engine/event-payloads';
 import {
+  CollectiveReviewPayload,
   CommentPayload,
   ObjectionPayload,
   OptionalReasonPayload,
@@ -13,8 +14,12 @@ import {
   VerifyPayload,
 } from './dto/relief-events.dto';
 
-/** What each relief event carries (ACCEPT and APPROVE carry nothing); the engine validates with it. */
-export const RELIEF_EVENT_PAYLOADS = eventPayloads(reliefApplicationWorkflow, {
+/**
+ * What each relief event carries (ACCEPT and APPROVE carry nothing); the engine validates with it.
+ * Checked against version 2, whose events are version 1's plus RECORD_COLLECTIVE_REVIEW: one
+ * table serves both (a version-1 case refuses the extra event by its state, 422).
+ */
+export const RELIEF_EVENT_PAYLOADS = eventPayloads(reliefApplicationV2Workflow, {
   SUBMIT: OutreachSubmitPayload,
   DECLINE: ReasonPayload,
   REQUEST_SUPPLEMENT: RequestSupplementPayload,
@@ -24,6 +29,7 @@ export const RELIEF_EVENT_PAYLOADS = eventPayloads(reliefApplicationWorkflow, {
   VERIFY: VerifyPayload,
   PROPOSE: ProposePayload,
   RETURN: CommentPayload,
+  RECORD_COLLECTIVE_REVIEW: CollectiveReviewPayload,
   OBJECTION: ObjectionPayload,
   UPHOLD: OptionalReasonPayload,
   REVOKE: ReasonPayload,

@@ -142,6 +142,11 @@ export interface ReliefSection {
    * referred to a special-hardship hearing (特殊医疗救助), docs/domain.md §7.
    */
   hardshipThreshold: string;
+  /**
+   * Relief version 2: a proposal above this amount goes to the bureau's collective review
+   * (集体审议) before approval. Each case keeps the amount in force when it opened.
+   */
+  collectiveReviewAbove: string;
   /** The public notice during publicity (公示, `GET /api/v1/public/relief-notices`). */
   publicNotice: {
     /** How to object, shown with every notice (where, how, with what). */
@@ -152,6 +157,7 @@ export interface ReliefSection {
 export const DEFAULT_RELIEF_SECTION: ReliefSection = {
   editions: [{ ...DEFAULT_RELIEF_POLICY, effectiveFrom: '2021-01-01' }],
   hardshipThreshold: '5000.00',
+  collectiveReviewAbove: '20000.00',
   publicNotice: {
     howToObject:
       '对公示对象或救助金额有异议的，请在异议截止时间前，以书面形式向申请人户籍所在街道办事处或区医疗保障局提出，' +
@@ -174,6 +180,10 @@ export function validateReliefSection(relief: unknown, path = 'relief'): string[
   const threshold = (relief as { hardshipThreshold?: unknown }).hardshipThreshold;
   if (typeof threshold !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(threshold)) {
     problems.push(`${path}.hardshipThreshold: must be an amount string like "5000.00"`);
+  }
+  const collective = (relief as { collectiveReviewAbove?: unknown }).collectiveReviewAbove;
+  if (typeof collective !== 'string' || !/^\d{1,12}(\.\d{1,2})?$/.test(collective)) {
+    problems.push(`${path}.collectiveReviewAbove: must be an amount string like "20000.00"`);
   }
   const howToObject = (relief as { publicNotice?: { howToObject?: unknown } }).publicNotice
     ?.howToObject;

@@ -9,6 +9,10 @@ import { PolicyService } from '../config/policy.service';
 import type { Role } from '../../workflows/workflow-definition';
 import type { Actor } from '../engine/actor';
 import { isStreetBound } from '../engine/case-access';
+import {
+  type ReliefApplicationV2Input,
+  reliefApplicationV2Workflow,
+} from '../../workflows/relief-application.v2.machine';
 import { CaseEngine } from '../engine/case-engine.service';
 import { reasonProblem } from '../engine/duties-policy';
 import { CaseQueryService } from '../engine/case-query.service';
@@ -20,7 +24,6 @@ import { EventHandlerRegistry } from '../engine/event-handlers';
 import { hardshipHearingWorkflow } from '../../workflows/hardship-hearing.machine';
 import {
   type ReliefApplicationContext,
-  type ReliefApplicationInput,
   reliefApplicationWorkflow,
 } from '../../workflows/relief-application.machine';
 import type { CalculateReliefDto } from './dto/calculate-relief.dto';
@@ -80,7 +83,12 @@ export class ReliefService implements OnModuleInit {
       );
     }
     const edition = this.editionInForce();
-    const input: ReliefApplicationInput = { ...dto, origin: 'APPLICATION' };
+    const input: ReliefApplicationV2Input = {
+      ...dto,
+      origin: 'APPLICATION',
+      // Version 2 routes by it; version 1 ignores it. Kept in the opening event either way.
+      collectiveReviewAbove: this.policy.current().relief.collectiveReviewAbove,
+    };
     const { resourceId } = await this.idempotency.run(
       { userId: actor.id, endpoint: 'POST /api/v1/relief-applications', key: idempotencyKey },
       dto,
@@ -88,7 +96,7 @@ export class ReliefService implements OnModuleInit {
         (
           await this.engine.openCase({
             type: RELIEF_TYPE,
-            input: caseInput(reliefApplicationWorkflow, input),
+            input: caseInput(reliefApplicationV2Workflow, input),
             actor,
             streetCode: dto.streetCode,
             policyVersion: edition.version,

@@ -8,7 +8,6 @@ import { type Effects, noEffects, OutboxWriter } from '../outbox/outbox-writer';
 import { CaseRepository } from '../persistence/case-repository';
 import { retryable } from '../transition/retryable';
 import { TransitionPipeline } from '../transition/transition-pipeline';
-import { WorkflowRegistry } from '../workflow-registry';
 import { CrossCasePayloads } from './cross-case-payloads';
 
 /** A case another case asked for, with the event that asked (its origin, one case per origin). */
@@ -31,7 +30,6 @@ export class OpenLinkedCaseJob implements OnModuleInit {
     private readonly payloads: CrossCasePayloads,
     private readonly cases: CaseRepository,
     private readonly pipeline: TransitionPipeline,
-    private readonly registry: WorkflowRegistry,
     private readonly outbox: OutboxWriter,
   ) {}
 
@@ -62,7 +60,9 @@ export class OpenLinkedCaseJob implements OnModuleInit {
     }
     const source = await this.cases.lock(m, request.sourceCaseId);
     const effects = noEffects();
-    const key = this.registry.latest(request.type).exclusiveKey?.(request.input);
+    const key = this.pipeline
+      .definitionToOpen(request.type, new Date())
+      .exclusiveKey?.(request.input);
     const joined = key === undefined ? null : await this.cases.activeCaseWithKey(m, key);
     if (joined) {
       await this.cases.link(

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { CASE_OPENED } from '../../../workflows/workflow-definition';
+import { CASE_OPENED, type WorkflowDefinition } from '../../../workflows/workflow-definition';
+import { unknownWorkflowTypes, versionOn } from '../../events/workflow-versions';
+import { shanghaiDate } from '../../time/shanghai';
 import { DomainError } from '../../common/errors/domain-error';
 import { personKey } from '../../common/person-key';
 import { PolicyService } from '../../config/policy.service';
@@ -58,7 +60,7 @@ export interface RecordedEvent {
  * persist the case row, its event, deadlines, clocks and outbox rows, and tell the observers.
  */
 @Injectable()
-export class TransitionPipeline {
+export class TransitionPipeline implements OnModuleInit {
   constructor(
     private readonly cases: CaseRepository,
     private readonly registry: WorkflowRegistry,
@@ -69,14 +71,36 @@ export class TransitionPipeline {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  /** An edition of a workflow type nobody registered would never apply: refuse the start. */
+  onModuleInit(): void {
+    const problems = unknownWorkflowTypes(this.policy.current(), this.registry.types());
+    if (problems.length > 0) {
+      throw new Error(`POLICY_FILE: invalid policy:\n  - ${problems.join('\n  - ')}`);
+    }
+  }
+
+  /**
+   * The version a new case of `type` opens on at `now`: the one the policy's `workflowVersions`
+   * puts in force on that Asia/Shanghai day. The case keeps it (`machineVersion`) for good.
+   */
+  definitionToOpen(type: string, now: Date): WorkflowDefinition {
+    const version = versionOn(
+      type,
+      shanghaiDate(now),
+      this.policy.current(),
+      this.registry.versions(type),
+    );
+    return this.registry.get(type, version);
+  }
+
   /** Opens a case: its first event (CASE_OPENED), members, person index, deadlines and clocks. */
   async open(
     m: EntityManager,
     params: Omit<OpenCaseParams, 'manager'>,
     effects: Effects,
   ): Promise<CaseEntity> {
-    const definition = this.registry.latest(params.type);
     const now = new Date();
+    const definition = this.definitionToOpen(params.type, now);
     const [snapshot] = initialTransition(definition.machine, params.input);
     const id = randomUUID();
     const data = snapshot.context as Record<string, unknown>;

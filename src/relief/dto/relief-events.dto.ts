@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayNotEmpty,
   IsArray,
   IsIn,
@@ -129,4 +130,37 @@ export class RecordPaymentPayload {
   @MinLength(1)
   @MaxLength(100)
   reference!: string;
+}
+
+/** 集体审议 (version 2): the manager records the bureau's meeting on a proposal above the threshold. */
+export class CollectiveReviewPayload {
+  @ApiProperty({ example: '2027-03-02' })
+  @IsCalendarDate()
+  meetingDate!: string;
+
+  @ApiProperty({ example: '局务会议纪要〔2027〕5号' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  minutesRef!: string;
+
+  /** User ids of those present: at least three (the machine counts distinct ones). */
+  @ApiProperty({ example: ['u-manager-1', 'u-manager-2', 'u-caseworker-1'] })
+  @IsArray()
+  @ArrayMinSize(3)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(64, { each: true })
+  attendees!: string[];
+
+  @ApiProperty({ enum: ['AGREE', 'RETURN'] })
+  @IsIn(['AGREE', 'RETURN'])
+  decision!: 'AGREE' | 'RETURN';
+
+  @ApiProperty()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  comment!: string;
 }

@@ -1481,7 +1481,7 @@ export interface components {
              * @example eligibility_review
              * @enum {string}
              */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             /** @enum {string} */
             status: "active" | "closed";
             /** @description the version to send as If-Match */
@@ -1493,7 +1493,7 @@ export interface components {
              */
             assignee: string | null;
             /** @description the events the caller may send now */
-            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVIEW" | "REVISE" | "REVOKE" | "SCHEDULE_HEARING" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
+            allowedEvents: ("ACCEPT" | "APPEAL_DECIDED" | "APPEAL_FILED" | "APPROVE" | "APPROVE_PROPOSAL" | "CLOSE_NO_VIOLATION" | "CONFIRM" | "CONVENE" | "DEADLINE_AWAITING_SUPPLEMENT" | "DEADLINE_NOTICE" | "DEADLINE_PANEL_REVIEW" | "DEADLINE_PUBLICITY" | "DEADLINE_RECTIFICATION" | "DECIDE" | "DECLINE" | "DISMISS" | "ENFORCE" | "ENFORCED" | "EXTEND_DECISION" | "HEARING_HELD" | "OBJECTION" | "OPINION" | "PENALTY_CLOSED" | "POLICE_RETURNED" | "PROPOSE" | "PUBLISH" | "RECHECK_FAILED" | "RECHECK_PASSED" | "RECORD_COLLECTIVE_REVIEW" | "RECORD_FINDINGS" | "RECORD_INVESTIGATION" | "RECORD_PAYMENT" | "REFER_POLICE" | "REJECT" | "REQUEST_HEARING" | "REQUEST_SUPPLEMENT" | "RESOLVE" | "RETURN" | "REVIEW" | "REVISE" | "REVOKE" | "SCHEDULE_HEARING" | "START_ONSITE" | "STATEMENT" | "SUBMIT" | "SUBMIT_RECTIFICATION" | "SUPPLEMENT" | "UPHOLD" | "VERIFY" | "WITHDRAW")[];
             /** @description the assignee's display name */
             assigneeName: string | null;
             deadlines: components["schemas"]["DeadlineView"][];
@@ -1515,7 +1515,7 @@ export interface components {
             /** @enum {string} */
             type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             open: number;
             overdue: number;
         };
@@ -2799,7 +2799,7 @@ export interface components {
         };
         StageRecordView: {
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             /** @example 待审核 */
             stateLabel: string;
             /** Format: date-time */
@@ -2879,7 +2879,7 @@ export interface components {
             /** @enum {string} */
             type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             label: string;
             pausesSla: boolean;
         };
@@ -2936,7 +2936,7 @@ export interface components {
             type: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
             typeLabel: string;
             /** @enum {string} */
-            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+            state: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
             stateLabel: string;
             streetCode: string | null;
             /** Format: uuid */
@@ -3243,7 +3243,31 @@ export interface components {
             reference: string;
         };
         /** @description An event a caller may send to a relief-application case (医疗救助申请 Medical-relief application). */
-        ReliefApplicationEvent: components["schemas"]["ReliefApplication_SUBMIT"] | components["schemas"]["ReliefApplication_DECLINE"] | components["schemas"]["ReliefApplication_ACCEPT"] | components["schemas"]["ReliefApplication_REQUEST_SUPPLEMENT"] | components["schemas"]["ReliefApplication_REJECT"] | components["schemas"]["ReliefApplication_WITHDRAW"] | components["schemas"]["ReliefApplication_SUPPLEMENT"] | components["schemas"]["ReliefApplication_VERIFY"] | components["schemas"]["ReliefApplication_PROPOSE"] | components["schemas"]["ReliefApplication_APPROVE"] | components["schemas"]["ReliefApplication_RETURN"] | components["schemas"]["ReliefApplication_OBJECTION"] | components["schemas"]["ReliefApplication_UPHOLD"] | components["schemas"]["ReliefApplication_REVOKE"] | components["schemas"]["ReliefApplication_RECORD_PAYMENT"];
+        ReliefApplicationEvent: components["schemas"]["ReliefApplication_SUBMIT"] | components["schemas"]["ReliefApplication_DECLINE"] | components["schemas"]["ReliefApplication_ACCEPT"] | components["schemas"]["ReliefApplication_REQUEST_SUPPLEMENT"] | components["schemas"]["ReliefApplication_REJECT"] | components["schemas"]["ReliefApplication_WITHDRAW"] | components["schemas"]["ReliefApplication_SUPPLEMENT"] | components["schemas"]["ReliefApplication_VERIFY"] | components["schemas"]["ReliefApplication_PROPOSE"] | components["schemas"]["ReliefApplication_RECORD_COLLECTIVE_REVIEW"] | components["schemas"]["ReliefApplication_APPROVE"] | components["schemas"]["ReliefApplication_RETURN"] | components["schemas"]["ReliefApplication_OBJECTION"] | components["schemas"]["ReliefApplication_UPHOLD"] | components["schemas"]["ReliefApplication_REVOKE"] | components["schemas"]["ReliefApplication_RECORD_PAYMENT"];
+        /** 登记集体审议 */
+        ReliefApplication_RECORD_COLLECTIVE_REVIEW: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RECORD_COLLECTIVE_REVIEW";
+            /**
+             * 会议日期
+             * Format: date
+             */
+            meetingDate: string;
+            /** 会议纪要编号 */
+            minutesRef: string;
+            /** 参会人员 */
+            attendees: string[];
+            /**
+             * 审议结论
+             * @enum {string}
+             */
+            decision: "AGREE" | "RETURN";
+            /** 意见 */
+            comment: string;
+        };
         /** 召集评审 */
         HardshipHearing_CONVENE: {
             /**
@@ -3774,7 +3798,7 @@ export interface components {
         /** @description An event a caller may send to a capitation-reconciliation case (门诊按人头付费年终清算 Outpatient capitation: year-end reconciliation). */
         CapitationReconciliationEvent: components["schemas"]["CapitationReconciliation_REVIEW"] | components["schemas"]["CapitationReconciliation_APPROVE"] | components["schemas"]["CapitationReconciliation_RETURN"] | components["schemas"]["CapitationReconciliation_RECORD_PAYMENT"];
         /** @description `{ type, ...payload }`: one of the case's workflow's events (GET /api/v1/workflows/{type} lists them per state, with their JSON Schemas); the case's `allowedEvents` says which now. */
-        CaseEvent: components["schemas"]["ReliefApplicationEvent"] | components["schemas"]["HardshipHearingEvent"] | components["schemas"]["InspectionEvent"] | components["schemas"]["PenaltyCaseEvent"] | components["schemas"]["CapitationSettlementEvent"] | components["schemas"]["CapitationReconciliationEvent"];
+        CaseEvent: components["schemas"]["ReliefApplicationEvent"] | components["schemas"]["ReliefApplicationEvent"] | components["schemas"]["HardshipHearingEvent"] | components["schemas"]["InspectionEvent"] | components["schemas"]["PenaltyCaseEvent"] | components["schemas"]["CapitationSettlementEvent"] | components["schemas"]["CapitationReconciliationEvent"];
         CaseLink: {
             rel: string;
             caseId: string;
@@ -4749,7 +4773,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
-                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
                 status?: "active" | "closed";
                 streetCode?: string;
                 overdue?: boolean;
@@ -5160,7 +5184,7 @@ export interface operations {
                 pageSize?: number;
                 assignee?: "me" | "unassigned";
                 type?: "capitation-reconciliation" | "capitation-settlement" | "hardship-hearing" | "inspection" | "penalty-case" | "relief-application";
-                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
+                state?: "amount_review" | "approval" | "awaiting_penalty" | "awaiting_supplement" | "closed" | "collective_review" | "computed" | "decision" | "disbursement" | "dismissed" | "eligibility_review" | "enforcement" | "execution" | "findings_review" | "hearing" | "investigation" | "joint_meeting" | "legal_review" | "notice" | "objection_review" | "on_site" | "outreach" | "paid" | "panel_review" | "publication" | "publicity" | "recheck" | "rectification" | "referred" | "rejected" | "scheduled" | "settled" | "start" | "submitted" | "withdrawn";
                 streetCode?: string;
                 overdue?: boolean;
             };
