@@ -8,6 +8,7 @@ interface Problem {
 }
 interface AccountAction {
   actorId: string;
+  actorName: string | null;
   action: string;
   userId: string;
   username: string;
@@ -125,6 +126,9 @@ describe('account administration: separated administrators and the account log',
       ['PASSWORD_RESET', adminId],
       ['DEACTIVATED', adminId],
     ]);
+    // The administrator by name (createUser names accounts after their username).
+    expect(ofWorker[0].actorName).toBe('Administrator');
+    expect(ofWorker.find((a) => a.action === 'UNLOCKED')?.actorName).toBe(security.username);
     expect(ofWorker.find((a) => a.action === 'ROLES_CHANGED')?.detail).toMatchObject({
       granted: ['MANAGER'],
       taken: [],

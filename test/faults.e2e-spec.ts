@@ -246,6 +246,8 @@ describe('faults: races, the authorization matrix and fuzzed bodies', () => {
         .update(CaseEntity)
         .set({
           state,
+          // Every version's states are walked: the case is put on the definition's version.
+          machineVersion: definition.version,
           snapshot: definition.machine.getPersistedSnapshot(snapshot) as Record<string, unknown>,
           data: snapshot.context as Record<string, unknown>,
         })

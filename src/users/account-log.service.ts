@@ -8,7 +8,7 @@ import {
   type AccountActionDetail,
   AccountActionEntity,
 } from './entities/account-action.entity';
-import type { UserEntity } from './entities/user.entity';
+import { UserEntity } from './entities/user.entity';
 
 /** Fields of an account that are its own data (not its powers), named in PROFILE_CHANGED. */
 const PROFILE_FIELDS = ['displayName', 'streetCode', 'expertField', 'affiliation'] as const;
@@ -106,11 +106,24 @@ export class AccountLogService {
       qb.andWhere('a.at < :to', { to: new Date(q.to) });
     }
     const [rows, total] = await qb.getManyAndCount();
+    // Who acted, by name: the auditor reads people, not ids (an account deleted later stays an id).
+    const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id) => id !== 'system'))];
+    const names = new Map(
+      actorIds.length === 0
+        ? []
+        : (
+            await this.actions.manager.find(UserEntity, {
+              where: actorIds.map((id) => ({ id })),
+              select: { id: true, displayName: true },
+            })
+          ).map((u) => [u.id, u.displayName]),
+    );
     return {
       items: rows.map((r) => ({
         id: r.id,
         at: r.at.toISOString(),
         actorId: r.actorId,
+        actorName: r.actorId === 'system' ? null : (names.get(r.actorId) ?? null),
         action: r.action,
         userId: r.userId,
         username: r.username,

@@ -52,6 +52,12 @@ export class AccountActionView {
   @ApiProperty() id!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'the administrator’s user id, or `system`' }) actorId!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the administrator’s display name (null for `system`)',
+  })
+  actorName!: string | null;
   @ApiProperty({ enum: ACCOUNT_ACTIONS }) action!: AccountAction;
   @ApiProperty({ format: 'uuid' }) userId!: string;
   @ApiProperty() username!: string;

@@ -1405,6 +1405,8 @@ export interface components {
             at: string;
             /** @description the administrator’s user id, or `system` */
             actorId: string;
+            /** @description the administrator’s display name (null for `system`) */
+            actorName: string | null;
             /** @enum {string} */
             action: "USER_CREATED" | "ROLES_CHANGED" | "PROFILE_CHANGED" | "DEACTIVATED" | "REACTIVATED" | "PASSWORD_RESET" | "UNLOCKED";
             /** Format: uuid */

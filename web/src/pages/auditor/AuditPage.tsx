@@ -187,8 +187,9 @@ function AccountLog() {
           { title: '变更', key: 'change', render: (_: unknown, a) => accountChange(a) },
           {
             title: '操作人',
-            dataIndex: 'actorId',
-            render: (id: string) => (id === 'system' ? '系统' : id.slice(0, 8)),
+            key: 'actor',
+            render: (_: unknown, a) =>
+              a.actorId === 'system' ? '系统' : (a.actorName ?? a.actorId.slice(0, 8)),
           },
         ]}
       />
