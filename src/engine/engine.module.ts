@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarModule } from '../calendar/calendar.module';
+import { UsersModule } from '../users/users.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
@@ -53,6 +54,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     ]),
     CalendarModule,
     QueueModule,
+    UsersModule,
   ],
   controllers: [CasesController, WorkflowsController],
   providers: [
