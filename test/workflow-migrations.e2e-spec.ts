@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SYSTEM } from '../src/engine/actor';
+import { CaseMigrator } from '../src/engine/migration/case-migrator';
 import { WorkflowRegistry } from '../src/engine/workflow-registry';
 import { rehydrate, stateValue } from '../src/engine/transition/machine-state';
 import { stateToString } from '../src/engine/machine-introspection';
@@ -365,6 +367,32 @@ describe('migrating running relief cases from version 1 to 2 (real MariaDB and R
     // Not a test of luck: the outcome is whole either way, whichever way each race went.
     expect(outcomes.size).toBeGreaterThan(0);
   }, 120_000);
+
+  it('should skip a case whose version moved after the listing, and leave it untouched', async () => {
+    const registry = t.app.get(WorkflowRegistry);
+    const to = registry.get(TYPE, 2);
+    const target = { from: registry.get(TYPE, 1), to, migration: to.migrations![0] };
+    const before = await row(v1.untouched.id);
+    const outcome = await t.app.get(CaseMigrator).move(
+      target,
+      {
+        caseId: v1.untouched.id,
+        version: Number(before.version) - 1,
+        fromState: 'amount_review',
+        toState: 'amount_review',
+      },
+      SYSTEM,
+      randomUUID(),
+    );
+    expect(outcome).toEqual({
+      blocked: {
+        caseId: v1.untouched.id,
+        state: 'approval',
+        reason: expect.stringMatching(/^changed meanwhile/),
+      },
+    });
+    expect(await row(v1.untouched.id)).toEqual(before);
+  });
 
   it('should list every run, newest first, paginated, for the administrator and the auditor', async () => {
     const all = await s.admin.get<{ items: MigrationRun[]; total: number }>(MIGRATIONS);
