@@ -11,6 +11,7 @@ import {
   destinationOf,
   type ListedCase,
   type MigrationTarget,
+  type MoveOutcome,
 } from './case-migrator';
 import type {
   MigrationListQuery,
@@ -61,7 +62,15 @@ export class WorkflowMigrations {
         continue;
       }
       // One case, one transaction: a failure or a concurrent change never touches the others.
-      const outcome = await this.migrator.move(target, c, admin, runId);
+      const outcome = await this.migrator
+        .move(target, c, admin, runId)
+        .catch((e: unknown): MoveOutcome => {
+          // A refusal of this case alone (it is gone, say) is its reason; anything else is a fault.
+          if (e instanceof DomainError) {
+            return { blocked: { caseId: c.caseId, state: c.fromState, reason: e.message } };
+          }
+          throw e;
+        });
       if ('moved' in outcome) {
         migratable.push(outcome.moved);
       } else {
