@@ -9,6 +9,7 @@
 # copies the data files, so it runs on the machine of that server (or one that mounts its
 # datadir). The service keeps running: InnoDB is copied hot, and the backup's point is the
 # moment its copy ends (the Galera position is kept in xtrabackup_galera_info).
+# With no DATABASE_URL, the cluster of `npm run cluster` on this machine is backed up.
 # The last line printed is the backup folder.
 set -euo pipefail
 
@@ -23,6 +24,13 @@ die() {
 source "$ROOT/scripts/service-helpers.sh"
 ensure_commands mariadb-backup:mariadb-backup mariadb:mariadb-client
 
+# Nothing given: the cluster of `npm run cluster` on this machine, when there is one.
+if [[ -z "${DATABASE_URL-}" && -s "${YIBAO_CLUSTER_DIR:-$ROOT/.data/cluster}/ports" ]]; then
+  # shellcheck disable=SC1091
+  source "${YIBAO_CLUSTER_DIR:-$ROOT/.data/cluster}/ports"
+  DATABASE_URL="mysql://root@127.0.0.1:$G1/yibao"
+  DATABASE_HOSTS="127.0.0.1:$G1,127.0.0.1:$G2,127.0.0.1:$G3"
+fi
 [[ -n "${DATABASE_URL-}" ]] || die "DATABASE_URL is not set (the user, password and database to back up)"
 DEST="${1:-$ROOT/backups}"
 mkdir -p "$DEST"

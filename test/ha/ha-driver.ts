@@ -94,9 +94,7 @@ class ServiceProcess {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (child.exitCode !== null) {
-        throw new Error(
-          `${this.name} exited with ${child.exitCode}:\n${tail()}`,
-        );
+        throw new Error(`${this.name} exited with ${child.exitCode}:\n${tail()}`);
       }
       try {
         const res = await fetch(`http://127.0.0.1:${this.port}/health`);
@@ -182,9 +180,9 @@ class Client {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<Answer<T> & { elapsedMs: number }> {
+  ): Promise<Answer<T> & { elapsedMs: number; attempts: number }> {
     const started = Date.now();
-    for (;;) {
+    for (let attempts = 1; ; attempts++) {
       const list = this.apis();
       const port = list[this.current % list.length];
       let res: Response;
@@ -228,7 +226,7 @@ class Client {
       if (res.status < 300) {
         stats.longestMs = Math.max(stats.longestMs, elapsedMs);
       }
-      return { status: res.status, body: parsed as T, elapsedMs };
+      return { status: res.status, body: parsed as T, elapsedMs, attempts };
     }
   }
 }
@@ -324,7 +322,9 @@ async function transition(
     });
     return res.body;
   }
-  if (res.status === 409 || res.status === 412) {
+  if ((res.status === 409 || res.status === 412) && res.attempts > 1) {
+    // A repeated request whose first attempt committed (its answer was lost with a killed API
+    // or a COMMIT of unknown outcome): the version moved, the event is there once.
     const now = await who.send<CaseView>('GET', `/api/v1/cases/${c.id}`);
     return now.status === 200 ? now.body : null;
   }
