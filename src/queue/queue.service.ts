@@ -32,9 +32,11 @@ export type RedisSettings = Pick<
 /**
  * Connection options of every ioredis client, BullMQ's included: the server of REDIS_URL, or,
  * with REDIS_SENTINELS, the primary the Sentinels name. ioredis asks them on every (re)connect
- * and checks the server really is a primary, so a client follows a failover; `failoverDetector`
- * listens to the Sentinels' `+switch-master` so it moves at once rather than when the old
- * primary's socket times out. REDIS_URL then only gives the password and db number.
+ * and checks the server really is a primary, so a client follows a failover once its socket to
+ * the old primary closes; a write refused with READONLY (the old primary demoted while the
+ * connection stayed open) reconnects too. (ioredis' `failoverDetector` is not used: a switch
+ * announced while the client is reconnecting ends the client for good.) REDIS_URL then only
+ * gives the password and db number.
  */
 export function redisConnectionOptions(settings: RedisSettings): RedisOptions {
   if (!settings.REDIS_SENTINELS) {
@@ -51,10 +53,15 @@ export function redisConnectionOptions(settings: RedisSettings): RedisOptions {
       return { host, port: port ? Number(port) : 26379 };
     }),
     name: settings.REDIS_SENTINEL_NAME,
-    failoverDetector: true,
+    reconnectOnError: reconnectOnReadonly,
     // Sentinels themselves unreachable: keep asking (a worker waits for Redis forever).
     sentinelRetryStrategy: (times) => Math.min(times * 200, 2000),
   };
+}
+
+/** A write refused by a demoted primary: reconnect (to the one the Sentinels name now). */
+function reconnectOnReadonly(e: Error): boolean {
+  return e.message.startsWith('READONLY');
 }
 
 /** The time zone of every scheduled job (the bureau's days and months). */
@@ -177,8 +184,16 @@ export class QueueService implements OnApplicationShutdown {
     if (!this.settings.REDIS_SENTINELS) {
       return { url: this.settings.REDIS_URL, maxRetriesPerRequest: null };
     }
-    const { sentinels, name, username, password, db, tls, sentinelRetryStrategy } =
-      redisConnectionOptions(this.settings);
+    const {
+      sentinels,
+      name,
+      username,
+      password,
+      db,
+      tls,
+      sentinelRetryStrategy,
+      reconnectOnError,
+    } = redisConnectionOptions(this.settings);
     return {
       sentinels,
       name,
@@ -186,8 +201,8 @@ export class QueueService implements OnApplicationShutdown {
       password,
       db,
       tls,
-      failoverDetector: true,
       sentinelRetryStrategy,
+      reconnectOnError,
       maxRetriesPerRequest: null,
     };
   }
@@ -197,6 +212,10 @@ export class QueueService implements OnApplicationShutdown {
     const connection = this.producer();
     if (connection.status === 'ready') {
       return connection;
+    }
+    if (connection.status === 'end') {
+      // ioredis gave up (e.g. every Sentinel unreachable for a moment): start it again.
+      connection.connect().catch(() => undefined);
     }
     // One shared wait, however many callers arrive while Redis is (re)connecting.
     this.readyWait ??= new Promise<void>((resolve, reject) => {

@@ -26,8 +26,13 @@ describe('redisConnectionOptions', () => {
       name: 'yibao',
       password: 'pw',
       db: 3,
-      failoverDetector: true,
     });
     expect(options).not.toHaveProperty('host');
+    // A demoted primary's READONLY answer makes the client reconnect to the new one.
+    const reconnect = options.reconnectOnError as (e: Error) => boolean;
+    expect(reconnect(new Error("READONLY You can't write against a read only replica."))).toBe(
+      true,
+    );
+    expect(reconnect(new Error('ERR wrong number of arguments'))).toBe(false);
   });
 });
