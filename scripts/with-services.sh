@@ -35,85 +35,9 @@ die() {
 # Helpers
 # ---------------------------------------------------------------------------------------
 
-free_port() {
-  node -e '
-    const s = require("net").createServer();
-    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });
-  '
-}
-
-# Is pid alive (and not a zombie)?
-alive() {
-  local pid="$1" state
-  [[ -n "$pid" && -e "/proc/$pid" ]] || return 1
-  state="$(awk '/^State:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
-  [[ -n "$state" && "$state" != "Z" ]]
-}
-
-# Send TERM, wait up to $2 seconds, then KILL.
-terminate() {
-  local pid="$1" secs="${2:-30}" i
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < secs * 10; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-  log "process $pid did not stop after ${secs}s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    alive "$pid" || return 0
-    sleep 0.1
-  done
-}
-
-# Ensure commands exist; args are "command:package" pairs. Installs the missing packages with
-# apt-get (through sudo when not root).
-ensure_commands() {
-  local pair cmd pkg
-  local -a missing=()
-  for pair in "$@"; do
-    cmd="${pair%%:*}"
-    pkg="${pair#*:}"
-    # A path (e.g. a font file) is checked for existence; anything else is a command.
-    local present=1
-    if [[ "$cmd" == /* ]]; then
-      [[ -e "$cmd" ]] || present=0
-    else
-      command -v "$cmd" >/dev/null 2>&1 || present=0
-    fi
-    if ((present == 0)); then
-      [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
-    fi
-  done
-  ((${#missing[@]} > 0)) || return 0
-
-  local -a run=()
-  if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 ||
-      die "missing Debian packages: ${missing[*]}. Not root and no sudo: install them with" \
-        "'apt-get install --no-install-recommends ${missing[*]}' or set DATABASE_URL and REDIS_URL."
-    run=(sudo)
-  fi
-  command -v apt-get >/dev/null 2>&1 ||
-    die "missing packages: ${missing[*]} and no apt-get on this machine; install them" \
-      "or set DATABASE_URL and REDIS_URL to existing servers."
-
-  local aptlog
-  aptlog="$(mktemp "${TMPDIR:-/tmp}/yibao-apt.XXXXXX")"
-  log "installing Debian packages (once): ${missing[*]}"
-  if ! "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q update >"$aptlog" 2>&1 ||
-    ! "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-      --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1; then
-    tail -n 30 "$aptlog" >&2 || true
-    die "apt-get failed installing ${missing[*]} (full log: $aptlog)"
-  fi
-  rm -f "$aptlog"
-  for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 ||
-      die "'${pair%%:*}' still missing after installing ${pair#*:}"
-  done
-}
+# free_port, alive, terminate, ensure_commands (shared with scripts/cluster-services.sh).
+# shellcheck source=scripts/service-helpers.sh
+source "$ROOT/scripts/service-helpers.sh"
 
 # ---------------------------------------------------------------------------------------
 # Redis (also used by the __redis-start / __redis-stop subcommands)

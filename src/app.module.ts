@@ -66,6 +66,7 @@ export class AppModule {
             databaseOptions(
               config.get('DATABASE_URL', { infer: true }),
               config.get('MIGRATIONS_RUN', { infer: true }),
+              config.get('DATABASE_HOSTS', { infer: true }),
             ),
           dataSourceFactory: (options) => createDataSource(options!),
         }),

@@ -29,8 +29,8 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function composeConfig(env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
-  const result = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], {
+function composeConfig(env: NodeJS.ProcessEnv, file = composeFile): SpawnSyncReturns<string> {
+  const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], {
     cwd: root,
     env,
     encoding: 'utf8',
@@ -79,6 +79,78 @@ describe('docker/compose.yml', () => {
     expect(text).toContain('image: redis:7-alpine');
     expect(text).toContain('condition: service_healthy');
     expect(text).toMatch(/ROLE: worker\n(?:.*\n)*?\s+MIGRATIONS_RUN: ['"]false['"]/);
+  });
+});
+
+const clusterFile = join(root, 'docker', 'compose.cluster.yml');
+const clusterVars: Record<string, string> = {
+  MARIADB_USER: 'yibao',
+  MARIADB_PASSWORD: 'dummy-db-password',
+  MARIADB_ROOT_PASSWORD: 'dummy-root-password',
+  JWT_SECRET: 'dummy-jwt-secret',
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'dummy-admin-password',
+};
+
+function clusterEnv(): NodeJS.ProcessEnv {
+  const env = baseEnv();
+  for (const name of [
+    ...Object.keys(clusterVars),
+    'GALERA_1_ADDRESS',
+    'API_PORT_1',
+    'API_PORT_2',
+  ]) {
+    delete env[name];
+  }
+  return env;
+}
+
+describe('docker/compose.cluster.yml (Galera + Redis Sentinel)', () => {
+  it('is valid when every required variable is set', () => {
+    const result = composeConfig({ ...clusterEnv(), ...clusterVars }, clusterFile);
+    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+  });
+
+  it.each(['JWT_SECRET', 'MARIADB_PASSWORD', 'MARIADB_ROOT_PASSWORD'])(
+    'refuses to run without %s and names it',
+    (name) => {
+      const env: NodeJS.ProcessEnv = { ...clusterEnv(), ...clusterVars };
+      delete env[name];
+      const result = composeConfig(env, clusterFile);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain(name);
+    },
+  );
+
+  it('defines three Galera nodes, a Redis primary and replica, three Sentinels, two APIs and two workers', () => {
+    const text = readFileSync(clusterFile, 'utf8');
+    for (const service of [
+      'galera-1',
+      'galera-2',
+      'galera-3',
+      'redis-primary',
+      'redis-replica',
+      'sentinel-1',
+      'sentinel-2',
+      'sentinel-3',
+      'api-1',
+      'api-2',
+      'worker-1',
+      'worker-2',
+    ]) {
+      expect(text).toMatch(new RegExp(`^  ${service}:$`, 'm'));
+    }
+    expect(text).toContain('image: mariadb:10.11');
+    expect(text).toContain('--wsrep-provider=/usr/lib/galera/libgalera_smm.so');
+    expect(text).toContain('--galera_online');
+    expect(text).toContain('sentinel monitor yibao redis-primary 6379 2');
+    // The service reaches every node and every Sentinel.
+    expect(text).toContain("DATABASE_HOSTS: 'galera-1:3306,galera-2:3306,galera-3:3306'");
+    expect(text).toContain("REDIS_SENTINELS: 'sentinel-1:26379,sentinel-2:26379,sentinel-3:26379'");
+    expect(text).toContain('REDIS_SENTINEL_NAME: yibao');
   });
 });
 

@@ -159,4 +159,34 @@ describe('empty optional variables', () => {
     expect(env.PORT).toBe(3000);
     expect(env.ROLE).toBe('all');
   });
+
+  describe('a cluster (DATABASE_HOSTS, REDIS_SENTINELS)', () => {
+    it('should accept the hosts and Sentinels, and no REDIS_URL beside Sentinels', () => {
+      const env = validateEnvironment({
+        ...REQUIRED,
+        REDIS_URL: undefined,
+        DATABASE_HOSTS: 'g1:3306,g2:3306,g3',
+        REDIS_SENTINELS: 's1:26379,s2:26379,s3:26379',
+        REDIS_SENTINEL_NAME: 'yibao',
+      });
+      expect(env).toMatchObject({
+        DATABASE_HOSTS: 'g1:3306,g2:3306,g3',
+        REDIS_SENTINEL_NAME: 'yibao',
+      });
+    });
+
+    it.each([
+      ['DATABASE_HOSTS', 'g1:3306;g2:3306'],
+      ['DATABASE_HOSTS', 'mysql://g1:3306'],
+      ['REDIS_SENTINELS', 's1:26379,,s2'],
+      ['REDIS_SENTINEL_NAME', 'a b'],
+    ])('should name %s when it is %p', (name, value) => {
+      const problems = problemsOf({ ...REQUIRED, [name]: value });
+      expect(problems.join('\n')).toContain(name);
+    });
+
+    it('should still require REDIS_URL without Sentinels', () => {
+      expect(problemsOf({ ...REQUIRED, REDIS_URL: undefined })).toContain('REDIS_URL is missing');
+    });
+  });
 });

@@ -36,8 +36,38 @@ export class Environment {
   })
   DATABASE_URL!: string;
 
+  /**
+   * A Galera cluster's nodes, `host:port,host:port`: connections go to the first that is up and
+   * ready, the next when it fails (docs/operations.md). DATABASE_URL then gives the user,
+   * password and database (its host is ignored); several hosts in DATABASE_URL work as well.
+   */
+  @IsOptional()
+  @Matches(/^[^\s,:/]+(:\d{1,5})?(,[^\s,:/]+(:\d{1,5})?)*$/, {
+    message: 'DATABASE_HOSTS must look like db1:3306,db2:3306,db3:3306',
+  })
+  DATABASE_HOSTS?: string;
+
+  /** Redis (db number, password); with REDIS_SENTINELS its host is the Sentinels' to tell. */
+  @ValidateIf((e: Environment) => e.REDIS_SENTINELS === undefined || e.REDIS_URL !== undefined)
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must look like redis://host:6379/0' })
   REDIS_URL!: string;
+
+  /**
+   * Redis Sentinels, `host:port,host:port`: every Redis client (BullMQ's too) asks them for the
+   * current primary and follows a failover.
+   */
+  @IsOptional()
+  @Matches(/^[^\s,:/]+(:\d{1,5})?(,[^\s,:/]+(:\d{1,5})?)*$/, {
+    message: 'REDIS_SENTINELS must look like sentinel1:26379,sentinel2:26379,sentinel3:26379',
+  })
+  REDIS_SENTINELS?: string;
+
+  /** The primary's name the Sentinels monitor (`sentinel monitor <name> ...`). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'REDIS_SENTINEL_NAME must be 1-64 of A-Z a-z 0-9 _ . -',
+  })
+  REDIS_SENTINEL_NAME: string = 'mymaster';
 
   @IsString()
   @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })

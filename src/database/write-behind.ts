@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
 import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 import { QueryResult } from 'typeorm/query-runner/QueryResult';
+import { CommitOutcomeUnknownError, isConnectionLost } from './with-retry';
 
 /**
  * Write-behind transactions: fewer round trips to the database.
@@ -57,7 +58,12 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     const batch = this.queue.splice(0);
     // Nothing reached the server yet and nothing is queued: there is nothing to commit.
     if (!(batch.length === 1 && batch[0] === START)) {
-      await this.send([...batch, { sql: 'COMMIT', params: [] }]);
+      try {
+        await this.send([...batch, { sql: 'COMMIT', params: [] }]);
+      } catch (e) {
+        // Lost with the COMMIT in flight: it may have committed; never retried (with-retry.ts).
+        throw isConnectionLost(e) ? new CommitOutcomeUnknownError(e) : e;
+      }
     }
     this.isTransactionActive = false;
     this.transactionDepth = 0;

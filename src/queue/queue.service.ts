@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type Job, type JobsOptions, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, type JobsOptions, Queue, Worker } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { Environment } from '../config/environment';
 import { JOBS, type JobKey, type JobPayloads } from './jobs';
@@ -21,6 +21,47 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
     tls: u.protocol === 'rediss:' ? {} : undefined,
   };
+}
+
+/** The Redis settings every client is built from (QueueService, tests, tools). */
+export type RedisSettings = Pick<
+  Environment,
+  'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME'
+>;
+
+/**
+ * Connection options of every ioredis client, BullMQ's included: the server of REDIS_URL, or,
+ * with REDIS_SENTINELS, the primary the Sentinels name. ioredis asks them on every (re)connect
+ * and checks the server really is a primary, so a client follows a failover once its socket to
+ * the old primary closes; a write refused with READONLY (the old primary demoted while the
+ * connection stayed open) reconnects too. (ioredis' `failoverDetector` is not used: a switch
+ * announced while the client is reconnecting ends the client for good.) REDIS_URL then only
+ * gives the password and db number.
+ */
+export function redisConnectionOptions(settings: RedisSettings): RedisOptions {
+  if (!settings.REDIS_SENTINELS) {
+    return redisOptionsFromUrl(settings.REDIS_URL);
+  }
+  const fromUrl = settings.REDIS_URL ? redisOptionsFromUrl(settings.REDIS_URL) : {};
+  return {
+    username: fromUrl.username,
+    password: fromUrl.password,
+    db: fromUrl.db ?? 0,
+    tls: fromUrl.tls,
+    sentinels: settings.REDIS_SENTINELS.split(',').map((s) => {
+      const [host, port] = s.trim().split(':');
+      return { host, port: port ? Number(port) : 26379 };
+    }),
+    name: settings.REDIS_SENTINEL_NAME,
+    reconnectOnError: reconnectOnReadonly,
+    // Sentinels themselves unreachable: keep asking (a worker waits for Redis forever).
+    sentinelRetryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+}
+
+/** A write refused by a demoted primary: reconnect (to the one the Sentinels name now). */
+function reconnectOnReadonly(e: Error): boolean {
+  return e.message.startsWith('READONLY');
 }
 
 /** The time zone of every scheduled job (the bureau's days and months). */
@@ -48,19 +89,23 @@ export class QueueService implements OnApplicationShutdown {
   private producerConnection?: IORedis;
   private readyWait?: Promise<void>;
   private readonly prefix: string;
-  private readonly url: string;
+  private readonly settings: RedisSettings;
   private readonly schedulingRetries = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(config: ConfigService<Environment, true>) {
     this.prefix = config.get('QUEUE_PREFIX', { infer: true });
-    this.url = config.get('REDIS_URL', { infer: true });
+    this.settings = {
+      REDIS_URL: config.get('REDIS_URL', { infer: true }),
+      REDIS_SENTINELS: config.get('REDIS_SENTINELS', { infer: true }),
+      REDIS_SENTINEL_NAME: config.get('REDIS_SENTINEL_NAME', { infer: true }),
+    };
   }
 
   private producer(): IORedis {
     if (!this.producerConnection) {
       this.producerConnection = new IORedis({
-        ...redisOptionsFromUrl(this.url),
+        ...redisConnectionOptions(this.settings),
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         connectTimeout: 2000,
@@ -121,7 +166,7 @@ export class QueueService implements OnApplicationShutdown {
           return handler(job);
         },
         {
-          connection: { url: this.url, maxRetriesPerRequest: null },
+          connection: this.workerConnection(),
           prefix: this.prefix,
           concurrency,
         },
@@ -134,11 +179,43 @@ export class QueueService implements OnApplicationShutdown {
     }
   }
 
+  /** A worker's connection options: it waits for Redis forever, as BullMQ requires. */
+  private workerConnection(): ConnectionOptions {
+    if (!this.settings.REDIS_SENTINELS) {
+      return { url: this.settings.REDIS_URL, maxRetriesPerRequest: null };
+    }
+    const {
+      sentinels,
+      name,
+      username,
+      password,
+      db,
+      tls,
+      sentinelRetryStrategy,
+      reconnectOnError,
+    } = redisConnectionOptions(this.settings);
+    return {
+      sentinels,
+      name,
+      username,
+      password,
+      db,
+      tls,
+      sentinelRetryStrategy,
+      reconnectOnError,
+      maxRetriesPerRequest: null,
+    };
+  }
+
   /** Resolves once the producer connection is ready (it queues nothing while Redis is down). */
   async ready(timeoutMs = 2000): Promise<IORedis> {
     const connection = this.producer();
     if (connection.status === 'ready') {
       return connection;
+    }
+    if (connection.status === 'end') {
+      // ioredis gave up (e.g. every Sentinel unreachable for a moment): start it again.
+      connection.connect().catch(() => undefined);
     }
     // One shared wait, however many callers arrive while Redis is (re)connecting.
     this.readyWait ??= new Promise<void>((resolve, reject) => {

@@ -7,6 +7,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, isLockConflict } from '../../database/with-retry';
+import { isRedisUnavailable } from '../../queue/redis-errors';
 import { DomainError, type DomainErrorCode, type FieldError } from './domain-error';
 
 export const PROBLEM_BASE = 'https://yibao-flow.example/problems';
@@ -84,6 +86,20 @@ function fromHttpException(e: HttpException): Problem {
   };
 }
 
+/** How long a client should wait before repeating a request refused for an unavailable dependency. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+function unavailable(detail: string): Problem {
+  const d = describe('UNAVAILABLE');
+  return {
+    type: `${PROBLEM_BASE}/${d.slug}`,
+    title: d.title,
+    status: d.status,
+    detail,
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  };
+}
+
 /** Fastify's own errors for malformed requests (bad JSON, too large, bad content type). */
 function fromFastifyError(e: {
   statusCode?: number;
@@ -128,11 +144,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     problem.instance = request.url;
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      this.logger.warn(`${request.method} ${request.url}: 503 (${String(exception)})`);
+    } else if (problem.status >= 500) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
     if (typeof problem.retryAfterSeconds === 'number') {
-      // 429 (a locked login): when to try again, as the header clients and proxies understand.
+      // 429 (a locked login), 503 (a dependency failing over): when to try again, as the header
+      // clients and proxies understand.
       void reply.header('retry-after', String(problem.retryAfterSeconds));
     }
     void reply
@@ -160,6 +179,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (fromFastify) {
         return fromFastify;
       }
+    }
+    if (isDatabaseUnavailable(exception) || isLockConflict(exception)) {
+      // A node failing over, a lock conflict that outlived its retries, a COMMIT whose outcome
+      // is unknown: the client repeats the request (with its If-Match or Idempotency-Key).
+      return unavailable('The database is failing over or busy; repeat the request shortly.');
+    }
+    if (isRedisUnavailable(exception)) {
+      return unavailable('The queue (Redis) is failing over; repeat the request shortly.');
     }
     return {
       type: `${PROBLEM_BASE}/internal`,
