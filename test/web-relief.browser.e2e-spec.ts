@@ -238,6 +238,8 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
       .waitFor();
 
     // 409: someone (here the same user, through the API) moved the case on after the page was shown.
+    // The page's own refetches (after the upload) finish first, or one could bring the new version.
+    await page.waitForLoadState('networkidle');
     const claimed = await caseworker.http.post<{ version: number }>(
       `/api/v1/cases/${caseId}/claim`,
     );
