@@ -23,6 +23,7 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 import { WorkflowsController } from './workflows.controller';
 import { DeadlineFiring } from './deadlines/deadline-firing';
+import { DeadlinePromotion } from './deadlines/deadline-promotion';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
 import { CrossCasePayloads } from './jobs/cross-case-payloads';
 import { CrossCaseReconciler } from './jobs/cross-case-reconciler.service';
@@ -66,6 +67,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     DeadlineScheduler,
     TransitionPipeline,
     DeadlineFiring,
+    DeadlinePromotion,
     CrossCasePayloads,
     FireDeadlineJob,
     OpenLinkedCaseJob,
