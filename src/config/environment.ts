@@ -126,7 +126,8 @@ export class Environment {
 
   /**
    * A burst of due deadlines is fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different
-   * cases in one transaction (each its own transition), DEADLINE_FIRE_PARALLEL batches at a time.
+   * cases in one transaction (each its own transition). Each deadline job running takes a batch
+   * (WORKER_CONCURRENCY at once); the reconciler runs DEADLINE_FIRE_PARALLEL batches at a time.
    */
   @IsOptional()
   @Transform(toInt)

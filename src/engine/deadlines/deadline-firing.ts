@@ -37,8 +37,8 @@ export class DeadlineFiring {
   private readonly logger = new Logger(DeadlineFiring.name);
   private readonly batchSize: number;
   private readonly parallel: number;
-  /** The sweep in progress in this process: jobs arriving meanwhile wait for it, not start another. */
-  private sweeping?: Promise<Map<string, DeadlineOutcome>>;
+  /** Deadlines a batch of this process holds, until its commit: their jobs wait for it here. */
+  private readonly inFlight = new Map<string, Promise<DeadlineOutcome | undefined>>();
   /** Deadlines fired by this process's batches lately (insertion order: the oldest go first). */
   private readonly recent = new Map<string, DeadlineOutcome>();
 
@@ -56,21 +56,25 @@ export class DeadlineFiring {
   }
 
   /**
-   * What a deadline's job does: fires every due deadline in batches (its own among them, unless
-   * another worker's batch holds it), then makes sure of its own through `fire` (at most once:
-   * a deadline a batch fired is no longer `pending`).
+   * What a deadline's job does: if a batch of this process fired or holds its deadline, that
+   * outcome; otherwise one batch of due deadlines (its own among them, soonest first, unless
+   * another worker's batch holds it), then its own through `fire` if still needed (at most once:
+   * a deadline a batch fired is no longer `pending`). In a burst the jobs running at once
+   * (WORKER_CONCURRENCY) each take their own batch, so the burst is fired by that many
+   * transactions in parallel, and the later jobs find their deadline done without a query.
    */
   async fireFromJob(deadlineId: string): Promise<DeadlineOutcome> {
-    const done = this.recent.get(deadlineId) ?? (await this.sweep()).get(deadlineId);
+    const known = this.recent.get(deadlineId) ?? (await this.inFlight.get(deadlineId));
+    if (known) {
+      return known;
+    }
+    const outcomes = new Map<string, DeadlineOutcome>();
+    await this.fireBatch(0, [], outcomes);
+    const done =
+      outcomes.get(deadlineId) ??
+      this.recent.get(deadlineId) ??
+      (await this.inFlight.get(deadlineId));
     return done ?? this.fire(deadlineId);
-  }
-
-  /** Joins the sweep in progress, or starts one. */
-  private sweep(): Promise<Map<string, DeadlineOutcome>> {
-    this.sweeping ??= this.fireDue(0).finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
   }
 
   /**
@@ -108,6 +112,11 @@ export class DeadlineFiring {
     outcomes: Map<string, DeadlineOutcome>,
   ): Promise<number> {
     let current: string | undefined;
+    let settle: (fired: Map<string, DeadlineOutcome>) => void = () => undefined;
+    const settled = new Promise<Map<string, DeadlineOutcome>>((resolve) => {
+      settle = resolve;
+    });
+    const held: string[] = [];
     try {
       const [fired, effects] = await withRetry(
         () =>
@@ -118,6 +127,15 @@ export class DeadlineFiring {
               this.batchSize,
               excluded,
             );
+            for (const d of due) {
+              if (!this.inFlight.has(d.id)) {
+                held.push(d.id);
+                this.inFlight.set(
+                  d.id,
+                  settled.then((fired) => fired.get(d.id)),
+                );
+              }
+            }
             const done: Array<[string, DeadlineOutcome]> = [];
             const all = noEffects();
             for (const deadline of due) {
@@ -152,6 +170,10 @@ export class DeadlineFiring {
         outcomes.set(alone, outcome);
       }
       return this.batchSize; // the rest of the batch is still due: go on
+    } finally {
+      // Waiting jobs learn the outcome (undefined after a rollback: they fire their own).
+      settle(outcomes);
+      held.forEach((id) => this.inFlight.delete(id));
     }
   }
 
