@@ -134,7 +134,7 @@ export class Environment {
   @IsInt()
   @Min(1)
   @Max(1000)
-  DEADLINE_FIRE_BATCH: number = 20;
+  DEADLINE_FIRE_BATCH: number = 4;
 
   @IsOptional()
   @Transform(toInt)
