@@ -136,6 +136,43 @@ export class Environment {
   @Min(0)
   DEADLINE_RECONCILE_GRACE_MS: number = 30000;
 
+  /**
+   * Only deadlines due within this horizon wait in Redis as BullMQ delayed jobs; later ones stay
+   * in the database and are queued by the promotion round (every DEADLINE_PROMOTE_INTERVAL_MS,
+   * which must be shorter) once they come within it. A deadline days away costs Redis nothing.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DEADLINE_HORIZON_MS: number = 3_600_000;
+
+  /** How often each worker queues the deadlines that came within the horizon (ms). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DEADLINE_PROMOTE_INTERVAL_MS: number = 300_000;
+
+  /**
+   * A burst of due deadlines is fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different
+   * cases in one transaction (each its own transition). Each deadline job running takes a batch
+   * (WORKER_CONCURRENCY at once); the reconciler runs DEADLINE_FIRE_PARALLEL batches at a time.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DEADLINE_FIRE_BATCH: number = 4;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  DEADLINE_FIRE_PARALLEL: number = 8;
+
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -285,6 +322,14 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       : null;
   if (weak !== null) {
     problems.push(`ADMIN_PASSWORD: ${weak}`);
+  }
+  // A promotion round must come at least twice within the horizon, or a deadline is queued late.
+  if (
+    Number.isInteger(env.DEADLINE_HORIZON_MS) &&
+    Number.isInteger(env.DEADLINE_PROMOTE_INTERVAL_MS) &&
+    env.DEADLINE_PROMOTE_INTERVAL_MS * 2 > env.DEADLINE_HORIZON_MS
+  ) {
+    problems.push('DEADLINE_PROMOTE_INTERVAL_MS: must be at most half of DEADLINE_HORIZON_MS');
   }
   if (problems.length > 0) {
     throw new ConfigurationError(problems);

@@ -19,6 +19,7 @@ import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSet
 import { AccountActions1764000015000 } from './migrations/1764000015000-AccountActions';
 import { WorkflowMigrations1764000016000 } from './migrations/1764000016000-WorkflowMigrations';
 import { WorkflowMigrationEntity } from '../engine/migration/workflow-migration.entity';
+import { DeadlineHorizon1764000020000 } from './migrations/1764000020000-DeadlineHorizon';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
   CapitationMonthEntity,
@@ -125,6 +126,7 @@ export const MIGRATIONS = [
   Capitation1764000014000,
   AccountActions1764000015000,
   WorkflowMigrations1764000016000,
+  DeadlineHorizon1764000020000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -34,13 +34,22 @@ const START: Deferred = { sql: 'START TRANSACTION', params: [] };
  */
 class WriteBehindQueryRunner extends MysqlQueryRunner {
   private readonly queue: Deferred[] = [];
+  /** Writes held back until the COMMIT itself (see deferToCommit). */
+  private readonly atCommit: Deferred[] = [];
+  /** `atCommit`'s length when each savepoint was set: a rolled-back savepoint drops its own. */
+  private readonly savepoints: number[] = [];
 
   defer(write: Deferred): void {
     this.queue.push(write);
   }
 
+  deferToCommit(write: Deferred): void {
+    this.atCommit.push(write);
+  }
+
   override async startTransaction(): Promise<void> {
     if (this.transactionDepth > 0) {
+      this.savepoints.push(this.atCommit.length);
       return super.startTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionStart');
@@ -52,10 +61,11 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
 
   override async commitTransaction(): Promise<void> {
     if (this.transactionDepth > 1) {
+      this.savepoints.pop();
       return super.commitTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionCommit');
-    const batch = this.queue.splice(0);
+    const batch = [...this.queue.splice(0), ...this.atCommit.splice(0)];
     // Nothing reached the server yet and nothing is queued: there is nothing to commit.
     if (!(batch.length === 1 && batch[0] === START)) {
       try {
@@ -72,9 +82,11 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
 
   override async rollbackTransaction(): Promise<void> {
     if (this.transactionDepth > 1) {
+      this.atCommit.splice(this.savepoints.pop() ?? this.atCommit.length);
       return super.rollbackTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionRollback');
+    this.atCommit.splice(0);
     const unsent = this.queue.splice(0); // unsent writes are simply dropped
     if (unsent[0] !== START) {
       await super.query('ROLLBACK');
@@ -128,6 +140,25 @@ export async function deferWrite(
   }
   const result: unknown = await m.query(sql, params);
   check?.(result);
+}
+
+/**
+ * Queues a write to travel with the COMMIT itself, after every other statement: for increments of
+ * shared counter rows (the SLA rollups, 汇总) that nothing reads back in the transaction. Their
+ * row locks are then held for the commit only, not for the rest of the transaction, so
+ * transactions touching the same counters (a batch of deadlines firing, concurrent transitions
+ * into one state) do not queue behind each other for their whole length. Elsewhere: runs now.
+ */
+export async function deferToCommit(
+  m: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<void> {
+  if (m.queryRunner instanceof WriteBehindQueryRunner) {
+    m.queryRunner.deferToCommit({ sql, params });
+    return;
+  }
+  await m.query(sql, params);
 }
 
 /** Like `dataSource.transaction(fn)`, with `deferWrite` batching the writes (READ COMMITTED, the session default). */

@@ -139,8 +139,8 @@ export class CaseEngine {
   }
 
   /** Pending deadlines that are due by more than `graceMs` (their job never ran): fire them. */
-  async reconcileDueDeadlines(graceMs: number, limit = 200): Promise<number> {
-    return this.deadlines.reconcileDue(graceMs, limit);
+  async reconcileDueDeadlines(graceMs: number): Promise<number> {
+    return this.deadlines.reconcileDue(graceMs);
   }
 
   /** The events this actor may send now: the state takes them and their role/scope allows it. */

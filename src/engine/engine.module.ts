@@ -28,6 +28,7 @@ import { WorkflowMigrationEntity } from './migration/workflow-migration.entity';
 import { WorkflowMigrationsController } from './migration/workflow-migrations.controller';
 import { WorkflowMigrations } from './migration/workflow-migrations.service';
 import { DeadlineFiring } from './deadlines/deadline-firing';
+import { DeadlinePromotion } from './deadlines/deadline-promotion';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
 import { CrossCasePayloads } from './jobs/cross-case-payloads';
 import { CrossCaseReconciler } from './jobs/cross-case-reconciler.service';
@@ -73,6 +74,7 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     DeadlineScheduler,
     TransitionPipeline,
     DeadlineFiring,
+    DeadlinePromotion,
     CrossCasePayloads,
     FireDeadlineJob,
     OpenLinkedCaseJob,

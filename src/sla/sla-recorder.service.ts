@@ -7,7 +7,7 @@ import type { CaseChange, DeadlineChange } from '../engine/engine-observers';
 import { EngineObservers } from '../engine/engine-observers';
 import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import type { CaseEntity } from '../engine/entities/case.entity';
-import { deferWrite } from '../database/write-behind';
+import { deferToCommit, deferWrite } from '../database/write-behind';
 import { JOBS, jobId } from '../queue/jobs';
 import { bucketOf } from './duration-histogram';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
@@ -288,7 +288,8 @@ export class SlaRecorder implements OnModuleInit {
       }
       return 0;
     });
-    await deferWrite(
+    // Hot rows (every case of a state on a day): locked at the commit only.
+    await deferToCommit(
       m,
       `INSERT INTO sla_rollups (dim, grain, period, case_type, dim_key, bucket, n, breached, total_ms)
        VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, 1, ?, ?)').join(', ')}
@@ -304,7 +305,7 @@ export class SlaRecorder implements OnModuleInit {
       return;
     }
     const f = reliefFigures(row.data);
-    await deferWrite(
+    await deferToCommit(
       m,
       `INSERT INTO relief_indicator_totals
          (year, street_code, cases, in_policy_cost, insurance_paid, relief_paid, personal_burden)

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { CalendarService } from '../../calendar/calendar.service';
 import { parseDuration } from '../../common/calendar/duration';
 import { DomainError } from '../../common/errors/domain-error';
+import type { Environment } from '../../config/environment';
 import { PolicyService } from '../../config/policy.service';
 import { JOBS, jobId } from '../../queue/jobs';
 import type { CaseEvent } from '../case-event';
@@ -15,6 +17,18 @@ import { type CaseTx, observationOf } from '../transition/case-tx';
 export interface StateChange {
   was: string[];
   is: string[];
+}
+
+/**
+ * The id of a deadline's BullMQ job, the same whoever queues it (its start or the promotion
+ * round): BullMQ keeps one job per id, so queuing a deadline twice makes one job. A clock's id
+ * says `clock` so it never meets a state deadline of the same name.
+ */
+export function deadlineJobId(
+  d: Pick<CaseDeadlineEntity, 'caseId' | 'entrySeq' | 'kind' | 'name' | 'restart'>,
+): string {
+  const kindTag = d.kind === 'state' ? [] : ['clock'];
+  return jobId('deadline', d.caseId, d.entrySeq, ...kindTag, d.name, d.restart);
 }
 
 /** The next row of a case clock (resumed after a pause, or extended): the same entry, restarted. */
@@ -37,6 +51,8 @@ function continuation(previous: CaseDeadlineEntity, startedAt: Date, dueAt: Date
  * deadline in the policy gets a row and a delayed job when entered and loses it when left; a
  * case-level clock runs across states, started by events, paused in some states, stopped in
  * others. The database row is the truth; the job (deadline-firing.ts) only asks to fire it.
+ * Only a deadline due within DEADLINE_HORIZON_MS gets its delayed job now; a later one waits in
+ * the database until the promotion round (deadline-promotion.ts) queues it.
  */
 @Injectable()
 export class DeadlineScheduler {
@@ -48,7 +64,12 @@ export class DeadlineScheduler {
     private readonly calendar: CalendarService,
     private readonly observers: EngineObservers,
     private readonly outbox: OutboxWriter,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.horizonMs = config.get('DEADLINE_HORIZON_MS', { infer: true });
+  }
+
+  private readonly horizonMs: number;
 
   /** Leaving a state ends its deadlines: a pending timer becomes stale, an overdue one is closed. */
   async leaveStates(tx: CaseTx, left: string[], closing: boolean): Promise<void> {
@@ -192,9 +213,13 @@ export class DeadlineScheduler {
     throw new DomainError('BUSINESS_RULE', `The ${name} clock is not running: nothing to extend.`);
   }
 
-  /** A pending deadline row and, in the outbox, the delayed job that will fire it. */
+  /**
+   * A pending deadline row and, when it is due within the horizon, the delayed job that will fire
+   * it (in the outbox); a later one is queued by the promotion round.
+   */
   private async start(tx: CaseTx, d: NewDeadline): Promise<void> {
-    const deadlineId = await this.rows.insert(tx.m, d);
+    const queued = d.dueAt.getTime() <= tx.now.getTime() + this.horizonMs;
+    const deadlineId = await this.rows.insert(tx.m, d, queued ? tx.now : null);
     await this.observers.deadlineStarted({
       ...observationOf(tx, this.outbox, d.startedAt),
       deadline: Object.assign(new CaseDeadlineEntity(), {
@@ -203,15 +228,17 @@ export class DeadlineScheduler {
         status: 'pending' as const,
         firedAt: null,
         closedAt: null,
+        queuedAt: queued ? tx.now : null,
       }),
     });
-    // A clock's job id says `clock` so it never meets a state deadline of the same name.
-    const kindTag = d.kind === 'state' ? [] : ['clock'];
+    if (!queued) {
+      return;
+    }
     tx.effects.outbox.push(
       await this.outbox.write(tx.m, {
         queue: JOBS.fireDeadline.queue,
         jobName: JOBS.fireDeadline.name,
-        jobId: jobId('deadline', d.caseId, d.entrySeq, ...kindTag, d.name, d.restart),
+        jobId: deadlineJobId(d),
         payload: { deadlineId, caseId: d.caseId },
         runAt: d.dueAt,
       }),

@@ -11,6 +11,7 @@ export type DeadlineKind = 'state' | 'case';
 @Entity('case_deadlines')
 @Index('ix_case_deadlines_due', ['status', 'dueAt'])
 @Index('ix_case_deadlines_case', ['caseId', 'status'])
+@Index('ix_case_deadlines_unqueued', ['status', 'queuedAt', 'dueAt'])
 export class CaseDeadlineEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -51,6 +52,13 @@ export class CaseDeadlineEntity {
 
   @Column({ name: 'fired_at', type: 'datetime', precision: 3, nullable: true })
   firedAt!: Date | null;
+
+  /**
+   * When its BullMQ delayed job was handed over; null while it is due beyond the horizon
+   * (DEADLINE_HORIZON_MS): the promotion round queues it when it comes within.
+   */
+  @Column({ name: 'queued_at', type: 'datetime', precision: 3, nullable: true })
+  queuedAt!: Date | null;
 
   /** When the case left the state (or the clock stopped). */
   @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })

@@ -14,6 +14,6 @@ export class FireDeadlineJob implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle('fireDeadline', (job) => this.firing.fire(job.data.deadlineId));
+    this.queues.handle('fireDeadline', (job) => this.firing.fireFromJob(job.data.deadlineId));
   }
 }

@@ -52,11 +52,14 @@ export class DeadlineRepository {
     ]);
   }
 
-  /** Inserts a pending deadline; returns its id (the job that fires it names it). */
-  async insert(m: EntityManager, d: NewDeadline): Promise<string> {
+  /**
+   * Inserts a pending deadline; returns its id (the job that fires it names it). `queuedAt`: when
+   * its job is handed over with this transaction, or null beyond the horizon (promoted later).
+   */
+  async insert(m: EntityManager, d: NewDeadline, queuedAt: Date | null): Promise<string> {
     const inserted = await m.query<{ insertId: number | string }>(
       `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration, started_at,
-         due_at, on_expire_event, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+         due_at, on_expire_event, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       [
         d.caseId,
         d.name,
@@ -67,6 +70,7 @@ export class DeadlineRepository {
         d.startedAt,
         d.dueAt,
         d.onExpireEvent,
+        queuedAt,
       ],
     );
     return String(inserted.insertId);
@@ -148,5 +152,46 @@ export class DeadlineRepository {
       .limit(limit)
       .getMany();
     return due.map((d) => d.id);
+  }
+
+  /**
+   * Pending deadlines due by `cutoff` whose job was never queued (beyond the horizon when they
+   * started), soonest first: what the promotion round hands to BullMQ.
+   */
+  async unqueued(cutoff: Date, limit: number): Promise<CaseDeadlineEntity[]> {
+    const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
+      `SELECT * FROM case_deadlines WHERE status = 'pending' AND queued_at IS NULL AND due_at <= ?
+        ORDER BY due_at LIMIT ?`,
+      [cutoff, limit],
+    );
+    return rows.map((r) => entityFromRow(this.dataSource.manager, CaseDeadlineEntity, r));
+  }
+
+  /** Their jobs reached BullMQ (a second promotion of the same row changes nothing). */
+  async markQueued(ids: string[], at: Date): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE case_deadlines SET queued_at = ? WHERE id IN (?) AND queued_at IS NULL',
+      [at, ids],
+    );
+  }
+
+  /**
+   * Claims up to `limit` pending deadlines due by `cutoff` for this transaction, soonest first,
+   * skipping rows another transaction holds (`FOR UPDATE SKIP LOCKED`): parallel batches, in one
+   * worker or several, each take their own share of a burst and never the same row.
+   */
+  async claimDue(
+    m: EntityManager,
+    cutoff: Date,
+    limit: number,
+    excluded: string[],
+  ): Promise<CaseDeadlineEntity[]> {
+    const rows = await m.query<Array<Record<string, unknown>>>(
+      `SELECT * FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
+        ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}
+        ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+      excluded.length > 0 ? [cutoff, excluded, limit] : [cutoff, limit],
+    );
+    return rows.map((r) => entityFromRow(m, CaseDeadlineEntity, r));
   }
 }

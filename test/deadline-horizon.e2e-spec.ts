@@ -1,0 +1,248 @@
+import { DataSource } from 'typeorm';
+import { SYSTEM } from '../src/engine/actor';
+import { ChainVerifier } from '../src/engine/audit/chain-verifier.service';
+import { CaseEngine } from '../src/engine/case-engine.service';
+import { DeadlineFiring } from '../src/engine/deadlines/deadline-firing';
+import { DeadlinePromotion } from '../src/engine/deadlines/deadline-promotion';
+import { deadlineJobId } from '../src/engine/deadlines/deadline-scheduler';
+import { JOBS } from '../src/queue/jobs';
+import { QueueService } from '../src/queue/queue.service';
+import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
+import { eventually, sleep } from './support/http';
+import { createTestDatabase, startTestApp, type TestApp } from './support/test-app';
+
+const manager = { id: 'manager-1', roles: ['MANAGER'] as const, streetCode: null };
+const caseworker = { id: 'caseworker-1', roles: ['CASEWORKER'] as const, streetCode: null };
+const streetOffice = { id: 'street-1', roles: ['STREET_OFFICE'] as const, streetCode: '330106001' };
+
+async function openWaitingCase(engine: CaseEngine): Promise<string> {
+  const row = await engine.openCase({
+    type: 'test-fixture',
+    input: { applicant: { name: '李四', idNumber: '110105194912310029', phone: '13812345678' } },
+    actor: SYSTEM,
+    streetCode: '330106001',
+  });
+  await engine.applyEvent(row.id, { type: 'SUBMIT' }, streetOffice);
+  await engine.applyEvent(row.id, { type: 'APPROVE' }, manager); // enters `waiting` (deadline)
+  return row.id;
+}
+
+interface DeadlineRow {
+  id: string;
+  case_id: string;
+  entry_seq: number;
+  kind: 'state' | 'case';
+  name: string;
+  restart: number;
+  status: string;
+  queued_at: Date | null;
+}
+
+async function waitingDeadline(ds: DataSource, caseId: string): Promise<DeadlineRow> {
+  const [row] = await ds.query<DeadlineRow[]>(
+    "SELECT * FROM case_deadlines WHERE case_id = ? AND name = 'waiting'",
+    [caseId],
+  );
+  return row;
+}
+
+function jobIdOf(d: DeadlineRow): string {
+  return deadlineJobId({
+    caseId: d.case_id,
+    entrySeq: d.entry_seq,
+    kind: d.kind,
+    name: d.name,
+    restart: d.restart,
+  });
+}
+
+async function deadlineEvents(ds: DataSource, caseId: string): Promise<string[]> {
+  const rows = await ds.query<Array<{ type: string }>>(
+    "SELECT type FROM case_events WHERE case_id = ? AND type LIKE 'DEADLINE_%'",
+    [caseId],
+  );
+  return rows.map((r) => r.type);
+}
+
+async function outboxRows(ds: DataSource, caseId: string): Promise<number> {
+  const [{ n }] = await ds.query<Array<{ n: string }>>(
+    'SELECT COUNT(*) AS n FROM outbox WHERE job_id LIKE ?',
+    [`deadline-${caseId}-%`],
+  );
+  return Number(n);
+}
+
+describe('the deadline horizon and batched firing (real MariaDB, real Redis)', () => {
+  it('should keep a deadline beyond the horizon out of Redis and fire it once after its promotion', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '5s' } } },
+      // The reconciler must not cover for the promotion: only promotion + BullMQ may fire it.
+      env: {
+        DEADLINE_HORIZON_MS: '2000',
+        DEADLINE_PROMOTE_INTERVAL_MS: '500',
+        DEADLINE_RECONCILE_GRACE_MS: '600000',
+      },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+      const id = await openWaitingCase(t.app.get(CaseEngine));
+      const deadline = await waitingDeadline(ds, id);
+      expect(deadline.status).toBe('pending');
+      expect(deadline.queued_at).toBeNull();
+      expect(await outboxRows(ds, id)).toBe(0);
+      expect(await queue.getJob(jobIdOf(deadline))).toBeUndefined();
+
+      // Within the horizon (due in < 2 s) the promotion round queues it as a delayed job.
+      const queued = await eventually(async () => {
+        const job = await queue.getJob(jobIdOf(deadline));
+        return job ? job : undefined;
+      }, 8000);
+      expect(await queued.isDelayed()).toBe(true);
+      expect((await waitingDeadline(ds, id)).queued_at).not.toBeNull();
+
+      await eventually(
+        async () => ((await deadlineEvents(ds, id)).length > 0 ? true : undefined),
+        15000,
+      );
+      await sleep(1500); // give a duplicate every chance to appear
+      expect(await deadlineEvents(ds, id)).toEqual(['DEADLINE_WAITING']);
+      expect((await waitingDeadline(ds, id)).status).toBe('fired');
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('should make one job of a deadline promoted twice (two rounds, or a crash before the stamp)', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '2h' } } },
+      env: { DEADLINE_HORIZON_MS: '3600000', DEADLINE_PROMOTE_INTERVAL_MS: '1800000' },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+      const promotion = t.app.get(DeadlinePromotion);
+      const id = await openWaitingCase(t.app.get(CaseEngine));
+      const deadline = await waitingDeadline(ds, id);
+      expect(deadline.queued_at).toBeNull();
+      expect(await queue.getJob(jobIdOf(deadline))).toBeUndefined();
+
+      // An hour and a half from now the deadline is within the horizon.
+      const later = new Date(Date.now() + 90 * 60_000);
+      expect(await promotion.promote(later)).toBe(1);
+      expect(await promotion.promote(later)).toBe(0); // stamped: nothing to do
+      // A crash between the hand-over and the stamp: the next round sends it again.
+      await ds.query('UPDATE case_deadlines SET queued_at = NULL WHERE id = ?', [deadline.id]);
+      const twice = await Promise.all([promotion.promote(later), promotion.promote(later)]);
+      expect(twice.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+
+      const delayed = await queue.getDelayed();
+      expect(delayed.filter((j) => j.id === jobIdOf(deadline))).toHaveLength(1);
+      expect(delayed.filter((j) => j.data.deadlineId === String(deadline.id))).toHaveLength(1);
+      expect((await waitingDeadline(ds, id)).queued_at).not.toBeNull();
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('should fire a batch of due deadlines across many cases exactly once with two workers sweeping at once', async () => {
+    const db = await createTestDatabase();
+    const policy = { deadlines: { 'test-fixture': { waiting: '2s' } } };
+    // ROLE=api: no BullMQ worker and no reconciler; the two apps below are the two workers.
+    const env = {
+      ROLE: 'api',
+      DEADLINE_FIRE_BATCH: '4',
+      DEADLINE_FIRE_PARALLEL: '3',
+    };
+    const a = await startTestApp({ database: db, workflows: [testFixtureWorkflow], policy, env });
+    const b = await startTestApp({ database: db, workflows: [testFixtureWorkflow], policy, env });
+    try {
+      const ds = a.app.get(DataSource);
+      const engine = a.app.get(CaseEngine);
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        ids.push(await openWaitingCase(engine));
+      }
+      await sleep(2500); // every deadline is due now
+      const [first, second] = await Promise.all([
+        a.app.get(DeadlineFiring).fireDue(0),
+        b.app.get(DeadlineFiring).fireDue(0),
+      ]);
+      // Each deadline was taken by one sweeper (SKIP LOCKED), and both did a share.
+      const both = [...first.keys()].filter((k) => second.has(k));
+      expect(both).toEqual([]);
+      expect(first.size + second.size).toBe(30);
+      expect(first.size).toBeGreaterThan(0);
+      expect(second.size).toBeGreaterThan(0);
+      expect([...first.values(), ...second.values()].every((o) => o === 'fired')).toBe(true);
+
+      // A job arriving late for a deadline a batch fired finds it done.
+      const late = await waitingDeadline(ds, ids[0]);
+      expect(['fired', 'stale']).toContain(
+        await b.app.get(DeadlineFiring).fireFromJob(String(late.id)),
+      );
+      for (const id of ids) {
+        expect(await deadlineEvents(ds, id)).toEqual(['DEADLINE_WAITING']);
+      }
+      // Each case its own transition: version, state, SLA record, hash chain.
+      const cases = await ds.query<Array<{ state: string; version: number }>>(
+        'SELECT state, version FROM cases WHERE id IN (?)',
+        [ids],
+      );
+      expect(cases.every((c) => c.state === 'expired' && c.version === 4)).toBe(true);
+      const [{ open }] = await ds.query<Array<{ open: string }>>(
+        "SELECT COUNT(*) AS open FROM sla_records WHERE case_id IN (?) AND state = 'waiting' AND left_at IS NULL",
+        [ids],
+      );
+      expect(Number(open)).toBe(0);
+      const verification = await a.app.get(ChainVerifier).verifyAll({ type: 'test-fixture' });
+      expect(verification.valid).toBe(true);
+      expect(verification.cases).toBe(30);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  }, 90_000);
+
+  it('should not fire a deadline cancelled between its promotion and its due time', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '4s' } } },
+      env: {
+        DEADLINE_HORIZON_MS: '2000',
+        DEADLINE_PROMOTE_INTERVAL_MS: '500',
+        DEADLINE_RECONCILE_GRACE_MS: '0', // the reconciler sweeps too: it must not fire it either
+      },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const engine = t.app.get(CaseEngine);
+      const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+      const id = await openWaitingCase(engine);
+      const deadline = await waitingDeadline(ds, id);
+      expect(deadline.queued_at).toBeNull();
+      const job = await eventually(async () => {
+        const queued = await queue.getJob(jobIdOf(deadline));
+        return queued ? queued : undefined;
+      }, 8000);
+      // The case leaves `waiting` before the deadline: its timer becomes stale.
+      await engine.applyEvent(id, { type: 'RESUME' }, caseworker);
+      expect((await waitingDeadline(ds, id)).status).toBe('cancelled');
+
+      await eventually(async () => ((await job.isCompleted()) ? true : undefined), 15000);
+      const done = await queue.getJob(jobIdOf(deadline));
+      expect(done?.returnvalue).toBe('stale');
+      expect(await deadlineEvents(ds, id)).toEqual([]);
+      const [c] = await ds.query<Array<{ state: string; version: number }>>(
+        'SELECT state, version FROM cases WHERE id = ?',
+        [id],
+      );
+      expect(c).toEqual({ state: 'done', version: 4 });
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
