@@ -16,6 +16,7 @@ import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
 import { AccountActions1764000015000 } from './migrations/1764000015000-AccountActions';
+import { OutboxHeldBack1764000020100 } from './migrations/1764000020100-OutboxHeldBack';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
   CapitationMonthEntity,
@@ -120,6 +121,7 @@ export const MIGRATIONS = [
   PenaltyPersonParty1764000013000,
   Capitation1764000014000,
   AccountActions1764000015000,
+  OutboxHeldBack1764000020100,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -10,6 +10,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity('outbox')
 @Index('ix_outbox_pending', ['dispatchedAt', 'id'])
+@Index('ix_outbox_due', ['dispatchedAt', 'claimedUntil'])
 export class OutboxEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -47,7 +48,10 @@ export class OutboxEntity {
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
 
-  /** Until then only the committing process hands the row over (see OutboxRelay.handOver). */
+  /**
+   * Until then only the committing process hands the row over (see OutboxRelay.handOver), or a
+   * relay round that leased it; a row due beyond OUTBOX_HORIZON_MS is held back until then.
+   */
   @Column({ name: 'claimed_until', type: 'datetime', precision: 3, nullable: true })
   claimedUntil!: Date | null;
 

@@ -14,6 +14,24 @@ import { OutboxRepository } from '../persistence/outbox-repository';
 export const OUTBOX_LEASE_MS = 30_000;
 
 /**
+ * Outbox rows due further ahead than this stay in the database: a transition does not hand them
+ * to Redis (an SLA reminder is due days after the transition that schedules it); the row is
+ * written held back (`claimed_until` = when it comes within the horizon) and the periodic relay
+ * sends it then, as a job delayed for the rest. Redis holds only what is due soon, and a commit
+ * pays no Redis round trip for the rest. Deadline jobs are left out: the deadline scheduler
+ * decides what of them goes to Redis when.
+ */
+export const OUTBOX_HORIZON_MS = 15 * 60_000;
+
+/** Whether a row waits in the database for the relay to send it once within the horizon. */
+export function beyondHorizon(
+  row: Pick<OutboxEntity, 'queue' | 'runAt'>,
+  now: number = Date.now(),
+): boolean {
+  return row.queue !== JOBS.fireDeadline.queue && row.runAt.getTime() > now + OUTBOX_HORIZON_MS;
+}
+
+/**
  * What a job carries to Redis. A cross-case job's payload (a linked case's opening input: a
  * resident's ID, name, illness costs) stays in the database: the job carries the outbox row's job
  * id only, so Redis and bull-board never hold personal data (kept there for days). Other jobs
@@ -57,7 +75,9 @@ export class OutboxRelay {
   ) {}
 
   /** Sends rows just committed; never throws (what fails stays for the periodic relay). */
-  async dispatchRows(rows: OutboxEntity[]): Promise<number> {
+  async dispatchRows(all: OutboxEntity[]): Promise<number> {
+    const now = Date.now();
+    const rows = all.filter((r) => !beyondHorizon(r, now)); // the relay sends those in time
     const leased = rows.filter((r) => r.claimedUntil !== null && r.claimedUntil !== undefined);
     const others = rows.filter((r) => !leased.includes(r));
     return (
@@ -172,6 +192,7 @@ export class OutboxRelay {
     }
   }
 
+  /** Rows not in Redis yet that nobody is handing over or holding back till later. */
   async backlog(): Promise<number> {
     return this.rows.backlog();
   }
