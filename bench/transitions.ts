@@ -188,6 +188,7 @@ interface Service {
   label: string;
   child: ChildProcess;
   db: TestDatabase;
+  port: number;
   client: Client;
   tokens: Tokens;
 }
@@ -239,7 +240,7 @@ async function startService(dir: string, maxClients: number): Promise<Service> {
     password: env.ADMIN_PASSWORD,
   });
   const label = dir === process.cwd() ? 'this checkout' : dir;
-  return { dir, label, child, db, client, tokens };
+  return { dir, label, child, db, port, client, tokens };
 }
 
 async function users(
@@ -375,6 +376,9 @@ async function serverCounters(pool: Pool): Promise<{ statements: number; commits
 }
 
 async function httpPoint(service: Service, clients: number, pool: Pool): Promise<PointResult> {
+  // Fresh sockets: a kept-alive one may have been closed by the server while other checkouts ran.
+  service.client.close();
+  service.client = new Client(service.port, clients + 2);
   const latencies: number[] = [];
   const t0 = performance.now() + WARMUP * 1000;
   const t1 = t0 + SECONDS * 1000;
