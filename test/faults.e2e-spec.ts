@@ -341,8 +341,15 @@ describe('faults: races, the authorization matrix and fuzzed bodies', () => {
     }
 
     /** A valid body per path (mutated by the fuzzer), so mutants reach deep validation too. */
-    function samples(ids: { plan: string }): Record<string, unknown> {
+    function samples(ids: { plan: string; caseId: string }): Record<string, unknown> {
       return {
+        // A dry run by default; a mutant may run it for real (it moves at most this case).
+        '/api/v1/workflows/relief-application/migrations': {
+          fromVersion: 1,
+          toVersion: 2,
+          caseIds: [ids.caseId],
+          dryRun: true,
+        },
         '/api/v1/auth/login': { username: 'nobody', password: 'wrong-password-1' },
         '/api/v1/users': {
           username: 'fuzz-user',
@@ -413,12 +420,14 @@ describe('faults: races, the authorization matrix and fuzzed bodies', () => {
         sampleSize: 1,
         teamSize: 2,
       });
-      const valid = samples({ plan: plan.body.id });
+      const valid = samples({ plan: plan.body.id, caseId });
       const paths = Object.entries(docs.body.paths)
         .filter(([, methods]) => 'post' in methods)
         .map(([path]) =>
           path
             .replace('{id}', path.includes('inspection-plans') ? plan.body.id : caseId)
+            // A real workflow, so the body reaches validation (the type alone would be a 404).
+            .replace('{type}', 'relief-application')
             .replace(/\{[^}]+\}/g, 'x'),
         );
       expect(paths.length).toBeGreaterThan(8);

@@ -21,6 +21,7 @@ interface OpinionBody {
 interface CaseBody {
   id: string;
   state: string;
+  machineVersion: number;
   data: {
     links: Array<{ rel: string; caseId: string }>;
     calculation?: { reliefAmount: string };
@@ -265,6 +266,45 @@ describe('the workbench for every role (Debian chromium + playwright-core)', () 
     );
     expect(users.body.items.find((u) => u.username === username)?.roles).toEqual(['CASEWORKER']);
     await page.close();
+  });
+
+  it('should let an administrator dry-run a migration to version 2, then confirm it (流程版本)', async () => {
+    const created = await street.http.post<CaseBody>(
+      '/api/v1/relief-applications',
+      reliefApplication({ idNumber: residentId(612) }),
+      { 'idempotency-key': randomUUID() },
+    );
+    const id = created.body.id;
+    await send(caseworker, id, { type: 'ACCEPT' });
+    await send(caseworker, id, {
+      type: 'VERIFY',
+      verifiedCategory: 'DIBAO',
+      certificateNo: 'DB-612',
+    });
+    const page = await open();
+    await signIn(page, base, ADMIN.username, '/admin/workflows', ADMIN.password);
+    await page.locator('[data-testid=workflow-versions] tbody tr', { hasText: '现行' }).waitFor();
+    // Only this case: the other cases of this file stay on the version they opened on.
+    await page.getByLabel('案件编号（可选）').fill(id);
+    await page.locator('[data-testid=dry-run]').click();
+    await page.locator('[data-testid=migration-summary]', { hasText: '试运行' }).waitFor();
+    const row = page.locator('[data-testid=migratable] tbody tr', { hasText: id });
+    expect(await row.innerText()).toContain('金额核定中');
+    expect((await getCase(id)).machineVersion).toBe(1);
+    await shot(page, 'admin-workflows');
+    await page.locator('[data-testid=confirm-migration]').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await page.locator('[data-testid=migration-summary]', { hasText: '已迁移' }).waitFor();
+    expect(await getCase(id)).toMatchObject({ machineVersion: 2, state: 'amount_review' });
+    await page
+      .locator('[data-testid=migration-runs] tbody tr', { hasText: '迁移' })
+      .first()
+      .waitFor();
+    expect(await page.locator('[data-testid=migration-runs] tbody tr').count()).toBe(2);
+    await page.close();
+    // Closed again, so the caseworker's inbox below shows only its own cases.
+    const closed = await send(caseworker, id, { type: 'REJECT', reason: '演示结束' });
+    expect(closed.body).toMatchObject({ state: 'rejected', machineVersion: 2 });
   });
 
   it('should let an auditor verify one case’s chain and the whole database, with no event buttons', async () => {

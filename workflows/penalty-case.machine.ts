@@ -8,6 +8,7 @@ import {
   type Violation,
   type ViolationArticle,
 } from './sanctions';
+import { shanghaiDate } from '../src/time/shanghai';
 import { CASE_OPENED, defineWorkflow, type EngineEffect } from './workflow-definition';
 
 /**
@@ -436,7 +437,7 @@ export function runningAppeal(context: Pick<PenaltyCaseContext, 'appeals'>): App
 
 /** The Asia/Shanghai calendar day of an instant, `YYYY-MM-DD` (a filing date counts by its day). */
 function shanghaiDay(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+  return shanghaiDate(Date.parse(iso));
 }
 
 // ---------------------------------------------------------------- machine

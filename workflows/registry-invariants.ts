@@ -64,6 +64,44 @@ export function workflowProblems(workflow: WorkflowDefinition): string[] {
   return problems;
 }
 
+/**
+ * What the migration API relies on in every declared migration (`migrations` of a definition,
+ * checked against the registered older version): it comes from an older registered version, it
+ * is total over that version's states (each maps or is blocked with a reason), and it maps only
+ * to non-final states of the newer one.
+ */
+export function migrationProblems(
+  workflow: WorkflowDefinition,
+  registered: readonly WorkflowDefinition[],
+): string[] {
+  const problems: string[] = [];
+  const targets = statesOf(workflow.machine);
+  for (const migration of workflow.migrations ?? []) {
+    const at = `migrations.from${migration.fromVersion}`;
+    const from = registered.find(
+      (w) => w.type === workflow.type && w.version === migration.fromVersion,
+    );
+    if (!from || migration.fromVersion >= workflow.version) {
+      problems.push(`${at}: no older registered version ${migration.fromVersion}`);
+      continue;
+    }
+    const sources = [...statesOf(from.machine).keys()];
+    for (const state of sources.filter((s) => migration.states[s] === undefined)) {
+      problems.push(`${at}.${state}: neither mapped nor blocked`);
+    }
+    for (const [state, mapped] of Object.entries(migration.states)) {
+      if (!sources.includes(state)) {
+        problems.push(`${at}.${state}: version ${from.version} has no such state`);
+      } else if ('to' in mapped && (targets.get(mapped.to)?.final ?? true)) {
+        problems.push(`${at}.${state}: ${mapped.to} is not an open state of this version`);
+      } else if ('blocked' in mapped && mapped.blocked.trim() === '') {
+        problems.push(`${at}.${state}: a blocked state needs its reason`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** Every state of a machine by dotted path, with the events it or its ancestors handle. */
 function statesOf(machine: AnyStateMachine): Map<string, { final: boolean; events: string[] }> {
   const out = new Map<string, { final: boolean; events: string[] }>();

@@ -1,6 +1,6 @@
 import { setup } from 'xstate';
 import { WORKFLOWS } from './index';
-import { workflowProblems } from './registry-invariants';
+import { migrationProblems, workflowProblems } from './registry-invariants';
 import { defineWorkflow, type WorkflowDefinition } from './workflow-definition';
 
 /** Invariants the engine relies on, checked for every registered workflow definition. */
@@ -9,6 +9,10 @@ describe.each(WORKFLOWS.map((w) => [`${w.type} v${w.version}`, w] as const))(
   (_name, workflow) => {
     it('should hold every invariant of the registry', () => {
       expect(workflowProblems(workflow)).toEqual([]);
+    });
+
+    it('should declare only migrations the migration API can run', () => {
+      expect(migrationProblems(workflow, WORKFLOWS)).toEqual([]);
     });
   },
 );
@@ -92,6 +96,38 @@ describe('workflowProblems', () => {
     ).toEqual([
       'deadlines.done: not an existing, non-final state',
       'deadlines.open: the state does not handle SEND_LATER',
+    ]);
+  });
+});
+
+describe('migrationProblems', () => {
+  const v2 = (
+    states: Record<string, { to: string } | { blocked: string }>,
+  ): WorkflowDefinition => ({
+    ...sound,
+    version: 2,
+    migrations: [{ fromVersion: 1, states }],
+  });
+
+  it('should accept a total mapping to open states', () => {
+    expect(
+      migrationProblems(v2({ open: { to: 'open' }, done: { blocked: 'closed' } }), [sound]),
+    ).toEqual([]);
+  });
+
+  it('should name a forgotten state, a mapping to a final or unknown state, and a missing version', () => {
+    expect(
+      migrationProblems(v2({ open: { to: 'done' }, gone: { blocked: 'x' } }), [sound]),
+    ).toEqual([
+      'migrations.from1.done: neither mapped nor blocked',
+      'migrations.from1.open: done is not an open state of this version',
+      'migrations.from1.gone: version 1 has no such state',
+    ]);
+    expect(
+      migrationProblems(v2({ open: { to: 'open' }, done: { blocked: ' ' } }), [sound]),
+    ).toEqual(['migrations.from1.done: a blocked state needs its reason']);
+    expect(migrationProblems(v2({}), [])).toEqual([
+      'migrations.from1: no older registered version 1',
     ]);
   });
 });

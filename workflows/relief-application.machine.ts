@@ -262,6 +262,48 @@ export type ReliefApplicationEvent =
       hardshipReferral?: HardshipReferral;
     } & EventMeta);
 
+// ---------------------------------------------------------------- what later versions add
+
+/** One meeting of the bureau's collective review (集体审议, version 2) on a case's proposal. */
+export interface CollectiveReviewRecord extends Trail {
+  /** YYYY-MM-DD. */
+  meetingDate: string;
+  /** Where the minutes (会议纪要) are filed. */
+  minutesRef: string;
+  /** User ids of those present, at least three. */
+  attendees: string[];
+  decision: 'AGREE' | 'RETURN';
+  comment: string;
+  /** The proposal the meeting decided on. */
+  proposedAmount?: string;
+}
+
+/** Version 2's record of the meeting, sent by the manager. */
+export type CollectiveReviewEvent = {
+  type: 'RECORD_COLLECTIVE_REVIEW';
+  meetingDate: string;
+  minutesRef: string;
+  attendees: string[];
+  decision: 'AGREE' | 'RETURN';
+  comment: string;
+} & EventMeta;
+
+/**
+ * The data, events and input of every version of this workflow: version 1's plus what later
+ * versions add, optional, so a version-1 case's data reads as the same type and the versions
+ * share one `setup` (`reliefApplicationSetup`). A version handles only the events its states
+ * name: version 1 has no state that takes RECORD_COLLECTIVE_REVIEW.
+ */
+export interface ReliefApplicationFamilyContext extends ReliefApplicationContext {
+  /** Version 2: a proposal above this amount (decimal string) goes to collective review. */
+  collectiveReviewAbove?: string;
+  collectiveReviews?: CollectiveReviewRecord[];
+}
+export type ReliefApplicationFamilyEvent = ReliefApplicationEvent | CollectiveReviewEvent;
+export interface ReliefApplicationFamilyInput extends ReliefApplicationInput {
+  collectiveReviewAbove?: string;
+}
+
 // ---------------------------------------------------------------- money (no floats)
 
 const RELIEF_CATEGORIES: readonly ReliefCategory[] = [
@@ -305,11 +347,15 @@ export function proposalRefusals(
   ];
 }
 
-export const reliefApplicationMachine = setup({
+/**
+ * Version 1's guards and actions over the types of every version: version 1's machine is built
+ * on it, and later versions `extend` it with what they add (relief-application.v2.machine.ts).
+ */
+export const reliefApplicationSetup = setup({
   types: {
-    context: {} as ReliefApplicationContext,
-    events: {} as ReliefApplicationEvent,
-    input: {} as ReliefApplicationInput,
+    context: {} as ReliefApplicationFamilyContext,
+    events: {} as ReliefApplicationFamilyEvent,
+    input: {} as ReliefApplicationFamilyInput,
   },
   guards: {
     /** A proactive case opened by the early-warning run starts with the street office. */
@@ -487,9 +533,11 @@ export const reliefApplicationMachine = setup({
       },
     }),
   },
-}).createMachine({
-  id: 'relief-application',
-  context: ({ input }) => ({
+});
+
+/** A new case's data, from its opening input (later versions add to it). */
+export function reliefApplicationContext(input: ReliefApplicationInput): ReliefApplicationContext {
+  return {
     applicant: input.applicant,
     streetCode: input.streetCode,
     year: input.year,
@@ -500,132 +548,142 @@ export const reliefApplicationMachine = setup({
     supplements: [],
     returns: [],
     objections: [],
+  };
+}
+
+const state = reliefApplicationSetup.createStateConfig;
+
+/** Version 1's states, top to bottom; later versions take them and amend or add some. */
+export const reliefApplicationStates = {
+  start: state({
+    description: 'Transient: routes a new case by its origin; never persisted.',
+    always: [{ guard: 'isOutreach', target: 'outreach' }, { target: 'submitted' }],
   }),
+  outreach: state({
+    description:
+      '主动发现: the street office follows up a person flagged by the early-warning run.',
+    on: {
+      SUBMIT: { target: 'submitted', actions: 'recordSubmission' },
+      DECLINE: {
+        target: 'withdrawn',
+        actions: { type: 'recordWithdrawal', params: { stage: 'outreach' } },
+      },
+    },
+  }),
+  submitted: state({
+    description: 'The caseworker checks the application is complete (受理).',
+    on: {
+      ACCEPT: { target: 'eligibility_review', actions: 'recordAcceptance' },
+      REQUEST_SUPPLEMENT: { target: 'awaiting_supplement', actions: 'recordSupplementRequest' },
+      REJECT: {
+        target: 'rejected',
+        actions: { type: 'recordRejection', params: { stage: 'submitted' } },
+      },
+      WITHDRAW: {
+        target: 'withdrawn',
+        actions: { type: 'recordWithdrawal', params: { stage: 'submitted' } },
+      },
+    },
+  }),
+  awaiting_supplement: state({
+    description:
+      '补正: waiting on the applicant through the street office; the SLA clock is paused.',
+    on: {
+      SUPPLEMENT: { target: 'submitted', actions: 'recordSupplement' },
+      WITHDRAW: {
+        target: 'withdrawn',
+        actions: { type: 'recordWithdrawal', params: { stage: 'awaiting_supplement' } },
+      },
+      DEADLINE_AWAITING_SUPPLEMENT: { target: 'withdrawn', actions: 'recordAbandonment' },
+    },
+  }),
+  eligibility_review: state({
+    description: 'The caseworker verifies the relief category against its certificate.',
+    on: {
+      VERIFY: {
+        guard: 'isReliefCategory',
+        target: 'amount_review',
+        actions: 'recordVerification',
+      },
+      REJECT: {
+        target: 'rejected',
+        actions: { type: 'recordRejection', params: { stage: 'eligibility_review' } },
+      },
+    },
+  }),
+  amount_review: state({
+    description:
+      'The caseworker proposes the relief: the computed amount, or another with a reason.',
+    on: {
+      PROPOSE: { guard: 'proposalJustified', target: 'approval', actions: 'recordProposal' },
+      REJECT: {
+        target: 'rejected',
+        actions: { type: 'recordRejection', params: { stage: 'amount_review' } },
+      },
+    },
+  }),
+  approval: state({
+    description: 'The manager approves, returns or rejects the proposal.',
+    on: {
+      APPROVE: { target: 'publicity', actions: 'recordApproval' },
+      RETURN: { target: 'amount_review', actions: 'recordReturn' },
+      REJECT: {
+        target: 'rejected',
+        actions: { type: 'recordRejection', params: { stage: 'approval' } },
+      },
+    },
+  }),
+  publicity: state({
+    description: '公示: the approved relief is published; anyone may object until it ends.',
+    on: {
+      OBJECTION: { target: 'objection_review', actions: 'recordObjection' },
+      DEADLINE_PUBLICITY: 'disbursement',
+    },
+  }),
+  objection_review: state({
+    description: 'The manager weighs the objection: the decision stands, or it is revoked.',
+    on: {
+      UPHOLD: {
+        target: 'disbursement',
+        actions: { type: 'recordObjectionDecision', params: { outcome: 'UPHELD' } },
+      },
+      REVOKE: {
+        target: 'rejected',
+        actions: [
+          { type: 'recordObjectionDecision', params: { outcome: 'REVOKED' } },
+          { type: 'recordRejection', params: { stage: 'objection_review' } },
+        ],
+      },
+    },
+  }),
+  disbursement: state({
+    description: 'The caseworker records the payment of exactly the approved amount.',
+    on: {
+      RECORD_PAYMENT: {
+        guard: 'paymentMatchesApproval',
+        target: 'paid',
+        actions: 'recordPayment',
+      },
+    },
+  }),
+  paid: state({ type: 'final', description: 'Relief paid; it counts against the yearly caps.' }),
+  rejected: state({
+    type: 'final',
+    description: 'Refused; `rejection` says why, by whom, at which stage.',
+  }),
+  withdrawn: state({
+    type: 'final',
+    description: 'Withdrawn, declined, or abandoned when the supplement deadline passed.',
+  }),
+};
+
+export const reliefApplicationMachine = reliefApplicationSetup.createMachine({
+  id: 'relief-application',
+  context: ({ input }) => reliefApplicationContext(input),
   // XState v5 has no computed `initial`: a transient state routes the new case at once, inside
   // `initialTransition`, so the engine only ever records `outreach` or `submitted`.
   initial: 'start',
-  states: {
-    start: {
-      description: 'Transient: routes a new case by its origin; never persisted.',
-      always: [{ guard: 'isOutreach', target: 'outreach' }, { target: 'submitted' }],
-    },
-    outreach: {
-      description:
-        '主动发现: the street office follows up a person flagged by the early-warning run.',
-      on: {
-        SUBMIT: { target: 'submitted', actions: 'recordSubmission' },
-        DECLINE: {
-          target: 'withdrawn',
-          actions: { type: 'recordWithdrawal', params: { stage: 'outreach' } },
-        },
-      },
-    },
-    submitted: {
-      description: 'The caseworker checks the application is complete (受理).',
-      on: {
-        ACCEPT: { target: 'eligibility_review', actions: 'recordAcceptance' },
-        REQUEST_SUPPLEMENT: { target: 'awaiting_supplement', actions: 'recordSupplementRequest' },
-        REJECT: {
-          target: 'rejected',
-          actions: { type: 'recordRejection', params: { stage: 'submitted' } },
-        },
-        WITHDRAW: {
-          target: 'withdrawn',
-          actions: { type: 'recordWithdrawal', params: { stage: 'submitted' } },
-        },
-      },
-    },
-    awaiting_supplement: {
-      description:
-        '补正: waiting on the applicant through the street office; the SLA clock is paused.',
-      on: {
-        SUPPLEMENT: { target: 'submitted', actions: 'recordSupplement' },
-        WITHDRAW: {
-          target: 'withdrawn',
-          actions: { type: 'recordWithdrawal', params: { stage: 'awaiting_supplement' } },
-        },
-        DEADLINE_AWAITING_SUPPLEMENT: { target: 'withdrawn', actions: 'recordAbandonment' },
-      },
-    },
-    eligibility_review: {
-      description: 'The caseworker verifies the relief category against its certificate.',
-      on: {
-        VERIFY: {
-          guard: 'isReliefCategory',
-          target: 'amount_review',
-          actions: 'recordVerification',
-        },
-        REJECT: {
-          target: 'rejected',
-          actions: { type: 'recordRejection', params: { stage: 'eligibility_review' } },
-        },
-      },
-    },
-    amount_review: {
-      description:
-        'The caseworker proposes the relief: the computed amount, or another with a reason.',
-      on: {
-        PROPOSE: { guard: 'proposalJustified', target: 'approval', actions: 'recordProposal' },
-        REJECT: {
-          target: 'rejected',
-          actions: { type: 'recordRejection', params: { stage: 'amount_review' } },
-        },
-      },
-    },
-    approval: {
-      description: 'The manager approves, returns or rejects the proposal.',
-      on: {
-        APPROVE: { target: 'publicity', actions: 'recordApproval' },
-        RETURN: { target: 'amount_review', actions: 'recordReturn' },
-        REJECT: {
-          target: 'rejected',
-          actions: { type: 'recordRejection', params: { stage: 'approval' } },
-        },
-      },
-    },
-    publicity: {
-      description: '公示: the approved relief is published; anyone may object until it ends.',
-      on: {
-        OBJECTION: { target: 'objection_review', actions: 'recordObjection' },
-        DEADLINE_PUBLICITY: 'disbursement',
-      },
-    },
-    objection_review: {
-      description: 'The manager weighs the objection: the decision stands, or it is revoked.',
-      on: {
-        UPHOLD: {
-          target: 'disbursement',
-          actions: { type: 'recordObjectionDecision', params: { outcome: 'UPHELD' } },
-        },
-        REVOKE: {
-          target: 'rejected',
-          actions: [
-            { type: 'recordObjectionDecision', params: { outcome: 'REVOKED' } },
-            { type: 'recordRejection', params: { stage: 'objection_review' } },
-          ],
-        },
-      },
-    },
-    disbursement: {
-      description: 'The caseworker records the payment of exactly the approved amount.',
-      on: {
-        RECORD_PAYMENT: {
-          guard: 'paymentMatchesApproval',
-          target: 'paid',
-          actions: 'recordPayment',
-        },
-      },
-    },
-    paid: { type: 'final', description: 'Relief paid; it counts against the yearly caps.' },
-    rejected: {
-      type: 'final',
-      description: 'Refused; `rejection` says why, by whom, at which stage.',
-    },
-    withdrawn: {
-      type: 'final',
-      description: 'Withdrawn, declined, or abandoned when the supplement deadline passed.',
-    },
-  },
+  states: reliefApplicationStates,
 });
 
 // ---------------------------------------------------------------- workflow

@@ -92,6 +92,24 @@ export interface RefusedField {
   message: string;
 }
 
+/**
+ * Where a running case of an older version goes on this one (docs/walkthroughs/workflow-versions.md):
+ * every state of the old machine maps to a state of this one, or is blocked with the reason an
+ * administrator reads in the dry run. Declared beside the newer machine, total over the old one.
+ */
+export type StateMapping = Readonly<Record<string, { to: string } | { blocked: string }>>;
+
+/** How cases of `fromVersion` move to this version (`POST /workflows/:type/migrations`). */
+export interface VersionMigration {
+  fromVersion: number;
+  states: StateMapping;
+  /**
+   * The case's data on this version: what this version reads that the old one never kept,
+   * taken from the policy in force at the migration (e.g. a threshold the opening input carries).
+   */
+  data?: (data: Record<string, unknown>, policy: unknown) => Record<string, unknown>;
+}
+
 /** One workflow at one version: the machine plus the data the engine needs around it. */
 export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateMachine> {
   type: string;
@@ -141,6 +159,8 @@ export interface WorkflowDefinition<TMachine extends AnyStateMachine = AnyStateM
     snapshot: SnapshotFrom<TMachine>,
     event: EventFromLogic<TMachine>,
   ) => RefusedField[];
+  /** How running cases of older versions move to this one; none: they finish where they are. */
+  migrations?: readonly VersionMigration[];
 }
 
 export function defineWorkflow<TMachine extends AnyStateMachine>(

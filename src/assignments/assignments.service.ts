@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import { type Actor, isReadOnly } from '../engine/actor';
@@ -43,7 +43,8 @@ function noticeView(n: AssignmentNoticeEntity): AssignmentNoticeView {
 @Injectable()
 export class AssignmentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AssignmentNoticeEntity)
+    private readonly noticeRows: Repository<AssignmentNoticeEntity>,
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueryService,
     private readonly registry: WorkflowRegistry,
@@ -110,7 +111,7 @@ export class AssignmentsService {
   }
 
   async notices(actor: Actor, q: NoticeQuery): Promise<Page<AssignmentNoticeView>> {
-    const [rows, total] = await this.dataSource.getRepository(AssignmentNoticeEntity).findAndCount({
+    const [rows, total] = await this.noticeRows.findAndCount({
       where: { userId: actor.id, ...(q.unread === true ? { readAt: IsNull() } : {}) },
       order: { createdAt: 'DESC', id: 'DESC' },
       skip: (q.page - 1) * q.pageSize,
@@ -120,7 +121,7 @@ export class AssignmentsService {
   }
 
   async markRead(id: string, actor: Actor): Promise<AssignmentNoticeView> {
-    const repo = this.dataSource.getRepository(AssignmentNoticeEntity);
+    const repo = this.noticeRows;
     const notice = /^\d{1,18}$/.test(id) ? await repo.findOneBy({ id, userId: actor.id }) : null;
     if (!notice) {
       throw DomainError.notFound('Notice');

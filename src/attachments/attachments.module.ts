@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { EngineModule } from '../engine/engine.module';
 import { AttachmentStore, DatabaseAttachmentStore } from './attachment-store';
 import { AttachmentsController } from './attachments.controller';
@@ -12,6 +13,7 @@ import { CaseAttachmentEntity } from './entities/case-attachment.entity';
   imports: [
     TypeOrmModule.forFeature([CaseAttachmentEntity, AttachmentContentEntity]),
     EngineModule,
+    AuditModule,
   ],
   controllers: [AttachmentsController],
   providers: [AttachmentsService, { provide: AttachmentStore, useClass: DatabaseAttachmentStore }],

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import type { Page } from '../common/pagination/pagination.dto';
 import type { Environment } from '../config/environment';
-import { CaseAccessEntity } from '../audit/entities/case-access.entity';
+import { CaseAccessLog } from '../audit/case-access-log.service';
 import { type Actor, isReadOnly } from '../engine/actor';
 import { CaseEngine } from '../engine/case-engine.service';
 import { CaseQueryService } from '../engine/case-query.service';
@@ -63,7 +63,9 @@ function toView(a: CaseAttachmentEntity): AttachmentView {
 @Injectable()
 export class AttachmentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(CaseAttachmentEntity)
+    private readonly attachments: Repository<CaseAttachmentEntity>,
+    private readonly accessLog: CaseAccessLog,
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueryService,
     private readonly store: AttachmentStore,
@@ -152,7 +154,7 @@ export class AttachmentsService {
 
   async list(caseId: string, actor: Actor, q: AttachmentListQuery): Promise<Page<AttachmentView>> {
     const row = await this.cases.visibleCase(caseId, actor);
-    const [items, total] = await this.dataSource.getRepository(CaseAttachmentEntity).findAndCount({
+    const [items, total] = await this.attachments.findAndCount({
       where: { caseId: row.id, ...(q.kind ? { kind: q.kind } : {}) },
       order: { uploadedAt: 'ASC', id: 'ASC' },
       skip: (q.page - 1) * q.pageSize,
@@ -165,9 +167,7 @@ export class AttachmentsService {
   async download(caseId: string, attachmentId: string, actor: Actor): Promise<Download> {
     const row = await this.cases.visibleCase(caseId, actor);
     const attachment = /^[0-9a-f-]{36}$/i.test(attachmentId)
-      ? await this.dataSource
-          .getRepository(CaseAttachmentEntity)
-          .findOneBy({ id: attachmentId, caseId: row.id })
+      ? await this.attachments.findOneBy({ id: attachmentId, caseId: row.id })
       : null;
     if (!attachment) {
       throw DomainError.notFound('Attachment');
@@ -178,16 +178,10 @@ export class AttachmentsService {
       throw new Error(`attachment ${attachment.id}: stored content missing or altered`);
     }
     // A read goes to the access log, not the case's history: it must not bump the version.
-    await this.dataSource.getRepository(CaseAccessEntity).insert({
-      caseId: row.id,
-      actor: actor.id,
-      action: 'ATTACHMENT_DOWNLOADED',
-      detail: {
-        attachmentId: attachment.id,
-        fileName: attachment.fileName,
-        sha256: attachment.sha256,
-      },
-      at: new Date(),
+    await this.accessLog.record(row.id, actor.id, 'ATTACHMENT_DOWNLOADED', {
+      attachmentId: attachment.id,
+      fileName: attachment.fileName,
+      sha256: attachment.sha256,
     });
     return { attachment: toView(attachment), content };
   }

@@ -1,12 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/problems';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CurrentActor, Roles } from '../auth/decorators';
 import type { Actor } from '../engine/actor';
 import { CaseQueryService } from '../engine/case-query.service';
-import { CaseAccessEntity } from './entities/case-access.entity';
+import { CaseAccessLog } from './case-access-log.service';
 
 export class CaseAccessView {
   @ApiProperty({ description: 'user id' }) actor!: string;
@@ -21,7 +19,7 @@ export class CaseAccessView {
 @Controller('api/v1/cases')
 export class AccessLogController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accessLog: CaseAccessLog,
     private readonly cases: CaseQueryService,
   ) {}
 
@@ -33,14 +31,12 @@ export class AccessLogController {
   })
   @ApiOkResponse({ type: [CaseAccessView] })
   @ApiProblems(403, 404)
-  async accessLog(
+  async caseAccessLog(
     @Param('id') id: string,
     @CurrentActor() actor: Actor,
   ): Promise<CaseAccessView[]> {
     const row = await this.cases.visibleCase(id, actor);
-    const entries = await this.dataSource
-      .getRepository(CaseAccessEntity)
-      .find({ where: { caseId: row.id }, order: { at: 'ASC', id: 'ASC' } });
+    const entries = await this.accessLog.of(row.id);
     return entries.map((e) => ({
       actor: e.actor,
       action: e.action,

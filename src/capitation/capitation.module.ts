@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EngineModule } from '../engine/engine.module';
+import { InstitutionsModule } from '../institutions/institutions.module';
 import { CapitationCasesService } from './capitation-cases.service';
 import { CapitationScheduler } from './capitation-scheduler.service';
 import { CapitationController } from './capitation.controller';
@@ -20,6 +21,7 @@ import {
       CapitationMonthEntity,
     ]),
     EngineModule,
+    InstitutionsModule,
   ],
   controllers: [CapitationController],
   providers: [CapitationService, CapitationCasesService, CapitationScheduler],

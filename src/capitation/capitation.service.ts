@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { shanghaiDate } from '../time/shanghai';
 import { DomainError } from '../common/errors/domain-error';
 import { maskIdNumber } from '../common/masking';
@@ -12,7 +12,7 @@ import { personKey } from '../common/person-key';
 import { PolicyService } from '../config/policy.service';
 import { CaseLookup } from '../engine/case-lookup';
 import type { Actor } from '../engine/actor';
-import { InstitutionEntity } from '../institutions/entities/institution.entity';
+import { type InstitutionRef, InstitutionsService } from '../institutions/institutions.service';
 import { baseCapitation, type CapitationRate } from './capitation-calculator';
 import { rowsRefused, type RejectedRow, validateRows } from './capitation-import';
 import type { CapitationYear } from './capitation-policy';
@@ -62,8 +62,11 @@ export function signUpView(row: CapitationSignUpEntity): SignUpView {
 export class CapitationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(CapitationSignUpEntity)
+    private readonly signUps: Repository<CapitationSignUpEntity>,
     private readonly policy: PolicyService,
     private readonly lookup: CaseLookup,
+    private readonly institutions: InstitutionsService,
   ) {}
 
   /** The figures of a sign-up year, or 422 naming `year` when the policy has none. */
@@ -95,8 +98,8 @@ export class CapitationService {
     m: EntityManager,
     code: string,
     field = 'institutionCode',
-  ): Promise<InstitutionEntity> {
-    const found = await m.findOne(InstitutionEntity, { where: { code } });
+  ): Promise<InstitutionRef> {
+    const found = await this.institutions.byCode(m, code);
     if (!found || found.type !== CAPITATION_INSTITUTION_TYPE) {
       throw new DomainError(
         'BUSINESS_RULE',
@@ -115,12 +118,7 @@ export class CapitationService {
   }
 
   private async capitationCodes(codes: string[]): Promise<Map<string, string>> {
-    const found = codes.length
-      ? await this.dataSource.getRepository(InstitutionEntity).find({
-          where: { code: In([...new Set(codes)]), type: CAPITATION_INSTITUTION_TYPE },
-          select: { code: true },
-        })
-      : [];
+    const found = await this.institutions.byCodes(codes, CAPITATION_INSTITUTION_TYPE);
     return new Map(found.map((i) => [i.code.toUpperCase(), i.code]));
   }
 
@@ -139,7 +137,7 @@ export class CapitationService {
     });
     const codes = await this.capitationCodes(rows.map((r) => r.value.institutionCode));
     const stored = rows.length
-      ? await this.dataSource.getRepository(CapitationSignUpEntity).find({
+      ? await this.signUps.find({
           where: { personKey: In(rows.map((r) => personKey(r.value.idNumber))) },
           select: { personKey: true, year: true },
         })
@@ -229,7 +227,7 @@ export class CapitationService {
     page: number;
     pageSize: number;
   }): Promise<Page<SignUpView>> {
-    const [rows, total] = await this.dataSource.getRepository(CapitationSignUpEntity).findAndCount({
+    const [rows, total] = await this.signUps.findAndCount({
       where: { institutionCode: q.institutionCode, year: q.year },
       order: { startDate: 'ASC', createdAt: 'ASC', id: 'ASC' },
       skip: (q.page - 1) * q.pageSize,
@@ -419,11 +417,7 @@ export class CapitationService {
       ...spending.map((s) => s.institutionCode),
       ...signed.map((s) => s.institution_code),
     ]);
-    const institutions = codes.size
-      ? await this.dataSource
-          .getRepository(InstitutionEntity)
-          .find({ where: { code: In([...codes]) } })
-      : [];
+    const institutions = await this.institutions.byCodes([...codes]);
     const names = new Map(institutions.map((i) => [i.code, i.name]));
     const zero = new Decimal(0);
     const reports: CapitationInstitutionReport[] = [...codes].sort().map((code) => {

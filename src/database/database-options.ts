@@ -16,6 +16,8 @@ import { Foundation1764000000000 } from './migrations/1764000000000-Foundation';
 import { CaseAccessLog1764000011000 } from './migrations/1764000011000-CaseAccessLog';
 import { OutboxSettled1764000012000 } from './migrations/1764000012000-OutboxSettled';
 import { AccountActions1764000015000 } from './migrations/1764000015000-AccountActions';
+import { WorkflowMigrations1764000016000 } from './migrations/1764000016000-WorkflowMigrations';
+import { WorkflowMigrationEntity } from '../engine/migration/workflow-migration.entity';
 import { OutboxHeldBack1764000020100 } from './migrations/1764000020100-OutboxHeldBack';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
@@ -102,6 +104,7 @@ export const ENTITIES = [
   CapitationSignUpEntity,
   CapitationSpendingEntity,
   CapitationMonthEntity,
+  WorkflowMigrationEntity,
 ];
 
 /** Migrations are listed, not globbed, so the same list works from ts and from dist. */
@@ -121,6 +124,7 @@ export const MIGRATIONS = [
   PenaltyPersonParty1764000013000,
   Capitation1764000014000,
   AccountActions1764000015000,
+  WorkflowMigrations1764000016000,
   OutboxHeldBack1764000020100,
 ];
 

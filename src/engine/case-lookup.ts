@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { jsonColumn } from '../database/json-column';
+import { CaseDeadlineEntity } from './entities/case-deadline.entity';
+import { CaseEntity } from './entities/case.entity';
 import { CaseRepository } from './persistence/case-repository';
 
 /** A case as a domain reads it by person or key: its id, state and data (the machine's context). */
@@ -42,6 +44,16 @@ export class CaseLookup {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CaseRepository,
   ) {}
+
+  /** A case's row by id, read in the caller's transaction (null when there is none). */
+  caseRow(m: EntityManager, id: string): Promise<CaseEntity | null> {
+    return m.findOne(CaseEntity, { where: { id } });
+  }
+
+  /** A deadline's row by id, read in the caller's transaction (null when there is none). */
+  deadline(m: EntityManager, id: string): Promise<CaseDeadlineEntity | null> {
+    return m.findOne(CaseDeadlineEntity, { where: { id } });
+  }
 
   /**
    * The cases of one workflow about a person (by person key), oldest closed first. `shareLock`

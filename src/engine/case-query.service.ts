@@ -22,7 +22,7 @@ import { CaseEventEntity } from './entities/case-event.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { WorkflowRegistry } from './workflow-registry';
-import { UserEntity } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
 
 /** A row of toViews' one query: an open deadline (`d`) or a link (`l`, `name` = rel). */
 interface RelatedRow {
@@ -54,6 +54,7 @@ export class CaseQueryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
     private readonly engine: CaseEngine,
+    private readonly users: UsersService,
   ) {}
 
   /** A case the actor may see, or 404 (an existing case outside the caller's scope is "not found"). */
@@ -341,10 +342,7 @@ export class CaseQueryService {
     if (wanted.length === 0) {
       return new Map();
     }
-    const users = await this.dataSource
-      .getRepository(UserEntity)
-      .find({ select: { id: true, displayName: true }, where: { id: In(wanted) } });
-    return new Map(users.map((u) => [u.id, u.displayName]));
+    return this.users.displayNames(wanted);
   }
 
   async toViews(rows: CaseEntity[], actor: Actor, fullPersonalData: boolean): Promise<CaseView[]> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CalendarModule } from '../calendar/calendar.module';
+import { UsersModule } from '../users/users.module';
 import { QueueModule } from '../queue/queue.module';
 import { CaseEngine } from './case-engine.service';
 import { CaseQueryService } from './case-query.service';
@@ -22,6 +23,10 @@ import { EventHandlerRegistry } from './event-handlers';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 import { WorkflowsController } from './workflows.controller';
+import { CaseMigrator } from './migration/case-migrator';
+import { WorkflowMigrationEntity } from './migration/workflow-migration.entity';
+import { WorkflowMigrationsController } from './migration/workflow-migrations.controller';
+import { WorkflowMigrations } from './migration/workflow-migrations.service';
 import { DeadlineFiring } from './deadlines/deadline-firing';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
 import { CrossCasePayloads } from './jobs/cross-case-payloads';
@@ -50,11 +55,13 @@ import { TransitionPipeline } from './transition/transition-pipeline';
       CasePersonEntity,
       CaseLinkEntity,
       OutboxEntity,
+      WorkflowMigrationEntity,
     ]),
     CalendarModule,
     QueueModule,
+    UsersModule,
   ],
-  controllers: [CasesController, WorkflowsController],
+  controllers: [CasesController, WorkflowsController, WorkflowMigrationsController],
   providers: [
     WorkflowRegistry,
     EventHandlerRegistry,
@@ -79,6 +86,8 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     CrossCaseReconciler,
     ChainVerifier,
     EngineObservers,
+    CaseMigrator,
+    WorkflowMigrations,
   ],
   exports: [
     WorkflowRegistry,

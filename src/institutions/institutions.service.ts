@@ -56,6 +56,18 @@ function toView(i: InstitutionEntity): InstitutionView {
  * The inspection-object directory (检查对象名录库) and each institution's credit record. Shared by
  * the inspections (who is drawn, with what odds) and penalties (sanctions lower the grade).
  */
+/** What other modules may know of an institution of the directory. */
+export interface InstitutionRef {
+  id: string;
+  code: string;
+  name: string;
+  type: InstitutionType;
+}
+
+function institutionRef(i: InstitutionEntity): InstitutionRef {
+  return { id: i.id, code: i.code, name: i.name, type: i.type };
+}
+
 @Injectable()
 export class InstitutionsService {
   constructor(
@@ -200,6 +212,23 @@ export class InstitutionsService {
       .where(types && types.length > 0 ? 'i.type IN (:...types)' : '1 = 1', { types })
       .getRawMany();
     return rows.map((r) => ({ ...r, grade: r.grade as CreditGrade }));
+  }
+
+  /** One institution of the directory by its code (as stored), read in the caller's transaction. */
+  async byCode(m: EntityManager, code: string): Promise<InstitutionRef | null> {
+    const found = await m.findOne(InstitutionEntity, { where: { code } });
+    return found ? institutionRef(found) : null;
+  }
+
+  /** The institutions of the directory with these codes (and, if given, of this type). */
+  async byCodes(codes: readonly string[], type?: InstitutionType): Promise<InstitutionRef[]> {
+    if (codes.length === 0) {
+      return [];
+    }
+    const found = await this.dataSource.getRepository(InstitutionEntity).find({
+      where: { code: In([...new Set(codes)]), ...(type === undefined ? {} : { type }) },
+    });
+    return found.map(institutionRef);
   }
 
   private async find(id: string): Promise<InstitutionEntity> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { withRetry } from '../database/with-retry';
 import { maskIdNumber, maskPhone } from '../common/masking';
@@ -80,14 +80,16 @@ function toFlagView(f: MonitoringFlagEntity): FlagView {
 export class MonitoringRunsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MonitoringRunEntity) private readonly runs: Repository<MonitoringRunEntity>,
+    @InjectRepository(MonitoringFlagEntity)
+    private readonly flags: Repository<MonitoringFlagEntity>,
     private readonly policy: PolicyService,
     private readonly outreach: OutreachCasesService,
   ) {}
 
   async run(year: number, actor: Actor): Promise<RunView> {
     const thresholds = thresholdsFor(this.policy.monitoring(), year);
-    const runs = this.dataSource.getRepository(MonitoringRunEntity);
-    const run = runs.create({
+    const run = this.runs.create({
       id: randomUUID(),
       year,
       status: 'running',
@@ -105,7 +107,7 @@ export class MonitoringRunsService {
       casesMs: null,
       error: null,
     });
-    await runs.insert(run);
+    await this.runs.insert(run);
     try {
       const scanStart = performance.now();
       const found = await this.scan(run, thresholds, actor);
@@ -123,7 +125,7 @@ export class MonitoringRunsService {
       throw e;
     } finally {
       run.finishedAt = new Date();
-      await runs.save(run);
+      await this.runs.save(run);
     }
     return toRunView(run);
   }
@@ -166,9 +168,7 @@ export class MonitoringRunsService {
   }
 
   async getRun(id: string): Promise<RunView> {
-    const row = /^[0-9a-f-]{36}$/i.test(id)
-      ? await this.dataSource.getRepository(MonitoringRunEntity).findOneBy({ id })
-      : null;
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.runs.findOneBy({ id }) : null;
     if (!row) {
       throw DomainError.notFound('Monitoring run');
     }
@@ -176,7 +176,7 @@ export class MonitoringRunsService {
   }
 
   async listRuns(q: { year?: number; page: number; pageSize: number }): Promise<Page<RunView>> {
-    const [rows, total] = await this.dataSource.getRepository(MonitoringRunEntity).findAndCount({
+    const [rows, total] = await this.runs.findAndCount({
       where: q.year !== undefined ? { year: q.year } : {},
       order: { startedAt: 'DESC', id: 'ASC' },
       skip: (q.page - 1) * q.pageSize,
@@ -187,7 +187,7 @@ export class MonitoringRunsService {
 
   /** Who was flagged and by which rule, newest first. */
   async listFlags(q: FlagListQuery): Promise<Page<FlagView>> {
-    const qb = this.dataSource.getRepository(MonitoringFlagEntity).createQueryBuilder('f');
+    const qb = this.flags.createQueryBuilder('f');
     if (q.year !== undefined) {
       qb.andWhere('f.year = :year', { year: q.year });
     }

@@ -9,7 +9,8 @@ import { PolicyService } from '../config/policy.service';
 import type { Actor } from '../engine/actor';
 import { isConfidential } from '../engine/case-access';
 import type { ScheduledJob } from '../engine/engine-observers';
-import { CaseEntity } from '../engine/entities/case.entity';
+import type { CaseEntity } from '../engine/entities/case.entity';
+import { CaseLookup } from '../engine/case-lookup';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { OutboxRelay } from '../engine/outbox/outbox-relay.service';
 import { WorkflowRegistry } from '../engine/workflow-registry';
@@ -82,6 +83,7 @@ export class NotificationsService {
     private readonly relay: OutboxRelay,
     private readonly email: EmailChannel,
     private readonly registry: WorkflowRegistry,
+    private readonly lookup: CaseLookup,
     webhook: WebhookChannel,
   ) {
     this.webhookUrl = webhook.target;
@@ -124,9 +126,7 @@ export class NotificationsService {
     const caseRow =
       request.caseRow ??
       // Always read when named: who may hear of a case depends on the case (need to know).
-      (request.caseId
-        ? ((await m.findOne(CaseEntity, { where: { id: request.caseId } })) ?? undefined)
-        : undefined);
+      (request.caseId ? ((await this.lookup.caseRow(m, request.caseId)) ?? undefined) : undefined);
     const definition =
       request.definition ??
       (caseRow ? this.registry.get(caseRow.type, caseRow.machineVersion) : undefined);

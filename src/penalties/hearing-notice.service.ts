@@ -9,7 +9,7 @@ import { PolicyService } from '../config/policy.service';
 import { defineHooks, type HookContextOf, type HookResultOf } from '../engine/define-hooks';
 import { EventHandlerRegistry } from '../engine/event-handlers';
 import { NotificationsService } from '../notifications/notifications.service';
-import { UserEntity } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
 import { earliestHearingDate, hearingDateProblem } from './hearing-notice';
 import { partyLabel } from './penalty-party';
 import { PENALTY_EVENT_PAYLOADS } from './penalty-events';
@@ -32,6 +32,7 @@ export class HearingNoticeService implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly calendar: CalendarService,
     private readonly notifications: NotificationsService,
+    private readonly users: UsersService,
   ) {}
 
   onModuleInit(): void {
@@ -65,10 +66,8 @@ export class HearingNoticeService implements OnModuleInit {
         errors: [{ field: 'date', message: problem }],
       });
     }
-    const officer = await manager.findOne(UserEntity, {
-      where: { id: payload.presidingOfficerId },
-    });
-    if (officer === null || !officer.active || !officer.roles.includes('LEGAL')) {
+    const officer = await this.users.findActive(payload.presidingOfficerId);
+    if (officer === null || !officer.roles.includes('LEGAL')) {
       throw new DomainError(
         'BUSINESS_RULE',
         'The presiding officer must be an active LEGAL user.',

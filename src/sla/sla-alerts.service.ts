@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import { PolicyService } from '../config/policy.service';
-import { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
-import { CaseEntity } from '../engine/entities/case.entity';
+import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
+import type { CaseEntity } from '../engine/entities/case.entity';
+import { CaseLookup } from '../engine/case-lookup';
 import type { OutboxEntity } from '../engine/entities/outbox.entity';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -39,6 +40,7 @@ export class SlaAlertsService {
     private readonly notifications: NotificationsService,
     private readonly policy: PolicyService,
     private readonly recorder: SlaRecorder,
+    private readonly lookup: CaseLookup,
   ) {}
 
   /** Sends an alert due now (by id, or by its natural key), once. */
@@ -61,8 +63,8 @@ export class SlaAlertsService {
         if (alert.dueAt.getTime() > now.getTime() + 1000) {
           return ['not-due', []];
         }
-        const deadline = await m.findOne(CaseDeadlineEntity, { where: { id: alert.deadlineId } });
-        const row = await m.findOne(CaseEntity, { where: { id: alert.caseId } });
+        const deadline = await this.lookup.deadline(m, alert.deadlineId);
+        const row = await this.lookup.caseRow(m, alert.caseId);
         const reason = await this.whyNot(m, alert, deadline, row);
         if (reason || !deadline || !row) {
           await this.finish(m, alert, 'cancelled', reason ?? 'case or deadline gone', now);

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BranchesOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
@@ -174,6 +175,13 @@ export const APP_ROUTES: AppRoute[] = [
     roles: ['ADMIN'],
     menu: { icon: <CalendarOutlined /> },
     element: page(async () => (await import('./pages/admin/CalendarPage')).CalendarPage),
+  },
+  {
+    path: '/admin/workflows',
+    title: '流程版本',
+    roles: ['ADMIN'],
+    menu: { icon: <BranchesOutlined /> },
+    element: page(async () => (await import('./pages/admin/WorkflowsPage')).WorkflowsPage),
   },
   {
     path: '/admin/operations',

@@ -80,8 +80,13 @@ export class CaseRepository {
    * Writes what a change did to the case row, if nobody changed it since `previousVersion`
    * (optimistic lock; under the row lock a mismatch means a bug or a manual edit: 409).
    */
-  async saveVersioned(m: EntityManager, row: CaseEntity, previousVersion: number): Promise<void> {
-    const set = assignments(m, CaseEntity, row, CHANGING_COLUMNS);
+  async saveVersioned(
+    m: EntityManager,
+    row: CaseEntity,
+    previousVersion: number,
+    columns: ReadonlyArray<keyof CaseEntity> = CHANGING_COLUMNS,
+  ): Promise<void> {
+    const set = assignments(m, CaseEntity, row, columns);
     await deferWrite(
       m,
       `UPDATE cases SET ${set.sql} WHERE id = ? AND version = ?`,
@@ -95,6 +100,11 @@ export class CaseRepository {
         }
       },
     );
+  }
+
+  /** A case moved to another version of its workflow: the machine version is written too. */
+  async saveMigrated(m: EntityManager, row: CaseEntity, previousVersion: number): Promise<void> {
+    await this.saveVersioned(m, row, previousVersion, [...CHANGING_COLUMNS, 'machineVersion']);
   }
 
   /** The active case holding a workflow's exclusive key (one open case per key), if any. */

@@ -364,6 +364,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{type}/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The migration runs of a workflow, dry runs included, newest first */
+        get: operations["listWorkflowMigrations"];
+        put?: never;
+        /** Move running cases to another version of the workflow, or only report (dry run) */
+        post: operations["migrateWorkflowCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/relief-applications": {
         parameters: {
             query?: never;
@@ -1625,6 +1643,63 @@ export interface components {
                 [key: string]: string;
             };
             states: components["schemas"]["WorkflowStateView"][];
+        };
+        StartMigrationDto: {
+            /**
+             * @description the version cases are on
+             * @example 1
+             */
+            fromVersion: number;
+            /**
+             * @description the version to move to
+             * @example 2
+             */
+            toVersion: number;
+            /** @description only these cases; left out: every open case on fromVersion */
+            caseIds?: string[];
+            /** @description true: only report what would move, change nothing */
+            dryRun: boolean;
+        };
+        MigratedCaseView: {
+            /** Format: uuid */
+            caseId: string;
+            fromState: string;
+            toState: string;
+        };
+        BlockedCaseView: {
+            /** Format: uuid */
+            caseId: string;
+            /** @description null: no such case */
+            state: string | null;
+            /** @description why it stays where it is */
+            reason: string;
+        };
+        MigrationRunView: {
+            /** Format: uuid */
+            id: string;
+            type: string;
+            fromVersion: number;
+            toVersion: number;
+            dryRun: boolean;
+            /** @description the cases asked for; null: every open case on fromVersion */
+            caseIds: string[] | null;
+            /** @description the administrator’s user id */
+            requestedBy: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            /** @description moved (a dry run: would move) */
+            migratable: components["schemas"]["MigratedCaseView"][];
+            /** @description left where they are, with the reason */
+            blocked: components["schemas"]["BlockedCaseView"][];
+        };
+        MigrationRunViewPage: {
+            items: components["schemas"]["MigrationRunView"][];
+            /** @description items across all pages */
+            total: number;
+            page: number;
+            pageSize: number;
         };
         ApplicantDto: {
             /** @example 张三 */
@@ -3245,7 +3320,7 @@ export interface components {
             reference: string;
         };
         /** @description An event a caller may send to a relief-application case (医疗救助申请 Medical-relief application). */
-        ReliefApplicationEvent: components["schemas"]["ReliefApplication_SUBMIT"] | components["schemas"]["ReliefApplication_DECLINE"] | components["schemas"]["ReliefApplication_ACCEPT"] | components["schemas"]["ReliefApplication_REQUEST_SUPPLEMENT"] | components["schemas"]["ReliefApplication_REJECT"] | components["schemas"]["ReliefApplication_WITHDRAW"] | components["schemas"]["ReliefApplication_SUPPLEMENT"] | components["schemas"]["ReliefApplication_VERIFY"] | components["schemas"]["ReliefApplication_PROPOSE"] | components["schemas"]["ReliefApplication_RECORD_COLLECTIVE_REVIEW"] | components["schemas"]["ReliefApplication_APPROVE"] | components["schemas"]["ReliefApplication_RETURN"] | components["schemas"]["ReliefApplication_OBJECTION"] | components["schemas"]["ReliefApplication_UPHOLD"] | components["schemas"]["ReliefApplication_REVOKE"] | components["schemas"]["ReliefApplication_RECORD_PAYMENT"];
+        ReliefApplicationEvent: components["schemas"]["ReliefApplication_SUBMIT"] | components["schemas"]["ReliefApplication_DECLINE"] | components["schemas"]["ReliefApplication_ACCEPT"] | components["schemas"]["ReliefApplication_REQUEST_SUPPLEMENT"] | components["schemas"]["ReliefApplication_REJECT"] | components["schemas"]["ReliefApplication_WITHDRAW"] | components["schemas"]["ReliefApplication_SUPPLEMENT"] | components["schemas"]["ReliefApplication_VERIFY"] | components["schemas"]["ReliefApplication_PROPOSE"] | components["schemas"]["ReliefApplication_APPROVE"] | components["schemas"]["ReliefApplication_RETURN"] | components["schemas"]["ReliefApplication_OBJECTION"] | components["schemas"]["ReliefApplication_UPHOLD"] | components["schemas"]["ReliefApplication_REVOKE"] | components["schemas"]["ReliefApplication_RECORD_PAYMENT"] | components["schemas"]["ReliefApplication_RECORD_COLLECTIVE_REVIEW"];
         /** 登记集体审议 */
         ReliefApplication_RECORD_COLLECTIVE_REVIEW: {
             /**
@@ -5346,6 +5421,154 @@ export interface operations {
             };
             /** @description Not found, or a case the caller may not see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listWorkflowMigrations: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationRunViewPage"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    migrateWorkflowCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartMigrationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationRunView"];
+                };
+            };
+            /** @description Invalid input: `errors` names every bad field (or header) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No token, or an expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller’s role, team, panel or street may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A body of a type this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The case’s state does not accept the event, or a business rule refuses it (`allowedEvents`, `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

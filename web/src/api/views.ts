@@ -35,6 +35,7 @@ export type AccountActionView = Schemas['AccountActionView'];
 
 /** `GET /calendar/years`: the loaded working-day calendars. */
 export type CalendarYear = Schemas['CalendarYearView'];
+export type MigrationRun = Schemas['MigrationRunView'];
 
 /** 门诊按人头付费: the year's rate with its steps, and the year so far per institution and month. */
 export type CapitationRate = Schemas['CapitationRateView'];
