@@ -2,7 +2,8 @@
 # `npm run bench`: every benchmark in turn (against the MariaDB and Redis of DATABASE_URL and
 # REDIS_URL; scripts/with-services.sh starts private ones when unset), then the summary lines
 # again at the very end:
-#   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms; raw durable limit <m>/s; ratio <n/m>
+#   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms, cpu <s> s/1k (per process) [...]
+#   transitions: raw durable limit <m>/s at <c> clients
 #   deadlines: <k> pending, lateness p50 <a> ms, p99 <b> ms, lost <l>, duplicated <d>
 # Benchmarks print figures; they never pass or fail on them.
 set -euo pipefail
@@ -20,7 +21,7 @@ if [[ "${BENCH_SLA_CASES:-1000000}" != 0 ]]; then run bench/sla-summary.ts "${BE
 if [[ "${BENCH_MONITORING_ROWS:-1000000}" != 0 ]]; then
   run bench/monitoring.ts "${BENCH_MONITORING_ROWS:-1000000}"
 fi
-run bench/transitions.ts "${BENCH_SECONDS:-8}" 1,16,64
+run bench/transitions.ts "${BENCH_SECONDS:-15}" 1,16,64
 run bench/deadlines.ts "${BENCH_PENDING:-100000}" "${BENCH_BURST:-500}"
 echo
 echo "== summary"

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createUser, Http, type TestUser } from './support/http';
+import { createUser, eventually, Http, type TestUser } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface Problem {
@@ -62,7 +62,7 @@ describe('user management and login protection', () => {
       });
       expect(moved.status).toBe(200);
       expect(moved.body).toMatchObject({ roles: ['STREET_OFFICE'], streetCode: '330106003' });
-      // The same token now acts with the new role at once (the guard reads the user each time).
+      // The same token now acts with the new role at once (the change drops the remembered identity).
       expect((await worker.http.get('/api/v1/persons/330106198001010013')).status).toBe(403);
       const me = await worker.http.get<UserBody>('/api/v1/users/me');
       expect(me.body.roles).toEqual(['STREET_OFFICE']);
@@ -128,6 +128,46 @@ describe('user management and login protection', () => {
       const again = await login(worker.username, 'password-123');
       expect(again.status).toBe(200);
       expect((await anon.as(again.body.accessToken).get('/api/v1/cases')).status).toBe(200);
+    });
+
+    it('should make a role change and a deactivation made on one API process count at once on another that remembers the user', async () => {
+      // A second process on the same database and Redis (its own identity cache).
+      const other = await startTestApp({
+        database: t.db,
+        env: { QUEUE_PREFIX: t.env.QUEUE_PREFIX, MIGRATIONS_RUN: 'false' },
+      });
+      try {
+        const worker = await createUser(admin, anon, { roles: ['CASEWORKER'] });
+        const there = await new Http(other.app).login(worker.username, 'password-123');
+        expect((await there.get('/api/v1/persons/330106198001010013')).status).not.toBe(403);
+        expect((await there.get('/api/v1/cases')).status).toBe(200); // remembered there now
+
+        await admin.request('PATCH', `/api/v1/users/${worker.id}`, {
+          roles: ['STREET_OFFICE'],
+          streetCode: '330106003',
+        });
+        // Well within the cache's 2 s expiry: the change message, not the expiry, makes it count.
+        await eventually(
+          async () =>
+            (await there.get('/api/v1/persons/330106198001010013')).status === 403
+              ? true
+              : undefined,
+          500,
+          20,
+        );
+        expect((await there.get<UserBody>('/api/v1/users/me')).body.roles).toEqual([
+          'STREET_OFFICE',
+        ]);
+
+        await admin.request('PATCH', `/api/v1/users/${worker.id}`, { active: false });
+        await eventually(
+          async () => ((await there.get('/api/v1/cases')).status === 401 ? true : undefined),
+          500,
+          20,
+        );
+      } finally {
+        await other.close();
+      }
     });
 
     it('should let an administrator reset a password: the old tokens and password stop working', async () => {

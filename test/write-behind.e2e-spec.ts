@@ -2,7 +2,10 @@ import { DataSource } from 'typeorm';
 import { deferWrite, writeBehindTransaction } from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
-import { OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
+import { OUTBOX_HORIZON_MS, OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
+import { OutboxWriter } from '../src/engine/outbox/outbox-writer';
+import { JOBS, type OutboxJob } from '../src/queue/jobs';
+import { QueueService } from '../src/queue/queue.service';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { eventually } from './support/http';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -169,5 +172,46 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       { job_id: 'lease-expired', handovers: 1 },
       { job_id: 'lease-running', handovers: 0 },
     ]);
+  });
+
+  it('should keep a job due beyond the horizon in the database and send it, delayed, once it comes within', async () => {
+    const writer = t.app.get(OutboxWriter);
+    const relay = t.app.get(OutboxRelay);
+    const job = (jobId: string, inMs: number): OutboxJob => ({
+      queue: JOBS.slaAlert.queue,
+      jobName: JOBS.slaAlert.name,
+      jobId,
+      payload: { alertId: '0' },
+      runAt: new Date(Date.now() + inMs),
+    });
+    const [later, soon] = await ds.transaction(async (m) => [
+      await writer.write(m, job('horizon-later', OUTBOX_HORIZON_MS + 3600_000)),
+      await writer.write(m, job('horizon-soon', 60_000)),
+    ]);
+    // After the commit only the one due soon goes to Redis; the periodic relay leaves the other.
+    expect(await relay.dispatchRows([later, soon])).toBe(1);
+    expect(await relay.dispatchPending()).toBe(0);
+    const sla = t.app.get(QueueService).queue('sla');
+    expect(await sla.getJob('horizon-later')).toBeUndefined();
+    expect(await sla.getJob('horizon-soon')).toBeDefined();
+    const handovers = async (): Promise<Array<{ job_id: string; handovers: number }>> =>
+      ds.query(
+        "SELECT job_id, handovers FROM outbox WHERE job_id LIKE 'horizon-%' ORDER BY job_id",
+      );
+    expect(await handovers()).toEqual([
+      { job_id: 'horizon-later', handovers: 0 },
+      { job_id: 'horizon-soon', handovers: 1 },
+    ]);
+
+    // Time passes: the row comes within the horizon (its hold runs out) and the relay sends it.
+    await ds.query("UPDATE outbox SET claimed_until = ? WHERE job_id = 'horizon-later'", [
+      new Date(Date.now() - 1000),
+    ]);
+    expect(await relay.dispatchPending()).toBe(1);
+    const sent = await sla.getJob('horizon-later');
+    expect(sent?.opts.delay).toBeGreaterThan(OUTBOX_HORIZON_MS);
+    expect((await handovers()).map((r) => r.handovers)).toEqual([1, 1]);
+    await sla.remove('horizon-later');
+    await sla.remove('horizon-soon');
   });
 });

@@ -14,8 +14,9 @@ export interface TokenClaims {
 }
 
 /**
- * Global guard: every route needs a valid Bearer token unless marked @Public(). The user is
- * re-read on each request so a deactivated user's token stops working at once.
+ * Global guard: every route needs a valid Bearer token unless marked @Public(). The user's
+ * identity comes from UsersService.findActiveIdentity: remembered in memory, and dropped in every
+ * process when the user changes, so a deactivated user's token stops working at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -20,6 +20,7 @@ import { AccountActions1764000015000 } from './migrations/1764000015000-AccountA
 import { WorkflowMigrations1764000016000 } from './migrations/1764000016000-WorkflowMigrations';
 import { WorkflowMigrationEntity } from '../engine/migration/workflow-migration.entity';
 import { DeadlineHorizon1764000020000 } from './migrations/1764000020000-DeadlineHorizon';
+import { OutboxHeldBack1764000020100 } from './migrations/1764000020100-OutboxHeldBack';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
   CapitationMonthEntity,
@@ -127,6 +128,7 @@ export const MIGRATIONS = [
   AccountActions1764000015000,
   WorkflowMigrations1764000016000,
   DeadlineHorizon1764000020000,
+  OutboxHeldBack1764000020100,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -81,12 +81,16 @@ export class CaseEngine {
     event: CaseEvent,
     actor: Actor,
     expectedVersion?: number,
+    /** Last in the transaction, e.g. reads for the answer that ride with the COMMIT. */
+    beforeCommit?: (m: EntityManager, row: CaseEntity) => Promise<void>,
   ): Promise<CaseEntity> {
     const [row, effects] = await withRetry(
       () =>
-        this.cases.transaction((m) =>
-          this.pipeline.apply(m, caseId, event, actor, expectedVersion),
-        ),
+        this.cases.transaction(async (m) => {
+          const done = await this.pipeline.apply(m, caseId, event, actor, expectedVersion);
+          await beforeCommit?.(m, done[0]);
+          return done;
+        }),
       { retryIf: retryable(expectedVersion) },
     );
     this.outbox.afterCommit(effects);

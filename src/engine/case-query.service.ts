@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { deferWrite } from '../database/write-behind';
 import { DomainError } from '../common/errors/domain-error';
 import { maskPersonalData } from '../common/masking';
 import { personKey } from '../common/person-key';
@@ -34,9 +35,21 @@ interface RelatedRow {
   linked_case_id: string | null;
 }
 
+/** The open deadlines and the links of the cases `IN (?)` (the ids given twice). */
+const RELATED_SQL = `SELECT 'd' AS what, case_id, name, kind, due_at, status, NULL AS linked_case_id
+    FROM case_deadlines
+   WHERE case_id IN (?) AND closed_at IS NULL AND status IN ('pending', 'overdue')
+  UNION ALL
+  SELECT 'l', case_id, rel, NULL, NULL, NULL, linked_case_id
+    FROM case_links WHERE case_id IN (?)
+  ORDER BY due_at`;
+
 /** The read side of the engine: case views, lists, the task inbox, history and its verification. */
 @Injectable()
 export class CaseQueryService {
+  /** What a transition read for its answer with its own COMMIT (see prefetchRelated). */
+  private readonly prefetched = new WeakMap<CaseEntity, RelatedRow[]>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
@@ -86,6 +99,17 @@ export class CaseQueryService {
 
   async getCase(id: string, actor: Actor): Promise<CaseView> {
     return this.viewOf(await this.visibleCase(id, actor), actor);
+  }
+
+  /**
+   * Inside a transition's transaction, after its writes: the answer's deadlines and links are read
+   * in the packet that carries the COMMIT (write-behind), not in a round trip of their own after
+   * it. The transaction sees its own writes, so the answer is the committed case.
+   */
+  async prefetchRelated(m: EntityManager, row: CaseEntity): Promise<void> {
+    await deferWrite(m, RELATED_SQL, [[row.id], [row.id]], (result) => {
+      this.prefetched.set(row, result as RelatedRow[]);
+    });
   }
 
   /** The view of a row already read (e.g. the one a transition just wrote), or 404 if not visible. */
@@ -327,19 +351,10 @@ export class CaseQueryService {
     );
     // One round trip for both: the open deadlines and the links of every case shown.
     const ids = visible.map((r) => r.id);
+    const prefetched = visible.length === 1 ? this.prefetched.get(visible[0]) : undefined;
     const related =
-      ids.length === 0
-        ? []
-        : await this.dataSource.query<RelatedRow[]>(
-            `SELECT 'd' AS what, case_id, name, kind, due_at, status, NULL AS linked_case_id
-               FROM case_deadlines
-              WHERE case_id IN (?) AND closed_at IS NULL AND status IN ('pending', 'overdue')
-             UNION ALL
-             SELECT 'l', case_id, rel, NULL, NULL, NULL, linked_case_id
-               FROM case_links WHERE case_id IN (?)
-             ORDER BY due_at`,
-            [ids, ids],
-          );
+      prefetched ??
+      (ids.length === 0 ? [] : await this.dataSource.query<RelatedRow[]>(RELATED_SQL, [ids, ids]));
     const names = await this.displayNames(visible.map((r) => r.assigneeId));
     const deadlines = related.filter((r) => r.what === 'd');
     const links = related

@@ -54,7 +54,9 @@ export class CasesService {
       throw DomainError.forbidden('An AUDITOR reads every case and sends no events.');
     }
     // The answer is the case as this event left it: the row the transaction just wrote.
-    const row = await this.engine.applyEvent(id, event as CaseEvent, actor, expected);
+    const row = await this.engine.applyEvent(id, event as CaseEvent, actor, expected, (m, r) =>
+      this.query.prefetchRelated(m, r),
+    );
     return this.query.viewOf(row, actor);
   }
 

@@ -26,7 +26,13 @@ export type QueueName = (typeof JOBS)[JobKey]['queue'];
 /** A cross-case job names its outbox row; the payload (personal data) stays in the database. */
 export type OutboxReference = { outbox: string };
 
-export type SlaAlertPayload = { alertId: string };
+/**
+ * An SLA alert by its row id, or by its natural key (a reminder written with the transition that
+ * started its deadline carries the key: its insert then needs no round trip for the id).
+ */
+export type SlaAlertPayload =
+  | { alertId: string }
+  | { deadlineId: string; kind: 'reminder' | 'breach' | 'escalation'; level: number };
 export type DeliverNotificationPayload = { deliveryId: string };
 
 /** What each job's outbox row stores, by job. */

@@ -9,6 +9,7 @@ import { CaseLookup } from '../engine/case-lookup';
 import type { OutboxEntity } from '../engine/entities/outbox.entity';
 import { WorkflowRegistry } from '../engine/workflow-registry';
 import { NotificationsService } from '../notifications/notifications.service';
+import type { SlaAlertPayload } from '../queue/jobs';
 import { SlaAlertEntity } from './entities/sla-alert.entity';
 import { humanDuration, stateLabel, subjectOf, typeLabel } from './labels';
 import { shanghaiDateTime } from '../time/shanghai';
@@ -42,11 +43,18 @@ export class SlaAlertsService {
     private readonly lookup: CaseLookup,
   ) {}
 
-  async run(alertId: string, now = new Date()): Promise<AlertOutcome> {
+  /** Sends an alert due now (by id, or by its natural key), once. */
+  async run(which: string | SlaAlertPayload, now = new Date()): Promise<AlertOutcome> {
+    const where =
+      typeof which === 'string'
+        ? { id: which }
+        : 'alertId' in which
+          ? { id: which.alertId }
+          : { deadlineId: which.deadlineId, kind: which.kind, level: which.level };
     const [outcome, outbox] = await this.dataSource.transaction(
       async (m): Promise<[AlertOutcome, OutboxEntity[]]> => {
         const alert = await m.findOne(SlaAlertEntity, {
-          where: { id: alertId },
+          where,
           lock: { mode: 'pessimistic_write' },
         });
         if (!alert || alert.status !== 'scheduled') {

@@ -339,7 +339,33 @@ export class SlaRecorder implements OnModuleInit {
     }
     const span = d.dueAt.getTime() - d.startedAt.getTime();
     const at = new Date(d.startedAt.getTime() + span * this.policy.notifications().reminder.at);
-    await this.scheduleAlert(c, 'reminder', 0, at);
+    await this.scheduleFreshReminder(c, at);
+  }
+
+  /**
+   * The reminder of a deadline row this transaction just wrote (the engine writes a new row each
+   * time a deadline starts): no alert of that deadline can exist yet, so the insert is deferred
+   * with the transaction's other writes (no round trip for an id) and the job names the alert by
+   * its natural key (deadline, kind, level), unique in `sla_alerts`.
+   */
+  private async scheduleFreshReminder(
+    c: Pick<DeadlineChange, 'manager' | 'deadline' | 'caseRow' | 'schedule'>,
+    dueAt: Date,
+  ): Promise<void> {
+    const d = c.deadline;
+    await deferWrite(
+      c.manager,
+      `INSERT INTO sla_alerts (case_id, deadline_id, kind, level, deadline_key, due_at, status,
+         outcome, created_at, sent_at) VALUES (?, ?, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
+      [c.caseRow.id, d.id, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
+    );
+    await c.schedule({
+      queue: JOBS.slaAlert.queue,
+      jobName: JOBS.slaAlert.name,
+      jobId: jobId('sla', 'reminder', c.caseRow.id, d.id, 0),
+      payload: { deadlineId: String(d.id), kind: 'reminder', level: 0 },
+      runAt: dueAt,
+    });
   }
 
   async deadlineOverdue(c: DeadlineChange): Promise<void> {

@@ -30,7 +30,7 @@ export class SlaWorker implements OnModuleInit, OnApplicationBootstrap, OnApplic
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle('slaAlert', (job) => this.alerts.run(job.data.alertId));
+    this.queues.handle('slaAlert', (job) => this.alerts.run(job.data));
   }
 
   onApplicationBootstrap(): void {

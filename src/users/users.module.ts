@@ -5,12 +5,13 @@ import { AccountLogService } from './account-log.service';
 import { AccountActionEntity } from './entities/account-action.entity';
 import { UserEntity } from './entities/user.entity';
 import { UsersController } from './users.controller';
+import { IdentityCache } from './identity-cache';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, AccountActionEntity])],
   controllers: [UsersController, AccountLogController],
-  providers: [UsersService, AccountLogService],
+  providers: [UsersService, AccountLogService, IdentityCache],
   exports: [UsersService],
 })
 export class UsersModule {}

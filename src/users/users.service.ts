@@ -11,6 +11,7 @@ import { PolicyService } from '../config/policy.service';
 import { type Actor, SYSTEM } from '../engine/actor';
 import { type AccountChange, accountDutyProblem } from './account-duties';
 import { AccountLogService } from './account-log.service';
+import { type Identity, IdentityCache } from './identity-cache';
 import { DomainError } from '../common/errors/domain-error';
 import type { CreateUserDto, UpdateUserDto, UserView } from './dto/create-user.dto';
 import { passwordProblem } from './password-strength';
@@ -29,6 +30,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly config: ConfigService<Environment, true>,
     private readonly policy: PolicyService,
     private readonly log: AccountLogService,
+    private readonly identities: IdentityCache,
   ) {}
 
   /** The administrator from ADMIN_USERNAME / ADMIN_PASSWORD, created when missing. */
@@ -210,6 +212,8 @@ export class UsersService implements OnApplicationBootstrap {
       const entries = this.log.entriesFor(user, next, dto.password !== undefined);
       await this.log.record(m, actorId, user, entries, next.updatedAt);
     });
+    // Roles, street and deactivation take effect at the next request, in every process.
+    await this.identities.changed(id);
     this.logger.log(
       `user ${user.username} changed by ${actorId}: ${given.map(([k]) => k).join(', ')}`,
     );
@@ -278,6 +282,7 @@ export class UsersService implements OnApplicationBootstrap {
         updatedAt: user.updatedAt,
       },
     );
+    await this.identities.changed(id);
     return user;
   }
 
@@ -341,10 +346,15 @@ export class UsersService implements OnApplicationBootstrap {
     return this.users.findOneBy({ id, active: true });
   }
 
-  /** What the auth guard checks on every request, in raw SQL (the ORM's per-call cost shows there). */
-  async findActiveIdentity(
-    id: string,
-  ): Promise<Pick<UserEntity, 'id' | 'roles' | 'streetCode' | 'tokenVersion'> | null> {
+  /**
+   * What the auth guard checks on every request: from memory while fresh (IdentityCache: a
+   * change drops it in every process), else in raw SQL (the ORM's per-call cost shows there).
+   */
+  findActiveIdentity(id: string): Promise<Identity | null> {
+    return this.identities.get(id, () => this.readActiveIdentity(id));
+  }
+
+  private async readActiveIdentity(id: string): Promise<Identity | null> {
     const [r] = await this.users.query<
       Array<{
         id: string;

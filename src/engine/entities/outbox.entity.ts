@@ -2,14 +2,15 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Work to hand to BullMQ, written in the same transaction as the change that caused it.
- * The relay claims rows (`FOR UPDATE SKIP LOCKED`, so two workers never take the same row), adds
- * each as a job with `job_id` (deterministic: a resend after a crash is a no-op) and stamps
- * `dispatched_at`; rows Redis never got are re-sent, so nothing committed is lost. A row written
+ * The relay leases rows (`claimed_until`, set in a short transaction with `SKIP LOCKED`, so two
+ * workers never take the same row and no lock is held across a Redis call), adds them as jobs
+ * with `job_id` (deterministic: a resend after a crash is a no-op) and stamps `dispatched_at`; rows Redis never got are re-sent, so nothing committed is lost. A row written
  * with `claimed_until` belongs to the process that committed it until then (it hands the row
  * over right after its commit); the relay takes it only once that lease has run out.
  */
 @Entity('outbox')
 @Index('ix_outbox_pending', ['dispatchedAt', 'id'])
+@Index('ix_outbox_due', ['dispatchedAt', 'claimedUntil'])
 export class OutboxEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -47,7 +48,10 @@ export class OutboxEntity {
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;
 
-  /** Until then only the committing process hands the row over (see OutboxRelay.handOver). */
+  /**
+   * Until then only the committing process hands the row over (see OutboxRelay.handOver), or a
+   * relay round that leased it; a row due beyond OUTBOX_HORIZON_MS is held back until then.
+   */
   @Column({ name: 'claimed_until', type: 'datetime', precision: 3, nullable: true })
   claimedUntil!: Date | null;
 

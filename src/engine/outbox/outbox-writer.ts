@@ -3,7 +3,12 @@ import type { EntityManager } from 'typeorm';
 import type { OutboxJob } from '../../queue/jobs';
 import { OutboxEntity } from '../entities/outbox.entity';
 import { OutboxRepository } from '../persistence/outbox-repository';
-import { OUTBOX_LEASE_MS, OutboxRelay } from './outbox-relay.service';
+import {
+  beyondHorizon,
+  OUTBOX_HORIZON_MS,
+  OUTBOX_LEASE_MS,
+  OutboxRelay,
+} from './outbox-relay.service';
 
 /** What one engine transaction leaves to do after its commit: its outbox rows to hand to BullMQ. */
 export interface Effects {
@@ -38,10 +43,13 @@ export class OutboxWriter {
   /**
    * Writes one outbox row in the transaction. When the engine commits the transaction itself,
    * the row carries a lease (OUTBOX_LEASE_MS): afterCommit hands it to BullMQ at once and the
-   * periodic relay leaves it alone meanwhile. In a caller's transaction the relay sends it.
+   * periodic relay leaves it alone meanwhile. In a caller's transaction, or when the job is due
+   * beyond OUTBOX_HORIZON_MS, the relay sends it (the latter once it comes within the horizon).
    */
   async write(m: EntityManager, job: OutboxJob): Promise<OutboxEntity> {
     const now = new Date();
+    // Due beyond the horizon: held back until it comes within it, then the relay sends it.
+    const later = beyondHorizon(job, now.getTime());
     const row = Object.assign(new OutboxEntity(), {
       ...job,
       payload: { ...job.payload },
@@ -50,7 +58,11 @@ export class OutboxWriter {
       attempts: 0,
       handovers: 0,
       lastError: null,
-      claimedUntil: this.callerCommits.has(m) ? null : new Date(now.getTime() + OUTBOX_LEASE_MS),
+      claimedUntil: later
+        ? new Date(job.runAt.getTime() - OUTBOX_HORIZON_MS)
+        : this.callerCommits.has(m)
+          ? null
+          : new Date(now.getTime() + OUTBOX_LEASE_MS),
     });
     // Raw and deferred: this runs once or twice in every transition.
     await this.rows.insert(m, row);

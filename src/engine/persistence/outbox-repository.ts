@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { jsonColumn } from '../../database/json-column';
 import { deferWrite } from '../../database/write-behind';
 import { OutboxEntity } from '../entities/outbox.entity';
@@ -14,17 +14,12 @@ export interface UnsettledRow {
 
 /**
  * The SQL of the `outbox` table: rows written in a case's transaction (outbox-writer.ts), claimed
- * and stamped by the relay, settled by the cross-case jobs. Leased rows are found by their unique
+ * (leased) and stamped by the relay, settled by the cross-case jobs. Leased rows are found by their unique
  * job id: the engine defers their inserts (write-behind) and never learns their ids.
  */
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** A relay round's own transaction (claim, hand over, stamp). */
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
 
   /** Inserts a row with the transaction's other writes (deferred: its id stays unknown). */
   async insert(m: EntityManager, row: OutboxEntity): Promise<void> {
@@ -63,47 +58,72 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims undispatched rows — the given ones, or the oldest — with `FOR UPDATE SKIP LOCKED`, so
-   * concurrent relays never hand the same row over twice; unleased or with a lease run out.
+   * Leases undispatched rows — the given ones, or the oldest — to this relay round until
+   * `until`, in one short transaction that holds no lock beyond its own UPDATE: the candidates
+   * are found by a plain read (no lock on the rows other processes hold the lease of, which a
+   * locking scan of the pending index would take), then locked by primary key with `SKIP
+   * LOCKED`, re-checked and leased, and the transaction commits before any Redis call. So no
+   * request's hand-over ever waits for the relay (a crash of the relay leaves its lease to run
+   * out; the rows are sent again after it: job ids make the resend a no-op).
    */
-  async claim(m: EntityManager, ids: string[] | null, limit: number): Promise<OutboxEntity[]> {
-    const claimed = await m.query<Array<{ id: string }>>(
+  async lease(ids: string[] | null, limit: number, until: Date): Promise<OutboxEntity[]> {
+    const now = new Date();
+    // ix_outbox_due: the rows held back (a live lease, or due beyond the horizon) are not scanned.
+    const candidates = await this.dataSource.query<Array<{ id: string }>>(
       `SELECT id FROM outbox WHERE dispatched_at IS NULL${ids ? ' AND id IN (?)' : ''}
          AND (claimed_until IS NULL OR claimed_until < ?)
-       ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
-      ids ? [ids, new Date(), limit] : [new Date(), limit],
+       ORDER BY id LIMIT ?`,
+      ids ? [ids, now, limit] : [now, limit],
     );
-    if (claimed.length === 0) {
+    if (candidates.length === 0) {
       return [];
     }
-    return m.getRepository(OutboxEntity).find({
-      where: { id: In(claimed.map((c) => String(c.id))) },
-      order: { id: 'ASC' },
+    return this.dataSource.transaction(async (m) => {
+      const locked = await m.query<Array<{ id: string }>>(
+        `SELECT id FROM outbox WHERE id IN (?) AND dispatched_at IS NULL
+           AND (claimed_until IS NULL OR claimed_until < ?)
+         FOR UPDATE SKIP LOCKED`,
+        [candidates.map((c) => String(c.id)), now],
+      );
+      if (locked.length === 0) {
+        return [];
+      }
+      const leased = locked.map((c) => String(c.id));
+      await m.query('UPDATE outbox SET claimed_until = ? WHERE id IN (?)', [until, leased]);
+      const rows = await m.getRepository(OutboxEntity).find({
+        where: { id: In(leased) },
+        order: { id: 'ASC' },
+      });
+      return rows;
     });
   }
 
-  /** Claimed rows reached BullMQ. */
-  async markDispatched(m: EntityManager, ids: string[]): Promise<void> {
-    await m.getRepository(OutboxEntity).update(
-      { id: In(ids) },
-      {
-        dispatchedAt: new Date(),
-        lastError: null,
-        handovers: () => 'handovers + 1',
-        claimedUntil: null,
-      },
+  /** Leased rows (by id) reached BullMQ: stamped dispatched, lease ended. */
+  async markDispatched(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET dispatched_at = ?, last_error = NULL, handovers = handovers + 1,
+         claimed_until = NULL WHERE id IN (?) AND dispatched_at IS NULL`,
+      [new Date(), ids],
     );
   }
 
-  /** A claimed row BullMQ refused: counted, with the error, for the next round. */
-  async markFailed(m: EntityManager, id: string, error: string): Promise<void> {
-    await m
-      .getRepository(OutboxEntity)
-      .update({ id }, { attempts: () => 'attempts + 1', lastError: error.slice(0, 500) });
+  /** Leased rows (by id) BullMQ refused: counted, with the error, the lease released. */
+  async markFailed(ids: string[], error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET claimed_until = NULL, attempts = attempts + 1, last_error = ?
+        WHERE id IN (?) AND dispatched_at IS NULL`,
+      [error.slice(0, 500), ids],
+    );
   }
 
+  /** Undispatched rows nobody holds (neither being handed over nor held back till later). */
   async backlog(): Promise<number> {
-    return this.dataSource.getRepository(OutboxEntity).count({ where: { dispatchedAt: IsNull() } });
+    const [{ n }] = await this.dataSource.query<Array<{ n: string }>>(
+      `SELECT COUNT(*) AS n FROM outbox
+        WHERE dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)`,
+      [new Date()],
+    );
+    return Number(n);
   }
 
   /** A cross-case job's payload, unless its row is settled already (null then). */

@@ -15,11 +15,26 @@ export function stateValue(snapshot: AnyMachineSnapshot): StateValue {
   return snapshot.value as StateValue;
 }
 
+/**
+ * Live snapshots behind persisted ones this process just wrote (a transition's result, read again
+ * for its answer): building an actor to revive them costs more than the rest of the answer.
+ */
+const revived = new WeakMap<object, AnyMachineSnapshot>();
+
+/** `persisted` is `snapshot` persisted: rehydrate() may give `snapshot` back for it. */
+export function remember(persisted: object, snapshot: AnyMachineSnapshot): void {
+  revived.set(persisted, snapshot);
+}
+
 /** Rebuilds a stored snapshot without starting an actor (keeps history states). */
 export function rehydrate(
   machine: AnyStateMachine,
   persisted: Record<string, unknown>,
 ): AnyMachineSnapshot {
+  const known = revived.get(persisted);
+  if (known && known.machine === machine) {
+    return known;
+  }
   return createActor(machine, {
     snapshot: persisted as never,
   }).getSnapshot() as AnyMachineSnapshot;

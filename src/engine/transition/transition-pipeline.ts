@@ -26,7 +26,7 @@ import { WorkflowRegistry } from '../workflow-registry';
 import { type CaseTx, observationOf } from './case-tx';
 import { assertSeparatedDuties, syncMembers } from './case-rules';
 import { assertVersion, payloadOf, validatePayload } from './event-checks';
-import { allowedEventsFor, rehydrate, stateValue } from './machine-state';
+import { allowedEventsFor, rehydrate, remember, stateValue } from './machine-state';
 
 export interface OpenCaseParams {
   type: string;
@@ -353,6 +353,7 @@ export class TransitionPipeline implements OnModuleInit {
     const fromState = row.state;
     const previousData = row.data;
     row.snapshot = definition.machine.getPersistedSnapshot(after);
+    remember(row.snapshot, after);
     row.data = after.context as Record<string, unknown>;
     row.state = stateToString(stateValue(after));
     row.version = previousVersion + 1;
