@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createPool, type Pool } from 'mysql2/promise';
 import { freePort } from '../test/support/processes';
@@ -32,9 +32,11 @@ import { createTestDatabase, type TestDatabase, testEnvironment } from '../test/
  * BENCH_SERVICE_DIRS=/path/to/other/checkout,. runs the service of each checkout (its own
  * database and queue prefix, all started before the first point) and measures them point by
  * point in turn, so a before/after comparison is one sitting on one machine load. Each checkout
- * needs its own node_modules. BENCH_WARMUP (s, default 3). BENCH_NODE_ARGS, e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`, profiles the services. BENCH_SERVICE_ENV='K=V K2=V2' adds to their
- * environment.
+ * needs its own node_modules; each is compiled by its own tsc into .data/bench-build and run
+ * as `npm start` runs it (BENCH_TS_NODE=1: src/main.ts through ts-node instead). BENCH_WARMUP (s,
+ * default 3). BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the
+ * services. BENCH_SERVICE_ENV='K=V K2=V2' adds to their environment. Before the points: each
+ * process's CPU with no load (pollers and relays), in % of a core.
  *
  * Prints, per concurrency and checkout:
  *   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms, cpu <s> s/1k (service <a>,
@@ -193,6 +195,21 @@ interface Service {
   tokens: Tokens;
 }
 
+/**
+ * The checkout compiled as production runs it (`node dist/src/main.js`), into a directory of its
+ * own so that its dist/ (and the web build in it) stays as it is. Not ts-node: its REPL support
+ * loads node:domain, which hooks every EventEmitter and promise of the process.
+ */
+function compiled(dir: string): string {
+  const outDir = join(dir, '.data', 'bench-build');
+  execFileSync(
+    join(dir, 'node_modules', '.bin', 'tsc'),
+    ['-p', 'tsconfig.build.json', '--outDir', outDir],
+    { cwd: dir, stdio: 'inherit' },
+  );
+  return join(outDir, 'src', 'main.js');
+}
+
 async function startService(dir: string, maxClients: number): Promise<Service> {
   const db = await createTestDatabase();
   const port = await freePort();
@@ -216,7 +233,12 @@ async function startService(dir: string, maxClients: number): Promise<Service> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+    [
+      ...nodeArgs,
+      ...(process.env.BENCH_TS_NODE
+        ? ['-r', 'ts-node/register/transpile-only', 'src/main.ts']
+        : [compiled(dir)]),
+    ],
     {
       cwd: dir,
       env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
@@ -485,6 +507,27 @@ async function httpPoint(service: Service, clients: number, pool: Pool): Promise
   };
 }
 
+/** CPU of each service, mariadbd and redis-server over `seconds` with no load, in % of a core. */
+async function idleCpu(
+  services: Service[],
+  seconds: number,
+): Promise<{ services: number[]; mariadbd: number; redis: number }> {
+  const pids = serverPids();
+  const sample = (): number[] => [
+    ...services.map((s) => processCpu(s.child.pid ?? 0)),
+    pids.mariadbd ? processCpu(pids.mariadbd) : NaN,
+    pids.redis ? processCpu(pids.redis) : NaN,
+  ];
+  const before = sample();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const used = sample().map((c, i) => ((c - before[i]) / seconds) * 100);
+  return {
+    services: used.slice(0, services.length),
+    mariadbd: used.at(-2) ?? NaN,
+    redis: used.at(-1) ?? NaN,
+  };
+}
+
 /** The three statements of a transition, one transaction per step, straight through mysql2. */
 async function rawRun(pool: Pool, clients: number): Promise<number> {
   const end = performance.now() + SECONDS * 1000;
@@ -553,6 +596,13 @@ async function main(): Promise<void> {
       'CREATE TABLE bench_outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, job_id VARCHAR(191) NOT NULL UNIQUE, payload JSON NOT NULL, run_at DATETIME(3) NOT NULL, dispatched_at DATETIME(3) NULL, KEY (dispatched_at, id)) ENGINE=InnoDB',
     );
     const f = (n: number): string => n.toFixed(2);
+    // What the processes burn with no request in flight (pollers, relays, timers): it is paid
+    // during every point too, and weighs most where the rate is lowest.
+    const idle = await idleCpu(services, 5);
+    console.log(
+      `transitions: idle cpu over 5 s, % of a core: ${idle.services.map((c, i) => `service ${c.toFixed(1)} [${services[i].label}]`).join(', ')}, ` +
+        `mariadbd ${idle.mariadbd.toFixed(1)}, redis ${idle.redis.toFixed(1)} (all services up)`,
+    );
     for (const clients of CLIENTS) {
       for (const service of services) {
         const r = await httpPoint(service, clients, pool);
