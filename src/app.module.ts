@@ -43,6 +43,8 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<Environment, true>) => ({
+            // LOG_REQUESTS=false: the request logger is bound to no route (the logger stays).
+            ...(config.get('LOG_REQUESTS', { infer: true }) ? {} : { forRoutes: [] }),
             pinoHttp: {
               level: config.get('LOG_LEVEL', { infer: true }),
               // Tokens, passwords and personal data never reach the logs.

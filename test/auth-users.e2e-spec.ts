@@ -153,6 +153,17 @@ describe('auth and users (real MariaDB and Redis)', () => {
       expect((await anon.as(expired).get('/api/v1/users')).status).toBe(401);
     });
 
+    it('should refuse a token once it expires, after it was accepted (the checked-signature cache)', async () => {
+      const users = await admin.get<{ items: UserBody[] }>('/api/v1/users');
+      const adminId = users.body.items.find((u) => u.username === ADMIN.username)!.id;
+      const now = Math.floor(Date.now() / 1000);
+      const token = signJwt({ sub: adminId, tv: 0, iat: now, exp: now + 2 }, t.env.JWT_SECRET);
+      expect((await anon.as(token).get('/api/v1/users')).status).toBe(200);
+      expect((await anon.as(token).get('/api/v1/users')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 50));
+      expect((await anon.as(token).get('/api/v1/users')).status).toBe(401);
+    });
+
     it('should refuse a token for a user that does not exist with 401', async () => {
       const now = Math.floor(Date.now() / 1000);
       const token = signJwt(

@@ -1,5 +1,11 @@
 import { DataSource } from 'typeorm';
-import { deferWrite, writeBehindTransaction } from '../src/database/write-behind';
+import {
+  insertWithLateId,
+  resolveLateIds,
+  whenLateIdKnown,
+  withLateIds,
+} from '../src/database/late-id';
+import { deferWrite, whenCommitted, writeBehindTransaction } from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
 import { OUTBOX_HORIZON_MS, OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
@@ -132,6 +138,78 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     expect(await rows()).toEqual([{ id: 5, v: 'now' }]);
   });
 
+  it('should run what waits for the commit after it, and never after a rollback or for a rolled-back savepoint', async () => {
+    const seen: string[] = [];
+    await writeBehindTransaction(ds, async (m) => {
+      expect(whenCommitted(m, () => seen.push('outer'))).toBe(true);
+      await m
+        .transaction(async (inner) => {
+          whenCommitted(inner, () => seen.push('rolled-back savepoint'));
+          await inner.query('INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'a']);
+          throw new Error('roll the savepoint back');
+        })
+        .catch(() => undefined);
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'b']);
+      expect(seen).toEqual([]); // not before the COMMIT
+    });
+    expect(seen).toEqual(['outer']);
+    await expect(
+      writeBehindTransaction(ds, async (m) => {
+        whenCommitted(m, () => seen.push('rolled back'));
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'duplicate']);
+      }),
+    ).rejects.toThrow();
+    expect(seen).toEqual(['outer']);
+    expect(await rows()).toEqual([{ id: 2, v: 'b' }]);
+    // A transaction whose commit the caller owns: nothing is registered.
+    await ds.transaction(async (m) => {
+      expect(whenCommitted(m, () => seen.push('caller'))).toBe(false);
+    });
+    expect(seen).toEqual(['outer']);
+  });
+
+  it('should give each deferred insert its own late id, in the rows that name it and in memory once committed', async () => {
+    const ids = await writeBehindTransaction(ds, async (m) => {
+      const first = await insertWithLateId(
+        m,
+        "INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at) VALUES ('q', 'n', ?, '{}', NOW(3), NOW(3))",
+        [`late-a-${Date.now()}`],
+      );
+      const second = await insertWithLateId(
+        m,
+        "INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at) VALUES ('q', 'n', ?, '{}', NOW(3), NOW(3))",
+        [`late-b-${Date.now()}`],
+      );
+      expect(first).toMatch(/^\{\{@yb_id_\d+\}\}$/); // not known yet: nothing was sent
+      const text = `job-${first}-${second}`;
+      await deferWrite(m, `INSERT INTO wb_rows (id, v) VALUES (?, ${withLateIds(text)})`, [
+        1,
+        text,
+      ]);
+      const known: string[] = [];
+      whenLateIdKnown(m, first, (v) => known.push(v));
+      whenLateIdKnown(m, second, (v) => known.push(v));
+      // A read sends the queued writes: both ids are known from then on.
+      const [{ a, b }] = await m.query<Array<{ a: string; b: string }>>(
+        'SELECT MAX(id) AS b, MAX(id) - 1 AS a FROM outbox',
+      );
+      expect(known).toEqual([String(a), String(b)]);
+      expect(resolveLateIds(m, text)).toBe(`job-${a}-${b}`);
+      return { a: String(a), b: String(b) };
+    });
+    expect(await rows()).toEqual([{ id: 1, v: `job-${ids.a}-${ids.b}` }]);
+    // Outside a write-behind transaction the id is known at once.
+    const now = await ds.transaction((m) =>
+      insertWithLateId(
+        m,
+        "INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at) VALUES ('q', 'n', ?, '{}', NOW(3), NOW(3))",
+        [`late-c-${Date.now()}`],
+      ),
+    );
+    expect(Number(now)).toBeGreaterThan(Number(ids.b));
+    await ds.query("DELETE FROM outbox WHERE job_id LIKE 'late-%'");
+  });
+
   it("should hand a transition's leased outbox rows over once right after the commit", async () => {
     const engine = t.app.get(CaseEngine);
     const opened = await engine.openCase({
@@ -152,6 +230,19 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     }, 10_000);
     expect(outbox.every((r) => r.claimed_until === null)).toBe(true);
     expect(await t.app.get(OutboxRelay).dispatchPending()).toBe(0);
+    // The deadline's id was a late one in the transaction: its job names the real row, in the
+    // database and in BullMQ (handed over from memory after the commit).
+    const [deadline] = await ds.query<Array<{ id: string }>>(
+      "SELECT id FROM case_deadlines WHERE case_id = ? AND name = 'waiting'",
+      [opened.id],
+    );
+    const [row] = await ds.query<Array<{ job_id: string; payload: unknown }>>(
+      'SELECT job_id, payload FROM outbox WHERE queue = ? AND payload LIKE ?',
+      [JOBS.fireDeadline.queue, `%${opened.id}%`],
+    );
+    expect(row.payload).toEqual({ deadlineId: String(deadline.id), caseId: opened.id });
+    const job = await t.app.get(QueueService).queue(JOBS.fireDeadline.queue).getJob(row.job_id);
+    expect(job?.data).toEqual({ deadlineId: String(deadline.id), caseId: opened.id });
   });
 
   it('should leave a row with a running lease to its owner and send it once the lease has run out', async () => {

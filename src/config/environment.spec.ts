@@ -106,6 +106,7 @@ describe('validateEnvironment', () => {
     ['OUTBOX_RELAY_INTERVAL_MS', '10'],
     ['DEADLINE_RECONCILE_GRACE_MS', 'soon'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_REQUESTS', 'yes'],
     ['ATTACHMENT_MAX_BYTES', '10MB'],
     ['ATTACHMENT_MAX_BYTES', '100'],
     ['ATTACHMENT_MAX_BYTES', String(65 * 1024 * 1024)],

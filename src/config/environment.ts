@@ -178,6 +178,17 @@ export class Environment {
   LOG_LEVEL: string = 'info';
 
   /**
+   * One log line per HTTP request (pino-http, at info), with a request id on every log line of
+   * the request. Off by default: the access log is the proxy's, and the per-request logger (and
+   * the async context it keeps for every promise of the request) costs the API a few percent of
+   * its CPU on every transition (bench/README.md). Warnings and errors are logged either way.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'LOG_REQUESTS must be true or false' })
+  LOG_REQUESTS: boolean = false;
+
+  /**
    * The largest attachment accepted (bytes; 413 above it). Attachments are stored in the
    * database: MySQL's max_allowed_packet must be larger (MariaDB's default is 16 MiB).
    */

@@ -36,8 +36,10 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
   private readonly queue: Deferred[] = [];
   /** Writes held back until the COMMIT itself (see deferToCommit). */
   private readonly atCommit: Deferred[] = [];
-  /** `atCommit`'s length when each savepoint was set: a rolled-back savepoint drops its own. */
-  private readonly savepoints: number[] = [];
+  /** Callbacks run once the transaction has committed (see whenCommitted). */
+  private readonly onCommit: Array<() => void> = [];
+  /** The lengths of `atCommit` and `onCommit` when each savepoint was set: a rolled-back savepoint drops its own. */
+  private readonly savepoints: Array<[number, number]> = [];
 
   defer(write: Deferred): void {
     this.queue.push(write);
@@ -47,9 +49,13 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     this.atCommit.push(write);
   }
 
+  whenCommitted(callback: () => void): void {
+    this.onCommit.push(callback);
+  }
+
   override async startTransaction(): Promise<void> {
     if (this.transactionDepth > 0) {
-      this.savepoints.push(this.atCommit.length);
+      this.savepoints.push([this.atCommit.length, this.onCommit.length]);
       return super.startTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionStart');
@@ -77,16 +83,25 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     }
     this.isTransactionActive = false;
     this.transactionDepth = 0;
+    for (const callback of this.onCommit.splice(0)) {
+      callback();
+    }
     await this.broadcaster.broadcast('AfterTransactionCommit');
   }
 
   override async rollbackTransaction(): Promise<void> {
     if (this.transactionDepth > 1) {
-      this.atCommit.splice(this.savepoints.pop() ?? this.atCommit.length);
+      const [writes, callbacks] = this.savepoints.pop() ?? [
+        this.atCommit.length,
+        this.onCommit.length,
+      ];
+      this.atCommit.splice(writes);
+      this.onCommit.splice(callbacks);
       return super.rollbackTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionRollback');
     this.atCommit.splice(0);
+    this.onCommit.splice(0);
     const unsent = this.queue.splice(0); // unsent writes are simply dropped
     if (unsent[0] !== START) {
       await super.query('ROLLBACK');
@@ -159,6 +174,24 @@ export async function deferToCommit(
     return;
   }
   await m.query(sql, params);
+}
+
+/** Whether writes deferred in this transaction wait for the next statement (write-behind). */
+export function isWriteBehind(m: EntityManager): boolean {
+  return m.queryRunner instanceof WriteBehindQueryRunner;
+}
+
+/**
+ * Runs `callback` once this write-behind transaction has committed (never if it rolls back, nor
+ * for a savepoint rolled back); for what a process may remember only about committed data.
+ * Returns false, calling nothing, for any other transaction (whose commit the caller owns).
+ */
+export function whenCommitted(m: EntityManager, callback: () => void): boolean {
+  if (!(m.queryRunner instanceof WriteBehindQueryRunner)) {
+    return false;
+  }
+  m.queryRunner.whenCommitted(callback);
+  return true;
 }
 
 /** Like `dataSource.transaction(fn)`, with `deferWrite` batching the writes (READ COMMITTED, the session default). */

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { formatMoney } from '../common/money';
 import { personKey } from '../common/person-key';
+import { deferWrite } from '../database/write-behind';
 import type { ReliefCategoryPolicy } from './relief-policy';
 import { ReliefLedgerEntity } from './entities/relief-ledger.entity';
 
@@ -14,6 +15,14 @@ export interface LedgerAmounts {
 
 /** The key of a person's ledger: a hash, so the ledger table holds no ID number. */
 export { personKey };
+
+interface LedgerRow {
+  paid_total: string;
+  paid_outpatient: string;
+  reserved_total: string;
+  reserved_outpatient: string;
+  updated_at: Date | string;
+}
 
 /** Takes amounts out of the reservation (never below zero). */
 function unreserve(row: ReliefLedgerEntity, amounts: LedgerAmounts): void {
@@ -34,7 +43,7 @@ function unreserve(row: ReliefLedgerEntity, amounts: LedgerAmounts): void {
 export class ReliefLedgerService {
   /** Paid + reserved this year, as the calculator's `alreadyPaidThisYear`. */
   async used(m: EntityManager, idNumber: string, year: number): Promise<LedgerAmounts> {
-    const row = await m.findOneBy(ReliefLedgerEntity, { personKey: personKey(idNumber), year });
+    const row = await this.read(m, personKey(idNumber), year, false);
     if (!row) {
       return { total: '0.00', outpatient: '0.00' };
     }
@@ -50,7 +59,7 @@ export class ReliefLedgerService {
     idNumber: string,
     year: number,
   ): Promise<{ paid: LedgerAmounts; reserved: LedgerAmounts }> {
-    const row = await m.findOneBy(ReliefLedgerEntity, { personKey: personKey(idNumber), year });
+    const row = await this.read(m, personKey(idNumber), year, false);
     return {
       paid: {
         total: formatMoney(row?.paidTotal ?? 0),
@@ -139,34 +148,63 @@ export class ReliefLedgerService {
     year: number,
   ): Promise<ReliefLedgerEntity> {
     const key = personKey(idNumber);
-    await m.query(
+    // Rides with the locking read (write-behind.ts): one round trip for both.
+    await deferWrite(
+      m,
       `INSERT IGNORE INTO relief_ledgers
          (person_key, year, paid_total, paid_outpatient, reserved_total, reserved_outpatient, updated_at)
        VALUES (?, ?, 0, 0, 0, 0, ?)`,
       [key, year, new Date()],
     );
-    const row = await m.findOne(ReliefLedgerEntity, {
-      where: { personKey: key, year },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const row = await this.read(m, key, year, true);
     if (!row) {
       throw new Error(`relief ledger row ${year} vanished`);
     }
     return row;
   }
 
+  /** Raw SQL: the ledger is read on most relief transitions, and the ORM's per-call cost shows. */
+  private async read(
+    m: EntityManager,
+    key: string,
+    year: number,
+    forUpdate: boolean,
+  ): Promise<ReliefLedgerEntity | null> {
+    const rows = await m.query<LedgerRow[]>(
+      `SELECT paid_total, paid_outpatient, reserved_total, reserved_outpatient, updated_at
+       FROM relief_ledgers WHERE person_key = ? AND year = ?${forUpdate ? ' FOR UPDATE' : ''}`,
+      [key, year],
+    );
+    const r = rows[0];
+    return r
+      ? Object.assign(new ReliefLedgerEntity(), {
+          personKey: key,
+          year,
+          paidTotal: String(r.paid_total),
+          paidOutpatient: String(r.paid_outpatient),
+          reservedTotal: String(r.reserved_total),
+          reservedOutpatient: String(r.reserved_outpatient),
+          updatedAt: new Date(r.updated_at),
+        })
+      : null;
+  }
+
+  /** Under the row's lock, so the write waits for the next statement or the COMMIT. */
   private async save(m: EntityManager, row: ReliefLedgerEntity): Promise<void> {
     row.updatedAt = new Date();
-    await m.update(
-      ReliefLedgerEntity,
-      { personKey: row.personKey, year: row.year },
-      {
-        paidTotal: row.paidTotal,
-        paidOutpatient: row.paidOutpatient,
-        reservedTotal: row.reservedTotal,
-        reservedOutpatient: row.reservedOutpatient,
-        updatedAt: row.updatedAt,
-      },
+    await deferWrite(
+      m,
+      `UPDATE relief_ledgers SET paid_total = ?, paid_outpatient = ?, reserved_total = ?,
+         reserved_outpatient = ?, updated_at = ? WHERE person_key = ? AND year = ?`,
+      [
+        row.paidTotal,
+        row.paidOutpatient,
+        row.reservedTotal,
+        row.reservedOutpatient,
+        row.updatedAt,
+        row.personKey,
+        row.year,
+      ],
     );
   }
 }

@@ -89,22 +89,27 @@ export class ReliefService implements OnModuleInit {
       // Version 2 routes by it; version 1 ignores it. Kept in the opening event either way.
       collectiveReviewAbove: this.policy.current().relief.collectiveReviewAbove,
     };
-    const { resourceId } = await this.idempotency.run(
+    let opened: CaseEntity | undefined;
+    const { resourceId, replayed } = await this.idempotency.run(
       { userId: actor.id, endpoint: 'POST /api/v1/relief-applications', key: idempotencyKey },
       dto,
-      async (m) =>
-        (
-          await this.engine.openCase({
-            type: RELIEF_TYPE,
-            input: caseInput(reliefApplicationV2Workflow, input),
-            actor,
-            streetCode: dto.streetCode,
-            policyVersion: edition.version,
-            manager: m,
-          })
-        ).id,
+      async (m) => {
+        opened = await this.engine.openCase({
+          type: RELIEF_TYPE,
+          input: caseInput(reliefApplicationV2Workflow, input),
+          actor,
+          streetCode: dto.streetCode,
+          policyVersion: edition.version,
+          manager: m,
+        });
+        // The answer's deadlines ride with the COMMIT; the row is the one just written.
+        await this.cases.prefetchRelated(m, opened);
+        return opened.id;
+      },
     );
-    return this.cases.getCase(resourceId, actor);
+    return !replayed && opened?.id === resourceId
+      ? this.cases.viewOf(opened, actor)
+      : this.cases.getCase(resourceId, actor);
   }
 
   /** The calculation alone (POST /relief/calculate), with the edition in force today. */

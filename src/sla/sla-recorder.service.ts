@@ -8,6 +8,7 @@ import { EngineObservers } from '../engine/engine-observers';
 import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import type { CaseEntity } from '../engine/entities/case.entity';
 import { deferToCommit, deferWrite } from '../database/write-behind';
+import { lateIdSql } from '../database/late-id';
 import { JOBS, jobId } from '../queue/jobs';
 import { bucketOf } from './duration-histogram';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
@@ -16,23 +17,9 @@ import type { RollupDim } from './entities/sla-rollup.entity';
 import { monthOf } from './periods';
 import { shanghaiDate } from '../time/shanghai';
 import { reliefFigures } from './relief-indicators';
-
-/** The open stage of a case, as the hot path reads it. */
-interface OpenStage {
-  id: string;
-  caseType: string;
-  state: string;
-  assigneeId: string | null;
-  enteredAt: Date;
-  dueAt: Date | null;
-  pausesSla: boolean;
-  duty: boolean;
-  breached: boolean;
-  breachedAt: Date | null;
-}
+import { type OpenStage, OpenStages } from './open-stages';
 
 interface StageRow {
-  id: string;
   case_type: string;
   state: string;
   assignee_id: string | null;
@@ -48,11 +35,10 @@ interface StageRow {
 }
 
 const STAGE_COLUMNS =
-  'r.id, r.case_type, r.state, r.assignee_id, r.entered_at, r.due_at, r.pauses_sla, r.duty, r.breached, r.breached_at';
+  'r.case_type, r.state, r.assignee_id, r.entered_at, r.due_at, r.pauses_sla, r.duty, r.breached, r.breached_at';
 
 function toOpenStage(r: StageRow): OpenStage {
   return {
-    id: String(r.id),
     caseType: r.case_type,
     state: r.state,
     assigneeId: r.assignee_id,
@@ -84,6 +70,8 @@ interface RollupRow {
 export class SlaRecorder implements OnModuleInit {
   /** Due times of the deadlines written in a transaction (keyed by its EntityManager). */
   private readonly freshDue = new WeakMap<EntityManager, Map<string, Date>>();
+  /** Each case's open stage as this process last committed it (no read-back per transition). */
+  private readonly stages = new OpenStages();
 
   constructor(
     private readonly observers: EngineObservers,
@@ -104,7 +92,12 @@ export class SlaRecorder implements OnModuleInit {
   async caseChanged(c: CaseChange): Promise<void> {
     const { manager: m, caseRow: row, now } = c;
     const closedNow = row.status === 'closed' && row.closedAt?.getTime() === now.getTime();
+    // Every change of a case moves its version by one, under its row lock.
+    const known = this.stages.at(m, row.id, row.version - 1);
     if (c.fromState === row.state && c.assigneeBefore === row.assigneeId && !closedNow) {
+      if (known !== undefined) {
+        this.stages.set(m, row.id, row.version, known);
+      }
       return; // nothing the SLA tracks changed (a note, a breach record, a linked case)
     }
     // The engine holds the case row's lock: this case's records change in one transaction at a time.
@@ -130,11 +123,15 @@ export class SlaRecorder implements OnModuleInit {
         }));
       clockOverdue = Number(rows[0]?.overdue ?? 0) > 0;
     } else if (c.fromState !== null) {
-      const rows = await m.query<StageRow[]>(
-        `SELECT ${STAGE_COLUMNS} FROM sla_records r WHERE r.open_key = ?`,
-        [row.id],
-      );
-      open = rows.map(toOpenStage)[0] ?? null;
+      open =
+        known !== undefined
+          ? known
+          : ((
+              await m.query<StageRow[]>(
+                `SELECT ${STAGE_COLUMNS} FROM sla_records r WHERE r.open_key = ?`,
+                [row.id],
+              )
+            ).map(toOpenStage)[0] ?? null);
     }
     const stage = row.status === 'active' ? row.state : null;
     const rollups: RollupRow[] = [];
@@ -142,14 +139,17 @@ export class SlaRecorder implements OnModuleInit {
     if (open && open.state !== stage) {
       closed = await this.closeStage(m, open, row, now, rollups);
     }
+    let after: OpenStage | null = open && open.state === stage ? open : null;
     if (stage !== null && (!open || open.state !== stage)) {
-      await this.openStage(m, row, c.definition, now);
+      after = await this.openStage(m, row, c.definition, now);
     } else if (open && open.state === stage && open.assigneeId !== row.assigneeId) {
-      await deferWrite(m, 'UPDATE sla_records SET assignee_id = ? WHERE id = ?', [
+      await deferWrite(m, 'UPDATE sla_records SET assignee_id = ? WHERE open_key = ?', [
         row.assigneeId,
-        open.id,
+        row.id,
       ]);
+      after = { ...open, assigneeId: row.assigneeId };
     }
+    this.stages.set(m, row.id, row.version, after);
     if (closedNow && c.fromState !== row.state) {
       // The case's own figures: time counted over all its stages, late if any stage or clock was.
       const counted = earlier.reduce((sum, r) => sum + r.durationMs, 0) + (closed?.counted ?? 0);
@@ -176,7 +176,7 @@ export class SlaRecorder implements OnModuleInit {
     row: CaseEntity,
     definition: WorkflowDefinition,
     now: Date,
-  ): Promise<void> {
+  ): Promise<OpenStage> {
     const declared = definition.deadlines[row.state];
     // The deadline the engine just wrote for this entry (deadlineStarted ran first), else a
     // parent state's deadline still running (nested states), else none.
@@ -195,6 +195,17 @@ export class SlaRecorder implements OnModuleInit {
                 { id: row.id },
               )
               .getRawOne<{ due: Date | string | null }>();
+    const opened: OpenStage = {
+      caseType: row.type,
+      state: row.state,
+      assigneeId: row.assigneeId,
+      enteredAt: now,
+      dueAt: due?.due ? new Date(due.due) : null,
+      pausesSla: declared?.pausesSla === true,
+      duty: declared !== undefined && declared.onExpire === 'overdue',
+      breached: false,
+      breachedAt: null,
+    };
     await deferWrite(
       m,
       `INSERT INTO sla_records (case_id, case_type, state, street_code, assignee_id, entry_seq,
@@ -207,12 +218,13 @@ export class SlaRecorder implements OnModuleInit {
         row.assigneeId,
         row.version,
         now,
-        due?.due ? new Date(due.due) : null,
-        declared?.pausesSla ? 1 : 0,
-        declared !== undefined && declared.onExpire === 'overdue' ? 1 : 0,
+        opened.dueAt,
+        opened.pausesSla ? 1 : 0,
+        opened.duty ? 1 : 0,
         row.id,
       ],
     );
+    return opened;
   }
 
   private async closeStage(
@@ -230,7 +242,7 @@ export class SlaRecorder implements OnModuleInit {
     await deferWrite(
       m,
       `UPDATE sla_records SET left_at = ?, paused_ms = ?, duration_ms = ?, breached = ?,
-         breached_at = ?, assignee_id = ?, open_key = NULL WHERE id = ?`,
+         breached_at = ?, assignee_id = ?, open_key = NULL WHERE open_key = ?`,
       [
         now,
         paused,
@@ -238,7 +250,7 @@ export class SlaRecorder implements OnModuleInit {
         breached ? 1 : 0,
         rec.breachedAt ?? (late ? rec.dueAt : null),
         row.assigneeId ?? rec.assigneeId,
-        rec.id,
+        row.id,
       ],
     );
     const holder = row.assigneeId ?? rec.assigneeId ?? '';
@@ -333,6 +345,7 @@ export class SlaRecorder implements OnModuleInit {
     } else if (d.kind === 'state') {
       // A deadline started again in the same stage (a panel redrawn) moves the stage's due time.
       await m.update(SlaRecordEntity, { openKey: row.id, state: d.name }, { dueAt: d.dueAt });
+      this.stages.forget(m, row.id); // rare: the next change reads the stage back
     }
     if (!this.remindable(row, d)) {
       return;
@@ -353,11 +366,12 @@ export class SlaRecorder implements OnModuleInit {
     dueAt: Date,
   ): Promise<void> {
     const d = c.deadline;
+    const deadlineId = lateIdSql(d.id); // written in this transaction: maybe a late id
     await deferWrite(
       c.manager,
       `INSERT INTO sla_alerts (case_id, deadline_id, kind, level, deadline_key, due_at, status,
-         outcome, created_at, sent_at) VALUES (?, ?, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
-      [c.caseRow.id, d.id, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
+         outcome, created_at, sent_at) VALUES (?, ${deadlineId.sql}, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
+      [c.caseRow.id, ...deadlineId.params, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
     );
     await c.schedule({
       queue: JOBS.slaAlert.queue,
@@ -377,6 +391,7 @@ export class SlaRecorder implements OnModuleInit {
         .set({ breached: true, breachedAt: now })
         .where('open_key = :id AND breached = 0', { id: row.id })
         .execute();
+      this.stages.forget(m, row.id);
     }
     await this.scheduleAlert(c, 'breach', 0, now);
     if (this.policy.notifications().escalation.max >= 1) {

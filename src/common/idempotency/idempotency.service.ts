@@ -92,21 +92,31 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
       try {
         const resourceId = await writeBehindTransaction(this.dataSource, async (m) => {
           const now = new Date();
-          const inserted = await m.insert(IdempotencyKeyEntity, {
-            userId: scope.userId,
-            endpoint: scope.endpoint,
-            key,
-            requestHash,
-            resourceId: null,
-            createdAt: now,
-            expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-          });
+          // Deferred like the update below (write-behind.ts): the key rides with the first
+          // statement of `create`. A key already taken fails the transaction there (or at the
+          // COMMIT) with the duplicate-key error handled below; nothing in `create` catches it.
+          const [sql, params] = m
+            .createQueryBuilder()
+            .insert()
+            .into(IdempotencyKeyEntity)
+            .values({
+              userId: scope.userId,
+              endpoint: scope.endpoint,
+              key,
+              requestHash,
+              resourceId: null,
+              createdAt: now,
+              expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+            })
+            .updateEntity(false)
+            .getQueryAndParameters();
+          await deferWrite(m, sql, params);
           const id = await create(m);
-          // Deferred: it reaches the server with the COMMIT (write-behind.ts).
-          await deferWrite(m, 'UPDATE idempotency_keys SET resource_id = ? WHERE id = ?', [
-            id,
-            String(inserted.identifiers[0].id),
-          ]);
+          await deferWrite(
+            m,
+            'UPDATE idempotency_keys SET resource_id = ? WHERE user_id = ? AND endpoint = ? AND `key` = ?',
+            [id, scope.userId, scope.endpoint, key],
+          );
           return id;
         });
         return { resourceId, replayed: false };

@@ -1,3 +1,4 @@
+import { lateIdsIn, resolveLateIds, whenLateIdKnown } from '../../database/late-id';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OutboxJob } from '../../queue/jobs';
@@ -66,6 +67,14 @@ export class OutboxWriter {
     });
     // Raw and deferred: this runs once or twice in every transition.
     await this.rows.insert(m, row);
+    // A late id in the job (a deadline of this transaction): the row handed over after the
+    // commit gets the real id as soon as the insert's result is back.
+    for (const token of lateIdsIn(`${row.jobId} ${JSON.stringify(row.payload)}`)) {
+      whenLateIdKnown(m, token, () => {
+        row.jobId = resolveLateIds(m, row.jobId);
+        Object.assign(row.payload, JSON.parse(resolveLateIds(m, JSON.stringify(row.payload))));
+      });
+    }
     return row;
   }
 

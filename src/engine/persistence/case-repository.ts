@@ -64,16 +64,26 @@ export class CaseRepository {
     return entityFromRow(m, CaseEntity, rows[0]);
   }
 
-  /** Inserts a complete new case row (a unique key it breaks surfaces as the driver's error). */
+  /**
+   * Inserts a complete new case row (a unique key it breaks surfaces as the driver's error). A
+   * case with an exclusive or origin key is inserted at once, so that its conflict surfaces here,
+   * where callers tell it from others; any other insert rides with the next statement
+   * (write-behind.ts).
+   */
   async insert(m: EntityManager, row: CaseEntity): Promise<void> {
     // updateEntity(false): no re-select of the defaulted columns (the row is complete).
-    await m
+    const insert = m
       .createQueryBuilder()
       .insert()
       .into(CaseEntity)
       .values(row as QueryDeepPartialEntity<CaseEntity>)
-      .updateEntity(false)
-      .execute();
+      .updateEntity(false);
+    if (row.exclusiveKey !== null || row.originKey !== null) {
+      await insert.execute();
+      return;
+    }
+    const [sql, params] = insert.getQueryAndParameters();
+    await deferWrite(m, sql, params);
   }
 
   /**
@@ -189,10 +199,14 @@ export class CaseRepository {
   /** Indexes a new case under the person keys of everyone it is about (the person view). */
   async indexPersons(m: EntityManager, caseId: string, keys: readonly string[]): Promise<void> {
     if (keys.length > 0) {
-      await m.insert(
-        CasePersonEntity,
-        keys.map((personKey) => ({ personKey, caseId })),
-      );
+      const [sql, params] = m
+        .createQueryBuilder()
+        .insert()
+        .into(CasePersonEntity)
+        .values(keys.map((personKey) => ({ personKey, caseId })))
+        .updateEntity(false)
+        .getQueryAndParameters();
+      await deferWrite(m, sql, params);
     }
   }
 

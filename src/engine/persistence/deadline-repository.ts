@@ -1,3 +1,4 @@
+import { insertWithLateId } from '../../database/late-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
@@ -53,11 +54,14 @@ export class DeadlineRepository {
   }
 
   /**
-   * Inserts a pending deadline; returns its id (the job that fires it names it). `queuedAt`: when
+   * Inserts a pending deadline; returns its id (the job that fires it names it), in a write-behind
+   * transaction a late id (database/late-id.ts) known by the COMMIT. `queuedAt`: when
    * its job is handed over with this transaction, or null beyond the horizon (promoted later).
    */
   async insert(m: EntityManager, d: NewDeadline, queuedAt: Date | null): Promise<string> {
-    const inserted = await m.query<{ insertId: number | string }>(
+    // Deferred with the transaction's other writes; the id may be a late one (late-id.ts).
+    return insertWithLateId(
+      m,
       `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration, started_at,
          due_at, on_expire_event, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       [
@@ -73,7 +77,6 @@ export class DeadlineRepository {
         queuedAt,
       ],
     );
-    return String(inserted.insertId);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { withLateIds } from '../../database/late-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
@@ -23,19 +24,13 @@ export class OutboxRepository {
 
   /** Inserts a row with the transaction's other writes (deferred: its id stays unknown). */
   async insert(m: EntityManager, row: OutboxEntity): Promise<void> {
+    const payload = JSON.stringify(row.payload);
+    // A job naming a row inserted in this transaction carries its late id (late-id.ts).
     await deferWrite(
       m,
       `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
-        row.queue,
-        row.jobName,
-        row.jobId,
-        JSON.stringify(row.payload),
-        row.runAt,
-        row.createdAt,
-        row.claimedUntil,
-      ],
+       VALUES (?, ?, ${withLateIds(row.jobId)}, ${withLateIds(payload)}, ?, ?, ?)`,
+      [row.queue, row.jobName, row.jobId, payload, row.runAt, row.createdAt, row.claimedUntil],
     );
   }
 

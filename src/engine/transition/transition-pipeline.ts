@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type AnyMachineSnapshot, initialTransition } from 'xstate';
 import { CASE_OPENED, type WorkflowDefinition } from '../../../workflows/workflow-definition';
 import { unknownWorkflowTypes, versionOn } from '../../events/workflow-versions';
 import { shanghaiDate } from '../../time/shanghai';
@@ -26,7 +26,7 @@ import { WorkflowRegistry } from '../workflow-registry';
 import { type CaseTx, observationOf } from './case-tx';
 import { assertSeparatedDuties, syncMembers } from './case-rules';
 import { assertVersion, payloadOf, validatePayload } from './event-checks';
-import { allowedEventsFor, rehydrate, remember, stateValue } from './machine-state';
+import { allowedEventsFor, pureTransition, rehydrate, remember, stateValue } from './machine-state';
 
 export interface OpenCaseParams {
   type: string;
@@ -251,7 +251,7 @@ export class TransitionPipeline implements OnModuleInit {
         { ...(errors.length > 0 ? { errors } : {}), allowedEvents: allowed() },
       );
     }
-    const [next, actions] = transition(definition.machine, snapshot, machineEvent);
+    const [next, actions] = pureTransition(definition.machine, snapshot, machineEvent);
     const tx: CaseTx = { m, row, definition, now, effects: noEffects() };
     await this.persist(tx, snapshot, next, { type: rawEvent.type, actor, payload: recorded });
     if (next.status === 'done') {
