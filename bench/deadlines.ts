@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { freePort } from '../test/support/processes';
+import { percentile, residentId, serviceEntry } from './support';
 import { createTestDatabase, testEnvironment } from '../test/support/test-app';
 
 /**
@@ -48,22 +49,6 @@ const TIMERS = Number(process.argv[4] ?? 1000);
 const CLIENTS = 64;
 const CHUNK = 1000;
 const SERVICE_DIR = resolve(process.env.BENCH_SERVICE_DIR ?? resolve(__dirname, '..'));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** GB 11643 check character. */
-function residentId(n: number): string {
-  const day = 1 + (Math.floor(n / 1000) % 28);
-  const month = 1 + (Math.floor(n / 28000) % 12);
-  const first17 = `3301061980${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
-  return `${first17}${'10X98765432'[sum % 11]}`;
-}
 
 class Client {
   private readonly agent: Agent;
@@ -132,15 +117,11 @@ class Client {
 
 async function startService(env: Record<string, string>): Promise<ChildProcess> {
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...extra, '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
-    {
-      cwd: SERVICE_DIR,
-      env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...extra, ...serviceEntry(SERVICE_DIR)], {
+    cwd: SERVICE_DIR,
+    env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const client = new Client(Number(env.PORT), 1);
   const until = Date.now() + 120_000;
   for (;;) {

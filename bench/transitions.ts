@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createPool, type Pool } from 'mysql2/promise';
 import { freePort } from '../test/support/processes';
+import { percentile, residentId, serviceEntry } from './support';
 import { createTestDatabase, type TestDatabase, testEnvironment } from '../test/support/test-app';
 
 /**
@@ -51,22 +52,6 @@ const SERVICE_DIRS = (process.env.BENCH_SERVICE_DIRS ?? '.').split(',').map((d) 
 /** 公示 in this bench: short, so that the payment of a case follows within the run. */
 const PUBLICITY = '1s';
 const PUBLICITY_MS = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** GB 11643 check character. */
-function residentId(n: number): string {
-  const day = 1 + (Math.floor(n / 1000) % 28);
-  const month = 1 + (Math.floor(n / 28000) % 12);
-  const first17 = `3301061980${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * weights[i], 0);
-  return `${first17}${'10X98765432'[sum % 11]}`;
-}
 
 // ---------------------------------------------------------------- CPU from /proc
 
@@ -195,21 +180,6 @@ interface Service {
   tokens: Tokens;
 }
 
-/**
- * The checkout compiled as production runs it (`node dist/src/main.js`), into a directory of its
- * own so that its dist/ (and the web build in it) stays as it is. Not ts-node: its REPL support
- * loads node:domain, which hooks every EventEmitter and promise of the process.
- */
-function compiled(dir: string): string {
-  const outDir = join(dir, '.data', 'bench-build');
-  execFileSync(
-    join(dir, 'node_modules', '.bin', 'tsc'),
-    ['-p', 'tsconfig.build.json', '--outDir', outDir],
-    { cwd: dir, stdio: 'inherit' },
-  );
-  return join(outDir, 'src', 'main.js');
-}
-
 async function startService(dir: string, maxClients: number): Promise<Service> {
   const db = await createTestDatabase();
   const port = await freePort();
@@ -231,20 +201,11 @@ async function startService(dir: string, maxClients: number): Promise<Service> {
     },
   });
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      ...(process.env.BENCH_TS_NODE
-        ? ['-r', 'ts-node/register/transpile-only', 'src/main.ts']
-        : [compiled(dir)]),
-    ],
-    {
-      cwd: dir,
-      env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, ...serviceEntry(dir)], {
+    cwd: dir,
+    env: { ...process.env, ...env, TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const client = new Client(port, maxClients + 2);
   const until = Date.now() + 120_000;
   for (;;) {
