@@ -95,22 +95,19 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
           // Deferred like the update below (write-behind.ts): the key rides with the first
           // statement of `create`. A key already taken fails the transaction there (or at the
           // COMMIT) with the duplicate-key error handled below; nothing in `create` catches it.
-          const [sql, params] = m
-            .createQueryBuilder()
-            .insert()
-            .into(IdempotencyKeyEntity)
-            .values({
-              userId: scope.userId,
-              endpoint: scope.endpoint,
+          await deferWrite(
+            m,
+            `INSERT INTO idempotency_keys (user_id, endpoint, \`key\`, request_hash, resource_id,
+               created_at, expires_at) VALUES (?, ?, ?, ?, NULL, ?, ?)`,
+            [
+              scope.userId,
+              scope.endpoint,
               key,
               requestHash,
-              resourceId: null,
-              createdAt: now,
-              expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-            })
-            .updateEntity(false)
-            .getQueryAndParameters();
-          await deferWrite(m, sql, params);
+              now,
+              new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+            ],
+          );
           const id = await create(m);
           await deferWrite(
             m,

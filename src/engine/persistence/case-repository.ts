@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { DomainError } from '../../common/errors/domain-error';
 import { deferWrite, writeBehindTransaction } from '../../database/write-behind';
 import { eventHash } from '../audit/event-hash';
 import type { CaseEventEntity } from '../entities/case-event.entity';
 import { CaseLinkEntity } from '../entities/case-link.entity';
 import { CaseMemberEntity } from '../entities/case-member.entity';
-import { CasePersonEntity } from '../entities/case-person.entity';
 import { CaseSignalEntity } from '../entities/case-signal.entity';
 import { CaseEntity } from '../entities/case.entity';
-import { assignments, entityFromRow } from './entity-rows';
+import { assignments, entityFromRow, insertOf } from './entity-rows';
 
 /** What a transition changes on the case row; the rest is written once, when the case opens. */
 const CHANGING_COLUMNS = [
@@ -71,19 +69,13 @@ export class CaseRepository {
    * (write-behind.ts).
    */
   async insert(m: EntityManager, row: CaseEntity): Promise<void> {
-    // updateEntity(false): no re-select of the defaulted columns (the row is complete).
-    const insert = m
-      .createQueryBuilder()
-      .insert()
-      .into(CaseEntity)
-      .values(row as QueryDeepPartialEntity<CaseEntity>)
-      .updateEntity(false);
+    // Raw (the ORM's insert builder showed in the profile of every new application).
+    const insert = insertOf(m, CaseEntity, row);
     if (row.exclusiveKey !== null || row.originKey !== null) {
-      await insert.execute();
+      await m.query(insert.sql, insert.params);
       return;
     }
-    const [sql, params] = insert.getQueryAndParameters();
-    await deferWrite(m, sql, params);
+    await deferWrite(m, insert.sql, insert.params);
   }
 
   /**
@@ -119,17 +111,20 @@ export class CaseRepository {
 
   /** The active case holding a workflow's exclusive key (one open case per key), if any. */
   async activeCaseWithKey(m: EntityManager, key: string): Promise<string | null> {
-    const row = await m.findOne(CaseEntity, {
-      where: { exclusiveKey: key, status: 'active' },
-      select: { id: true },
-    });
-    return row?.id ?? null;
+    const rows = await m.query<Array<{ id: string }>>(
+      "SELECT id FROM cases WHERE exclusive_key = ? AND status = 'active' LIMIT 1",
+      [key],
+    );
+    return rows[0]?.id ?? null;
   }
 
   /** The case another case asked for with this origin key (`<source>#<seq>#<type>`), if opened. */
   async caseWithOriginKey(m: EntityManager, originKey: string): Promise<string | null> {
-    const row = await m.findOne(CaseEntity, { where: { originKey }, select: { id: true } });
-    return row?.id ?? null;
+    const rows = await m.query<Array<{ id: string }>>(
+      'SELECT id FROM cases WHERE origin_key = ? LIMIT 1',
+      [originKey],
+    );
+    return rows[0]?.id ?? null;
   }
 
   /** The linked case exists: opened by this source event (its origin key), or joined (a link). */
@@ -199,14 +194,11 @@ export class CaseRepository {
   /** Indexes a new case under the person keys of everyone it is about (the person view). */
   async indexPersons(m: EntityManager, caseId: string, keys: readonly string[]): Promise<void> {
     if (keys.length > 0) {
-      const [sql, params] = m
-        .createQueryBuilder()
-        .insert()
-        .into(CasePersonEntity)
-        .values(keys.map((personKey) => ({ personKey, caseId })))
-        .updateEntity(false)
-        .getQueryAndParameters();
-      await deferWrite(m, sql, params);
+      await deferWrite(
+        m,
+        `INSERT INTO case_persons (person_key, case_id) VALUES ${keys.map(() => '(?, ?)').join(', ')}`,
+        keys.flatMap((personKey) => [personKey, caseId]),
+      );
     }
   }
 

@@ -21,6 +21,22 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
+/** `INSERT INTO <table> SET col = ?, …` of every column of an entity (a complete new row). */
+export function insertOf<T extends ObjectLiteral>(
+  m: EntityManager,
+  target: EntityTarget<T>,
+  entity: T,
+): { sql: string; params: unknown[] } {
+  const metadata = m.connection.getMetadata(target);
+  const set = assignments(
+    m,
+    target,
+    entity,
+    metadata.columns.map((c) => c.propertyName as keyof T & string),
+  );
+  return { sql: `INSERT INTO ${metadata.tableName} SET ${set.sql}`, params: set.params };
+}
+
 /**
  * `SET col = ?, …` and its parameters for the named properties of an entity, columns and value
  * conversions (JSON, booleans) taken from the entity's declarations.
