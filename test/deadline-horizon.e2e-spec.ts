@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SlaJournal } from '../src/sla/sla-journal.service';
 import { SYSTEM } from '../src/engine/actor';
 import { ChainVerifier } from '../src/engine/audit/chain-verifier.service';
 import { CaseEngine } from '../src/engine/case-engine.service';
@@ -196,6 +197,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
         [ids],
       );
       expect(cases.every((c) => c.state === 'expired' && c.version === 4)).toBe(true);
+      await a.app.get(SlaJournal).settle();
       const [{ open }] = await ds.query<Array<{ open: string }>>(
         "SELECT COUNT(*) AS open FROM sla_records WHERE case_id IN (?) AND state = 'waiting' AND left_at IS NULL",
         [ids],

@@ -9,6 +9,7 @@ import type { SlaFigures, SlaSummary } from '../src/sla/sla-reports.service';
 import { reliefApplication, residentId } from './factories/relief';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
+import { SlaJournal } from '../src/sla/sla-journal.service';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface CaseBody {
@@ -90,8 +91,11 @@ describe('SLA: records, overdue, summary and reports (real MariaDB and Redis)', 
   }
   const send = (who: TestUser, id: string, event: Record<string, unknown>) =>
     who.http.post<CaseBody>(`/api/v1/cases/${id}/events`, event);
-  const records = (caseId: string): Promise<SlaRecordRow[]> =>
-    ds.query('SELECT * FROM sla_records WHERE case_id = ? ORDER BY id', [caseId]);
+  /** The case's stage records, once every committed transition is folded in (SlaJournal). */
+  const records = async (caseId: string): Promise<SlaRecordRow[]> => {
+    await t.app.get(SlaJournal).settle();
+    return ds.query('SELECT * FROM sla_records WHERE case_id = ? ORDER BY id', [caseId]);
+  };
   const summary = async (query = ''): Promise<SlaSummary> => {
     const r = await manager.http.get<SlaSummary>(`/api/v1/sla/summary${query}`);
     expect(r.status).toBe(200);

@@ -21,6 +21,7 @@ import { WorkflowMigrations1764000016000 } from './migrations/1764000016000-Work
 import { WorkflowMigrationEntity } from '../engine/migration/workflow-migration.entity';
 import { DeadlineHorizon1764000020000 } from './migrations/1764000020000-DeadlineHorizon';
 import { OutboxHeldBack1764000020100 } from './migrations/1764000020100-OutboxHeldBack';
+import { SlaJournal1764000021000 } from './migrations/1764000021000-SlaJournal';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
   CapitationMonthEntity,
@@ -129,6 +130,7 @@ export const MIGRATIONS = [
   WorkflowMigrations1764000016000,
   DeadlineHorizon1764000020000,
   OutboxHeldBack1764000020100,
+  SlaJournal1764000021000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

@@ -12,6 +12,7 @@ import { addTo, percentile } from './duration-histogram';
 import type { IndicatorQuery, OverdueQuery, SummaryQuery } from './dto/sla.dto';
 import type { RollupDim } from './entities/sla-rollup.entity';
 import { SlaRecordEntity } from './entities/sla-record.entity';
+import { SlaJournal } from './sla-journal.service';
 import { addDays, daysBetween, decompose } from './periods';
 import { shanghaiDate, shanghaiYear } from '../time/shanghai';
 import { indicatorRates } from './relief-indicators';
@@ -147,6 +148,7 @@ export class SlaReportsService {
     private readonly users: UsersService,
     private readonly policy: PolicyService,
     private readonly cases: CaseLookup,
+    private readonly journal: SlaJournal,
   ) {}
 
   private checkType(type: string | undefined): void {
@@ -184,6 +186,7 @@ export class SlaReportsService {
 
   async summary(q: SummaryQuery, now = new Date()): Promise<SlaSummary> {
     this.checkType(q.type);
+    await this.journal.settle(); // every transition committed so far counts
     const { from, to } = this.range(q, now);
     const [live, stateRows, streetRows, assigneeRows] = await Promise.all([
       this.cases.liveCounts(now, q.type),
@@ -379,6 +382,7 @@ export class SlaReportsService {
 
   /** The SLA records of one case, stage by stage (the case must be visible to the caller). */
   async caseRecords(caseId: string, now = new Date()): Promise<StageRecord[]> {
+    await this.journal.settle(); // every transition committed so far counts
     const rows = await this.dataSource.getRepository(SlaRecordEntity).find({
       where: { caseId },
       order: { id: 'ASC' },
@@ -412,6 +416,7 @@ export class SlaReportsService {
 
   /** Seed 002's indicators per street for a year, from the totals kept when cases were paid. */
   async indicators(q: IndicatorQuery, now = new Date()): Promise<IndicatorReport> {
+    await this.journal.settle(); // every transition committed so far counts
     const year = q.year ?? shanghaiYear(now);
     const rows = await this.dataSource.query<
       Array<{

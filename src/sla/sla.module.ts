@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { SlaAlertsService } from './sla-alerts.service';
 import { SlaController } from './sla.controller';
+import { SlaJournal } from './sla-journal.service';
 import { SlaRecorder } from './sla-recorder.service';
 import { SlaReportsService } from './sla-reports.service';
 import { SlaWorker } from './sla-worker.service';
@@ -13,7 +14,7 @@ import { SlaWorker } from './sla-worker.service';
 @Module({
   imports: [EngineModule, CalendarModule, NotificationsModule, UsersModule],
   controllers: [SlaController],
-  providers: [SlaRecorder, SlaAlertsService, SlaReportsService, SlaWorker],
-  exports: [SlaReportsService],
+  providers: [SlaRecorder, SlaJournal, SlaAlertsService, SlaReportsService, SlaWorker],
+  exports: [SlaReportsService, SlaJournal],
 })
 export class SlaModule {}
