@@ -122,22 +122,28 @@ export class SlaAlertsService {
     return outcome;
   }
 
-  /** Scheduled alerts whose job is more than `graceMs` late (Redis lost it, nothing ran): run them. */
-  async reconcile(graceMs: number, limit = 200): Promise<number> {
+  /**
+   * Runs the alerts that are due from the database: reminders once due (they have no job; see
+   * SlaRecorder.writeReminder), breaches and escalations once their job is more than `graceMs`
+   * late (Redis lost it, nothing ran).
+   */
+  async sendDue(graceMs: number, limit = 200): Promise<number> {
+    const now = Date.now();
     const due = await this.dataSource
       .getRepository(SlaAlertEntity)
       .createQueryBuilder('a')
       .select(['a.id'])
-      .where("a.status = 'scheduled' AND a.due_at <= :cutoff", {
-        cutoff: new Date(Date.now() - graceMs),
-      })
+      .where(
+        "a.status = 'scheduled' AND a.due_at <= :now AND (a.kind = 'reminder' OR a.due_at <= :cutoff)",
+        { now: new Date(now), cutoff: new Date(now - graceMs) },
+      )
       .orderBy('a.due_at', 'ASC')
       .limit(limit)
       .getMany();
     let sent = 0;
     for (const a of due) {
       const outcome = await this.run(a.id).catch((e: Error) => {
-        this.logger.warn(`reconciling alert ${a.id}: ${e.message}`);
+        this.logger.warn(`sending alert ${a.id}: ${e.message}`);
         return 'duplicate' as const;
       });
       if (outcome === 'sent') {

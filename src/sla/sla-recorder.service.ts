@@ -122,17 +122,19 @@ export class SlaRecorder implements OnModuleInit {
     }
     const span = d.dueAt.getTime() - d.startedAt.getTime();
     const at = new Date(d.startedAt.getTime() + span * this.policy.notifications().reminder.at);
-    await this.scheduleFreshReminder(c, at);
+    await this.writeReminder(c, at);
   }
 
   /**
    * The reminder of a deadline row this transaction just wrote (the engine writes a new row each
    * time a deadline starts): no alert of that deadline can exist yet, so the insert is deferred
-   * with the transaction's other writes (no round trip for an id) and the job names the alert by
-   * its natural key (deadline, kind, level), unique in `sla_alerts`.
+   * with the transaction's other writes (the deadline's id may be a late id). A reminder has no
+   * job: it is due days later, mostly after its stage was left, and the SLA worker's round sends
+   * it from the database once due (SlaAlertsService.sendDue), so neither the outbox nor Redis
+   * carries it meanwhile.
    */
-  private async scheduleFreshReminder(
-    c: Pick<DeadlineChange, 'manager' | 'deadline' | 'caseRow' | 'schedule'>,
+  private async writeReminder(
+    c: Pick<DeadlineChange, 'manager' | 'deadline' | 'caseRow'>,
     dueAt: Date,
   ): Promise<void> {
     const d = c.deadline;
@@ -143,13 +145,6 @@ export class SlaRecorder implements OnModuleInit {
          outcome, created_at, sent_at) VALUES (?, ${deadlineId.sql}, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
       [c.caseRow.id, ...deadlineId.params, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
     );
-    await c.schedule({
-      queue: JOBS.slaAlert.queue,
-      jobName: JOBS.slaAlert.name,
-      jobId: jobId('sla', 'reminder', c.caseRow.id, d.id, 0),
-      payload: { deadlineId: String(d.id), kind: 'reminder', level: 0 },
-      runAt: dueAt,
-    });
   }
 
   async deadlineOverdue(c: DeadlineChange): Promise<void> {

@@ -11,10 +11,11 @@ import { QueueService } from '../queue/queue.service';
 import { SlaAlertsService } from './sla-alerts.service';
 
 /**
- * The SLA alert job, and in workers the reconciler: every OUTBOX_RELAY_INTERVAL_MS, alerts still
- * `scheduled` more than DEADLINE_RECONCILE_GRACE_MS after they came due (their job was lost with
- * Redis' data; a job merely delayed while no worker ran still fires on restart) run from the
- * database. Both paths lock the alert row, so they never send twice.
+ * The SLA alert job, and in workers the round: every OUTBOX_RELAY_INTERVAL_MS, reminders that are
+ * due (they have no job) and other alerts still `scheduled` more than DEADLINE_RECONCILE_GRACE_MS
+ * after they came due (their job was lost with Redis' data; a job merely delayed while no worker
+ * ran still fires on restart) run from the database. Both paths lock the alert row, so they
+ * never send twice.
  */
 @Injectable()
 export class SlaWorker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,9 +52,9 @@ export class SlaWorker implements OnModuleInit, OnApplicationBootstrap, OnApplic
     }
     this.running = true;
     try {
-      await this.alerts.reconcile(this.config.get('DEADLINE_RECONCILE_GRACE_MS', { infer: true }));
+      await this.alerts.sendDue(this.config.get('DEADLINE_RECONCILE_GRACE_MS', { infer: true }));
     } catch (e) {
-      this.logger.warn(`alert reconcile failed: ${(e as Error).message}`);
+      this.logger.warn(`alert round failed: ${(e as Error).message}`);
     } finally {
       this.running = false;
     }
