@@ -8,6 +8,7 @@ import {
 import { deferWrite, whenCommitted, writeBehindTransaction } from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
+import { CaseEntity } from '../src/engine/entities/case.entity';
 import { OUTBOX_HORIZON_MS, OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
 import { OutboxWriter } from '../src/engine/outbox/outbox-writer';
 import { JOBS, type OutboxJob } from '../src/queue/jobs';
@@ -305,5 +306,43 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     expect((await handovers()).map((r) => r.handovers)).toEqual([1, 1]);
     await sla.remove('horizon-later');
     await sla.remove('horizon-soon');
+  });
+
+  it("should store a case's data once: the snapshot row leaves its context to `data`, reads put it back", async () => {
+    const engine = t.app.get(CaseEngine);
+    const opened = await engine.openCase({
+      type: 'test-fixture',
+      input: { applicant: { name: '周九', idNumber: '110105194912310029', phone: '13812345678' } },
+      actor: SYSTEM,
+      streetCode: '330106001',
+    });
+    await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
+    const stored = async (): Promise<{ snapshot: Record<string, unknown>; data: unknown }> => {
+      // The columns as text, as the server holds them (not through the entity).
+      const [r] = await ds.query<Array<{ snapshot: string; data: string }>>(
+        'SELECT CAST(snapshot AS CHAR) AS snapshot, CAST(data AS CHAR) AS data FROM cases WHERE id = ?',
+        [opened.id],
+      );
+      return {
+        snapshot: JSON.parse(r.snapshot) as Record<string, unknown>,
+        data: JSON.parse(r.data),
+      };
+    };
+    const row = await stored();
+    expect(row.snapshot).not.toHaveProperty('context');
+    expect(row.snapshot.value).toBe('review');
+    expect(row.data).toMatchObject({ applicant: { name: '周九' } });
+    // What the ORM loads is whole again, and the engine moves the case from it.
+    const loaded = await ds.getRepository(CaseEntity).findOneByOrFail({ id: opened.id });
+    expect(loaded.snapshot.context).toEqual(row.data);
+    // A row stored whole (before this layout) keeps its own context and still moves.
+    await ds.query(
+      "UPDATE cases SET snapshot = JSON_SET(snapshot, '$.context', JSON_EXTRACT(data, '$')) WHERE id = ?",
+      [opened.id],
+    );
+    expect((await stored()).snapshot.context).toEqual(row.data);
+    const moved = await engine.applyEvent(opened.id, { type: 'APPROVE' }, manager);
+    expect(moved.state).toBe('waiting');
+    expect((await stored()).snapshot).not.toHaveProperty('context');
   });
 });

@@ -9,7 +9,7 @@ import { CaseEventEntity } from '../engine/entities/case-event.entity';
 import { CaseLinkEntity } from '../engine/entities/case-link.entity';
 import { CaseMemberEntity } from '../engine/entities/case-member.entity';
 import { CaseSignalEntity } from '../engine/entities/case-signal.entity';
-import { CaseEntity } from '../engine/entities/case.entity';
+import { CaseContextSubscriber, CaseEntity } from '../engine/entities/case.entity';
 import { OutboxEntity } from '../engine/entities/outbox.entity';
 import { AccountActionEntity } from '../users/entities/account-action.entity';
 import { UserEntity } from '../users/entities/user.entity';
@@ -143,6 +143,7 @@ export function databaseOptions(
     type: 'mysql' as const,
     url,
     entities: ENTITIES,
+    subscribers: [CaseContextSubscriber],
     migrations: MIGRATIONS,
     migrationsRun,
     migrationsTransactionMode: 'each' as const,

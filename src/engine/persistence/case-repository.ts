@@ -8,7 +8,7 @@ import type { CaseEventEntity } from '../entities/case-event.entity';
 import { CaseLinkEntity } from '../entities/case-link.entity';
 import { CaseMemberEntity } from '../entities/case-member.entity';
 import { CaseSignalEntity } from '../entities/case-signal.entity';
-import { CaseEntity } from '../entities/case.entity';
+import { CaseEntity, storedSnapshot, withContext } from '../entities/case.entity';
 import { assignments, entityFromRow, insertOf } from './entity-rows';
 
 /** What a transition changes on the case row; the rest is written once, when the case opens. */
@@ -59,7 +59,7 @@ export class CaseRepository {
     if (rows.length === 0) {
       throw DomainError.notFound('Case');
     }
-    return entityFromRow(m, CaseEntity, rows[0]);
+    return withContext(entityFromRow(m, CaseEntity, rows[0]));
   }
 
   /**
@@ -70,7 +70,7 @@ export class CaseRepository {
    */
   async insert(m: EntityManager, row: CaseEntity): Promise<void> {
     // Raw (the ORM's insert builder showed in the profile of every new application).
-    const insert = insertOf(m, CaseEntity, row);
+    const insert = insertOf(m, CaseEntity, { ...row, snapshot: storedSnapshot(row.snapshot) });
     if (row.exclusiveKey !== null || row.originKey !== null) {
       await m.query(insert.sql, insert.params);
       return;
@@ -88,7 +88,12 @@ export class CaseRepository {
     previousVersion: number,
     columns: ReadonlyArray<keyof CaseEntity> = CHANGING_COLUMNS,
   ): Promise<void> {
-    const set = assignments(m, CaseEntity, row, columns);
+    const set = assignments(
+      m,
+      CaseEntity,
+      { ...row, snapshot: storedSnapshot(row.snapshot) },
+      columns,
+    );
     await deferWrite(
       m,
       `UPDATE cases SET ${set.sql} WHERE id = ? AND version = ?`,
