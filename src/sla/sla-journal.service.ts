@@ -9,13 +9,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { isSafeToRetry } from '../database/with-retry';
-import { deferWrite, whenCommitted } from '../database/write-behind';
+import { deferWrite, whenCommitted, writeBehindTransaction } from '../database/write-behind';
 import { foldStageFacts, type SlaFact, type SlaRecordRow } from './stage-fold';
 
 /** Facts folded per transaction: one read of the open records, one write per table. */
 const FOLD_BATCH = 1000;
-/** How long a committed fact waits for others to share its fold (a transition pays nothing). */
-const FOLD_DELAY_MS = 50;
+/**
+ * How long a committed fact waits for others to share its fold: under load one fold takes the
+ * facts of dozens of transitions; the figures trail by about this much (reports settle first).
+ */
+const FOLD_DELAY_MS = 200;
 
 interface RecordRow {
   id: string;
@@ -220,7 +223,7 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((m) => this.foldIn(m, upTo));
+        return await writeBehindTransaction(this.dataSource, (m) => this.foldIn(m, upTo));
       } catch (e) {
         // Another fold (another node) took the same rows first: the next attempt finds the rest.
         if (attempt >= 5 || !isSafeToRetry(e)) {
@@ -283,8 +286,9 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
       left,
       clockOverdue,
     });
+    // The writes and the removal travel with the COMMIT (write-behind): one round trip.
     await this.write(m, result);
-    await m.query('DELETE FROM sla_journal WHERE id IN (?)', [rows.map((r) => r.id)]);
+    await deferWrite(m, 'DELETE FROM sla_journal WHERE id IN (?)', [rows.map((r) => r.id)]);
     return rows.length;
   }
 
@@ -293,7 +297,8 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
     const tuple = `(${RECORD_COLUMNS.map(() => '?').join(', ')})`;
     if (r.changed.length > 0) {
       // Rows that exist, by id: closed ones first give up `open_key` (unique) for the new ones.
-      await m.query(
+      await deferWrite(
+        m,
         `INSERT INTO sla_records (id, ${columns}) VALUES ${r.changed.map(() => `(?, ${tuple.slice(1)}`).join(', ')}
          ON DUPLICATE KEY UPDATE assignee_id = VALUES(assignee_id), due_at = VALUES(due_at),
            left_at = VALUES(left_at), paused_ms = VALUES(paused_ms), duration_ms = VALUES(duration_ms),
@@ -302,13 +307,15 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     if (r.created.length > 0) {
-      await m.query(
+      await deferWrite(
+        m,
         `INSERT INTO sla_records (${columns}) VALUES ${r.created.map(() => tuple).join(', ')}`,
         r.created.flatMap(recordValues),
       );
     }
     if (r.rollups.length > 0) {
-      await m.query(
+      await deferWrite(
+        m,
         `INSERT INTO sla_rollups (dim, grain, period, case_type, dim_key, bucket, n, breached, total_ms)
          VALUES ${r.rollups.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
          ON DUPLICATE KEY UPDATE n = n + VALUES(n), breached = breached + VALUES(breached),
@@ -327,7 +334,8 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     if (r.indicators.length > 0) {
-      await m.query(
+      await deferWrite(
+        m,
         `INSERT INTO relief_indicator_totals
            (year, street_code, cases, in_policy_cost, insurance_paid, relief_paid, personal_burden)
          VALUES ${r.indicators.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
