@@ -32,22 +32,28 @@ import { createTestDatabase, type TestDatabase, testEnvironment } from '../test/
  *
  * BENCH_SERVICE_DIRS=/path/to/other/checkout,. runs the service of each checkout (its own
  * database and queue prefix, all started before the first point) and measures them point by
- * point in turn, so a before/after comparison is one sitting on one machine load. Each checkout
+ * point in turn, each with the others paused (SIGSTOP; BENCH_PAUSE_OTHERS=0 keeps them
+ * running), so a before/after comparison is one sitting on one machine load. Each checkout
  * needs its own node_modules; each is compiled by its own tsc into .data/bench-build and run
  * as `npm start` runs it (BENCH_TS_NODE=1: src/main.ts through ts-node instead). BENCH_WARMUP (s,
  * default 3). BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the
- * services. BENCH_SERVICE_ENV='K=V K2=V2' adds to their environment. Before the points: each
+ * services. BENCH_SERVICE_ENV='K=V K2=V2' adds to their environment. BENCH_REPEATS=N measures
+ * each point N times, alternating the checkouts, and prints the medians (this machine's speed
+ * drifts by ±20% within minutes: compare medians, not single points). Before the points: each
  * process's CPU with no load (pollers and relays), in % of a core.
  *
  * Prints, per concurrency and checkout:
  *   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms, cpu <s> s/1k (service <a>,
  *   mariadbd <b>, redis <r>; bench client <k>) [<checkout>; SQL statements and commits per
  *   transition (the server's Questions and Com_commit, the timer's work included), ...]
+ *   transitions: median of <N> at <c> clients: <n>/s, p99 <y> ms, cpu <s> s/1k [<checkout>]
  *   transitions: raw durable limit <m>/s at <c> clients
  */
 const SECONDS = Number(process.argv[2] ?? 15);
 const CLIENTS = (process.argv[3] ?? '1,16,64').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+/** Points per checkout and concurrency (BENCH_REPEATS), alternating; then their medians. */
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
 const SERVICE_DIRS = (process.env.BENCH_SERVICE_DIRS ?? '.').split(',').map((d) => resolvePath(d));
 /** 公示 in this bench: short, so that the payment of a case follows within the run. */
 const PUBLICITY = '1s';
@@ -532,6 +538,27 @@ async function rawRun(pool: Pool, clients: number): Promise<number> {
   return steps / ((performance.now() - started) / 1000);
 }
 
+/**
+ * Runs a point with the other checkouts' services paused (SIGSTOP, then SIGCONT): their pollers,
+ * relays and timers would otherwise take CPU from the one measured, and the one with the busier
+ * idle loop would slow the others down (BENCH_PAUSE_OTHERS=0: all keep running). Each service
+ * has its own database and queue prefix, so a paused one holds nothing the measured one needs.
+ */
+async function alone<T>(
+  service: Service,
+  services: Service[],
+  point: () => Promise<T>,
+): Promise<T> {
+  const others =
+    process.env.BENCH_PAUSE_OTHERS === '0' ? [] : services.filter((s) => s !== service);
+  others.forEach((s) => s.child.kill('SIGSTOP'));
+  try {
+    return await point();
+  } finally {
+    others.forEach((s) => s.child.kill('SIGCONT'));
+  }
+}
+
 async function main(): Promise<void> {
   const services: Service[] = [];
   const rawDb = await createTestDatabase();
@@ -565,15 +592,36 @@ async function main(): Promise<void> {
         `mariadbd ${idle.mariadbd.toFixed(1)}, redis ${idle.redis.toFixed(1)} (all services up)`,
     );
     for (const clients of CLIENTS) {
-      for (const service of services) {
-        const r = await httpPoint(service, clients, pool);
-        const total = r.cpu.service + r.cpu.mariadbd + r.cpu.redis;
-        console.log(
-          `transitions: ${r.rate.toFixed(0)}/s at ${clients} clients, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, ` +
-            `p99 ${percentile(r.latencies, 99).toFixed(1)} ms, cpu ${f(total)} s/1k (service ${f(r.cpu.service)}, ` +
-            `mariadbd ${f(r.cpu.mariadbd)}, redis ${f(r.cpu.redis)}; bench client ${f(r.cpu.bench)}) [${service.label}; ` +
-            `${r.statements.toFixed(1)} statements and ${r.commits.toFixed(2)} commits per transition, paid ${(r.paid / SECONDS).toFixed(1)}/s, pay-before-timer retries ${r.retries}, errors ${r.errors}]`,
-        );
+      const runs = new Map<Service, PointResult[]>(services.map((service) => [service, []]));
+      // Repeats alternate the checkouts (A B A B …): a machine whose speed drifts during the
+      // sitting then weighs on each of them alike.
+      for (let repeat = 0; repeat < REPEATS; repeat++) {
+        for (const service of services) {
+          const r = await alone(service, services, () => httpPoint(service, clients, pool));
+          runs.get(service)!.push(r);
+          const total = r.cpu.service + r.cpu.mariadbd + r.cpu.redis;
+          console.log(
+            `transitions: ${r.rate.toFixed(0)}/s at ${clients} clients, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, ` +
+              `p99 ${percentile(r.latencies, 99).toFixed(1)} ms, cpu ${f(total)} s/1k (service ${f(r.cpu.service)}, ` +
+              `mariadbd ${f(r.cpu.mariadbd)}, redis ${f(r.cpu.redis)}; bench client ${f(r.cpu.bench)}) [${service.label}; ` +
+              `${r.statements.toFixed(1)} statements and ${r.commits.toFixed(2)} commits per transition, paid ${(r.paid / SECONDS).toFixed(1)}/s, pay-before-timer retries ${r.retries}, errors ${r.errors}]`,
+          );
+        }
+      }
+      if (REPEATS > 1) {
+        for (const service of services) {
+          const rs = runs.get(service)!;
+          const median = (values: number[]): number =>
+            percentile(
+              [...values].sort((a, b) => a - b),
+              50,
+            );
+          console.log(
+            `transitions: median of ${REPEATS} at ${clients} clients: ${median(rs.map((r) => r.rate)).toFixed(0)}/s, ` +
+              `p99 ${median(rs.map((r) => percentile(r.latencies, 99))).toFixed(1)} ms, cpu ` +
+              `${f(median(rs.map((r) => r.cpu.service + r.cpu.mariadbd + r.cpu.redis)))} s/1k [${service.label}]`,
+          );
+        }
       }
       const raw = await rawRun(pool, clients);
       console.log(`transitions: raw durable limit ${raw.toFixed(0)}/s at ${clients} clients`);
