@@ -76,6 +76,7 @@ describe('operations endpoints (real MariaDB and Redis)', () => {
         'http_request_duration_seconds',
         'case_transitions_total',
         'outbox_backlog',
+        'sla_journal_backlog',
         'queue_jobs',
       ]) {
         expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
@@ -83,6 +84,7 @@ describe('operations endpoints (real MariaDB and Redis)', () => {
       expect(text).toMatch(/^http_request_duration_seconds_count\{[^}]*\} \d+/m);
       expect(text).toMatch(/^case_transitions_total\{[^}]*test-fixture[^}]*\} \d+/m);
       expect(text).toMatch(/^outbox_backlog \d+$/m);
+      expect(text).toMatch(/^sla_journal_backlog \d+$/m);
       expect(text).toMatch(/^queue_jobs\{queue="[^"]+",state="[^"]+"\} \d+$/m);
       // Personal data never reaches the metrics.
       expect(text).not.toContain('110105194912310029');

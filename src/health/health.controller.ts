@@ -20,6 +20,7 @@ import { Public } from '../auth/decorators';
 import { OutboxRelay } from '../engine/outbox/outbox-relay.service';
 import { metricsRegistry } from '../metrics/metrics';
 import { QueueService } from '../queue/queue.service';
+import { SlaJournal } from '../sla/sla-journal.service';
 
 /** @nestjs/terminus's result: per dependency `{ status: 'up' | 'down', … }`. */
 export class HealthView {
@@ -82,9 +83,10 @@ export class MetricsController {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly queues: QueueService,
+    private readonly journal: SlaJournal,
   ) {}
 
-  /** Prometheus text: HTTP latency, transitions by type/event, outbox backlog, queue depth. */
+  /** Prometheus text: HTTP latency, transitions by type/event, outbox and SLA journal backlogs, queue depth. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({
@@ -96,10 +98,14 @@ export class MetricsController {
   async metrics(): Promise<string> {
     const backlog = await this.relay.backlog().catch(() => -1);
     const depth = await this.queues.depth().catch(() => ({}));
+    const unfolded = await this.journal.backlog().catch(() => -1);
     const extra = [
       '# HELP outbox_backlog Outbox rows not yet handed to Redis',
       '# TYPE outbox_backlog gauge',
       `outbox_backlog ${backlog}`,
+      '# HELP sla_journal_backlog SLA journal rows not yet folded into the records and rollups',
+      '# TYPE sla_journal_backlog gauge',
+      `sla_journal_backlog ${unfolded}`,
       '# HELP queue_jobs Jobs per queue and state',
       '# TYPE queue_jobs gauge',
       ...Object.entries(depth).map(([k, n]) => {

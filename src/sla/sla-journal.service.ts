@@ -184,6 +184,14 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** Facts not folded yet (the `sla_journal_backlog` metric: it should stay near zero). */
+  async backlog(): Promise<number> {
+    const [{ n }] = await this.dataSource.query<Array<{ n: string }>>(
+      'SELECT COUNT(*) AS n FROM sla_journal',
+    );
+    return Number(n);
+  }
+
   /** Runs one fold now (tests and the periodic round); returns how many facts it folded. */
   fold(): Promise<number> {
     return this.enqueue(() => this.foldOnce());
