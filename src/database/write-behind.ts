@@ -8,7 +8,7 @@ import { CommitOutcomeUnknownError, isConnectionLost } from './with-retry';
  * Write-behind transactions: fewer round trips to the database.
  *
  * A transition writes a handful of rows whose results nobody reads (the event, the versioned case
- * update, closing deadlines, outbox rows, SLA records). In a transaction opened by
+ * update, closing deadlines, outbox rows, the SLA journal's row). In a transaction opened by
  * `writeBehindTransaction` such statements are queued by `deferWrite` and travel to the server
  * together with the next statement that does need its answer — or with the COMMIT — as one
  * multi-statement packet (the pool runs with `multipleStatements`). The server executes them in
@@ -34,19 +34,13 @@ const START: Deferred = { sql: 'START TRANSACTION', params: [] };
  */
 class WriteBehindQueryRunner extends MysqlQueryRunner {
   private readonly queue: Deferred[] = [];
-  /** Writes held back until the COMMIT itself (see deferToCommit). */
-  private readonly atCommit: Deferred[] = [];
   /** Callbacks run once the transaction has committed (see whenCommitted). */
   private readonly onCommit: Array<() => void> = [];
-  /** The lengths of `atCommit` and `onCommit` when each savepoint was set: a rolled-back savepoint drops its own. */
-  private readonly savepoints: Array<[number, number]> = [];
+  /** The length of `onCommit` when each savepoint was set: a rolled-back savepoint drops its own. */
+  private readonly savepoints: number[] = [];
 
   defer(write: Deferred): void {
     this.queue.push(write);
-  }
-
-  deferToCommit(write: Deferred): void {
-    this.atCommit.push(write);
   }
 
   whenCommitted(callback: () => void): void {
@@ -55,7 +49,7 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
 
   override async startTransaction(): Promise<void> {
     if (this.transactionDepth > 0) {
-      this.savepoints.push([this.atCommit.length, this.onCommit.length]);
+      this.savepoints.push(this.onCommit.length);
       return super.startTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionStart');
@@ -71,7 +65,7 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
       return super.commitTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionCommit');
-    const batch = [...this.queue.splice(0), ...this.atCommit.splice(0)];
+    const batch = this.queue.splice(0);
     // Nothing reached the server yet and nothing is queued: there is nothing to commit.
     if (!(batch.length === 1 && batch[0] === START)) {
       try {
@@ -91,16 +85,10 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
 
   override async rollbackTransaction(): Promise<void> {
     if (this.transactionDepth > 1) {
-      const [writes, callbacks] = this.savepoints.pop() ?? [
-        this.atCommit.length,
-        this.onCommit.length,
-      ];
-      this.atCommit.splice(writes);
-      this.onCommit.splice(callbacks);
+      this.onCommit.splice(this.savepoints.pop() ?? this.onCommit.length);
       return super.rollbackTransaction();
     }
     await this.broadcaster.broadcast('BeforeTransactionRollback');
-    this.atCommit.splice(0);
     this.onCommit.splice(0);
     const unsent = this.queue.splice(0); // unsent writes are simply dropped
     if (unsent[0] !== START) {
@@ -155,25 +143,6 @@ export async function deferWrite(
   }
   const result: unknown = await m.query(sql, params);
   check?.(result);
-}
-
-/**
- * Queues a write to travel with the COMMIT itself, after every other statement: for increments of
- * shared counter rows (the SLA rollups, 汇总) that nothing reads back in the transaction. Their
- * row locks are then held for the commit only, not for the rest of the transaction, so
- * transactions touching the same counters (a batch of deadlines firing, concurrent transitions
- * into one state) do not queue behind each other for their whole length. Elsewhere: runs now.
- */
-export async function deferToCommit(
-  m: EntityManager,
-  sql: string,
-  params: unknown[],
-): Promise<void> {
-  if (m.queryRunner instanceof WriteBehindQueryRunner) {
-    m.queryRunner.deferToCommit({ sql, params });
-    return;
-  }
-  await m.query(sql, params);
 }
 
 /** Whether writes deferred in this transaction wait for the next statement (write-behind). */
