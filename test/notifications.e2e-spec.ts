@@ -107,6 +107,15 @@ describe('reminders, breaches and escalations: once each, across a kill -9 of th
   it('should send the reminder, the breach and the escalation once when they came due while no worker ran', async () => {
     worker = await startServiceProcess(workerEnv);
     const id = await openInReview(api.app.get(CaseEngine));
+    // The reminder is a row only: no outbox row and no job carry it (the worker's round sends it).
+    expect(await ds.query('SELECT kind, status FROM sla_alerts WHERE case_id = ?', [id])).toEqual([
+      { kind: 'reminder', status: 'scheduled' },
+    ]);
+    expect(
+      await ds.query("SELECT job_id FROM outbox WHERE queue = 'sla' AND job_id LIKE ?", [
+        `%${id}%`,
+      ]),
+    ).toEqual([]);
     await kill9(worker);
     await sleep(5500); // the reminder (3 s) and the deadline (4 s) come due while nothing runs
     expect(await notifications(id)).toEqual([]);
