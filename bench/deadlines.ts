@@ -40,6 +40,7 @@ import { createTestDatabase, testEnvironment } from '../test/support/test-app';
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service.
  * Prints:
  *   deadlines timer test: <n>/<T> fired, lateness p50 <a> ms, p99 <b> ms, max <c> ms
+ *   deadlines bench: server counters per fired deadline over that window: Questions <q>, ...
  *   deadlines: <k> pending, lateness p50 <a> ms, p99 <b> ms, lost <l>, duplicated <d>
  *   deadlines Redis: <m> MiB per 100,000 pending (used_memory <before> -> <after> MiB)
  */
@@ -300,6 +301,22 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   return false;
 }
 
+/** The server's statement and row counters (SHOW GLOBAL STATUS; the bench's own polls included). */
+async function serverCounters(pool: Pool): Promise<Record<string, number>> {
+  const names = [
+    'Questions',
+    'Com_commit',
+    'Handler_read_key',
+    'Handler_read_next',
+    'Handler_write',
+    'Handler_update',
+  ];
+  const found = await rows(pool, 'SHOW GLOBAL STATUS WHERE Variable_name IN (?)', [names]);
+  return Object.fromEntries(
+    found.map((r) => [String(r.Variable_name).replace('Handler_', ''), Number(r.Value)]),
+  );
+}
+
 function latenessOf(fired: Row[]): number[] {
   return fired.map((r) => Number(r.ms)).sort((a, b) => a - b);
 }
@@ -541,6 +558,7 @@ async function main(): Promise<void> {
     const cpuBefore = Object.fromEntries(
       Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]),
     );
+    const serverBefore = await serverCounters(pool);
     const burstFired = `SELECT TIMESTAMPDIFF(MICROSECOND, due_at, fired_at) / 1000 AS ms
         FROM case_deadlines WHERE due_at = ? AND status = 'fired' AND name = 'publicity'`;
     const countFired = `SELECT COUNT(*) AS n FROM case_deadlines
@@ -562,6 +580,10 @@ async function main(): Promise<void> {
     const cpuBurst = Object.entries(pids)
       .map(([k, pid]) => `${k} ${(cpuSeconds(pid) - cpuBefore[k]).toFixed(2)} s`)
       .join(', ');
+    const serverAfter = await serverCounters(pool);
+    const perFired = Object.entries(serverAfter)
+      .map(([k, v]) => `${k} ${((v - serverBefore[k]) / BURST).toFixed(1)}`)
+      .join(', ');
     await new Promise((r) => setTimeout(r, 2000)); // a duplicate would show by now
     const lateness = latenessOf(await rows(pool, burstFired, [burstDue]));
     const [{ dup }] = await rows(
@@ -577,6 +599,9 @@ async function main(): Promise<void> {
       `deadlines bench: burst of ${burst.length}, committed p50 ${percentile(commits, 50).toFixed(0)} ms, ` +
         `p99 ${percentile(commits, 99).toFixed(0)} ms, the last ${committedAt.toFixed(0)} ms after its due time; ` +
         `CPU from 0.2 s before the due time until then: ${cpuBurst}`,
+    );
+    console.log(
+      `deadlines bench: server counters per fired deadline over that window: ${perFired}`,
     );
     console.log(
       `deadlines: ${Number(pending) + lateness.length} pending, lateness p50 ${percentile(lateness, 50).toFixed(0)} ms, ` +

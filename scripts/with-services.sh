@@ -19,6 +19,8 @@
 #   YIBAO_FRESH=1           wipe the MariaDB and Redis data in YIBAO_DATA_DIR before starting
 #   YIBAO_APT_EXTRA="cmd:pkg ..."  also make sure these commands (or /absolute/files) exist (e.g. docker-compose)
 #   YIBAO_SERVICES_TIMEOUT  seconds to wait for each server to become ready (default 60)
+#   YIBAO_MARIADB_ARGS      extra mariadbd options, after the defaults (e.g. the peers' benchmark
+#                           settings: "--innodb-buffer-pool-size=512M --innodb-log-file-size=96M")
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -222,6 +224,8 @@ if [[ ! -f "$MDIR/.yibao-initialised" ]]; then
   touch "$MDIR/.yibao-initialised"
 fi
 
+read -r -a MARIADB_EXTRA <<<"${YIBAO_MARIADB_ARGS:-}"
+
 start_mariadb() {
   local port="$1" i
   rm -f "$MDIR/mysqld.pid" "$MDIR/mysqld.sock"
@@ -233,6 +237,7 @@ start_mariadb() {
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --default-time-zone=+00:00 \
     --sql-mode=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
+    "${MARIADB_EXTRA[@]}" \
     9>&- </dev/null >>"$MDIR/error.log" 2>&1 &
   MARIADB_PID=$!
   for ((i = 0; i < TIMEOUT * 10; i++)); do

@@ -1,14 +1,20 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   insertWithLateId,
   resolveLateIds,
   whenLateIdKnown,
   withLateIds,
 } from '../src/database/late-id';
-import { deferWrite, whenCommitted, writeBehindTransaction } from '../src/database/write-behind';
+import {
+  deferRow,
+  deferWrite,
+  whenCommitted,
+  writeBehindTransaction,
+} from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
 import { CaseEntity } from '../src/engine/entities/case.entity';
+import { CaseRepository } from '../src/engine/persistence/case-repository';
 import { OUTBOX_HORIZON_MS, OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
 import { OutboxWriter } from '../src/engine/outbox/outbox-writer';
 import { JOBS, type OutboxJob } from '../src/queue/jobs';
@@ -85,6 +91,73 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [7, 'late']);
     });
     expect(await rows()).toEqual([{ id: 7, v: 'late' }]);
+  });
+
+  it('should send the rows of one table queued in one packet as one multi-row INSERT, each read seeing those before it', async () => {
+    const head = 'INSERT INTO wb_rows (id, v) VALUES';
+    const inserts = async (m: EntityManager): Promise<number> => {
+      const [r] = await m.query<Array<{ Value: string }>>("SHOW SESSION STATUS LIKE 'Com_insert'");
+      return Number(r.Value);
+    };
+    const seen = await writeBehindTransaction(ds, async (m) => {
+      const before = await inserts(m);
+      await deferRow(m, head, '(?, ?)', [1, 'a']);
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [10, 'plain']);
+      await deferRow(m, head, '(?, ?)', [2, 'b']);
+      await deferRow(m, head, '(?, ?)', [3, 'c']);
+      const firstPacket = (await inserts(m)) - before; // the read flushed them: two statements
+      await deferRow(m, head, '(?, ?)', [4, 'd']);
+      const [{ n }] = await m.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM wb_rows');
+      await deferRow(m, head, '(?, ?)', [5, 'e']);
+      await deferRow(m, head, '(?, ?)', [6, 'f']);
+      return { firstPacket, n: Number(n), total: (await inserts(m)) - before };
+    });
+    // Four rows went as two statements; then one alone (a read came next); then two together.
+    expect(seen).toEqual({ firstPacket: 2, n: 5, total: 4 });
+    expect((await rows()).map((r) => r.v)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'plain']);
+    // Outside a write-behind transaction a row is written at once.
+    await ds.transaction(async (m) => {
+      await deferRow(m, head, '(?, ?)', [11, 'now']);
+      expect(await m.query('SELECT v FROM wb_rows WHERE id = 11')).toEqual([{ v: 'now' }]);
+    });
+  });
+
+  it('should lock a batch of case rows in one statement and hand each to its first lock without a round trip', async () => {
+    const engine = t.app.get(CaseEngine);
+    const cases = t.app.get(CaseRepository);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const opened = await engine.openCase({
+        type: 'test-fixture',
+        input: {
+          applicant: { name: '李四', idNumber: '110105194912310029', phone: '13812345678' },
+        },
+        actor: SYSTEM,
+        streetCode: '330106001',
+      });
+      ids.push(opened.id);
+    }
+    const selects = async (m: EntityManager): Promise<number> => {
+      const [r] = await m.query<Array<{ Value: string }>>("SHOW SESSION STATUS LIKE 'Com_select'");
+      return Number(r.Value);
+    };
+    await cases.transaction(async (m) => {
+      await cases.lockMany(m, ids);
+      const before = await selects(m);
+      const first = await Promise.all(ids.map((id) => cases.lock(m, id)));
+      const afterFirst = await selects(m);
+      // Another transaction cannot take any of the rows meanwhile.
+      await expect(
+        ds.query('SELECT id FROM cases WHERE id = ? FOR UPDATE NOWAIT', [ids[2]]),
+      ).rejects.toThrow(/Lock wait|lock/i);
+      const again = await cases.lock(m, ids[0]); // the second time: read from the server
+      expect(first.map((r) => r.id)).toEqual(ids);
+      expect(first[1].data).toMatchObject({ applicant: { name: '李四' } });
+      expect(again.version).toBe(first[0].version);
+      // No SELECT for the three first locks; one for the second lock of the same case.
+      expect(afterFirst - before).toBe(0);
+      expect((await selects(m)) - afterFirst).toBe(1);
+    });
   });
 
   it('should commit a transaction made of deferred writes only', async () => {

@@ -23,6 +23,8 @@ interface Deferred {
   params: unknown[];
   /** Runs on the statement's own result once the packet returns (e.g. a versioned update's row count). */
   check?: (result: unknown) => void;
+  /** A row that may share one multi-row INSERT with the packet's other rows of the same head (`deferRow`). */
+  row?: { head: string; tuple: string };
 }
 
 const START: Deferred = { sql: 'START TRANSACTION', params: [] };
@@ -119,7 +121,8 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
   }
 
   /** Sends statements as one packet; runs their checks; returns every statement's result. */
-  private async send(batch: Deferred[]): Promise<unknown[]> {
+  private async send(deferred: Deferred[]): Promise<unknown[]> {
+    const batch = mergeRows(deferred);
     const raw: unknown = await super.query(
       batch.map((d) => d.sql).join(';\n'),
       batch.flatMap((d) => d.params),
@@ -143,6 +146,62 @@ export async function deferWrite(
   }
   const result: unknown = await m.query(sql, params);
   check?.(result);
+}
+
+/**
+ * Queues the INSERT of one row, `${head} ${tuple}` (e.g. `INSERT INTO t (a, b) VALUES` and
+ * `(?, ?)`), in a write-behind transaction; elsewhere runs it now. Rows of the same head that
+ * travel in one packet go as one multi-row INSERT, sent where the last of them was queued: the
+ * earlier ones move later, past the packet's other writes, never past a read or the COMMIT. So
+ * only for append-only rows that no write of the same transaction changes or refers to (an
+ * audit event, an SLA fact, a reminder, an outbox row): a burst of deadlines fired in one
+ * transaction then costs the server one statement per table, not one per case.
+ */
+export async function deferRow(
+  m: EntityManager,
+  head: string,
+  tuple: string,
+  params: unknown[],
+): Promise<void> {
+  const sql = `${head} ${tuple}`;
+  if (m.queryRunner instanceof WriteBehindQueryRunner) {
+    m.queryRunner.defer({ sql, params, row: { head, tuple } });
+    return;
+  }
+  await m.query(sql, params);
+}
+
+/** Rows of one head (deferRow) become one statement, at the place of the last of them. */
+function mergeRows(batch: Deferred[]): Deferred[] {
+  const byHead = new Map<string, Deferred[]>();
+  for (const d of batch) {
+    if (d.row) {
+      const rows = byHead.get(d.row.head);
+      if (rows) {
+        rows.push(d);
+      } else {
+        byHead.set(d.row.head, [d]);
+      }
+    }
+  }
+  if ([...byHead.values()].every((rows) => rows.length === 1)) {
+    return batch;
+  }
+  return batch.flatMap((d) => {
+    const rows = d.row ? (byHead.get(d.row.head) ?? [d]) : [d];
+    if (rows.length === 1) {
+      return [d];
+    }
+    if (rows.at(-1) !== d) {
+      return [];
+    }
+    return [
+      {
+        sql: `${d.row?.head} ${rows.map((r) => r.row?.tuple).join(', ')}`,
+        params: rows.flatMap((r) => r.params),
+      },
+    ];
+  });
 }
 
 /** Whether writes deferred in this transaction wait for the next statement (write-behind). */

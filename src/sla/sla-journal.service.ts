@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { isSafeToRetry } from '../database/with-retry';
-import { deferWrite, whenCommitted, writeBehindTransaction } from '../database/write-behind';
+import { deferRow, deferWrite, whenCommitted, writeBehindTransaction } from '../database/write-behind';
 import { foldStageFacts, type SlaFact, type SlaRecordRow } from './stage-fold';
 
 /** Facts folded per transaction: one read of the open records, one write per table. */
@@ -158,7 +158,7 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
     caseVersion: number,
     fact: SlaFact,
   ): Promise<void> {
-    await deferWrite(m, 'INSERT INTO sla_journal (case_id, case_version, fact) VALUES (?, ?, ?)', [
+    await deferRow(m, 'INSERT INTO sla_journal (case_id, case_version, fact) VALUES', '(?, ?, ?)', [
       caseId,
       caseVersion,
       JSON.stringify(fact),

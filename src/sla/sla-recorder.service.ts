@@ -6,7 +6,7 @@ import type { CaseChange, DeadlineChange } from '../engine/engine-observers';
 import { EngineObservers } from '../engine/engine-observers';
 import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import type { CaseEntity } from '../engine/entities/case.entity';
-import { deferWrite } from '../database/write-behind';
+import { deferRow } from '../database/write-behind';
 import { lateIdSql } from '../database/late-id';
 import { JOBS, jobId } from '../queue/jobs';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
@@ -139,10 +139,11 @@ export class SlaRecorder implements OnModuleInit {
   ): Promise<void> {
     const d = c.deadline;
     const deadlineId = lateIdSql(d.id); // written in this transaction: maybe a late id
-    await deferWrite(
+    await deferRow(
       c.manager,
       `INSERT INTO sla_alerts (case_id, deadline_id, kind, level, deadline_key, due_at, status,
-         outcome, created_at, sent_at) VALUES (?, ${deadlineId.sql}, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
+         outcome, created_at, sent_at) VALUES`,
+      `(?, ${deadlineId.sql}, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
       [c.caseRow.id, ...deadlineId.params, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
     );
   }

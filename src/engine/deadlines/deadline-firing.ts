@@ -30,7 +30,10 @@ const RECENT_KEPT = 20_000;
  * A burst (many deadlines due together) is fired in batches: the first job to run claims the due
  * rows of many cases `FOR UPDATE SKIP LOCKED` and fires them in one transaction each batch, a few
  * batches at a time; each case still gets its own transition (version check, event, hash-chain
- * link, SLA record) inside the batch. The jobs of the deadlines a batch took then find them done.
+ * link, SLA record) inside the batch. The batch's case rows are locked by one statement, and its
+ * cases' events, SLA facts, reminders and outbox rows go to the server as one multi-row INSERT
+ * per table (write-behind.ts, `deferRow`). The jobs of the deadlines a batch took then find
+ * them done.
  */
 @Injectable()
 export class DeadlineFiring {
@@ -136,6 +139,11 @@ export class DeadlineFiring {
                 );
               }
             }
+            // The batch's cases in one locking read, not one round trip per case.
+            await this.cases.lockMany(
+              m,
+              due.map((d) => d.caseId),
+            );
             const done: Array<[string, DeadlineOutcome]> = [];
             const all = noEffects();
             for (const deadline of due) {

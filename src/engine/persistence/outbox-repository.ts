@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { jsonColumn } from '../../database/json-column';
-import { deferWrite } from '../../database/write-behind';
+import { deferRow } from '../../database/write-behind';
 import { OutboxEntity } from '../entities/outbox.entity';
 
 /** An outbox row handed over but not settled by its job (a cross-case job to reconcile). */
@@ -26,10 +26,10 @@ export class OutboxRepository {
   async insert(m: EntityManager, row: OutboxEntity): Promise<void> {
     const payload = JSON.stringify(row.payload);
     // A job naming a row inserted in this transaction carries its late id (late-id.ts).
-    await deferWrite(
+    await deferRow(
       m,
-      `INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until)
-       VALUES (?, ?, ${withLateIds(row.jobId)}, ${withLateIds(payload)}, ?, ?, ?)`,
+      'INSERT INTO outbox (queue, job_name, job_id, payload, run_at, created_at, claimed_until) VALUES',
+      `(?, ?, ${withLateIds(row.jobId)}, ${withLateIds(payload)}, ?, ?, ?)`,
       [row.queue, row.jobName, row.jobId, payload, row.runAt, row.createdAt, row.claimedUntil],
     );
   }
