@@ -9,7 +9,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { isSafeToRetry } from '../database/with-retry';
-import { deferRow, deferWrite, whenCommitted, writeBehindTransaction } from '../database/write-behind';
+import {
+  deferRow,
+  deferWrite,
+  whenCommitted,
+  writeBehindTransaction,
+} from '../database/write-behind';
 import { foldStageFacts, type SlaFact, type SlaRecordRow } from './stage-fold';
 
 /** Facts folded per transaction: one read of the open records, one write per table. */
