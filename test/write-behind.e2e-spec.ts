@@ -381,6 +381,35 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     await sla.remove('horizon-soon');
   });
 
+  it("should rewrite a case's data only when the transition changed it", async () => {
+    const engine = t.app.get(CaseEngine);
+    const caseworker = { id: 'caseworker-1', roles: ['CASEWORKER'] as const, streetCode: null };
+    const opened = await engine.openCase({
+      type: 'test-fixture',
+      input: { applicant: { name: '吴十', idNumber: '110105194912310029', phone: '13812345678' } },
+      actor: SYSTEM,
+      streetCode: '330106001',
+    });
+    await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
+    const text = async (): Promise<string> => {
+      const [r] = await ds.query<Array<{ data: string }>>(
+        'SELECT CAST(data AS CHAR) AS data FROM cases WHERE id = ?',
+        [opened.id],
+      );
+      return r.data;
+    };
+    // The same value, written out differently: a rewrite would show as the compact form.
+    const spaced = JSON.stringify(JSON.parse(await text()), null, 2);
+    await ds.query('UPDATE cases SET data = ? WHERE id = ?', [spaced, opened.id]);
+    const approved = await engine.applyEvent(opened.id, { type: 'APPROVE' }, manager);
+    expect(approved.state).toBe('waiting'); // no action assigned: the column is not written
+    expect(await text()).toBe(spaced);
+    const extended = await engine.applyEvent(opened.id, { type: 'EXTEND' }, caseworker);
+    expect(extended.data).toMatchObject({ restarts: 1 }); // `countRestart` assigned: written
+    expect(JSON.parse(await text())).toMatchObject({ restarts: 1, applicant: { name: '吴十' } });
+    expect(await text()).not.toBe(spaced);
+  });
+
   it("should store a case's data once: the snapshot row leaves its context to `data`, reads put it back", async () => {
     const engine = t.app.get(CaseEngine);
     const opened = await engine.openCase({

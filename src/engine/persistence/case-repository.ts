@@ -107,13 +107,20 @@ export class CaseRepository {
   /**
    * Writes what a change did to the case row, if nobody changed it since `previousVersion`
    * (optimistic lock; under the row lock a mismatch means a bug or a manual edit: 409).
+   * `dataChanged: false` (the context is the one read) leaves `data`, the row's largest column,
+   * as it is: a timer that only moves the state does not rewrite (nor escape) the application.
    */
   async saveVersioned(
     m: EntityManager,
     row: CaseEntity,
     previousVersion: number,
-    columns: ReadonlyArray<keyof CaseEntity> = CHANGING_COLUMNS,
+    dataChanged = true,
+    extra: ReadonlyArray<keyof CaseEntity> = [],
   ): Promise<void> {
+    const columns = [
+      ...(dataChanged ? CHANGING_COLUMNS : CHANGING_COLUMNS.filter((c) => c !== 'data')),
+      ...extra,
+    ];
     const set = assignments(
       m,
       CaseEntity,
@@ -137,7 +144,7 @@ export class CaseRepository {
 
   /** A case moved to another version of its workflow: the machine version is written too. */
   async saveMigrated(m: EntityManager, row: CaseEntity, previousVersion: number): Promise<void> {
-    await this.saveVersioned(m, row, previousVersion, [...CHANGING_COLUMNS, 'machineVersion']);
+    await this.saveVersioned(m, row, previousVersion, true, ['machineVersion']);
   }
 
   /** The active case holding a workflow's exclusive key (one open case per key), if any. */

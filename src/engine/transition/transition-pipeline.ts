@@ -306,10 +306,11 @@ export class TransitionPipeline implements OnModuleInit {
   ): Promise<CaseEntity> {
     const previous = row.version;
     const assigneeBefore = row.assigneeId;
+    const data = row.data;
     event.change?.(row);
     row.version = previous + 1;
     row.updatedAt = event.now;
-    await this.save(m, row, previous, { ...event, fromState: row.state });
+    await this.save(m, row, previous, { ...event, fromState: row.state }, row.data !== data);
     const definition = this.registry.get(row.type, row.machineVersion);
     await this.observers.caseChanged({
       ...observationOf({ m, row, definition, now: event.now, effects }, this.outbox),
@@ -327,6 +328,7 @@ export class TransitionPipeline implements OnModuleInit {
     row: CaseEntity,
     previousVersion: number,
     event: Pick<RecordedEvent, 'type' | 'actor' | 'payload' | 'now'> & { fromState: string },
+    dataChanged: boolean,
   ): Promise<void> {
     row.lastEventHash = await this.cases.appendEvent(m, row.lastEventHash, {
       caseId: row.id,
@@ -338,7 +340,7 @@ export class TransitionPipeline implements OnModuleInit {
       toState: row.state,
       at: event.now,
     });
-    await this.cases.saveVersioned(m, row, previousVersion);
+    await this.cases.saveVersioned(m, row, previousVersion, dataChanged);
   }
 
   /** Writes a transition: the case row, its event, members, deadlines left and entered, clocks. */
@@ -364,7 +366,14 @@ export class TransitionPipeline implements OnModuleInit {
       row.closedAt = now;
       row.exclusiveKey = null; // a closed case no longer blocks the next one
     }
-    await this.save(m, row, previousVersion, { ...event, fromState, now });
+    // XState keeps the context object when no action assigned to it.
+    await this.save(
+      m,
+      row,
+      previousVersion,
+      { ...event, fromState, now },
+      after.context !== before.context,
+    );
     await syncMembers(this.cases, m, definition, row, previousData);
     const closing = row.status === 'closed';
     const states = {
