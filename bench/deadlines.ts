@@ -331,6 +331,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'error',
       // Only the normal path fires: the reconciler would hide a lost job.
       DEADLINE_RECONCILE_GRACE_MS: '3600000',
+      // The periodic rounds (relay, reconciler, SLA alerts and journal) as in production; the
+      // tests' 200 ms would run each five times a second.
+      OUTBOX_RELAY_INTERVAL_MS: '1000',
     },
   });
   const pool = createPool({ uri: db.url, connectionLimit: 4 });

@@ -20,10 +20,13 @@ import { foldStageFacts, type SlaFact, type SlaRecordRow } from './stage-fold';
 /** Facts folded per transaction: one read of the open records, one write per table. */
 const FOLD_BATCH = 1000;
 /**
- * How long a committed fact waits for others to share its fold: under load one fold takes the
- * facts of dozens of transitions; the figures trail by about this much (reports settle first).
+ * A fold runs once no fact has come for FOLD_QUIET_MS, and at the latest FOLD_MAX_DELAY_MS after
+ * the first fact it waits for: under load (a burst of deadlines, many clients) one fold takes the
+ * facts of hundreds of transitions, after the burst rather than in the middle of it. The figures
+ * trail by at most about a second (reports settle first).
  */
-const FOLD_DELAY_MS = 200;
+const FOLD_QUIET_MS = 200;
+const FOLD_MAX_DELAY_MS = 1000;
 
 interface RecordRow {
   id: string;
@@ -118,8 +121,8 @@ function recordValues(r: SlaRecordRow): unknown[] {
  * fails certification and is retried). A case's facts fold in the order they were committed (its
  * transitions are serialised by the case's row lock).
  *
- * The figures trail the transitions by a fold (≈ FOLD_DELAY_MS after a commit in the process
- * that committed, at the latest by the periodic round in workers). A reader that must see every
+ * The figures trail the transitions by a fold (FOLD_QUIET_MS to FOLD_MAX_DELAY_MS after a commit
+ * in the process that committed, at the latest by the periodic round in workers). A reader that must see every
  * committed transition (the reports; tests) calls `settle()` first.
  */
 @Injectable()
@@ -128,6 +131,8 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
   /** Folds in this process run one after the other. */
   private chain: Promise<unknown> = Promise.resolve();
   private soonTimer?: NodeJS.Timeout;
+  /** When the fold `soonTimer` waits for was first asked for (the quiet period's upper bound). */
+  private firstAsked?: number;
   private roundTimer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -143,7 +148,7 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.roundTimer = setInterval(
-      () => this.soon(0),
+      () => this.soon(),
       this.config.get('OUTBOX_RELAY_INTERVAL_MS', { infer: true }),
     );
     this.roundTimer.unref();
@@ -202,12 +207,19 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
     return this.enqueue(() => this.foldOnce());
   }
 
-  private soon(delayMs = FOLD_DELAY_MS): void {
-    if (this.stopped || this.soonTimer) {
+  /** Folds after a quiet period (FOLD_QUIET_MS, at most FOLD_MAX_DELAY_MS), or after `delayMs`. */
+  private soon(delayMs?: number): void {
+    if (this.stopped) {
       return;
     }
+    const now = Date.now();
+    this.firstAsked ??= now;
+    const delay =
+      delayMs ?? Math.max(0, Math.min(FOLD_QUIET_MS, this.firstAsked + FOLD_MAX_DELAY_MS - now));
+    clearTimeout(this.soonTimer);
     this.soonTimer = setTimeout(() => {
       this.soonTimer = undefined;
+      this.firstAsked = undefined;
       void this.enqueue(async () => {
         // A full batch means more are waiting: go on at once.
         if ((await this.foldOnce()) === FOLD_BATCH) {
@@ -220,7 +232,7 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
           this.soon(1000);
         }
       });
-    }, delayMs);
+    }, delay);
     this.soonTimer.unref();
   }
 

@@ -39,6 +39,12 @@ export function rehydrate(
   if (known && known.machine === machine) {
     return known;
   }
+  // What `createActor(machine, { snapshot }).getSnapshot()` does, without building the actor
+  // (its system, mailbox and inert initial state) only to read the snapshot back.
+  const scope = inertScope(machine);
+  if (scope) {
+    return machine.restoreSnapshot(persisted as never, scope as never) as AnyMachineSnapshot;
+  }
   return createActor(machine, {
     snapshot: persisted as never,
   }).getSnapshot() as AnyMachineSnapshot;
