@@ -53,6 +53,17 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
   const rows = async (): Promise<Array<{ id: number; v: string }>> =>
     ds.query('SELECT id, v FROM wb_rows ORDER BY id');
 
+  /** A test-fixture case in `draft` for an applicant of this name. */
+  const openFixtureCase = async (name: string): Promise<string> => {
+    const opened = await t.app.get(CaseEngine).openCase({
+      type: 'test-fixture',
+      input: { applicant: { name, idNumber: '110105194912310029', phone: '13812345678' } },
+      actor: SYSTEM,
+      streetCode: '330106001',
+    });
+    return opened.id;
+  };
+
   it('should run every pooled connection READ COMMITTED without a SET TRANSACTION per transaction', async () => {
     // SLEEP keeps each connection busy, so the 25 queries spread over the whole pool (20).
     const seen = await Promise.all(
@@ -123,19 +134,10 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
   });
 
   it('should lock a batch of case rows in one statement and hand each to its first lock without a round trip', async () => {
-    const engine = t.app.get(CaseEngine);
     const cases = t.app.get(CaseRepository);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const opened = await engine.openCase({
-        type: 'test-fixture',
-        input: {
-          applicant: { name: '李四', idNumber: '110105194912310029', phone: '13812345678' },
-        },
-        actor: SYSTEM,
-        streetCode: '330106001',
-      });
-      ids.push(opened.id);
+    for (const name of ['李四', '王五', '赵六']) {
+      ids.push(await openFixtureCase(name));
     }
     const selects = async (m: EntityManager): Promise<number> => {
       const [r] = await m.query<Array<{ Value: string }>>("SHOW SESSION STATUS LIKE 'Com_select'");
@@ -152,7 +154,7 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       ).rejects.toThrow(/Lock wait|lock/i);
       const again = await cases.lock(m, ids[0]); // the second time: read from the server
       expect(first.map((r) => r.id)).toEqual(ids);
-      expect(first[1].data).toMatchObject({ applicant: { name: '李四' } });
+      expect(first[1].data).toMatchObject({ applicant: { name: '王五' } });
       expect(again.version).toBe(first[0].version);
       // No SELECT for the three first locks; one for the second lock of the same case.
       expect(afterFirst - before).toBe(0);
@@ -287,12 +289,7 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
 
   it("should hand a transition's leased outbox rows over once right after the commit", async () => {
     const engine = t.app.get(CaseEngine);
-    const opened = await engine.openCase({
-      type: 'test-fixture',
-      input: { applicant: { name: '李四', idNumber: '110105194912310029', phone: '13812345678' } },
-      actor: SYSTEM,
-      streetCode: '330106001',
-    });
+    const opened = { id: await openFixtureCase('李四') };
     await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
     await engine.applyEvent(opened.id, { type: 'APPROVE' }, manager); // enters `waiting` (deadline)
     const outbox = await eventually(async () => {
@@ -384,12 +381,7 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
   it("should rewrite a case's data only when the transition changed it", async () => {
     const engine = t.app.get(CaseEngine);
     const caseworker = { id: 'caseworker-1', roles: ['CASEWORKER'] as const, streetCode: null };
-    const opened = await engine.openCase({
-      type: 'test-fixture',
-      input: { applicant: { name: '吴十', idNumber: '110105194912310029', phone: '13812345678' } },
-      actor: SYSTEM,
-      streetCode: '330106001',
-    });
+    const opened = { id: await openFixtureCase('吴十') };
     await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
     const text = async (): Promise<string> => {
       const [r] = await ds.query<Array<{ data: string }>>(
@@ -412,12 +404,7 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
 
   it("should store a case's data once: the snapshot row leaves its context to `data`, reads put it back", async () => {
     const engine = t.app.get(CaseEngine);
-    const opened = await engine.openCase({
-      type: 'test-fixture',
-      input: { applicant: { name: '周九', idNumber: '110105194912310029', phone: '13812345678' } },
-      actor: SYSTEM,
-      streetCode: '330106001',
-    });
+    const opened = { id: await openFixtureCase('周九') };
     await engine.applyEvent(opened.id, { type: 'SUBMIT' }, streetOffice);
     const stored = async (): Promise<{ snapshot: Record<string, unknown>; data: unknown }> => {
       // The columns as text, as the server holds them (not through the entity).
