@@ -396,6 +396,23 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     const approved = await engine.applyEvent(opened.id, { type: 'APPROVE' }, manager);
     expect(approved.state).toBe('waiting'); // no action assigned: the column is not written
     expect(await text()).toBe(spaced);
+    // An event that does not move the machine (a claim) changes the assignee, not the data.
+    const claimed = await engine.recordEvent({
+      caseId: opened.id,
+      type: 'CLAIMED',
+      actor: caseworker,
+      payload: { assignee: caseworker.id },
+      change: (r) => {
+        r.assigneeId = caseworker.id;
+      },
+    });
+    expect(claimed.assigneeId).toBe(caseworker.id);
+    expect(await text()).toBe(spaced);
+    const [{ assignee_id }] = await ds.query<Array<{ assignee_id: string }>>(
+      'SELECT assignee_id FROM cases WHERE id = ?',
+      [opened.id],
+    );
+    expect(assignee_id).toBe(caseworker.id);
     const extended = await engine.applyEvent(opened.id, { type: 'EXTEND' }, caseworker);
     expect(extended.data).toMatchObject({ restarts: 1 }); // `countRestart` assigned: written
     expect(JSON.parse(await text())).toMatchObject({ restarts: 1, applicant: { name: '吴十' } });
