@@ -361,6 +361,7 @@ async function main(): Promise<void> {
     let polling = true;
     const poller = (async () => {
       const until = Date.now() + 120_000;
+      // (A failure elsewhere closes the pool: this loop then ends quietly, and main reports it.)
       while (polling && seen.size < TIMERS && Date.now() < until) {
         const now = Date.now();
         const fired = await rows(
@@ -368,7 +369,10 @@ async function main(): Promise<void> {
           `SELECT case_id, due_at FROM case_deadlines
             WHERE name = 'publicity' AND status = 'fired' AND case_id IN (?)`,
           [timerCases],
-        );
+        ).catch(() => undefined);
+        if (!fired) {
+          return;
+        }
         for (const r of fired) {
           if (!seen.has(String(r.case_id))) {
             seen.set(String(r.case_id), now - (r.due_at as Date).getTime());
@@ -431,6 +435,19 @@ async function main(): Promise<void> {
       pool,
       "SELECT * FROM outbox WHERE job_name = 'fire-deadline' ORDER BY id DESC LIMIT 1",
     );
+    // A checkout with one job per due moment (its payload names the moment's job) hands the
+    // burst over as the service would: each deadline's outbox row names the job of its moment and
+    // its case's shard (deadline-scheduler.ts `momentJobId`, with the default two per moment).
+    const templatePayload: unknown =
+      typeof outboxRow?.payload === 'string' ? JSON.parse(outboxRow.payload) : outboxRow?.payload;
+    const moments = typeof (templatePayload as { dueAt?: unknown } | undefined)?.dueAt === 'string';
+    const momentJobId = (caseId: string, dueAt: Date): string => {
+      let hash = 0;
+      for (let i = 0; i < caseId.length; i++) {
+        hash = (hash * 31 + caseId.charCodeAt(i)) >>> 0;
+      }
+      return `deadlines-due-${dueAt.getTime()}-${hash % 2}`;
+    };
     const caseColumns = Object.keys(caseRow);
     const deadlineColumns = Object.keys(deadlineRow).filter((c) => c !== 'id');
     const outboxColumns = ['queue', 'job_name', 'job_id', 'payload', 'run_at', 'created_at'];
@@ -491,14 +508,26 @@ async function main(): Promise<void> {
               'SELECT MIN(id) AS first FROM case_deadlines WHERE case_id IN (?)',
               [chunkIds],
             );
-            const outbox = chunkIds.map((id, i) => [
-              'deadlines',
-              'fire-deadline',
-              `deadline-${id}-${String(deadlineRow.entry_seq)}-publicity-0`,
-              JSON.stringify({ deadlineId: String(Number(first) + i), caseId: id }),
-              dueAt,
-              now,
-            ]);
+            const outbox = chunkIds.map((id, i) => {
+              const deadlineId = String(Number(first) + i);
+              return [
+                'deadlines',
+                'fire-deadline',
+                `deadline-${id}-${String(deadlineRow.entry_seq)}-publicity-0`,
+                JSON.stringify(
+                  moments
+                    ? {
+                        dueAt: dueAt.toISOString(),
+                        momentJob: momentJobId(id, dueAt),
+                        deadlineId,
+                        caseId: id,
+                      }
+                    : { deadlineId, caseId: id },
+                ),
+                dueAt,
+                now,
+              ];
+            });
             await conn.query(`INSERT INTO outbox (${outboxColumns.join(', ')}) VALUES ?`, [outbox]);
           }
           await conn.commit();

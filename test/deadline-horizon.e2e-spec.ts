@@ -5,7 +5,7 @@ import { ChainVerifier } from '../src/engine/audit/chain-verifier.service';
 import { CaseEngine } from '../src/engine/case-engine.service';
 import { DeadlineFiring } from '../src/engine/deadlines/deadline-firing';
 import { DeadlinePromotion } from '../src/engine/deadlines/deadline-promotion';
-import { deadlineJobId } from '../src/engine/deadlines/deadline-scheduler';
+import { momentJobId } from '../src/engine/deadlines/deadline-scheduler';
 import { JOBS } from '../src/queue/jobs';
 import { QueueService } from '../src/queue/queue.service';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
@@ -36,6 +36,7 @@ interface DeadlineRow {
   name: string;
   restart: number;
   status: string;
+  due_at: Date;
   queued_at: Date | null;
 }
 
@@ -47,14 +48,9 @@ async function waitingDeadline(ds: DataSource, caseId: string): Promise<Deadline
   return row;
 }
 
+/** The job of the deadline's due moment, with the default DEADLINE_JOBS_PER_MOMENT (2). */
 function jobIdOf(d: DeadlineRow): string {
-  return deadlineJobId({
-    caseId: d.case_id,
-    entrySeq: d.entry_seq,
-    kind: d.kind,
-    name: d.name,
-    restart: d.restart,
-  });
+  return momentJobId({ caseId: d.case_id, dueAt: new Date(d.due_at) }, 2);
 }
 
 async function deadlineEvents(ds: DataSource, caseId: string): Promise<string[]> {
@@ -67,8 +63,8 @@ async function deadlineEvents(ds: DataSource, caseId: string): Promise<string[]>
 
 async function outboxRows(ds: DataSource, caseId: string): Promise<number> {
   const [{ n }] = await ds.query<Array<{ n: string }>>(
-    'SELECT COUNT(*) AS n FROM outbox WHERE job_id LIKE ?',
-    [`deadline-${caseId}-%`],
+    "SELECT COUNT(*) AS n FROM outbox WHERE job_name = 'fire-deadline' AND payload LIKE ?",
+    [`%${caseId}%`],
   );
   return Number(n);
 }
@@ -145,12 +141,108 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
 
       const delayed = await queue.getDelayed();
       expect(delayed.filter((j) => j.id === jobIdOf(deadline))).toHaveLength(1);
-      expect(delayed.filter((j) => j.data.deadlineId === String(deadline.id))).toHaveLength(1);
+      expect(delayed.filter((j) => j.data.dueAt === deadline.due_at.toISOString())).toHaveLength(1);
       expect((await waitingDeadline(ds, id)).queued_at).not.toBeNull();
     } finally {
       await t.close();
     }
   }, 60_000);
+
+  it('should hand the deadlines that start due at one moment over as rows of their own that join one job per shard', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      // A day deadline ends at the next Shanghai midnight: the same moment for every case today.
+      policy: { deadlines: { 'test-fixture': { waiting: '1d' } } },
+      env: {
+        DEADLINE_HORIZON_MS: String(3 * 24 * 3600_000),
+        DEADLINE_PROMOTE_INTERVAL_MS: '60000',
+      },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+      const engine = t.app.get(CaseEngine);
+      const ids = [await openWaitingCase(engine), await openWaitingCase(engine)];
+      ids.push(...(await Promise.all([1, 2, 3, 4].map(() => openWaitingCase(engine)))));
+      const deadlines = await Promise.all(ids.map((id) => waitingDeadline(ds, id)));
+      const moment = deadlines[0].due_at.toISOString();
+      expect(deadlines.every((d) => d.due_at.toISOString() === moment)).toBe(true);
+      // Each deadline's hand-over is its own outbox row, all handed over.
+      const handed = await eventually(async () => {
+        const rows = await ds.query<Array<{ job_id: string; dispatched_at: Date | null }>>(
+          "SELECT job_id, dispatched_at FROM outbox WHERE job_name = 'fire-deadline' AND run_at = ?",
+          [deadlines[0].due_at],
+        );
+        return rows.length === 6 && rows.every((r) => r.dispatched_at !== null) ? rows : undefined;
+      }, 10_000);
+      expect(new Set(handed.map((r) => r.job_id)).size).toBe(6);
+      // BullMQ holds one job per shard of that moment, carrying the moment only.
+      const jobs = (await queue.getDelayed()).filter((j) => j.data.dueAt === moment);
+      expect(new Set(jobs.map((j) => j.id))).toEqual(new Set(deadlines.map(jobIdOf)));
+      expect(jobs.length).toBeLessThanOrEqual(2);
+      expect(jobs.every((j) => Object.keys(j.data as object).join() === 'dueAt')).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('should queue the deadlines due at one moment as one job per shard, which fires them all once and none early', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '2h' } } },
+      // Only the moment's jobs may fire them: no reconciler, no promotion round of its own.
+      env: {
+        DEADLINE_HORIZON_MS: '3600000',
+        DEADLINE_PROMOTE_INTERVAL_MS: '1800000',
+        DEADLINE_RECONCILE_GRACE_MS: '600000',
+        DEADLINE_FIRE_BATCH: '3',
+      },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+      const engine = t.app.get(CaseEngine);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        ids.push(await openWaitingCase(engine));
+      }
+      // Twelve deadlines ending at one moment (as day deadlines end at one midnight).
+      const moment = new Date(Math.ceil((Date.now() + 2500) / 1000) * 1000);
+      await ds.query(
+        "UPDATE case_deadlines SET due_at = ? WHERE case_id IN (?) AND name = 'waiting'",
+        [moment, ids],
+      );
+      expect(await t.app.get(DeadlinePromotion).promote()).toBe(12);
+      const jobs = (await queue.getDelayed()).filter((j) => j.data.dueAt === moment.toISOString());
+      const expected = new Set(ids.map((caseId) => momentJobId({ caseId, dueAt: moment }, 2)));
+      expect(new Set(jobs.map((j) => j.id))).toEqual(expected);
+      expect(jobs).toHaveLength(expected.size); // one or two jobs for twelve deadlines
+
+      await eventually(async () => {
+        const [{ n }] = await ds.query<Array<{ n: string }>>(
+          "SELECT COUNT(*) AS n FROM case_deadlines WHERE case_id IN (?) AND status = 'fired'",
+          [ids],
+        );
+        return Number(n) === 12 ? true : undefined;
+      }, 20_000);
+      await sleep(1000); // give a duplicate every chance to appear
+      for (const id of ids) {
+        expect(await deadlineEvents(ds, id)).toEqual(['DEADLINE_WAITING']);
+      }
+      const fired = await ds.query<Array<{ early: number }>>(
+        'SELECT fired_at < due_at AS early FROM case_deadlines WHERE case_id IN (?)',
+        [ids],
+      );
+      expect(fired.map((r) => Number(r.early))).toEqual(ids.map(() => 0));
+      const cases = await ds.query<Array<{ state: string; version: number }>>(
+        'SELECT state, version FROM cases WHERE id IN (?)',
+        [ids],
+      );
+      expect(cases.every((c) => c.state === 'expired' && c.version === 4)).toBe(true);
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
 
   it('should fire a batch of due deadlines across many cases exactly once with two workers sweeping at once', async () => {
     const db = await createTestDatabase();
@@ -240,7 +332,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
 
       await eventually(async () => ((await job.isCompleted()) ? true : undefined), 15000);
       const done = await queue.getJob(jobIdOf(deadline));
-      expect(done?.returnvalue).toBe('stale');
+      expect(done?.returnvalue).toBe(0); // the moment's job ran and fired nothing
       expect(await deadlineEvents(ds, id)).toEqual([]);
       const [c] = await ds.query<Array<{ state: string; version: number }>>(
         'SELECT state, version FROM cases WHERE id = ?',

@@ -54,8 +54,8 @@ describe('nothing committed is lost (real MariaDB, real Redis processes)', () =>
       const [state] = await ds.query('SELECT state FROM cases WHERE id = ?', [id]);
       expect(state.state).toBe('waiting');
       const [outbox] = await ds.query(
-        'SELECT dispatched_at FROM outbox WHERE job_id LIKE ? ORDER BY id DESC LIMIT 1',
-        [`deadline-${id}-%`],
+        "SELECT dispatched_at FROM outbox WHERE job_name = 'fire-deadline' AND payload LIKE ? ORDER BY id DESC LIMIT 1",
+        [`%${id}%`],
       );
       expect(outbox.dispatched_at).toBeNull();
       await sleep(3000); // the deadline is due now, but Redis is down

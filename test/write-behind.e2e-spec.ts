@@ -302,8 +302,8 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     }, 10_000);
     expect(outbox.every((r) => r.claimed_until === null)).toBe(true);
     expect(await t.app.get(OutboxRelay).dispatchPending()).toBe(0);
-    // The deadline's id was a late one in the transaction: its job names the real row, in the
-    // database and in BullMQ (handed over from memory after the commit).
+    // The deadline's id was a late one in the transaction: its outbox row names the real row
+    // (resolved in memory after the commit, before the hand-over).
     const [deadline] = await ds.query<Array<{ id: string }>>(
       "SELECT id FROM case_deadlines WHERE case_id = ? AND name = 'waiting'",
       [opened.id],
@@ -312,9 +312,16 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       'SELECT job_id, payload FROM outbox WHERE queue = ? AND payload LIKE ?',
       [JOBS.fireDeadline.queue, `%${opened.id}%`],
     );
-    expect(row.payload).toEqual({ deadlineId: String(deadline.id), caseId: opened.id });
-    const job = await t.app.get(QueueService).queue(JOBS.fireDeadline.queue).getJob(row.job_id);
-    expect(job?.data).toEqual({ deadlineId: String(deadline.id), caseId: opened.id });
+    const payload = row.payload as { dueAt: string; momentJob: string };
+    expect(payload).toEqual({
+      dueAt: expect.any(String),
+      momentJob: expect.stringMatching(/^deadlines-due-\d+-[01]$/),
+      deadlineId: String(deadline.id),
+      caseId: opened.id,
+    });
+    // The job is the due moment's, shared with any deadline due then: it carries the moment only.
+    const queue = t.app.get(QueueService).queue(JOBS.fireDeadline.queue);
+    expect((await queue.getJob(payload.momentJob))?.data).toEqual({ dueAt: payload.dueAt });
   });
 
   it('should leave a row with a running lease to its owner and send it once the lease has run out', async () => {

@@ -155,23 +155,34 @@ export class Environment {
   DEADLINE_PROMOTE_INTERVAL_MS: number = 300_000;
 
   /**
-   * A burst of due deadlines is fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different
-   * cases in one transaction (each its own transition). Each deadline job running takes a batch
-   * (WORKER_CONCURRENCY at once); the reconciler runs DEADLINE_FIRE_PARALLEL batches at a time.
+   * Due deadlines are fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different cases in
+   * one transaction (each its own transition), DEADLINE_FIRE_PARALLEL batches at a time in a
+   * process (the jobs of a due moment and the reconciler alike).
    */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1000)
-  DEADLINE_FIRE_BATCH: number = 4;
+  DEADLINE_FIRE_BATCH: number = 16;
 
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(64)
-  DEADLINE_FIRE_PARALLEL: number = 8;
+  DEADLINE_FIRE_PARALLEL: number = 4;
+
+  /**
+   * How many BullMQ jobs the deadlines due at one moment share (each case's deadline names one):
+   * a burst due together is fired by that many jobs, so several workers take part.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  DEADLINE_JOBS_PER_MOMENT: number = 2;
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -1,4 +1,4 @@
-import type { FireDeadlinePayload } from '../engine/jobs/fire-deadline.job';
+import type { FireDeadlineJobData, FireDeadlinePayload } from '../engine/jobs/fire-deadline.job';
 import type { OpenLinkedCasePayload } from '../engine/jobs/open-linked-case.job';
 import type { SignalCasePayload } from '../engine/jobs/signal-case.job';
 
@@ -48,10 +48,15 @@ export interface OutboxPayloads {
 
 /**
  * What each job carries to Redis (its processor's `job.data`): the outbox payload, except the
- * cross-case jobs, which carry a reference to their row (outbox-relay.service.ts `jobData`); a job
- * queued before that carried its payload itself.
+ * cross-case jobs, which carry a reference to their row, and a deadline's, which carries its due
+ * moment only (outbox-relay.service.ts `jobData`); a job queued before that carried its payload
+ * itself.
  */
-export interface JobPayloads extends Omit<OutboxPayloads, 'openLinkedCase' | 'signalCase'> {
+export interface JobPayloads extends Omit<
+  OutboxPayloads,
+  'fireDeadline' | 'openLinkedCase' | 'signalCase'
+> {
+  fireDeadline: FireDeadlineJobData;
   openLinkedCase: OutboxReference | OpenLinkedCasePayload;
   signalCase: OutboxReference | SignalCasePayload;
 }

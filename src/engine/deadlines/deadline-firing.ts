@@ -18,32 +18,33 @@ import { WorkflowRegistry } from '../workflow-registry';
 
 export type DeadlineOutcome = 'fired' | 'overdue' | 'stale' | 'not-due';
 
-/** How many deadline ids fired here a job may still find already done (a burst's worth, and more). */
-const RECENT_KEPT = 20_000;
+/** How far ahead of its due time a deadline may fire (clocks of two hosts differ a little). */
+const EARLY_MS = 1000;
 
 /**
- * How a deadline fires (see docs/architecture.md, 'How a deadline fires'): its job or the
- * reconciler asks; the row, locked, must still be `pending` and due. Its event is applied as
- * `system` through the transition pipeline; without one, or when the case refuses it, the case
- * is marked overdue (DEADLINE_OVERDUE) and observers raise the breach.
+ * How a deadline fires (see docs/architecture.md, 'How a deadline fires'): a job of its due
+ * moment or the reconciler asks; the row, locked, must still be `pending` and due. Its event is
+ * applied as `system` through the transition pipeline; without one, or when the case refuses it,
+ * the case is marked overdue (DEADLINE_OVERDUE) and observers raise the breach.
  *
- * A burst (many deadlines due together) is fired in batches: the first job to run claims the due
- * rows of many cases `FOR UPDATE SKIP LOCKED` and fires them in one transaction each batch, a few
- * batches at a time; each case still gets its own transition (version check, event, hash-chain
- * link, SLA record) inside the batch. The batch's case rows are locked by one statement, and its
- * cases' events, SLA facts, reminders and outbox rows go to the server as one multi-row INSERT
- * per table (write-behind.ts, `deferRow`). The jobs of the deadlines a batch took then find
- * them done.
+ * Due deadlines are fired in batches: a batch claims the due rows of several cases
+ * `FOR UPDATE SKIP LOCKED` and fires them in one transaction, DEADLINE_FIRE_PARALLEL batches at a
+ * time; each case still gets its own transition (version check, event, hash-chain link, SLA
+ * record) inside the batch. The batch's case rows are locked by one statement, and its cases'
+ * events, SLA facts, reminders and outbox rows go to the server as one multi-row INSERT per table
+ * (write-behind.ts, `deferRow`).
  */
 @Injectable()
 export class DeadlineFiring {
   private readonly logger = new Logger(DeadlineFiring.name);
   private readonly batchSize: number;
   private readonly parallel: number;
-  /** Deadlines a batch of this process holds, until its commit: their jobs wait for it here. */
-  private readonly inFlight = new Map<string, Promise<DeadlineOutcome | undefined>>();
-  /** Deadlines fired by this process's batches lately (insertion order: the oldest go first). */
-  private readonly recent = new Map<string, DeadlineOutcome>();
+  /** This process's drain (fireMoment), while one runs. */
+  private draining?: Promise<number>;
+  /** A moment's job asked since the drain's last claim round began: it goes round once more. */
+  private drainAgain = false;
+  /** The latest due moment a job asked for (ms): the drain claims at least up to it. */
+  private drainUntil = 0;
 
   constructor(
     private readonly cases: CaseRepository,
@@ -59,25 +60,47 @@ export class DeadlineFiring {
   }
 
   /**
-   * What a deadline's job does: if a batch of this process fired or holds its deadline, that
-   * outcome; otherwise one batch of due deadlines (its own among them, soonest first, unless
-   * another worker's batch holds it), then its own through `fire` if still needed (at most once:
-   * a deadline a batch fired is no longer `pending`). In a burst the jobs running at once
-   * (WORKER_CONCURRENCY) each take their own batch, so the burst is fired by that many
-   * transactions in parallel, and the later jobs find their deadline done without a query.
+   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): fires every pending
+   * deadline due by then — or by now, if later — through this process's one drain. A job that
+   * arrives while the drain runs makes it go round once more and waits for that round, so the
+   * jobs of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead of each claiming
+   * its own. Returns how many the drain fired or marked overdue.
+   */
+  fireMoment(dueAt: Date): Promise<number> {
+    this.drainUntil = Math.max(this.drainUntil, dueAt.getTime());
+    this.drainAgain = true;
+    // drain() always reaches an await first (drainAgain is set), so this is assigned before it ends.
+    this.draining ??= this.drain();
+    return this.draining;
+  }
+
+  private async drain(): Promise<number> {
+    let fired = 0;
+    try {
+      while (this.drainAgain) {
+        this.drainAgain = false;
+        const until = this.drainUntil;
+        // Up to the moment asked for, even if this clock is a little behind the one that queued
+        // the job; never more than EARLY_MS ahead (a job run early must not fire what is not due).
+        const outcomes = await this.fireUpTo(() => {
+          const now = Date.now();
+          return new Date(Math.min(Math.max(now, until), now + EARLY_MS));
+        });
+        fired += [...outcomes.values()].filter((o) => o === 'fired' || o === 'overdue').length;
+      }
+      return fired;
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  /**
+   * A job queued before one job per moment (it names its deadline): the drain fires what is due,
+   * its own deadline among them; `fire` then finds it done (stale), or fires it if not due yet.
    */
   async fireFromJob(deadlineId: string): Promise<DeadlineOutcome> {
-    const known = this.recent.get(deadlineId) ?? (await this.inFlight.get(deadlineId));
-    if (known) {
-      return known;
-    }
-    const outcomes = new Map<string, DeadlineOutcome>();
-    await this.fireBatch(0, [], outcomes);
-    const done =
-      outcomes.get(deadlineId) ??
-      this.recent.get(deadlineId) ??
-      (await this.inFlight.get(deadlineId));
-    return done ?? this.fire(deadlineId);
+    await this.fireMoment(new Date());
+    return this.fire(deadlineId);
   }
 
   /**
@@ -85,10 +108,15 @@ export class DeadlineFiring {
    * DEADLINE_FIRE_PARALLEL at a time, until none is left; returns what each one became.
    */
   async fireDue(graceMs: number): Promise<Map<string, DeadlineOutcome>> {
+    return this.fireUpTo(() => new Date(Date.now() - graceMs));
+  }
+
+  /** Fires the pending deadlines due by `cutoff()` (asked again at each claim) until none is left. */
+  private async fireUpTo(cutoff: () => Date): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
     const excluded: string[] = [];
     const more = async (): Promise<boolean> =>
-      (await this.fireBatch(graceMs, excluded, outcomes)) >= this.batchSize;
+      (await this.fireBatch(cutoff, excluded, outcomes)) >= this.batchSize;
     // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
     if (await more()) {
       await Promise.all(
@@ -110,35 +138,16 @@ export class DeadlineFiring {
    * were claimed.
    */
   private async fireBatch(
-    graceMs: number,
+    cutoff: () => Date,
     excluded: string[],
     outcomes: Map<string, DeadlineOutcome>,
   ): Promise<number> {
     let current: string | undefined;
-    let settle: (fired: Map<string, DeadlineOutcome>) => void = () => undefined;
-    const settled = new Promise<Map<string, DeadlineOutcome>>((resolve) => {
-      settle = resolve;
-    });
-    const held: string[] = [];
     try {
       const [fired, effects] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
-            const due = await this.rows.claimDue(
-              m,
-              new Date(Date.now() - graceMs),
-              this.batchSize,
-              excluded,
-            );
-            for (const d of due) {
-              if (!this.inFlight.has(d.id)) {
-                held.push(d.id);
-                this.inFlight.set(
-                  d.id,
-                  settled.then((fired) => fired.get(d.id)),
-                );
-              }
-            }
+            const due = await this.rows.claimDue(m, cutoff(), this.batchSize, excluded);
             // The batch's cases in one locking read, not one round trip per case.
             await this.cases.lockMany(
               m,
@@ -160,7 +169,6 @@ export class DeadlineFiring {
       this.outbox.afterCommit(effects);
       for (const [id, outcome] of fired) {
         outcomes.set(id, outcome);
-        this.remember(id, outcome);
         deadlinesFired.inc({ outcome });
       }
       return fired.length;
@@ -178,20 +186,6 @@ export class DeadlineFiring {
         outcomes.set(alone, outcome);
       }
       return this.batchSize; // the rest of the batch is still due: go on
-    } finally {
-      // Waiting jobs learn the outcome (undefined after a rollback: they fire their own).
-      settle(outcomes);
-      held.forEach((id) => this.inFlight.delete(id));
-    }
-  }
-
-  private remember(id: string, outcome: DeadlineOutcome): void {
-    this.recent.set(id, outcome);
-    if (this.recent.size > RECENT_KEPT) {
-      const oldest = this.recent.keys().next();
-      if (!oldest.done) {
-        this.recent.delete(oldest.value);
-      }
     }
   }
 
@@ -240,7 +234,7 @@ export class DeadlineFiring {
     if (!deadline || deadline.status !== 'pending') {
       return ['stale', noEffects()];
     }
-    if (deadline.dueAt.getTime() > now.getTime() + 1000) {
+    if (deadline.dueAt.getTime() > now.getTime() + EARLY_MS) {
       return ['not-due', noEffects()];
     }
     return this.fireRow(m, deadline, now, refused);

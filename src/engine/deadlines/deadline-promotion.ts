@@ -10,7 +10,7 @@ import type { Environment } from '../../config/environment';
 import { JOBS } from '../../queue/jobs';
 import { QueueService } from '../../queue/queue.service';
 import { DeadlineRepository } from '../persistence/deadline-repository';
-import { deadlineJobId } from './deadline-scheduler';
+import { momentJobId } from './deadline-scheduler';
 
 /** Rows queued per round trip to Redis. */
 const PAGE = 1000;
@@ -27,9 +27,10 @@ const FIRE_JOB_OPTIONS: JobsOptions = {
  * The promotion round of the deadline horizon (docs/architecture.md, 'How a deadline fires'): a
  * deadline due later than DEADLINE_HORIZON_MS when it started has no job in Redis, only its row.
  * Every worker, on start and every DEADLINE_PROMOTE_INTERVAL_MS, queues the pending rows that
- * came within the horizon as BullMQ delayed jobs and stamps `queued_at`. Promoting twice (two
- * workers, a crash between the hand-over and the stamp) is harmless: the job id is the
- * deadline's (deadlineJobId), and BullMQ keeps one job per id; firing is decided by the row.
+ * came within the horizon as BullMQ delayed jobs — one per due moment (momentJobId), shared with
+ * the deadlines queued at their start — and stamps `queued_at`. Promoting twice (two workers, a
+ * crash between the hand-over and the stamp) is harmless: BullMQ keeps one job per id, and firing
+ * is decided by the rows.
  * A deadline that comes due while Redis is away is fired by the reconciler from the database.
  */
 @Injectable()
@@ -49,7 +50,10 @@ export class DeadlinePromotion implements OnApplicationBootstrap, OnApplicationS
     this.horizonMs = config.get('DEADLINE_HORIZON_MS', { infer: true });
     this.intervalMs = config.get('DEADLINE_PROMOTE_INTERVAL_MS', { infer: true });
     this.isWorker = config.get('ROLE', { infer: true }) !== 'api';
+    this.perMoment = config.get('DEADLINE_JOBS_PER_MOMENT', { infer: true });
   }
+
+  private readonly perMoment: number;
 
   onApplicationBootstrap(): void {
     if (!this.isWorker) {
@@ -91,14 +95,16 @@ export class DeadlinePromotion implements OnApplicationBootstrap, OnApplicationS
         return promoted;
       }
       await this.queues.ready();
+      // Deadlines due at the same moment share a job: one add each.
+      const moments = new Map(due.map((d) => [momentJobId(d, this.perMoment), d.dueAt]));
       await this.queues.queue(JOBS.fireDeadline.queue).addBulk(
-        due.map((d) => ({
+        [...moments].map(([jobId, dueAt]) => ({
           name: JOBS.fireDeadline.name,
-          data: { deadlineId: d.id, caseId: d.caseId },
+          data: { dueAt: dueAt.toISOString() },
           opts: {
             ...FIRE_JOB_OPTIONS,
-            jobId: deadlineJobId(d),
-            delay: Math.max(0, d.dueAt.getTime() - Date.now()),
+            jobId,
+            delay: Math.max(0, dueAt.getTime() - Date.now()),
           },
         })),
       );

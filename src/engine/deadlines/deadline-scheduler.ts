@@ -20,15 +20,41 @@ export interface StateChange {
 }
 
 /**
- * The id of a deadline's BullMQ job, the same whoever queues it (its start or the promotion
- * round): BullMQ keeps one job per id, so queuing a deadline twice makes one job. A clock's id
- * says `clock` so it never meets a state deadline of the same name.
+ * The id of a deadline's outbox row (its hand-over to BullMQ), the same whoever writes it: it
+ * names the case, the state entry, the deadline and its restart. A clock's says `clock` so it
+ * never meets a state deadline of the same name. The job it hands over is its due moment's
+ * (`momentJobId`), shared with the other deadlines due then.
  */
-export function deadlineJobId(
+export function deadlineOutboxId(
   d: Pick<CaseDeadlineEntity, 'caseId' | 'entrySeq' | 'kind' | 'name' | 'restart'>,
 ): string {
   const kindTag = d.kind === 'state' ? [] : ['clock'];
   return jobId('deadline', d.caseId, d.entrySeq, ...kindTag, d.name, d.restart);
+}
+
+/**
+ * The id of the BullMQ job that fires the deadlines due at one moment: one job per due instant
+ * (and shard), not one per deadline. A burst due together (every 10-working-day deadline started
+ * on one day ends at the same midnight) is then one job or a few, whose run fires all of them in
+ * batches (DeadlineFiring.fireMoment), instead of hundreds of jobs each taken, run and finished
+ * through Redis. Whoever queues a deadline (its start, its promotion, a relay resend) names the
+ * same job, and BullMQ keeps one job per id; the rows decide what fires. A deadline's case picks
+ * one of `perMoment` shards, so a burst's jobs spread over the workers of a cluster.
+ */
+export function momentJobId(
+  d: Pick<CaseDeadlineEntity, 'caseId' | 'dueAt'>,
+  perMoment: number,
+): string {
+  return jobId('deadlines-due', d.dueAt.getTime(), shardOf(d.caseId, perMoment));
+}
+
+/** A stable small number for a case id (its characters hashed), below `shards`. */
+function shardOf(caseId: string, shards: number): number {
+  let hash = 0;
+  for (let i = 0; i < caseId.length; i++) {
+    hash = (hash * 31 + caseId.charCodeAt(i)) >>> 0;
+  }
+  return hash % Math.max(1, shards);
 }
 
 /** The next row of a case clock (resumed after a pause, or extended): the same entry, restarted. */
@@ -67,9 +93,11 @@ export class DeadlineScheduler {
     config: ConfigService<Environment, true>,
   ) {
     this.horizonMs = config.get('DEADLINE_HORIZON_MS', { infer: true });
+    this.perMoment = config.get('DEADLINE_JOBS_PER_MOMENT', { infer: true });
   }
 
   private readonly horizonMs: number;
+  private readonly perMoment: number;
 
   /** Leaving a state ends its deadlines: a pending timer becomes stale, an overdue one is closed. */
   async leaveStates(tx: CaseTx, left: string[], closing: boolean): Promise<void> {
@@ -238,8 +266,13 @@ export class DeadlineScheduler {
       await this.outbox.write(tx.m, {
         queue: JOBS.fireDeadline.queue,
         jobName: JOBS.fireDeadline.name,
-        jobId: deadlineJobId(d),
-        payload: { deadlineId, caseId: d.caseId },
+        jobId: deadlineOutboxId(d),
+        payload: {
+          dueAt: d.dueAt.toISOString(),
+          momentJob: momentJobId(d, this.perMoment),
+          deadlineId,
+          caseId: d.caseId,
+        },
         runAt: d.dueAt,
       }),
     );

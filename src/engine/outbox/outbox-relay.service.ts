@@ -32,15 +32,32 @@ export function beyondHorizon(
 }
 
 /**
+ * The BullMQ job an outbox row hands over: its own (`job_id`), except a deadline's, which joins
+ * the job of its due moment (deadline-scheduler.ts `momentJobId`), shared with the other deadlines
+ * due then; BullMQ keeps one job per id.
+ */
+export function bullJobId(row: Pick<OutboxEntity, 'jobName' | 'jobId' | 'payload'>): string {
+  return row.jobName === JOBS.fireDeadline.name && typeof row.payload.momentJob === 'string'
+    ? row.payload.momentJob
+    : row.jobId;
+}
+
+/**
  * What a job carries to Redis. A cross-case job's payload (a linked case's opening input: a
  * resident's ID, name, illness costs) stays in the database: the job carries the outbox row's job
- * id only, so Redis and bull-board never hold personal data (kept there for days). Other jobs
- * carry ids already.
+ * id only, so Redis and bull-board never hold personal data (kept there for days). A deadline's
+ * job is its due moment's (`bullJobId`): it carries the moment only. Other jobs carry ids already.
  */
 export function jobData(
-  row: Pick<OutboxEntity, 'queue' | 'jobId' | 'payload'>,
+  row: Pick<OutboxEntity, 'queue' | 'jobName' | 'jobId' | 'payload'>,
 ): Record<string, unknown> {
-  return row.queue === JOBS.openLinkedCase.queue ? { outbox: row.jobId } : row.payload;
+  if (row.queue === JOBS.openLinkedCase.queue) {
+    return { outbox: row.jobId };
+  }
+  if (bullJobId(row) !== row.jobId) {
+    return { dueAt: row.payload.dueAt };
+  }
+  return row.payload;
 }
 
 /**
@@ -170,7 +187,7 @@ export class OutboxRelay {
 
   private jobOptions(row: OutboxEntity): JobsOptions {
     return {
-      jobId: row.jobId,
+      jobId: bullJobId(row),
       delay: Math.max(0, row.runAt.getTime() - Date.now()),
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000 },
