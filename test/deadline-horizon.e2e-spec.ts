@@ -244,6 +244,33 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
     }
   }, 90_000);
 
+  it("should fire a moment's deadline that another transaction held when its job claimed, once that lets go", async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '1s' } } },
+      env: { ROLE: 'api' }, // no worker, no reconciler: only the call below fires
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const id = await openWaitingCase(t.app.get(CaseEngine));
+      const deadline = await waitingDeadline(ds, id);
+      await sleep(1200); // due now
+      // Another transaction holds the row (as a sweep's locking scan briefly does): the job's
+      // claim skips it, and the drain must come back for it instead of finishing with none fired.
+      const runner = ds.createQueryRunner();
+      await runner.startTransaction();
+      await runner.query('SELECT id FROM case_deadlines WHERE id = ? FOR UPDATE', [deadline.id]);
+      const fired = t.app.get(DeadlineFiring).fireMoment(new Date(deadline.due_at));
+      await sleep(300);
+      await runner.commitTransaction();
+      await runner.release();
+      expect(await fired).toBe(1);
+      expect(await deadlineEvents(ds, id)).toEqual(['DEADLINE_WAITING']);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
   it('should fire a batch of due deadlines across many cases exactly once with two workers sweeping at once', async () => {
     const db = await createTestDatabase();
     const policy = { deadlines: { 'test-fixture': { waiting: '2s' } } };

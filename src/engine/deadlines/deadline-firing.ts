@@ -22,6 +22,14 @@ export type DeadlineOutcome = 'fired' | 'overdue' | 'stale' | 'not-due';
 const EARLY_MS = 1000;
 
 /**
+ * A moment's drain that still finds due rows after its batches (held by another worker's batch
+ * not committed yet, or skipped while another claim's scan held them) claims again after this
+ * pause, at most this many times; what is left then is the reconciler's.
+ */
+const SETTLE_PAUSE_MS = 25;
+const SETTLE_ROUNDS = 80;
+
+/**
  * How a deadline fires (see docs/architecture.md, 'How a deadline fires'): a job of its due
  * moment or the reconciler asks; the row, locked, must still be `pending` and due. Its event is
  * applied as `system` through the transition pipeline; without one, or when the case refuses it,
@@ -85,7 +93,7 @@ export class DeadlineFiring {
         const outcomes = await this.fireUpTo(() => {
           const now = Date.now();
           return new Date(Math.min(Math.max(now, until), now + EARLY_MS));
-        });
+        }, true);
         fired += [...outcomes.values()].filter((o) => o === 'fired' || o === 'overdue').length;
       }
       return fired;
@@ -111,21 +119,39 @@ export class DeadlineFiring {
     return this.fireUpTo(() => new Date(Date.now() - graceMs));
   }
 
-  /** Fires the pending deadlines due by `cutoff()` (asked again at each claim) until none is left. */
-  private async fireUpTo(cutoff: () => Date): Promise<Map<string, DeadlineOutcome>> {
+  /**
+   * Fires the pending deadlines due by `cutoff()` (asked again at each claim) until none is left.
+   * A plain read first: a sweep with nothing due (the reconciler's, every round) takes no lock.
+   * `settle` (a moment's drain, which must leave none of its moment behind): while a plain read
+   * still finds due rows after the batches — another worker's batch holds them and has not
+   * committed yet, or a claim skipped them while another scan held them — claim again after a
+   * short pause (SETTLE_ROUNDS at most).
+   */
+  private async fireUpTo(
+    cutoff: () => Date,
+    settle = false,
+  ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
     const excluded: string[] = [];
     const more = async (): Promise<boolean> =>
       (await this.fireBatch(cutoff, excluded, outcomes)) >= this.batchSize;
-    // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
-    if (await more()) {
-      await Promise.all(
-        Array.from({ length: this.parallel }, async () => {
-          while (await more()) {
-            // a full batch: there may be more
-          }
-        }),
-      );
+    for (let round = 0; await this.rows.anyDue(cutoff(), excluded); round++) {
+      if (round > 0) {
+        if (!settle || round > SETTLE_ROUNDS) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
+      }
+      // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
+      if (await more()) {
+        await Promise.all(
+          Array.from({ length: this.parallel }, async () => {
+            while (await more()) {
+              // a full batch: there may be more
+            }
+          }),
+        );
+      }
     }
     return outcomes;
   }

@@ -179,6 +179,20 @@ export class DeadlineRepository {
   }
 
   /**
+   * Whether a pending deadline is due by `cutoff` (other than `excluded`), by a plain read: no
+   * locks, so a sweep with nothing to do never holds the row that ends its index range, which a
+   * claim running at the same moment would skip (`SKIP LOCKED`) though it is due.
+   */
+  async anyDue(cutoff: Date, excluded: string[]): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT id FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
+        ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''} LIMIT 1`,
+      excluded.length > 0 ? [cutoff, excluded] : [cutoff],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Claims up to `limit` pending deadlines due by `cutoff` for this transaction, soonest first,
    * skipping rows another transaction holds (`FOR UPDATE SKIP LOCKED`): parallel batches, in one
    * worker or several, each take their own share of a burst and never the same row.
