@@ -49,7 +49,7 @@ export function StateFlow(props: {
       {ends.length > 0 && (
         <div style={{ marginTop: 8 }}>
           <Space wrap size={4}>
-            <span style={{ color: '#8c8c8c' }}>结束状态：</span>
+            <span style={{ color: '#595959' }}>结束状态：</span>
             {ends.map((s) => tag(s.name, s.label))}
           </Space>
         </div>

@@ -126,7 +126,7 @@ export function EventFormModal(props: {
             <Space orientation="vertical">
               {refusal.explanation && <span>{refusal.explanation}</span>}
               {refusal.detail && (
-                <span style={{ fontSize: 12, color: '#8c8c8c' }}>服务答复：{refusal.detail}</span>
+                <span style={{ fontSize: 12, color: '#595959' }}>服务答复：{refusal.detail}</span>
               )}
               {refusal.unplaced.map((f) => (
                 <span key={`${f.field}:${f.message}`}>
