@@ -118,8 +118,34 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await modal(page).waitFor();
   }
 
-  async function submitEvent(page: Page): Promise<void> {
+  /** Submits the open event form; resolves with the service's answer to it. */
+  async function submitEvent(page: Page): Promise<{ status: number; body: string }> {
+    const answer = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith(`/api/v1/cases/${caseId}/events`),
+    );
     await modal(page).getByTestId('event-submit').click();
+    const response = await answer;
+    return { status: response.status(), body: await response.text() };
+  }
+
+  /**
+   * Waits for the case page to show `label` as the case's state. A timeout's error carries what
+   * the page showed and the case's history as the service has it, so a failure says what happened.
+   */
+  async function expectState(page: Page, label: string): Promise<void> {
+    try {
+      await stateTag(page).filter({ hasText: label }).waitFor();
+    } catch (e) {
+      const shown = await page
+        .locator('body')
+        .innerText()
+        .catch(() => '(unreadable)');
+      const history = caseId ? await auditor.http.get(`/api/v1/cases/${caseId}/history`) : null;
+      throw new Error(
+        `${(e as Error).message}\n--- the page showed:\n${shown}\n--- the case's history:\n` +
+          JSON.stringify(history?.body),
+      );
+    }
   }
 
   it('should let the street office submit with a live calculation of 12,000.00, once for a double click', async () => {
@@ -170,7 +196,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await page.getByTestId('submit').dblclick();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
     caseId = page.url().split('/').pop()!;
-    await stateTag(page).filter({ hasText: '已提交待受理' }).waitFor();
+    await expectState(page, '已提交待受理');
     const mine = await street.http.get<{ total: number; items: Array<{ id: string }> }>(
       '/api/v1/cases?type=relief-application',
     );
@@ -203,15 +229,15 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await page.waitForURL(new RegExp(`/cases/${caseId}$`));
     await openEvent(page, 'ACCEPT');
     await snap(page, 'event-accept');
-    await submitEvent(page);
-    await stateTag(page).filter({ hasText: '资格审核中' }).waitFor();
+    expect(await submitEvent(page)).toMatchObject({ status: 200 });
+    await expectState(page, '资格审核中');
 
     await openEvent(page, 'VERIFY');
     await choose(page, '#root_verifiedCategory', '低保对象');
     await page.locator('#root_certificateNo').fill('民低保字第2026-0501号');
     await snap(page, 'event-verify');
-    await submitEvent(page);
-    await stateTag(page).filter({ hasText: '金额核定中' }).waitFor();
+    expect(await submitEvent(page)).toMatchObject({ status: 200 });
+    await expectState(page, '金额核定中');
 
     // Attachments: a file whose bytes are not what its name says is refused and the reason shown;
     // a real image is listed and can be downloaded.
@@ -245,7 +271,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     );
     expect(claimed.status).toBe(200);
     await openEvent(page, 'PROPOSE');
-    await submitEvent(page);
+    expect(await submitEvent(page)).toMatchObject({ status: 409 });
     const conflict = page.getByTestId('conflict');
     await conflict.waitFor();
     expect(await conflict.innerText()).toContain('案件已被他人更新');
@@ -256,15 +282,15 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     // 422: a different amount without a reason is refused by the business rule, and shown.
     await openEvent(page, 'PROPOSE');
     await page.locator('#root_amount').fill('11000.00');
-    await submitEvent(page);
+    expect(await submitEvent(page)).toMatchObject({ status: 422 });
     const refusal = page.getByTestId('refusal');
     await refusal.waitFor();
     expect(await refusal.innerText()).toContain('当前状态或业务规则不允许此操作');
     await snap(page, 'event-422');
     // Without an amount the computed one is proposed.
     await page.locator('#root_amount').fill('');
-    await submitEvent(page);
-    await stateTag(page).filter({ hasText: '待审批' }).waitFor();
+    expect(await submitEvent(page)).toMatchObject({ status: 200 });
+    await expectState(page, '待审批');
     await snap(page, 'case-proposed');
   });
 
@@ -276,8 +302,8 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     expect(await row.innerText()).toContain('待审批');
     await row.getByTestId('case-link').click();
     await openEvent(page, 'APPROVE');
-    await submitEvent(page);
-    await stateTag(page).filter({ hasText: '公示中' }).waitFor();
+    expect(await submitEvent(page)).toMatchObject({ status: 200 });
+    await expectState(page, '公示中');
     expect(await page.getByTestId('case-summary').innerText()).toContain('12,000.00');
     await snap(page, 'case-approved');
   });
@@ -296,12 +322,12 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
         .first()
         .click();
     }
-    await stateTag(page).filter({ hasText: '待拨付' }).waitFor();
+    await expectState(page, '待拨付');
     await openEvent(page, 'RECORD_PAYMENT');
     await page.locator('#root_amount').fill('12000.00');
     await page.locator('#root_reference').fill('BANK-2026-000501');
-    await submitEvent(page);
-    await stateTag(page).filter({ hasText: '已拨付' }).waitFor();
+    expect(await submitEvent(page)).toMatchObject({ status: 200 });
+    await expectState(page, '已拨付');
     await snap(page, 'case-paid');
   });
 
@@ -312,7 +338,7 @@ describe('the workbench: a relief case through the UI (Debian chromium + playwri
     await row.waitFor();
     await snap(page, 'auditor-cases');
     await row.getByTestId('case-link').click();
-    await stateTag(page).filter({ hasText: '已拨付' }).waitFor();
+    await expectState(page, '已拨付');
     expect(await page.getByTestId('case-actions').innerText()).toContain('案件已办结');
     const history = page.getByTestId('history');
     for (const label of ['受理', '核实资格', '拟定金额', '审批通过', '公示期满', '登记发放']) {

@@ -398,6 +398,9 @@ export function CasePage() {
           onDone={(updated) => {
             const done = eventLabel(wf, open);
             setOpen(null);
+            // A fetch of the case still in flight would otherwise land after this answer and
+            // put the state before the event back on the page.
+            void queryClient.cancelQueries({ queryKey: ['case', id] });
             queryClient.setQueryData(['case', id], updated);
             void queryClient.invalidateQueries({ queryKey: ['tasks'] });
             void message.success(`已${done}：${stateLabel(wf, updated.state)}`);
