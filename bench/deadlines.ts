@@ -441,6 +441,15 @@ async function main(): Promise<void> {
     const templatePayload: unknown =
       typeof outboxRow?.payload === 'string' ? JSON.parse(outboxRow.payload) : outboxRow?.payload;
     const moments = typeof (templatePayload as { dueAt?: unknown } | undefined)?.dueAt === 'string';
+    // A checkout that prepares a moment's deadlines ahead (DEADLINE_PREPARE_MS) runs the moment's
+    // job that much earlier: the template row's run_at before its payload's dueAt.
+    const leadMs = moments
+      ? Math.max(
+          0,
+          new Date((templatePayload as { dueAt: string }).dueAt).getTime() -
+            (outboxRow?.run_at as Date).getTime(),
+        )
+      : 0;
     const momentJobId = (caseId: string, dueAt: Date): string => {
       let hash = 0;
       for (let i = 0; i < caseId.length; i++) {
@@ -524,7 +533,7 @@ async function main(): Promise<void> {
                       }
                     : { deadlineId, caseId: id },
                 ),
-                dueAt,
+                new Date(dueAt.getTime() - leadMs),
                 now,
               ];
             });
@@ -586,7 +595,11 @@ async function main(): Promise<void> {
       mariadbd: serverPid('mariadbd', new URL(db.url).port),
       redis: serverPid('redis-server', new URL(env.REDIS_URL).port),
     };
-    await new Promise((r) => setTimeout(r, Math.max(0, burstDue.getTime() - Date.now() - 200)));
+    // CPU from before the moment's job runs (a checkout that prepares ahead works before the due
+    // time) until the last commit.
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, burstDue.getTime() - leadMs - Date.now() - 200)),
+    );
     const cpuBefore = Object.fromEntries(
       Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]),
     );
@@ -630,7 +643,7 @@ async function main(): Promise<void> {
     console.log(
       `deadlines bench: burst of ${burst.length}, committed p50 ${percentile(commits, 50).toFixed(0)} ms, ` +
         `p99 ${percentile(commits, 99).toFixed(0)} ms, the last ${committedAt.toFixed(0)} ms after its due time; ` +
-        `CPU from 0.2 s before the due time until then: ${cpuBurst}`,
+        `CPU from 0.2 s before the moment's job ran (${leadMs} ms ahead of the due time) until then: ${cpuBurst}`,
     );
     console.log(
       `deadlines bench: server counters per fired deadline over that window: ${perFired}`,

@@ -5,7 +5,7 @@ import { ChainVerifier } from '../src/engine/audit/chain-verifier.service';
 import { CaseEngine } from '../src/engine/case-engine.service';
 import { DeadlineFiring } from '../src/engine/deadlines/deadline-firing';
 import { DeadlinePromotion } from '../src/engine/deadlines/deadline-promotion';
-import { momentJobId } from '../src/engine/deadlines/deadline-scheduler';
+import { momentJobId, momentJobRunAt } from '../src/engine/deadlines/deadline-scheduler';
 import { JOBS } from '../src/queue/jobs';
 import { QueueService } from '../src/queue/queue.service';
 import { testFixtureWorkflow } from './fixtures/test-fixture.workflow';
@@ -156,6 +156,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       env: {
         DEADLINE_HORIZON_MS: String(3 * 24 * 3600_000),
         DEADLINE_PROMOTE_INTERVAL_MS: '60000',
+        DEADLINE_PREPARE_MS: '1000',
       },
     });
     try {
@@ -167,11 +168,12 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       const deadlines = await Promise.all(ids.map((id) => waitingDeadline(ds, id)));
       const moment = deadlines[0].due_at.toISOString();
       expect(deadlines.every((d) => d.due_at.toISOString() === moment)).toBe(true);
-      // Each deadline's hand-over is its own outbox row, all handed over.
+      // Each deadline's hand-over is its own outbox row, all handed over, for the moment's job
+      // that runs DEADLINE_PREPARE_MS ahead of it.
       const handed = await eventually(async () => {
         const rows = await ds.query<Array<{ job_id: string; dispatched_at: Date | null }>>(
           "SELECT job_id, dispatched_at FROM outbox WHERE job_name = 'fire-deadline' AND run_at = ?",
-          [deadlines[0].due_at],
+          [momentJobRunAt(deadlines[0].due_at, 1000)],
         );
         return rows.length === 6 && rows.every((r) => r.dispatched_at !== null) ? rows : undefined;
       }, 10_000);
@@ -266,6 +268,65 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       await runner.release();
       expect(await fired).toBe(1);
       expect(await deadlineEvents(ds, id)).toEqual(['DEADLINE_WAITING']);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it("should prepare a moment's deadlines ahead, commit them at the due time, and yield to an event sent before it", async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
+      // No worker, no reconciler: only the call below fires; it may claim 2.5 s ahead.
+      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500' },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const engine = t.app.get(CaseEngine);
+      const ids = await Promise.all([1, 2, 3].map(() => openWaitingCase(engine)));
+      const deadlines = await Promise.all(ids.map((id) => waitingDeadline(ds, id)));
+      const due = new Date(Math.max(...deadlines.map((d) => new Date(d.due_at).getTime())));
+      // The moment's job, run ahead of the moment (as its delayed job is, DEADLINE_PREPARE_MS).
+      await sleep(Math.max(0, due.getTime() - Date.now() - 2000));
+      const fired = t.app.get(DeadlineFiring).fireMoment(due);
+      await sleep(Math.max(0, due.getTime() - Date.now() - 1500));
+      // Prepared, not committed: nothing shows before the due time.
+      const statuses = await ds.query<Array<{ status: string }>>(
+        'SELECT status FROM case_deadlines WHERE id IN (?)',
+        [deadlines.map((d) => d.id)],
+      );
+      expect(statuses.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+      // An event sent before the due time waits for the held batch, which yields: it applies
+      // first, to the case as it was (EXTEND restarts the deadline), and before the due time.
+      const extended = await engine.applyEvent(ids[0], { type: 'EXTEND' }, caseworker);
+      expect(extended.state).toBe('waiting');
+      expect(Date.now()).toBeLessThan(due.getTime());
+      expect(await fired).toBe(2);
+      expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
+      // The other two fired at their due time exactly, their events recorded then.
+      for (const d of deadlines.slice(1)) {
+        const [row] = await ds.query<Array<{ status: string; fired_at: Date }>>(
+          'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
+          [d.id],
+        );
+        expect(row.status).toBe('fired');
+        expect(row.fired_at.toISOString()).toBe(new Date(d.due_at).toISOString());
+        const [event] = await ds.query<Array<{ at: Date }>>(
+          "SELECT at FROM case_events WHERE case_id = ? AND type = 'DEADLINE_WAITING'",
+          [d.case_id],
+        );
+        expect(event.at.toISOString()).toBe(new Date(d.due_at).toISOString());
+      }
+      // The extended case still waits, on its restarted deadline; its first one was cancelled.
+      expect(await deadlineEvents(ds, ids[0])).toEqual([]);
+      const restarted = await ds.query<Array<{ status: string; restart: number }>>(
+        "SELECT status, restart FROM case_deadlines WHERE case_id = ? AND name = 'waiting' ORDER BY id",
+        [ids[0]],
+      );
+      expect(restarted.map((r) => [r.status, Number(r.restart)])).toEqual([
+        ['cancelled', 0],
+        ['pending', 1],
+      ]);
     } finally {
       await t.close();
     }

@@ -174,6 +174,31 @@ export class Environment {
   DEADLINE_FIRE_PARALLEL: number = 4;
 
   /**
+   * A due moment's job runs this long before it (0: at it). Its batches claim the deadlines due
+   * then, run their transitions and send their writes ahead, and hold the COMMIT until the due
+   * time: a burst becomes visible at its due time instead of after its work. The cases it
+   * prepares are locked meanwhile (an event sent to one waits for the commit). Nothing commits
+   * before its due time, whatever this is.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DEADLINE_PREPARE_MS: number = 1000;
+
+  /**
+   * Deadlines prepared ahead of their moment go in batches of this many (a moment's whole burst
+   * should fit in DEADLINE_FIRE_PARALLEL of them); deadlines already due use DEADLINE_FIRE_BATCH.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DEADLINE_PREPARE_BATCH: number = 128;
+
+  /**
    * How many BullMQ jobs the deadlines due at one moment share (each case's deadline names one):
    * a burst due together is fired by that many jobs, so several workers take part.
    */

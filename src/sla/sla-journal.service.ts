@@ -259,12 +259,17 @@ export class SlaJournal implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async foldIn(m: EntityManager, upTo?: string): Promise<number> {
-    // Locking read: waits for a fold holding these rows, then skips the rows it deleted.
+    // Locking read. A settling fold (upTo) waits for a fold holding these rows, then skips the
+    // rows it deleted. The background fold skips locked rows: another fold's, and the facts of
+    // transactions not committed yet (a deadline batch held until its due time must not find a
+    // fold waiting for it). A case's facts still fold in order: its transitions commit one after
+    // another, so a later fact of a case is never committed while an earlier one is not.
     const rows = await m.query<
       Array<{ id: string; case_id: string; case_version: number; fact: string | SlaFact }>
     >(
       `SELECT id, case_id, case_version, fact FROM sla_journal
-        ${upTo === undefined ? '' : 'WHERE id <= ?'} ORDER BY id LIMIT ${FOLD_BATCH} FOR UPDATE`,
+        ${upTo === undefined ? '' : 'WHERE id <= ?'} ORDER BY id LIMIT ${FOLD_BATCH} FOR UPDATE
+        ${upTo === undefined ? 'SKIP LOCKED' : ''}`,
       upTo === undefined ? [] : [upTo],
     );
     if (rows.length === 0) {

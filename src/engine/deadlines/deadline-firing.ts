@@ -18,8 +18,35 @@ import { WorkflowRegistry } from '../workflow-registry';
 
 export type DeadlineOutcome = 'fired' | 'overdue' | 'stale' | 'not-due';
 
-/** How far ahead of its due time a deadline may fire (clocks of two hosts differ a little). */
+/**
+ * How far ahead of its due time a deadline may be claimed at least (clocks of two hosts differ a
+ * little); its COMMIT still waits for the due time by this host's clock.
+ */
 const EARLY_MS = 1000;
+
+/**
+ * A batch prepared ahead of its due time takes only the deadlines due within this much of the
+ * soonest one: its COMMIT waits for the last of them, and the first must not wait long.
+ */
+const PREPARE_WINDOW_MS = 20;
+
+/**
+ * How often held batches ask the server whether another transaction waits for their locks: every
+ * 150–250 ms, at random. InnoDB refreshes its lock-wait tables only when nobody read them for
+ * 0.1 s, so the watchers of several workers must not keep reading them in turn.
+ */
+const LOCK_WATCH_MS = 150;
+const LOCK_WATCH_JITTER_MS = 100;
+
+/**
+ * Another transaction waits for a lock of a batch held until its due time (an event sent to one of
+ * its cases before the deadline): the batch rolls back and is prepared again after that event.
+ */
+class YieldToWaiter extends Error {
+  constructor() {
+    super('a held deadline batch yields to a transaction waiting for its locks');
+  }
+}
 
 /**
  * A moment's drain that still finds due rows after its batches (held by another worker's batch
@@ -41,12 +68,26 @@ const SETTLE_ROUNDS = 80;
  * record) inside the batch. The batch's case rows are locked by one statement, and its cases'
  * events, SLA facts, reminders and outbox rows go to the server as one multi-row INSERT per table
  * (write-behind.ts, `deferRow`).
+ *
+ * A moment's job runs DEADLINE_PREPARE_MS before the moment. Its batches (DEADLINE_PREPARE_BATCH
+ * deadlines each) do everything ahead — claim, lock, transitions recorded at the due time, writes
+ * sent to the server — and hold only the COMMIT until the due time: a burst becomes visible when
+ * it is due, not one transition after another after it. Nothing commits before its due time.
  */
 @Injectable()
 export class DeadlineFiring {
   private readonly logger = new Logger(DeadlineFiring.name);
   private readonly batchSize: number;
   private readonly parallel: number;
+  private readonly prepareBatch: number;
+  /** How far ahead of the moment its job asks (the claim may go that far ahead of now). */
+  private readonly ahead: number;
+  /** False once the server refused to show lock waits (no PROCESS privilege): nothing prepared. */
+  private lockWaitsVisible = true;
+  /** Batches held until their due time, by their connection's id: how to make each yield. */
+  private readonly held = new Map<string, () => void>();
+  /** The loop that watches lock waits while batches are held (watchLockWaits). */
+  private watching?: Promise<void>;
   /** This process's drain (fireMoment), while one runs. */
   private draining?: Promise<number>;
   /** A moment's job asked since the drain's last claim round began: it goes round once more. */
@@ -65,6 +106,8 @@ export class DeadlineFiring {
   ) {
     this.batchSize = config.get('DEADLINE_FIRE_BATCH', { infer: true });
     this.parallel = config.get('DEADLINE_FIRE_PARALLEL', { infer: true });
+    this.prepareBatch = config.get('DEADLINE_PREPARE_BATCH', { infer: true });
+    this.ahead = Math.max(EARLY_MS, config.get('DEADLINE_PREPARE_MS', { infer: true }));
   }
 
   /**
@@ -88,11 +131,11 @@ export class DeadlineFiring {
       while (this.drainAgain) {
         this.drainAgain = false;
         const until = this.drainUntil;
-        // Up to the moment asked for, even if this clock is a little behind the one that queued
-        // the job; never more than EARLY_MS ahead (a job run early must not fire what is not due).
+        // Up to the moment asked for, prepared ahead (DEADLINE_PREPARE_MS), or ahead by a little
+        // even if this clock is behind the one that queued the job; commits wait for due times.
         const outcomes = await this.fireUpTo(() => {
           const now = Date.now();
-          return new Date(Math.min(Math.max(now, until), now + EARLY_MS));
+          return new Date(Math.min(Math.max(now, until), now + this.ahead));
         }, true);
         fired += [...outcomes.values()].filter((o) => o === 'fired' || o === 'overdue').length;
       }
@@ -133,25 +176,38 @@ export class DeadlineFiring {
   ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
     const excluded: string[] = [];
-    const more = async (): Promise<boolean> =>
-      (await this.fireBatch(cutoff, excluded, outcomes)) >= this.batchSize;
-    for (let round = 0; await this.rows.anyDue(cutoff(), excluded); round++) {
+    const more = (claimed?: (full: boolean) => void): Promise<boolean> =>
+      this.fireBatch(cutoff, excluded, outcomes, claimed);
+    const loop = async (full: Promise<boolean>): Promise<void> => {
+      while (await full) {
+        full = more(); // a full batch: there may be more
+      }
+    };
+    for (let round = 0, idle = 0; await this.rows.anyDue(cutoff(), excluded); round++) {
       if (round > 0) {
-        if (!settle || round > SETTLE_ROUNDS) {
+        if (!settle || idle > SETTLE_ROUNDS) {
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
+        if (idle > 0) {
+          await sleep(SETTLE_PAUSE_MS);
+        }
       }
-      // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
-      if (await more()) {
-        await Promise.all(
-          Array.from({ length: this.parallel }, async () => {
-            while (await more()) {
-              // a full batch: there may be more
-            }
-          }),
-        );
+      const before = outcomes.size;
+      // One batch first: a lone deadline (the usual case) costs one claim, not one per loop. The
+      // others start once it has claimed a full batch — before its COMMIT, which a batch prepared
+      // ahead holds until its due time.
+      let claimed: (full: boolean) => void = () => undefined;
+      const firstClaim = new Promise<boolean>((resolve) => (claimed = resolve));
+      const first = more(claimed);
+      if (await Promise.race([firstClaim, first])) {
+        await Promise.all([
+          loop(first),
+          ...Array.from({ length: this.parallel - 1 }, () => loop(more())),
+        ]);
+      } else {
+        await first;
       }
+      idle = outcomes.size > before ? 0 : idle + 1;
     }
     return outcomes;
   }
@@ -160,20 +216,26 @@ export class DeadlineFiring {
    * One batch transaction: claims due rows, fires each (its own apply, its own `fired_at`), and
    * hands the batch's jobs to BullMQ after the commit in one go. If one deadline's transition
    * fails, the batch rolls back; that deadline goes alone through `fire` (which records a refused
-   * event as overdue) and the others are claimed again by the next batch. Returns how many rows
-   * were claimed.
+   * event as overdue) and the others are claimed again by the next batch. Ahead of the due time
+   * (a moment's job run early), the batch takes the soonest moment's deadlines only, up to
+   * DEADLINE_PREPARE_BATCH, records each at its due time and holds its COMMIT until then.
+   * `claimed` learns whether the claim was full as soon as it is made. Returns the same: whether
+   * there may be more.
    */
   private async fireBatch(
     cutoff: () => Date,
     excluded: string[],
     outcomes: Map<string, DeadlineOutcome>,
-  ): Promise<number> {
+    claimed?: (full: boolean) => void,
+  ): Promise<boolean> {
     let current: string | undefined;
     try {
-      const [fired, effects] = await withRetry(
+      const [fired, effects, full] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
-            const due = await this.rows.claimDue(m, cutoff(), this.batchSize, excluded);
+            const [until, size] = await this.claimBounds(m, cutoff(), excluded);
+            const due = await this.rows.claimDue(m, until, size, excluded);
+            claimed?.(due.length >= size);
             // The batch's cases in one locking read, not one round trip per case.
             await this.cases.lockMany(
               m,
@@ -183,12 +245,14 @@ export class DeadlineFiring {
             const all = noEffects();
             for (const deadline of due) {
               current = deadline.id;
-              const [outcome, effects] = await this.fireRow(m, deadline, new Date(), undefined);
+              const at = new Date(Math.max(Date.now(), deadline.dueAt.getTime()));
+              const [outcome, effects] = await this.fireRow(m, deadline, at, undefined);
               all.outbox.push(...effects.outbox);
               done.push([deadline.id, outcome]);
             }
             current = undefined;
-            return [done, all] as const;
+            await this.holdCommitUntil(m, Math.max(0, ...due.map((d) => d.dueAt.getTime())));
+            return [done, all, due.length >= size] as const;
           }),
         { retryIf: retryable() },
       );
@@ -197,8 +261,11 @@ export class DeadlineFiring {
         outcomes.set(id, outcome);
         deadlinesFired.inc({ outcome });
       }
-      return fired.length;
+      return full;
     } catch (e) {
+      if (e instanceof YieldToWaiter) {
+        return true; // rolled back for an event sent in time: prepared again after it
+      }
       if (current === undefined) {
         throw e;
       }
@@ -211,8 +278,30 @@ export class DeadlineFiring {
       if (outcome) {
         outcomes.set(alone, outcome);
       }
-      return this.batchSize; // the rest of the batch is still due: go on
+      return true; // the rest of the batch is still due: go on
     }
+  }
+
+  /**
+   * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
+   * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
+   * (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to be prepared and committed then.
+   */
+  private async claimBounds(
+    m: EntityManager,
+    cutoff: Date,
+    excluded: string[],
+  ): Promise<[Date, number]> {
+    const now = Date.now();
+    if (cutoff.getTime() <= now || !this.lockWaitsVisible) {
+      return [new Date(Math.min(cutoff.getTime(), now)), this.batchSize];
+    }
+    const first = await this.rows.earliestDue(m, cutoff, excluded);
+    if (!first || first.getTime() <= now) {
+      return [new Date(now), this.batchSize];
+    }
+    const until = Math.min(cutoff.getTime(), first.getTime() + PREPARE_WINDOW_MS);
+    return [new Date(until), this.prepareBatch];
   }
 
   /**
@@ -223,7 +312,7 @@ export class DeadlineFiring {
     try {
       const [outcome, effects] = await withRetry(
         () => this.cases.transaction((m) => this.fireIn(m, deadlineId, now, refused)),
-        { retryIf: retryable() },
+        { retryIf: (e) => e instanceof YieldToWaiter || retryable()(e) },
       );
       this.outbox.afterCommit(effects);
       deadlinesFired.inc({ outcome });
@@ -260,10 +349,72 @@ export class DeadlineFiring {
     if (!deadline || deadline.status !== 'pending') {
       return ['stale', noEffects()];
     }
-    if (deadline.dueAt.getTime() > now.getTime() + EARLY_MS) {
+    if (deadline.dueAt.getTime() > now.getTime() + this.ahead) {
       return ['not-due', noEffects()];
     }
-    return this.fireRow(m, deadline, now, refused);
+    const at = new Date(Math.max(now.getTime(), deadline.dueAt.getTime()));
+    const fired = await this.fireRow(m, deadline, at, refused);
+    await this.holdCommitUntil(m, deadline.dueAt.getTime());
+    return fired;
+  }
+
+  /**
+   * A transaction that fired deadlines ahead of their due time sends its writes now and waits,
+   * holding its locks, until `dueAt` (ms) by this host's clock: its COMMIT is never early. If
+   * another transaction waits for one of its locks meanwhile (an event sent to one of its cases
+   * before the deadline, which must apply first), it yields: YieldToWaiter rolls it back.
+   */
+  private async holdCommitUntil(m: EntityManager, dueAt: number): Promise<void> {
+    if (dueAt <= Date.now()) {
+      return;
+    }
+    // The queued writes travel with this statement (write-behind.ts): the server does the work
+    // now, and the COMMIT at the due time goes alone.
+    const [{ thread }] = await m.query<Array<{ thread: number | string }>>(
+      'SELECT CONNECTION_ID() AS thread',
+    );
+    let yieldNow: () => void = () => undefined;
+    const yielded = new Promise<'yield'>((resolve) => (yieldNow = () => resolve('yield')));
+    this.held.set(String(thread), yieldNow);
+    this.watchLockWaits();
+    try {
+      // A timer may fire a millisecond before its time: wait until the clock says so.
+      while (Date.now() < dueAt) {
+        if ((await Promise.race([sleep(dueAt - Date.now()), yielded])) === 'yield') {
+          throw new YieldToWaiter();
+        }
+      }
+    } finally {
+      this.held.delete(String(thread));
+    }
+  }
+
+  /**
+   * While batches are held, one loop per process asks InnoDB which connections others wait for
+   * and makes those batches yield (LOCK_WATCH_MS, not more often).
+   */
+  private watchLockWaits(): void {
+    if (this.watching || !this.lockWaitsVisible) {
+      return;
+    }
+    this.watching = (async () => {
+      try {
+        while (this.held.size > 0) {
+          await sleep(LOCK_WATCH_MS + Math.random() * LOCK_WATCH_JITTER_MS);
+          const blocking = await this.cases.lockWaitBlockers();
+          for (const thread of blocking) {
+            this.held.get(thread)?.();
+          }
+        }
+      } catch (e) {
+        this.lockWaitsVisible = false;
+        this.logger.warn(
+          `lock waits are not visible (${(e as Error).message}): deadlines are no longer prepared ahead of their due time`,
+        );
+      } finally {
+        this.watching = undefined;
+      }
+    })();
   }
 
   /** Fires a locked, pending, due deadline row: its event through the pipeline, or overdue. */
@@ -287,6 +438,8 @@ export class DeadlineFiring {
         deadline.caseId,
         { type: deadline.onExpireEvent, ...payload },
         SYSTEM,
+        undefined,
+        now,
       );
       return ['fired', effects];
     }
@@ -314,4 +467,8 @@ export class DeadlineFiring {
     });
     return ['overdue', effects];
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

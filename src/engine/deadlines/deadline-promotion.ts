@@ -10,7 +10,7 @@ import type { Environment } from '../../config/environment';
 import { JOBS } from '../../queue/jobs';
 import { QueueService } from '../../queue/queue.service';
 import { DeadlineRepository } from '../persistence/deadline-repository';
-import { momentJobId } from './deadline-scheduler';
+import { momentJobId, momentJobRunAt } from './deadline-scheduler';
 
 /** Rows queued per round trip to Redis. */
 const PAGE = 1000;
@@ -51,9 +51,11 @@ export class DeadlinePromotion implements OnApplicationBootstrap, OnApplicationS
     this.intervalMs = config.get('DEADLINE_PROMOTE_INTERVAL_MS', { infer: true });
     this.isWorker = config.get('ROLE', { infer: true }) !== 'api';
     this.perMoment = config.get('DEADLINE_JOBS_PER_MOMENT', { infer: true });
+    this.prepareMs = config.get('DEADLINE_PREPARE_MS', { infer: true });
   }
 
   private readonly perMoment: number;
+  private readonly prepareMs: number;
 
   onApplicationBootstrap(): void {
     if (!this.isWorker) {
@@ -104,7 +106,7 @@ export class DeadlinePromotion implements OnApplicationBootstrap, OnApplicationS
           opts: {
             ...FIRE_JOB_OPTIONS,
             jobId,
-            delay: Math.max(0, dueAt.getTime() - Date.now()),
+            delay: Math.max(0, momentJobRunAt(dueAt, this.prepareMs).getTime() - Date.now()),
           },
         })),
       );

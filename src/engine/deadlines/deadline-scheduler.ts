@@ -48,6 +48,14 @@ export function momentJobId(
   return jobId('deadlines-due', d.dueAt.getTime(), shardOf(d.caseId, perMoment));
 }
 
+/**
+ * When the job of a due moment runs: DEADLINE_PREPARE_MS ahead, so that its batches have done
+ * their work and only commit at the moment (deadline-firing.ts).
+ */
+export function momentJobRunAt(dueAt: Date, prepareMs: number): Date {
+  return new Date(dueAt.getTime() - prepareMs);
+}
+
 /** A stable small number for a case id (its characters hashed), below `shards`. */
 function shardOf(caseId: string, shards: number): number {
   let hash = 0;
@@ -94,10 +102,12 @@ export class DeadlineScheduler {
   ) {
     this.horizonMs = config.get('DEADLINE_HORIZON_MS', { infer: true });
     this.perMoment = config.get('DEADLINE_JOBS_PER_MOMENT', { infer: true });
+    this.prepareMs = config.get('DEADLINE_PREPARE_MS', { infer: true });
   }
 
   private readonly horizonMs: number;
   private readonly perMoment: number;
+  private readonly prepareMs: number;
 
   /** Leaving a state ends its deadlines: a pending timer becomes stale, an overdue one is closed. */
   async leaveStates(tx: CaseTx, left: string[], closing: boolean): Promise<void> {
@@ -273,7 +283,7 @@ export class DeadlineScheduler {
           deadlineId,
           caseId: d.caseId,
         },
-        runAt: d.dueAt,
+        runAt: momentJobRunAt(d.dueAt, this.prepareMs),
       }),
     );
   }

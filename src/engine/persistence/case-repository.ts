@@ -72,6 +72,18 @@ export class CaseRepository {
   }
 
   /**
+   * The connections (their ids) that other transactions wait for a lock of, from InnoDB's
+   * lock-wait tables (the PROCESS privilege); a plain read outside any transaction.
+   */
+  async lockWaitBlockers(): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ thread: number | string }>>(
+      `SELECT DISTINCT t.trx_mysql_thread_id AS thread FROM information_schema.INNODB_LOCK_WAITS w
+         JOIN information_schema.INNODB_TRX t ON t.trx_id = w.blocking_trx_id`,
+    );
+    return rows.map((r) => String(r.thread));
+  }
+
+  /**
    * Locks many case rows in one statement (ids in order, as every batch takes them) for a batch
    * about to move them all, e.g. a burst of deadlines: each `lock` of one of them in this
    * transaction then takes its row from here once instead of a round trip of its own.

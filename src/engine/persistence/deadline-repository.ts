@@ -193,6 +193,20 @@ export class DeadlineRepository {
   }
 
   /**
+   * The due time of the soonest pending deadline due by `cutoff` (other than `excluded`), by a
+   * plain read: rows another batch is firing still count, so parallel batches prepared ahead of
+   * their time agree on the moment they prepare.
+   */
+  async earliestDue(m: EntityManager, cutoff: Date, excluded: string[]): Promise<Date | null> {
+    const [row] = await m.query<Array<{ first: Date | null }>>(
+      `SELECT MIN(due_at) AS first FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
+        ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}`,
+      excluded.length > 0 ? [cutoff, excluded] : [cutoff],
+    );
+    return row?.first ?? null;
+  }
+
+  /**
    * Claims up to `limit` pending deadlines due by `cutoff` for this transaction, soonest first,
    * skipping rows another transaction holds (`FOR UPDATE SKIP LOCKED`): parallel batches, in one
    * worker or several, each take their own share of a burst and never the same row.

@@ -175,13 +175,17 @@ export class TransitionPipeline implements OnModuleInit {
     return row;
   }
 
-  /** Applies one event to one case in this transaction (HTTP, timers and other modules alike). */
+  /**
+   * Applies one event to one case in this transaction (HTTP, timers and other modules alike).
+   * `at`: the moment it takes effect, when not now (a deadline prepared ahead of its due time).
+   */
   async apply(
     m: EntityManager,
     caseId: string,
     rawEvent: CaseEvent,
     actor: Actor,
     expectedVersion?: number,
+    at?: Date,
   ): Promise<[CaseEntity, Effects]> {
     const row = await this.cases.lock(m, caseId);
     const definition = this.registry.get(row.type, row.machineVersion);
@@ -212,7 +216,7 @@ export class TransitionPipeline implements OnModuleInit {
     const payload = actor.system
       ? payloadOf(rawEvent)
       : await validatePayload(rawEvent, this.handlers.payloadOf(row.type, rawEvent.type));
-    const now = new Date();
+    const now = at ?? new Date();
     const linkedCases: LinkedCaseRequest[] = [];
     const signals: Array<{ caseId: string; event: CaseEvent }> = [];
     const hookContext = {
