@@ -28,3 +28,9 @@ export const deadlinesFired = new Counter({
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],
 });
+
+export const deadlineBatchesYielded = new Counter({
+  name: 'deadline_batches_yielded_total',
+  help: 'Deadline batches prepared ahead that rolled back because another transaction waited for their locks',
+  registers: [metricsRegistry],
+});

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { Environment } from '../../config/environment';
 import { DomainError } from '../../common/errors/domain-error';
 import { withRetry } from '../../database/with-retry';
-import { deadlinesFired } from '../../metrics/metrics';
+import { deadlineBatchesYielded, deadlinesFired } from '../../metrics/metrics';
 import { SYSTEM } from '../actor';
 import { EngineObservers } from '../engine-observers';
 import { type Effects, noEffects, OutboxWriter } from '../outbox/outbox-writer';
@@ -75,7 +75,7 @@ const SETTLE_ROUNDS = 80;
  * it is due, not one transition after another after it. Nothing commits before its due time.
  */
 @Injectable()
-export class DeadlineFiring {
+export class DeadlineFiring implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DeadlineFiring.name);
   private readonly batchSize: number;
   private readonly parallel: number;
@@ -94,6 +94,10 @@ export class DeadlineFiring {
   private drainAgain = false;
   /** The latest due moment a job asked for (ms): the drain claims at least up to it. */
   private drainUntil = 0;
+  /** Shutting down: no new batch starts, held ones roll back. */
+  private stopped = false;
+  /** While the drain runs: starts another batch loop if one is free (a moment was asked). */
+  private extendDrain?: () => void;
 
   constructor(
     private readonly cases: CaseRepository,
@@ -111,15 +115,37 @@ export class DeadlineFiring {
   }
 
   /**
-   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): fires every pending
-   * deadline due by then — or by now, if later — through this process's one drain. A job that
-   * arrives while the drain runs makes it go round once more and waits for that round, so the
-   * jobs of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead of each claiming
-   * its own. Returns how many the drain fired or marked overdue.
+   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): it asks this
+   * process's drain for the moment and returns at once, so that the jobs of the moments after it
+   * reach the drain before their time too (the drain prepares them ahead). If this process stops
+   * before they fire, the deadlines are still pending in the database: the reconciler fires them.
+   */
+  requestMoment(dueAt: Date): void {
+    this.fireMoment(dueAt).catch((e: Error) =>
+      this.logger.warn(`deadline drain failed: ${e.message}`),
+    );
+  }
+
+  /** Stops the drain (held batches roll back: their deadlines stay pending) and waits for it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const yieldNow of this.held.values()) {
+      yieldNow();
+    }
+    await this.draining?.catch(() => undefined);
+  }
+
+  /**
+   * Fires every pending deadline due by `dueAt` — or by now, if later — through this process's
+   * one drain. A request that arrives while the drain runs extends it and makes it go round once
+   * more, so the moments of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead
+   * of each claiming its own. Resolves, when the drain ends, with how many it fired or marked
+   * overdue.
    */
   fireMoment(dueAt: Date): Promise<number> {
     this.drainUntil = Math.max(this.drainUntil, dueAt.getTime());
     this.drainAgain = true;
+    this.extendDrain?.();
     // drain() always reaches an await first (drainAgain is set), so this is assigned before it ends.
     this.draining ??= this.drain();
     return this.draining;
@@ -128,14 +154,14 @@ export class DeadlineFiring {
   private async drain(): Promise<number> {
     let fired = 0;
     try {
-      while (this.drainAgain) {
+      while (this.drainAgain && !this.stopped) {
         this.drainAgain = false;
-        const until = this.drainUntil;
-        // Up to the moment asked for, prepared ahead (DEADLINE_PREPARE_MS), or ahead by a little
-        // even if this clock is behind the one that queued the job; commits wait for due times.
+        // Up to the latest moment asked for (a job arriving meanwhile extends the round), prepared
+        // ahead (DEADLINE_PREPARE_MS), or ahead by a little even if this clock is behind the one
+        // that queued the job; commits wait for due times.
         const outcomes = await this.fireUpTo(() => {
           const now = Date.now();
-          return new Date(Math.min(Math.max(now, until), now + this.ahead));
+          return new Date(Math.min(Math.max(now, this.drainUntil), now + this.ahead));
         }, true);
         fired += [...outcomes.values()].filter((o) => o === 'fired' || o === 'overdue').length;
       }
@@ -176,38 +202,77 @@ export class DeadlineFiring {
   ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
     const excluded: string[] = [];
-    const more = (claimed?: (full: boolean) => void): Promise<boolean> =>
-      this.fireBatch(cutoff, excluded, outcomes, claimed);
-    const loop = async (full: Promise<boolean>): Promise<void> => {
-      while (await full) {
-        full = more(); // a full batch: there may be more
+    const claims = new Set<string>();
+    const more = (claimed?: (more: boolean) => void): Promise<boolean> =>
+      this.fireBatch(cutoff, { excluded, claims }, outcomes, claimed);
+    // Batch loops, DEADLINE_FIRE_PARALLEL at most at a time; each goes on while its batches say
+    // there may be more (a full batch, or a moment prepared ahead: a later one may follow).
+    let active = 0;
+    const running: Array<Promise<void>> = [];
+    const spawn = (first?: Promise<boolean>): void => {
+      if (active >= this.parallel || this.stopped) {
+        return;
+      }
+      active += 1;
+      running.push(
+        (async () => {
+          try {
+            let next = first ?? more();
+            while ((await next) && !this.stopped) {
+              next = more();
+            }
+          } finally {
+            active -= 1;
+          }
+        })(),
+      );
+    };
+    const settled = async (): Promise<void> => {
+      while (running.length > 0) {
+        await Promise.all(running.splice(0));
       }
     };
-    for (let round = 0, idle = 0; await this.rows.anyDue(cutoff(), excluded); round++) {
-      if (round > 0) {
-        if (!settle || idle > SETTLE_ROUNDS) {
+    if (settle) {
+      // A moment asked while the drain runs: an idle loop slot claims it (ahead of its time).
+      this.extendDrain = () => spawn();
+    }
+    try {
+      for (let round = 0, idle = 0; await this.rows.anyDue(cutoff(), excluded); round++) {
+        if (this.stopped) {
           break;
         }
-        if (idle > 0) {
-          await sleep(SETTLE_PAUSE_MS);
+        if (round > 0) {
+          if (!settle || idle > SETTLE_ROUNDS) {
+            break;
+          }
+          if (idle > 0) {
+            await sleep(SETTLE_PAUSE_MS);
+          }
         }
+        const before = outcomes.size;
+        // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
+        // The others start once it has claimed a full batch, or a moment ahead of time — before
+        // its COMMIT, which a batch prepared ahead holds until its due time: meanwhile they
+        // prepare the next moments.
+        let claimed: (more: boolean) => void = () => undefined;
+        const firstClaim = new Promise<boolean>((resolve) => (claimed = resolve));
+        const first = more(claimed);
+        if (await Promise.race([firstClaim, first])) {
+          spawn(first);
+          for (let i = 1; i < this.parallel; i++) {
+            spawn();
+          }
+        } else {
+          running.push(first.then(() => undefined));
+        }
+        await settled();
+        idle = outcomes.size > before ? 0 : idle + 1;
       }
-      const before = outcomes.size;
-      // One batch first: a lone deadline (the usual case) costs one claim, not one per loop. The
-      // others start once it has claimed a full batch — before its COMMIT, which a batch prepared
-      // ahead holds until its due time.
-      let claimed: (full: boolean) => void = () => undefined;
-      const firstClaim = new Promise<boolean>((resolve) => (claimed = resolve));
-      const first = more(claimed);
-      if (await Promise.race([firstClaim, first])) {
-        await Promise.all([
-          loop(first),
-          ...Array.from({ length: this.parallel - 1 }, () => loop(more())),
-        ]);
-      } else {
-        await first;
+      await settled();
+    } finally {
+      if (settle) {
+        this.extendDrain = undefined;
       }
-      idle = outcomes.size > before ? 0 : idle + 1;
     }
     return outcomes;
   }
@@ -219,23 +284,34 @@ export class DeadlineFiring {
    * event as overdue) and the others are claimed again by the next batch. Ahead of the due time
    * (a moment's job run early), the batch takes the soonest moment's deadlines only, up to
    * DEADLINE_PREPARE_BATCH, records each at its due time and holds its COMMIT until then.
-   * `claimed` learns whether the claim was full as soon as it is made. Returns the same: whether
-   * there may be more.
+   * `claimed` learns as soon as the claim is made whether there may be more: a full batch, or one
+   * prepared ahead (a later moment may follow). Returns the same. `ids.claims` holds the
+   * deadlines of this drain's batches in flight; `ids.excluded` those that failed in a batch.
    */
   private async fireBatch(
     cutoff: () => Date,
-    excluded: string[],
+    ids: { excluded: string[]; claims: Set<string> },
     outcomes: Map<string, DeadlineOutcome>,
-    claimed?: (full: boolean) => void,
+    claimed?: (more: boolean) => void,
   ): Promise<boolean> {
+    const { excluded, claims } = ids;
     let current: string | undefined;
+    const mine: string[] = [];
     try {
-      const [fired, effects, full] = await withRetry(
+      const [fired, effects, more] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
-            const [until, size] = await this.claimBounds(m, cutoff(), excluded);
+            const [until, size, ahead] = await this.claimBounds(m, cutoff(), [
+              ...excluded,
+              ...claims,
+            ]);
             const due = await this.rows.claimDue(m, until, size, excluded);
-            claimed?.(due.length >= size);
+            for (const d of due) {
+              claims.add(d.id);
+              mine.push(d.id);
+            }
+            const more = due.length >= size || (ahead && due.length > 0);
+            claimed?.(more);
             // The batch's cases in one locking read, not one round trip per case.
             await this.cases.lockMany(
               m,
@@ -252,7 +328,7 @@ export class DeadlineFiring {
             }
             current = undefined;
             await this.holdCommitUntil(m, Math.max(0, ...due.map((d) => d.dueAt.getTime())));
-            return [done, all, due.length >= size] as const;
+            return [done, all, more] as const;
           }),
         { retryIf: retryable() },
       );
@@ -261,9 +337,10 @@ export class DeadlineFiring {
         outcomes.set(id, outcome);
         deadlinesFired.inc({ outcome });
       }
-      return full;
+      return more;
     } catch (e) {
       if (e instanceof YieldToWaiter) {
+        deadlineBatchesYielded.inc();
         return true; // rolled back for an event sent in time: prepared again after it
       }
       if (current === undefined) {
@@ -279,29 +356,34 @@ export class DeadlineFiring {
         outcomes.set(alone, outcome);
       }
       return true; // the rest of the batch is still due: go on
+    } finally {
+      for (const id of mine) {
+        claims.delete(id);
+      }
     }
   }
 
   /**
    * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
-   * (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to be prepared and committed then.
+   * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
+   * be prepared and committed then (the third value: ahead).
    */
   private async claimBounds(
     m: EntityManager,
     cutoff: Date,
-    excluded: string[],
-  ): Promise<[Date, number]> {
+    skip: string[],
+  ): Promise<[Date, number, boolean]> {
     const now = Date.now();
     if (cutoff.getTime() <= now || !this.lockWaitsVisible) {
-      return [new Date(Math.min(cutoff.getTime(), now)), this.batchSize];
+      return [new Date(Math.min(cutoff.getTime(), now)), this.batchSize, false];
     }
-    const first = await this.rows.earliestDue(m, cutoff, excluded);
+    const first = await this.rows.earliestDue(m, cutoff, skip);
     if (!first || first.getTime() <= now) {
-      return [new Date(now), this.batchSize];
+      return [new Date(now), this.batchSize, false];
     }
     const until = Math.min(cutoff.getTime(), first.getTime() + PREPARE_WINDOW_MS);
-    return [new Date(until), this.prepareBatch];
+    return [new Date(until), this.prepareBatch, true];
   }
 
   /**
