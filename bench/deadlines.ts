@@ -41,7 +41,7 @@ import { createTestDatabase, testEnvironment } from '../test/support/test-app';
  * Prints:
  *   deadlines timer test: <n>/<T> fired, lateness p50 <a> ms, p99 <b> ms, max <c> ms
  *   deadlines bench: server counters per fired deadline over that window: Questions <q>, ...
- *   deadlines: <k> pending, lateness p50 <a> ms, p99 <b> ms, lost <l>, duplicated <d>
+ *   deadlines: <k> pending, burst of <B> committed p50 <a> ms, p99 <b> ms after its due time (…), lost <l>, duplicated <d>
  *   deadlines Redis: <m> MiB per 100,000 pending (used_memory <before> -> <after> MiB)
  */
 const PENDING = Number(process.argv[2] ?? 100_000);
@@ -648,9 +648,13 @@ async function main(): Promise<void> {
     console.log(
       `deadlines bench: server counters per fired deadline over that window: ${perFired}`,
     );
+    // The yardstick is when the burst became visible (committed): a checkout that prepares a
+    // moment ahead records each deadline's due time as its `fired_at`.
     console.log(
-      `deadlines: ${Number(pending) + lateness.length} pending, lateness p50 ${percentile(lateness, 50).toFixed(0)} ms, ` +
-        `p99 ${percentile(lateness, 99).toFixed(0)} ms, lost ${burst.length - lateness.length}, duplicated ${Number(dup)}`,
+      `deadlines: ${Number(pending) + lateness.length} pending, burst of ${burst.length} committed p50 ` +
+        `${percentile(commits, 50).toFixed(0)} ms, p99 ${percentile(commits, 99).toFixed(0)} ms after its due time ` +
+        `(goal p99 <= 150 ms; recorded fired_at - due_at p50 ${percentile(lateness, 50).toFixed(0)} ms, ` +
+        `p99 ${percentile(lateness, 99).toFixed(0)} ms), lost ${burst.length - lateness.length}, duplicated ${Number(dup)}`,
     );
     console.log(
       `deadlines Redis: ${((((memoryAfter - memoryBefore) / (PENDING - BURST)) * 100_000) / 1024 / 1024).toFixed(1)} MiB ` +

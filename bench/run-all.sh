@@ -4,7 +4,7 @@
 # again at the very end:
 #   transitions: <n>/s at <c> clients, p50 <x> ms, p99 <y> ms, cpu <s> s/1k (per process) [...]
 #   transitions: raw durable limit <m>/s at <c> clients
-#   deadlines: <k> pending, lateness p50 <a> ms, p99 <b> ms, lost <l>, duplicated <d>
+#   deadlines: <k> pending, burst of <B> committed p50 <a> ms, p99 <b> ms after its due time (…), lost <l>, duplicated <d>
 # Benchmarks print figures; they never pass or fail on them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

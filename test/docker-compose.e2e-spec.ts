@@ -77,6 +77,11 @@ describe('docker/compose.yml', () => {
     }
     expect(text).toContain('image: mysql:8.4');
     expect(text).toContain('image: redis:7-alpine');
+    // The application user gets PROCESS (lock-wait tables) at the database's first start.
+    expect(text).toContain('- ./db-init:/docker-entrypoint-initdb.d:ro');
+    expect(readFileSync(join(root, 'docker', 'db-init', 'grant-process.sh'), 'utf8')).toContain(
+      "GRANT PROCESS ON *.* TO '${MYSQL_USER:-$MARIADB_USER}'@'%'",
+    );
     expect(text).toContain('condition: service_healthy');
     expect(text).toMatch(/ROLE: worker\n(?:.*\n)*?\s+MIGRATIONS_RUN: ['"]false['"]/);
   });
@@ -144,6 +149,7 @@ describe('docker/compose.cluster.yml (Galera + Redis Sentinel)', () => {
       expect(text).toMatch(new RegExp(`^  ${service}:$`, 'm'));
     }
     expect(text).toContain('image: mariadb:10.11');
+    expect(text.match(/- \.\/db-init:\/docker-entrypoint-initdb\.d:ro/g)).toHaveLength(3);
     expect(text).toContain('--wsrep-provider=/usr/lib/galera/libgalera_smm.so');
     expect(text).toContain('--galera_online');
     expect(text).toContain('sentinel monitor yibao redis-primary 6379 2');

@@ -391,9 +391,11 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * (a timer for a state the case has already left was cancelled in that transition: stale).
    */
   async fire(deadlineId: string, now = new Date(), refused?: string): Promise<DeadlineOutcome> {
+    // How far the caller's clock is from this host's (0 unless it fires "as of" another moment).
+    const skew = now.getTime() - Date.now();
     try {
       const [outcome, effects] = await withRetry(
-        () => this.cases.transaction((m) => this.fireIn(m, deadlineId, now, refused)),
+        () => this.cases.transaction((m) => this.fireIn(m, deadlineId, now, skew, refused)),
         { retryIf: (e) => e instanceof YieldToWaiter || retryable()(e) },
       );
       this.outbox.afterCommit(effects);
@@ -425,6 +427,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     m: EntityManager,
     deadlineId: string,
     now: Date,
+    skew: number,
     refused: string | undefined,
   ): Promise<[DeadlineOutcome, Effects]> {
     const deadline = await this.rows.lock(m, deadlineId);
@@ -434,9 +437,13 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     if (deadline.dueAt.getTime() > now.getTime() + this.ahead) {
       return ['not-due', noEffects()];
     }
-    const at = new Date(Math.max(now.getTime(), deadline.dueAt.getTime()));
-    const fired = await this.fireRow(m, deadline, at, refused);
-    await this.holdCommitUntil(m, deadline.dueAt.getTime());
+    if (deadline.dueAt.getTime() <= now.getTime()) {
+      return this.fireRow(m, deadline, now, refused);
+    }
+    // Due a little later by the caller's clock: recorded at its due time, committed then (by the
+    // caller's clock: a firing "as of" another moment does not wait for this host's).
+    const fired = await this.fireRow(m, deadline, deadline.dueAt, refused);
+    await this.holdCommitUntil(m, deadline.dueAt.getTime() - skew);
     return fired;
   }
 

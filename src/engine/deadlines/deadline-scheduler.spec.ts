@@ -1,4 +1,4 @@
-import { momentJobId } from './deadline-scheduler';
+import { momentJobId, momentJobRunAt } from './deadline-scheduler';
 
 describe('momentJobId: one fire-deadline job per due moment and shard', () => {
   const dueAt = new Date('2026-12-09T16:00:00.000Z'); // 00:00 in Shanghai, where day deadlines end
@@ -24,5 +24,13 @@ describe('momentJobId: one fire-deadline job per due moment and shard', () => {
     );
     // BullMQ refuses ':' in custom ids.
     expect(momentJobId({ caseId, dueAt }, 4)).not.toContain(':');
+  });
+});
+
+describe('momentJobRunAt: the moment job runs DEADLINE_PREPARE_MS ahead', () => {
+  it('should run the job of a Shanghai midnight one second before it by default, and at it with 0', () => {
+    const midnight = new Date('2026-12-09T16:00:00.000Z');
+    expect(momentJobRunAt(midnight, 1000).toISOString()).toBe('2026-12-09T15:59:59.000Z');
+    expect(momentJobRunAt(midnight, 0).toISOString()).toBe('2026-12-09T16:00:00.000Z');
   });
 });
