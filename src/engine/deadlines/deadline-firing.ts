@@ -114,18 +114,6 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     this.ahead = Math.max(EARLY_MS, config.get('DEADLINE_PREPARE_MS', { infer: true }));
   }
 
-  /**
-   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): it asks this
-   * process's drain for the moment and returns at once, so that the jobs of the moments after it
-   * reach the drain before their time too (the drain prepares them ahead). If this process stops
-   * before they fire, the deadlines are still pending in the database: the reconciler fires them.
-   */
-  requestMoment(dueAt: Date): void {
-    this.fireMoment(dueAt).catch((e: Error) =>
-      this.logger.warn(`deadline drain failed: ${e.message}`),
-    );
-  }
-
   /** Stops the drain (held batches roll back: their deadlines stay pending) and waits for it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
@@ -136,11 +124,11 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
   }
 
   /**
-   * Fires every pending deadline due by `dueAt` — or by now, if later — through this process's
-   * one drain. A request that arrives while the drain runs extends it and makes it go round once
-   * more, so the moments of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead
-   * of each claiming its own. Resolves, when the drain ends, with how many it fired or marked
-   * overdue.
+   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): fires every pending
+   * deadline due by then — or by now, if later — through this process's one drain. A job that
+   * arrives while the drain runs extends it and makes it go round once more, and waits for it, so
+   * the jobs of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead of each
+   * claiming its own. Returns how many the drain fired or marked overdue.
    */
   fireMoment(dueAt: Date): Promise<number> {
     this.drainUntil = Math.max(this.drainUntil, dueAt.getTime());
@@ -233,8 +221,14 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       }
     };
     if (settle) {
-      // A moment asked while the drain runs: an idle loop slot claims it (ahead of its time).
-      this.extendDrain = () => spawn();
+      // A moment asked while the drain runs: another loop claims it (ahead of its time) when
+      // every loop running is holding a batch until its due time — a loop still claiming or
+      // firing takes it anyway when it goes round.
+      this.extendDrain = () => {
+        if (this.held.size >= active) {
+          spawn();
+        }
+      };
     }
     try {
       for (let round = 0, idle = 0; await this.rows.anyDue(cutoff(), excluded); round++) {

@@ -29,14 +29,10 @@ export class FireDeadlineJob implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.queues.handle('fireDeadline', async (job) => {
-      if ('dueAt' in job.data) {
-        // The drain fires the moment's deadlines (ahead of time, committed when due); the job
-        // does not wait for it (DeadlineFiring.requestMoment).
-        this.firing.requestMoment(new Date(job.data.dueAt));
-        return 'requested';
-      }
-      return this.firing.fireFromJob(job.data.deadlineId);
-    });
+    this.queues.handle('fireDeadline', (job) =>
+      'dueAt' in job.data
+        ? this.firing.fireMoment(new Date(job.data.dueAt))
+        : this.firing.fireFromJob(job.data.deadlineId),
+    );
   }
 }
