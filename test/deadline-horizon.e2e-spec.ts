@@ -277,8 +277,10 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
     const t: TestApp = await startTestApp({
       workflows: [testFixtureWorkflow],
       policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
-      // No worker, no reconciler: only the call below fires; it may claim 2.5 s ahead.
-      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500' },
+      // No worker, no reconciler: only the call below fires; it may claim 2.5 s ahead. Three
+      // deadlines are more than a batch of two: a moment claimed the whole lead ahead (a
+      // smaller one would be claimed shortly before it).
+      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
     });
     try {
       const ds = t.app.get(DataSource);

@@ -31,6 +31,13 @@ const EARLY_MS = 1000;
 const PREPARE_WINDOW_MS = 20;
 
 /**
+ * A moment of no more deadlines than one DEADLINE_FIRE_BATCH takes little time to prepare: it is
+ * claimed this long before it, not DEADLINE_PREPARE_MS, so that neither its batch nor the job
+ * waiting for it is held for long (timers spread over time, each its own moment).
+ */
+const SMALL_MOMENT_LEAD_MS = 200;
+
+/**
  * How often held batches ask the server whether another transaction waits for their locks: every
  * 150–250 ms, at random. InnoDB refreshes its lock-wait tables only when nobody read them for
  * 0.1 s, so the watchers of several workers must not keep reading them in turn.
@@ -98,6 +105,8 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
   private stopped = false;
   /** While the drain runs: starts another batch loop if one is free (a moment was asked). */
   private extendDrain?: () => void;
+  /** Moments' jobs waiting until nothing due by their moment is left pending (awaitMoment). */
+  private readonly waiters: Array<{ at: number; done: () => void }> = [];
 
   constructor(
     private readonly cases: CaseRepository,
@@ -124,11 +133,33 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
   }
 
   /**
-   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): fires every pending
-   * deadline due by then — or by now, if later — through this process's one drain. A job that
-   * arrives while the drain runs extends it and makes it go round once more, and waits for it, so
-   * the jobs of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead of each
-   * claiming its own. Returns how many the drain fired or marked overdue.
+   * What the job of a due moment does (deadline-scheduler.ts, `momentJobId`): asks the drain for
+   * it (fireMoment) and waits until nothing due by then is left pending, or the drain ends —
+   * not for the drain's end alone: timers due one after another keep it going, and their jobs,
+   * queued ahead of their moments, would all be waiting. Returns how many the drain fired if it
+   * ended first, else null.
+   */
+  async awaitMoment(dueAt: Date): Promise<number | null> {
+    let done: () => void = () => undefined;
+    const settled = new Promise<null>((resolve) => (done = () => resolve(null)));
+    const waiter = { at: dueAt.getTime(), done };
+    this.waiters.push(waiter);
+    try {
+      return await Promise.race([settled, this.fireMoment(dueAt)]);
+    } finally {
+      const i = this.waiters.indexOf(waiter);
+      if (i >= 0) {
+        this.waiters.splice(i, 1);
+      }
+    }
+  }
+
+  /**
+   * Fires every pending deadline due by `dueAt` — or by now, if later — through this process's
+   * one drain. A request that arrives while the drain runs extends it and makes it go round once
+   * more, so the moments of a burst share its batches (DEADLINE_FIRE_PARALLEL at a time) instead
+   * of each claiming its own. Resolves, when the drain ends, with how many it fired or marked
+   * overdue.
    */
   fireMoment(dueAt: Date): Promise<number> {
     this.drainUntil = Math.max(this.drainUntil, dueAt.getTime());
@@ -156,6 +187,24 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       return fired;
     } finally {
       this.draining = undefined;
+    }
+  }
+
+  /**
+   * After a batch: the jobs whose moment has come and before which nothing is pending any more
+   * (a plain read: a held batch's rows still count) stop waiting.
+   */
+  private async settleWaiters(): Promise<void> {
+    const now = Date.now();
+    const ready = this.waiters.filter((w) => w.at <= now);
+    if (ready.length === 0) {
+      return;
+    }
+    const first = await this.rows.earliestPending(new Date(Math.max(...ready.map((w) => w.at))));
+    for (const waiter of ready) {
+      if (first === null || waiter.at < first.getTime()) {
+        waiter.done();
+      }
     }
   }
 
@@ -295,10 +344,12 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       const [fired, effects, more] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
-            const [until, size, ahead] = await this.claimBounds(m, cutoff(), [
-              ...excluded,
-              ...claims,
-            ]);
+            const bounds = await this.claimBounds(m, cutoff(), [...excluded, ...claims]);
+            if ('wait' in bounds) {
+              claimed?.(false);
+              return [[], noEffects(), bounds.wait] as const;
+            }
+            const { until, size, ahead } = bounds;
             const due = await this.rows.claimDue(m, until, size, excluded);
             for (const d of due) {
               claims.add(d.id);
@@ -331,6 +382,13 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         outcomes.set(id, outcome);
         deadlinesFired.inc({ outcome });
       }
+      if (fired.length > 0) {
+        this.settleWaiters().catch(() => undefined);
+      }
+      if (typeof more === 'number') {
+        await sleep(more - Date.now()); // a small moment: claimed shortly before it
+        return true;
+      }
       return more;
     } catch (e) {
       if (e instanceof YieldToWaiter) {
@@ -361,23 +419,30 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
-   * be prepared and committed then (the third value: ahead).
+   * be prepared and committed then (`ahead`); or, for a small moment more than
+   * SMALL_MOMENT_LEAD_MS away, when to come back (`wait`, ms).
    */
   private async claimBounds(
     m: EntityManager,
     cutoff: Date,
     skip: string[],
-  ): Promise<[Date, number, boolean]> {
+  ): Promise<{ until: Date; size: number; ahead: boolean } | { wait: number }> {
     const now = Date.now();
+    const due = { until: new Date(Math.min(cutoff.getTime(), now)), size: this.batchSize };
     if (cutoff.getTime() <= now || !this.lockWaitsVisible) {
-      return [new Date(Math.min(cutoff.getTime(), now)), this.batchSize, false];
+      return { ...due, ahead: false };
     }
-    const first = await this.rows.earliestDue(m, cutoff, skip);
-    if (!first || first.getTime() <= now) {
-      return [new Date(now), this.batchSize, false];
+    const soonest = await this.rows.soonestDue(m, cutoff, skip, this.batchSize + 1);
+    const first = soonest[0]?.getTime();
+    if (first === undefined || first <= now) {
+      return { ...due, ahead: false };
     }
-    const until = Math.min(cutoff.getTime(), first.getTime() + PREPARE_WINDOW_MS);
-    return [new Date(until), this.prepareBatch, true];
+    const inMoment = soonest.filter((d) => d.getTime() <= first + PREPARE_WINDOW_MS).length;
+    if (inMoment <= this.batchSize && first - now > SMALL_MOMENT_LEAD_MS) {
+      return { wait: first - SMALL_MOMENT_LEAD_MS };
+    }
+    const until = Math.min(cutoff.getTime(), first + PREPARE_WINDOW_MS);
+    return { until: new Date(until), size: this.prepareBatch, ahead: true };
   }
 
   /**

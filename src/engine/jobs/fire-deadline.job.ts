@@ -31,7 +31,7 @@ export class FireDeadlineJob implements OnModuleInit {
   onModuleInit(): void {
     this.queues.handle('fireDeadline', (job) =>
       'dueAt' in job.data
-        ? this.firing.fireMoment(new Date(job.data.dueAt))
+        ? this.firing.awaitMoment(new Date(job.data.dueAt))
         : this.firing.fireFromJob(job.data.deadlineId),
     );
   }

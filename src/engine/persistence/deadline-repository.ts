@@ -192,18 +192,27 @@ export class DeadlineRepository {
     return rows.length > 0;
   }
 
-  /**
-   * The due time of the soonest pending deadline due by `cutoff` (other than `excluded`), by a
-   * plain read: rows another batch is firing still count, so parallel batches prepared ahead of
-   * their time agree on the moment they prepare.
-   */
-  async earliestDue(m: EntityManager, cutoff: Date, excluded: string[]): Promise<Date | null> {
-    const [row] = await m.query<Array<{ first: Date | null }>>(
-      `SELECT MIN(due_at) AS first FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
-        ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}`,
-      excluded.length > 0 ? [cutoff, excluded] : [cutoff],
+  /** The due time of the soonest pending deadline due by `cutoff`, by a plain read. */
+  async earliestPending(cutoff: Date): Promise<Date | null> {
+    const [row] = await this.dataSource.query<Array<{ first: Date | null }>>(
+      "SELECT MIN(due_at) AS first FROM case_deadlines WHERE status = 'pending' AND due_at <= ?",
+      [cutoff],
     );
     return row?.first ?? null;
+  }
+
+  /**
+   * The due times of the `limit` soonest pending deadlines due by `cutoff` (other than `skip`),
+   * by a plain read: rows another batch is firing still count, so parallel batches prepared
+   * ahead of their time agree on the moment they prepare.
+   */
+  async soonestDue(m: EntityManager, cutoff: Date, skip: string[], limit: number): Promise<Date[]> {
+    const rows = await m.query<Array<{ due_at: Date }>>(
+      `SELECT due_at FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
+        ${skip.length > 0 ? 'AND id NOT IN (?)' : ''} ORDER BY due_at LIMIT ?`,
+      skip.length > 0 ? [cutoff, skip, limit] : [cutoff, limit],
+    );
+    return rows.map((r) => r.due_at);
   }
 
   /**
