@@ -177,8 +177,8 @@ export class Environment {
    * A due moment's job runs this long before it (0: at it). Its batches claim the deadlines due
    * then, run their transitions and send their writes ahead, and hold the COMMIT until the due
    * time: a burst becomes visible at its due time instead of after its work. The cases it
-   * prepares are locked meanwhile (an event sent to one waits for the commit). Nothing commits
-   * before its due time, whatever this is.
+   * prepares are locked meanwhile; an event sent to one makes the batch roll back and applies
+   * first (it waits up to ~0.3 s). Nothing commits before its due time, whatever this is.
    */
   @IsOptional()
   @Transform(toInt)

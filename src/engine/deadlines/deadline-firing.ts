@@ -420,7 +420,8 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
    * be prepared and committed then (`ahead`); or, for a small moment more than
-   * SMALL_MOMENT_LEAD_MS away, when to come back (`wait`, ms).
+   * SMALL_MOMENT_LEAD_MS away (any moment, when lock waits are not visible), when to come back
+   * (`wait`, ms).
    */
   private async claimBounds(
     m: EntityManager,
@@ -429,13 +430,17 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
   ): Promise<{ until: Date; size: number; ahead: boolean } | { wait: number }> {
     const now = Date.now();
     const due = { until: new Date(Math.min(cutoff.getTime(), now)), size: this.batchSize };
-    if (cutoff.getTime() <= now || !this.lockWaitsVisible) {
+    if (cutoff.getTime() <= now) {
       return { ...due, ahead: false };
     }
     const soonest = await this.rows.soonestDue(m, cutoff, skip, this.batchSize + 1);
     const first = soonest[0]?.getTime();
     if (first === undefined || first <= now) {
       return { ...due, ahead: false };
+    }
+    if (!this.lockWaitsVisible) {
+      // Nothing is held ahead when no event could make it yield: come back at its due time.
+      return { wait: first };
     }
     const inMoment = soonest.filter((d) => d.getTime() <= first + PREPARE_WINDOW_MS).length;
     if (inMoment <= this.batchSize && first - now > SMALL_MOMENT_LEAD_MS) {
@@ -549,7 +554,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       try {
         while (this.held.size > 0) {
           await sleep(LOCK_WATCH_MS + Math.random() * LOCK_WATCH_JITTER_MS);
-          const blocking = await this.cases.lockWaitBlockers();
+          const blocking = await this.rows.lockWaitBlockers();
           for (const thread of blocking) {
             this.held.get(thread)?.();
           }

@@ -72,31 +72,6 @@ export class CaseRepository {
   }
 
   /**
-   * The connections (their ids) that other transactions wait for a lock of, from InnoDB's
-   * lock-wait tables (the PROCESS privilege): MariaDB's in information_schema, MySQL 8's in
-   * performance_schema. A plain read outside any transaction.
-   */
-  async lockWaitBlockers(): Promise<string[]> {
-    const query = (this.lockWaitsQuery ??= await this.lockWaitsSql());
-    const rows = await this.dataSource.query<Array<{ thread: number | string }>>(query);
-    return rows.map((r) => String(r.thread));
-  }
-
-  private lockWaitsQuery?: string;
-
-  private async lockWaitsSql(): Promise<string> {
-    const [{ n }] = await this.dataSource.query<Array<{ n: number | string }>>(
-      `SELECT COUNT(*) AS n FROM information_schema.tables
-        WHERE table_schema = 'information_schema' AND table_name = 'INNODB_LOCK_WAITS'`,
-    );
-    return Number(n) > 0
-      ? `SELECT DISTINCT t.trx_mysql_thread_id AS thread FROM information_schema.INNODB_LOCK_WAITS w
-           JOIN information_schema.INNODB_TRX t ON t.trx_id = w.blocking_trx_id`
-      : `SELECT DISTINCT t.PROCESSLIST_ID AS thread FROM performance_schema.data_lock_waits w
-           JOIN performance_schema.threads t ON t.THREAD_ID = w.BLOCKING_THREAD_ID`;
-  }
-
-  /**
    * Locks many case rows in one statement (ids in order, as every batch takes them) for a batch
    * about to move them all, e.g. a burst of deadlines: each `lock` of one of them in this
    * transaction then takes its row from here once instead of a round trip of its own.

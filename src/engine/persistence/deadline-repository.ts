@@ -35,6 +35,9 @@ export interface DeadlineSelection {
 export class DeadlineRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The lock-wait query this server understands (lockWaitBlockers), once asked. */
+  private lockWaitsQuery?: string;
+
   /** A deadline row, locked for this transaction (raw SQL: every deadline firing starts here). */
   async lock(m: EntityManager, id: string): Promise<CaseDeadlineEntity | null> {
     const [r] = await m.query<Array<Record<string, unknown>>>(
@@ -190,6 +193,29 @@ export class DeadlineRepository {
       excluded.length > 0 ? [cutoff, excluded] : [cutoff],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * The connections (their ids) that other transactions wait for a lock of, from InnoDB's
+   * lock-wait tables (the PROCESS privilege): MariaDB's in information_schema, MySQL 8's in
+   * performance_schema. A plain read outside any transaction.
+   */
+  async lockWaitBlockers(): Promise<string[]> {
+    const query = (this.lockWaitsQuery ??= await this.lockWaitsSql());
+    const rows = await this.dataSource.query<Array<{ thread: number | string }>>(query);
+    return rows.map((r) => String(r.thread));
+  }
+
+  private async lockWaitsSql(): Promise<string> {
+    const [{ n }] = await this.dataSource.query<Array<{ n: number | string }>>(
+      `SELECT COUNT(*) AS n FROM information_schema.tables
+        WHERE table_schema = 'information_schema' AND table_name = 'INNODB_LOCK_WAITS'`,
+    );
+    return Number(n) > 0
+      ? `SELECT DISTINCT t.trx_mysql_thread_id AS thread FROM information_schema.INNODB_LOCK_WAITS w
+           JOIN information_schema.INNODB_TRX t ON t.trx_id = w.blocking_trx_id`
+      : `SELECT DISTINCT t.PROCESSLIST_ID AS thread FROM performance_schema.data_lock_waits w
+           JOIN performance_schema.threads t ON t.THREAD_ID = w.BLOCKING_THREAD_ID`;
   }
 
   /** The due time of the soonest pending deadline due by `cutoff`, by a plain read. */
