@@ -140,6 +140,14 @@ describe('bad input is named (real MariaDB and Redis)', () => {
     expect(charset.status).toBe(201);
   });
 
+  it('should answer a caller without a token 401 before looking at the body type', async () => {
+    const res = await new Http(t.app).post<Problem>('/api/v1/relief-applications', 'x', {
+      'content-type': 'text/plain',
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.type).toMatch(/\/unauthenticated$/);
+  });
+
   it('should answer a PROPOSE of another amount without a reason with 422 naming reason', async () => {
     const created = await submit(reliefApplication({ idNumber: residentId(seq++) }));
     expect(created.status).toBe(201);

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MediaTypeGuard } from '../common/media-type';
 import type { Environment } from '../config/environment';
 import { UsersModule } from '../users/users.module';
 import { AccountController } from './account.controller';
@@ -31,7 +32,13 @@ import { LoginThrottle } from './login-throttle.service';
     }),
   ],
   controllers: [AuthController, AccountController],
-  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    LoginThrottle,
+    // Global guards run in the order they are provided: the token first, then the body's type.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: MediaTypeGuard },
+  ],
   // The queue dashboard (/admin/queues) checks the same tokens outside Nest's guard.
   exports: [JwtModule],
 })

@@ -120,6 +120,13 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     return structured ? toQueryResult(results.at(-1)) : results.at(-1);
   }
 
+  /** Reads sent as one packet, after the queued writes and in order: each read's rows. */
+  async readTogether(reads: ReadonlyArray<{ sql: string; params: unknown[] }>): Promise<unknown[]> {
+    const queued = this.queue.splice(0);
+    const results = await this.send([...queued, ...reads]);
+    return results.slice(-reads.length);
+  }
+
   /** Sends statements as one packet; runs their checks; returns every statement's result. */
   private async send(deferred: Deferred[]): Promise<unknown[]> {
     const batch = mergeRows(deferred);
@@ -202,6 +209,25 @@ function mergeRows(batch: Deferred[]): Deferred[] {
       },
     ];
   });
+}
+
+/**
+ * Runs reads in order, as one packet in a write-behind transaction (each executes after the one
+ * before it, so a read placed after a locking read sees the data under that lock), one by one
+ * elsewhere. Returns each read's rows.
+ */
+export async function readTogether(
+  m: EntityManager,
+  reads: ReadonlyArray<{ sql: string; params: unknown[] }>,
+): Promise<Array<Array<Record<string, unknown>>>> {
+  if (m.queryRunner instanceof WriteBehindQueryRunner) {
+    return (await m.queryRunner.readTogether(reads)) as Array<Array<Record<string, unknown>>>;
+  }
+  const results: Array<Array<Record<string, unknown>>> = [];
+  for (const read of reads) {
+    results.push(await m.query(read.sql, read.params));
+  }
+  return results;
 }
 
 /** Whether writes deferred in this transaction wait for the next statement (write-behind). */

@@ -128,6 +128,18 @@ export function rulesFor(policy: DutiesPolicy, type: string, event: string): Dut
 }
 
 /**
+ * The events whose sender may not send `event` under some workflow type's rules: what to read
+ * about the sender before the case's type is known (with its row lock, in one packet).
+ */
+export function barringEvents(policy: DutiesPolicy, event: string): string[] {
+  const barring = Object.values(policy.separation)
+    .flat()
+    .filter((r) => r.event === event)
+    .flatMap((r) => r.notBy);
+  return [...new Set(barring)];
+}
+
+/**
  * A stated reason (说明理由) is needed when an amount departs from the computed figure, or when it
  * is above `reasonRequiredAbove` (when `large` applies): at least `reasonMinLength` characters.
  */

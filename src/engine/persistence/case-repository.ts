@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { deferRow, deferWrite, writeBehindTransaction } from '../../database/write-behind';
+import {
+  deferRow,
+  deferWrite,
+  readTogether,
+  writeBehindTransaction,
+} from '../../database/write-behind';
 import { eventHash } from '../audit/event-hash';
 import type { CaseEventEntity } from '../entities/case-event.entity';
 import { CaseLinkEntity } from '../entities/case-link.entity';
@@ -25,6 +30,13 @@ const CHANGING_COLUMNS = [
   'exclusiveKey',
   'restricted',
 ] as const satisfies ReadonlyArray<keyof CaseEntity>;
+
+/** A case id as the service makes them (anything else cannot name a row: 404 without a read). */
+const CASE_ID = /^[0-9a-f-]{36}$/i;
+
+const LOCK_CASE = 'SELECT * FROM cases WHERE id = ? FOR UPDATE';
+const SENT_BY =
+  'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)';
 
 /** Case rows locked by `lockMany`, not yet taken by `lock`, per transaction. */
 const prelocked = new WeakMap<EntityManager, Map<string, Record<string, unknown>>>();
@@ -59,11 +71,8 @@ export class CaseRepository {
       held.delete(caseId); // once: a second transition of the case reads what the first wrote
       return withContext(entityFromRow(m, CaseEntity, prefetched));
     }
-    const rows = /^[0-9a-f-]{36}$/i.test(caseId)
-      ? await m.query<Array<Record<string, unknown>>>(
-          'SELECT * FROM cases WHERE id = ? FOR UPDATE',
-          [caseId],
-        )
+    const rows = CASE_ID.test(caseId)
+      ? await m.query<Array<Record<string, unknown>>>(LOCK_CASE, [caseId])
       : [];
     if (rows.length === 0) {
       throw DomainError.notFound('Case');
@@ -72,12 +81,40 @@ export class CaseRepository {
   }
 
   /**
+   * `lock`, and which of `types` this actor has sent on the case (separated duties), read right
+   * after the lock in the same packet: under the row lock, without a round trip of its own.
+   */
+  async lockReadingSent(
+    m: EntityManager,
+    caseId: string,
+    actorId: string,
+    types: readonly string[],
+  ): Promise<[CaseEntity, Set<string>]> {
+    if (types.length === 0 || prelocked.get(m)?.has(caseId) || !CASE_ID.test(caseId)) {
+      const row = await this.lock(m, caseId);
+      const sent = types.length > 0 ? await this.eventTypesSentBy(m, caseId, actorId, types) : [];
+      return [row, new Set(sent)];
+    }
+    const [rows, sent] = await readTogether(m, [
+      { sql: LOCK_CASE, params: [caseId] },
+      { sql: SENT_BY, params: [caseId, actorId, types] },
+    ]);
+    if (rows.length === 0) {
+      throw DomainError.notFound('Case');
+    }
+    return [
+      withContext(entityFromRow(m, CaseEntity, rows[0])),
+      new Set(sent.map((r) => String(r.type))),
+    ];
+  }
+
+  /**
    * Locks many case rows in one statement (ids in order, as every batch takes them) for a batch
    * about to move them all, e.g. a burst of deadlines: each `lock` of one of them in this
    * transaction then takes its row from here once instead of a round trip of its own.
    */
   async lockMany(m: EntityManager, caseIds: readonly string[]): Promise<void> {
-    const ids = [...new Set(caseIds)].filter((id) => /^[0-9a-f-]{36}$/i.test(id)).sort();
+    const ids = [...new Set(caseIds)].filter((id) => CASE_ID.test(id)).sort();
     if (ids.length < 2) {
       return; // one case: its own lock is the same single statement
     }
@@ -203,17 +240,14 @@ export class CaseRepository {
   }
 
   /** Which of `types` this actor has sent on the case (separated duties read this). */
-  async eventTypesSentBy(
+  private async eventTypesSentBy(
     m: EntityManager,
     caseId: string,
     actorId: string,
     types: readonly string[],
-  ): Promise<Set<string>> {
-    const rows = await m.query<Array<{ type: string }>>(
-      'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)',
-      [caseId, actorId, types],
-    );
-    return new Set(rows.map((r) => r.type));
+  ): Promise<string[]> {
+    const rows = await m.query<Array<{ type: string }>>(SENT_BY, [caseId, actorId, types]);
+    return rows.map((r) => r.type);
   }
 
   /** Replaces the case's members (the users its lists scope it to). */

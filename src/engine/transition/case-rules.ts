@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { WorkflowDefinition } from '../../../workflows/workflow-definition';
 import { DomainError } from '../../common/errors/domain-error';
-import type { Actor } from '../actor';
 import { isConfidential, memberFields, membersOf } from '../case-access';
 import { type DutiesPolicy, rulesFor } from '../duties-policy';
 import type { CaseEntity } from '../entities/case.entity';
@@ -9,23 +8,17 @@ import type { CaseRepository } from '../persistence/case-repository';
 
 /**
  * 不相容职务分离: a rule of policy `duties.separation.<type>` bars whoever sent one of its
- * `notBy` events on this case from sending its event (403 naming the rule). Read in the case's
- * transaction, under its row lock: two events of one case never race past each other.
+ * `notBy` events on this case from sending its event (403 naming the rule). `sent`: the events
+ * of `barringEvents` the sender has sent on this case, read in the case's transaction under its
+ * row lock (CaseRepository.lockReadingSent): two events of one case never race past each other.
  */
-export async function assertSeparatedDuties(
-  cases: CaseRepository,
+export function assertSeparatedDuties(
   duties: DutiesPolicy,
-  m: EntityManager,
   row: CaseEntity,
   eventType: string,
-  actor: Actor,
-): Promise<void> {
+  sent: ReadonlySet<string>,
+): void {
   const rules = rulesFor(duties, row.type, eventType);
-  if (rules.length === 0) {
-    return;
-  }
-  const barring = [...new Set(rules.flatMap((r) => r.notBy))];
-  const sent = await cases.eventTypesSentBy(m, row.id, actor.id, barring);
   const broken = rules.find((r) => r.notBy.some((e) => sent.has(e)));
   if (broken) {
     const did = broken.notBy.filter((e) => sent.has(e)).join(', ');

@@ -14,6 +14,7 @@ import { JOBS, jobId } from '../../queue/jobs';
 import { type Actor } from '../actor';
 import { GENESIS_HASH } from '../audit/event-hash';
 import { canSeeCase, isConfidential, isPermitted, permissionFor } from '../case-access';
+import { barringEvents } from '../duties-policy';
 import type { CaseEvent } from '../case-event';
 import { DeadlineScheduler } from '../deadlines/deadline-scheduler';
 import { EngineObservers } from '../engine-observers';
@@ -187,7 +188,9 @@ export class TransitionPipeline implements OnModuleInit {
     expectedVersion?: number,
     at?: Date,
   ): Promise<[CaseEntity, Effects]> {
-    const row = await this.cases.lock(m, caseId);
+    // Who sent what on the case (separated duties) is read with the row lock, in one packet.
+    const barring = actor.system ? [] : barringEvents(this.policy.duties(), rawEvent.type);
+    const [row, sentByActor] = await this.cases.lockReadingSent(m, caseId, actor.id, barring);
     const definition = this.registry.get(row.type, row.machineVersion);
     if (!canSeeCase(definition, row, actor)) {
       throw DomainError.notFound('Case');
@@ -209,7 +212,7 @@ export class TransitionPipeline implements OnModuleInit {
       );
     }
     if (!actor.system) {
-      await assertSeparatedDuties(this.cases, this.policy.duties(), m, row, rawEvent.type, actor);
+      assertSeparatedDuties(this.policy.duties(), row, rawEvent.type, sentByActor);
     }
     const handler = this.handlers.get(row.type, rawEvent.type);
     // The service's own events (deadlines, linked cases) carry payloads the engine composed itself.
