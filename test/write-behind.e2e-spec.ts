@@ -1,4 +1,5 @@
 import { DataSource, type EntityManager } from 'typeorm';
+import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 import {
   insertWithLateId,
   resolveLateIds,
@@ -8,6 +9,7 @@ import {
 import {
   deferRow,
   deferWrite,
+  readTogether,
   whenCommitted,
   writeBehindTransaction,
 } from '../src/database/write-behind';
@@ -160,6 +162,31 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       expect(afterFirst - before).toBe(0);
       expect((await selects(m)) - afterFirst).toBe(1);
     });
+  });
+
+  it('should send reads together after the queued writes, in one packet, each with its own rows', async () => {
+    await ds.query('INSERT INTO wb_rows (id, v) VALUES (1, ?)', ['a']);
+    // Every packet a write-behind transaction sends goes through TypeORM's MySQL query runner.
+    const packets = jest.spyOn(MysqlQueryRunner.prototype, 'query');
+    try {
+      const [locked, seen] = await writeBehindTransaction(ds, async (m) => {
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'b']);
+        const together = await readTogether(m, [
+          { sql: 'SELECT v FROM wb_rows WHERE id = ? FOR UPDATE', params: [1] },
+          { sql: 'SELECT id FROM wb_rows WHERE id IN (?) ORDER BY id', params: [[1, 2, 3]] },
+        ]);
+        expect(packets).toHaveBeenCalledTimes(1); // START, the insert and both reads
+        // The row read under the lock cannot be taken by another transaction meanwhile.
+        await expect(
+          ds.query('SELECT id FROM wb_rows WHERE id = 1 FOR UPDATE NOWAIT'),
+        ).rejects.toThrow(/Lock wait|lock/i);
+        return together;
+      });
+      expect(locked).toEqual([{ v: 'a' }]);
+      expect(seen.map((r) => Number(r.id))).toEqual([1, 2]); // the queued insert went first
+    } finally {
+      packets.mockRestore();
+    }
   });
 
   it('should commit a transaction made of deferred writes only', async () => {

@@ -32,8 +32,33 @@ export function membersOf(data: Record<string, unknown>, field: string): string[
     .filter((m): m is string => typeof m === 'string');
 }
 
+/**
+ * What `memberFields` and `readerRoles` derive from a workflow's permissions, once per
+ * definition (they are read on every request that sees or moves a case; definitions never change).
+ */
+const derived = new WeakMap<
+  WorkflowDefinition,
+  { members: readonly string[]; readers: readonly Role[] }
+>();
+
+function derivedOf(definition: WorkflowDefinition): {
+  members: readonly string[];
+  readers: readonly Role[];
+} {
+  let known = derived.get(definition);
+  if (!known) {
+    known = { members: collectMemberFields(definition), readers: collectReaderRoles(definition) };
+    derived.set(definition, known);
+  }
+  return known;
+}
+
 /** Every `data` field a workflow uses to scope events to members (team, panel). */
-export function memberFields(definition: WorkflowDefinition): string[] {
+export function memberFields(definition: WorkflowDefinition): readonly string[] {
+  return derivedOf(definition).members;
+}
+
+function collectMemberFields(definition: WorkflowDefinition): string[] {
   const fields = new Set<string>();
   for (const events of Object.values(definition.permissions)) {
     for (const p of Object.values(events)) {
@@ -61,6 +86,10 @@ const ACTING_READER_ROLES: readonly Role[] = ['CASEWORKER', 'MANAGER'];
  * MANAGER where they act without a member scope. ADMIN acts in no workflow and reads no case.
  */
 export function readerRoles(definition: WorkflowDefinition): readonly Role[] {
+  return derivedOf(definition).readers;
+}
+
+function collectReaderRoles(definition: WorkflowDefinition): readonly Role[] {
   const roles = new Set<Role>(definition.readers ?? []);
   for (const events of Object.values(definition.permissions)) {
     for (const p of Object.values(events)) {

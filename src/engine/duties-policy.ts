@@ -131,13 +131,26 @@ export function rulesFor(policy: DutiesPolicy, type: string, event: string): Dut
  * The events whose sender may not send `event` under some workflow type's rules: what to read
  * about the sender before the case's type is known (with its row lock, in one packet).
  */
-export function barringEvents(policy: DutiesPolicy, event: string): string[] {
-  const barring = Object.values(policy.separation)
-    .flat()
-    .filter((r) => r.event === event)
-    .flatMap((r) => r.notBy);
-  return [...new Set(barring)];
+export function barringEvents(policy: DutiesPolicy, event: string): readonly string[] {
+  let byEvent = barringByPolicy.get(policy);
+  if (!byEvent) {
+    byEvent = new Map();
+    barringByPolicy.set(policy, byEvent);
+  }
+  let barring = byEvent.get(event);
+  if (!barring) {
+    const notBy = Object.values(policy.separation)
+      .flat()
+      .filter((r) => r.event === event)
+      .flatMap((r) => r.notBy);
+    barring = [...new Set(notBy)];
+    byEvent.set(event, barring);
+  }
+  return barring;
 }
+
+/** `barringEvents` per policy object (a reloaded policy is a new object) and event. */
+const barringByPolicy = new WeakMap<DutiesPolicy, Map<string, readonly string[]>>();
 
 /**
  * A stated reason (说明理由) is needed when an amount departs from the computed figure, or when it
