@@ -279,7 +279,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
       // No worker, no reconciler: only the call below fires; it may claim 2.5 s ahead. Three
       // deadlines are more than a batch of two: a moment claimed the whole lead ahead (a
-      // smaller one would be claimed shortly before it).
+      // smaller one is fired at its due time, the test below).
       env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
     });
     try {
@@ -329,6 +329,38 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
         ['cancelled', 0],
         ['pending', 1],
       ]);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('should fire a moment of no more deadlines than one batch at its due time, holding nothing ahead of it', async () => {
+    const t: TestApp = await startTestApp({
+      workflows: [testFixtureWorkflow],
+      policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
+      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
+    });
+    try {
+      const ds = t.app.get(DataSource);
+      const id = await openWaitingCase(t.app.get(CaseEngine));
+      const deadline = await waitingDeadline(ds, id);
+      const due = new Date(deadline.due_at);
+      // The moment's job, run ahead of the moment; one deadline is less than a batch of two.
+      await sleep(Math.max(0, due.getTime() - Date.now() - 2000));
+      const fired = t.app.get(DeadlineFiring).fireMoment(due);
+      // Shortly before the due time nobody holds the case: another transaction locks it at once.
+      await sleep(Math.max(0, due.getTime() - Date.now() - 120));
+      await ds.transaction(async (m) => {
+        await m.query('SELECT id FROM cases WHERE id = ? FOR UPDATE NOWAIT', [id]);
+      });
+      expect(Date.now()).toBeLessThan(due.getTime());
+      expect(await fired).toBe(1);
+      const [row] = await ds.query<Array<{ status: string; fired_at: Date }>>(
+        'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
+        [deadline.id],
+      );
+      expect(row.status).toBe('fired');
+      expect(row.fired_at.getTime()).toBeGreaterThanOrEqual(due.getTime());
     } finally {
       await t.close();
     }

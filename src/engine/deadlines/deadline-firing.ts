@@ -31,13 +31,6 @@ const EARLY_MS = 1000;
 const PREPARE_WINDOW_MS = 20;
 
 /**
- * A moment of no more deadlines than one DEADLINE_FIRE_BATCH takes little time to prepare: it is
- * claimed this long before it, not DEADLINE_PREPARE_MS, so that neither its batch nor the job
- * waiting for it is held for long (timers spread over time, each its own moment).
- */
-const SMALL_MOMENT_LEAD_MS = 200;
-
-/**
  * How often held batches ask the server whether another transaction waits for their locks: every
  * 150–250 ms, at random. InnoDB refreshes its lock-wait tables only when nobody read them for
  * 0.1 s, so the watchers of several workers must not keep reading them in turn.
@@ -386,7 +379,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         this.settleWaiters().catch(() => undefined);
       }
       if (typeof more === 'number') {
-        await sleep(more - Date.now()); // a small moment: claimed shortly before it
+        await sleep(more - Date.now()); // a small moment: fired at its due time
         return true;
       }
       return more;
@@ -419,9 +412,12 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
-   * be prepared and committed then (`ahead`); or, for a small moment more than
-   * SMALL_MOMENT_LEAD_MS away (any moment, when lock waits are not visible), when to come back
-   * (`wait`, ms).
+   * be prepared and committed then (`ahead`); or, for a moment of no more than one
+   * DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to come back (`wait`,
+   * ms): its due time. A small moment is fired when due, not prepared: one batch's transitions
+   * commit within milliseconds of it anyway, and a batch held ahead would cost a claim round,
+   * the lock-wait watch and a held connection for each timer (timers spread over time are each a
+   * moment of their own: 4% of the service's CPU per transition in the peers' workload).
    */
   private async claimBounds(
     m: EntityManager,
@@ -443,8 +439,8 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       return { wait: first };
     }
     const inMoment = soonest.filter((d) => d.getTime() <= first + PREPARE_WINDOW_MS).length;
-    if (inMoment <= this.batchSize && first - now > SMALL_MOMENT_LEAD_MS) {
-      return { wait: first - SMALL_MOMENT_LEAD_MS };
+    if (inMoment <= this.batchSize) {
+      return { wait: first };
     }
     const until = Math.min(cutoff.getTime(), first + PREPARE_WINDOW_MS);
     return { until: new Date(until), size: this.prepareBatch, ahead: true };
