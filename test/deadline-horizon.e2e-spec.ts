@@ -69,6 +69,18 @@ async function outboxRows(ds: DataSource, caseId: string): Promise<number> {
   return Number(n);
 }
 
+/**
+ * A service with 3 s `waiting` deadlines, no worker and no reconciler (only a test's own call
+ * fires), whose moments may be claimed 2.5 s ahead in batches of two.
+ */
+function startPreparingApp(): Promise<TestApp> {
+  return startTestApp({
+    workflows: [testFixtureWorkflow],
+    policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
+    env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
+  });
+}
+
 describe('the deadline horizon and batched firing (real MariaDB, real Redis)', () => {
   it('should keep a deadline beyond the horizon out of Redis and fire it once after its promotion', async () => {
     const t: TestApp = await startTestApp({
@@ -274,20 +286,22 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
   }, 60_000);
 
   it("should prepare a moment's deadlines ahead, commit them at the due time, and yield to an event sent before it", async () => {
-    const t: TestApp = await startTestApp({
-      workflows: [testFixtureWorkflow],
-      policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
-      // No worker, no reconciler: only the call below fires; it may claim 2.5 s ahead. Three
-      // deadlines are more than a batch of two: a moment claimed the whole lead ahead (a
-      // smaller one is fired at its due time, the test below).
-      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
-    });
+    // Four deadlines, and three after the EXTEND, are more than a batch of two: a moment claimed
+    // the whole lead ahead, and again after it yields (a smaller one is fired at its due time,
+    // the test below).
+    const t = await startPreparingApp();
     try {
       const ds = t.app.get(DataSource);
       const engine = t.app.get(CaseEngine);
-      const ids = await Promise.all([1, 2, 3].map(() => openWaitingCase(engine)));
+      const ids = await Promise.all([1, 2, 3, 4].map(() => openWaitingCase(engine)));
       const deadlines = await Promise.all(ids.map((id) => waitingDeadline(ds, id)));
       const due = new Date(Math.max(...deadlines.map((d) => new Date(d.due_at).getTime())));
+      // One moment: the cases were opened a few milliseconds apart, and a moment's window (20 ms)
+      // could split them into moments of no more than a batch, which are fired when due.
+      await ds.query('UPDATE case_deadlines SET due_at = ? WHERE id IN (?)', [
+        due,
+        deadlines.map((d) => d.id),
+      ]);
       // The moment's job, run ahead of the moment (as its delayed job is, DEADLINE_PREPARE_MS).
       await sleep(Math.max(0, due.getTime() - Date.now() - 2000));
       const fired = t.app.get(DeadlineFiring).fireMoment(due);
@@ -297,27 +311,27 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
         'SELECT status FROM case_deadlines WHERE id IN (?)',
         [deadlines.map((d) => d.id)],
       );
-      expect(statuses.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+      expect(statuses.map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
       // An event sent before the due time waits for the held batch, which yields: it applies
       // first, to the case as it was (EXTEND restarts the deadline), and before the due time.
       const extended = await engine.applyEvent(ids[0], { type: 'EXTEND' }, caseworker);
       expect(extended.state).toBe('waiting');
       expect(Date.now()).toBeLessThan(due.getTime());
-      expect(await fired).toBe(2);
+      expect(await fired).toBe(3);
       expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
-      // The other two fired at their due time exactly, their events recorded then.
+      // The other three fired at their due time exactly, their events recorded then.
       for (const d of deadlines.slice(1)) {
         const [row] = await ds.query<Array<{ status: string; fired_at: Date }>>(
           'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
           [d.id],
         );
         expect(row.status).toBe('fired');
-        expect(row.fired_at.toISOString()).toBe(new Date(d.due_at).toISOString());
+        expect(row.fired_at.toISOString()).toBe(due.toISOString());
         const [event] = await ds.query<Array<{ at: Date }>>(
           "SELECT at FROM case_events WHERE case_id = ? AND type = 'DEADLINE_WAITING'",
           [d.case_id],
         );
-        expect(event.at.toISOString()).toBe(new Date(d.due_at).toISOString());
+        expect(event.at.toISOString()).toBe(due.toISOString());
       }
       // The extended case still waits, on its restarted deadline; its first one was cancelled.
       expect(await deadlineEvents(ds, ids[0])).toEqual([]);
@@ -335,11 +349,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
   }, 60_000);
 
   it('should fire a moment of no more deadlines than one batch at its due time, holding nothing ahead of it', async () => {
-    const t: TestApp = await startTestApp({
-      workflows: [testFixtureWorkflow],
-      policy: { deadlines: { 'test-fixture': { waiting: '3s' } } },
-      env: { ROLE: 'api', DEADLINE_PREPARE_MS: '2500', DEADLINE_FIRE_BATCH: '2' },
-    });
+    const t = await startPreparingApp();
     try {
       const ds = t.app.get(DataSource);
       const id = await openWaitingCase(t.app.get(CaseEngine));
