@@ -376,6 +376,60 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
     }
   }, 60_000);
 
+  it('should prepare a burst due just after a lone timer ahead, while the timer is fired alone at its due time', async () => {
+    const t = await startPreparingApp();
+    try {
+      const ds = t.app.get(DataSource);
+      const engine = t.app.get(CaseEngine);
+      const [timerCase, ...burstCases] = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => openWaitingCase(engine)),
+      );
+      const timer = await waitingDeadline(ds, timerCase);
+      const burst = await Promise.all(burstCases.map((id) => waitingDeadline(ds, id)));
+      // One timer at T and a burst of four (more than a batch of two) 400 ms after it.
+      const at = Date.now() + 3000;
+      const timerDue = new Date(at);
+      const burstDue = new Date(at + 400);
+      await ds.query('UPDATE case_deadlines SET due_at = ? WHERE id = ?', [timerDue, timer.id]);
+      await ds.query('UPDATE case_deadlines SET due_at = ? WHERE id IN (?)', [
+        burstDue,
+        burst.map((d) => d.id),
+      ]);
+      // The timer's job starts the drain, which waits for the timer; the burst's job comes next.
+      await sleep(Math.max(0, at - Date.now() - 2000));
+      const timerFired = t.app.get(DeadlineFiring).fireMoment(timerDue);
+      await sleep(Math.max(0, at - Date.now() - 1500));
+      const burstFired = t.app.get(DeadlineFiring).fireMoment(burstDue);
+      // Well before the timer, the burst's cases are already held by its prepared batch.
+      await sleep(Math.max(0, at - Date.now() - 700));
+      await expect(
+        ds.transaction(async (m) => {
+          await m.query('SELECT id FROM cases WHERE id IN (?) FOR UPDATE NOWAIT', [burstCases]);
+        }),
+      ).rejects.toThrow(/lock/i);
+      expect(Date.now()).toBeLessThan(at);
+      // The timer is not held with the burst: it is committed between its due time and the burst's.
+      await sleep(Math.max(0, at - Date.now() + 200));
+      const [timerRow] = await ds.query<Array<{ status: string; fired_at: Date }>>(
+        'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
+        [timer.id],
+      );
+      expect(timerRow.status).toBe('fired');
+      expect(timerRow.fired_at.getTime()).toBeGreaterThanOrEqual(at);
+      expect(Date.now()).toBeLessThan(burstDue.getTime());
+      expect(await Promise.all([timerFired, burstFired])).toEqual([5, 5]);
+      const rows = await ds.query<Array<{ status: string; fired_at: Date }>>(
+        'SELECT status, fired_at FROM case_deadlines WHERE id IN (?)',
+        [burst.map((d) => d.id)],
+      );
+      expect(rows.map((r) => [r.status, r.fired_at.toISOString()])).toEqual(
+        burst.map(() => ['fired', burstDue.toISOString()]),
+      );
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
   it('should fire a batch of due deadlines across many cases exactly once with two workers sweeping at once', async () => {
     const db = await createTestDatabase();
     const policy = { deadlines: { 'test-fixture': { waiting: '2s' } } };

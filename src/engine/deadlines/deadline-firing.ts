@@ -57,6 +57,18 @@ const SETTLE_PAUSE_MS = 25;
 const SETTLE_ROUNDS = 80;
 
 /**
+ * What the batch loops of one drain share: `claims`, the deadlines of batches in flight;
+ * `excluded`, those that failed in a batch (each then fired alone); `waiting`, the small moments
+ * (ms) loops wait for, to fire them when due. A loop claiming meanwhile looks past those moments,
+ * so a burst due just after a lone timer is still prepared ahead, by another loop.
+ */
+interface DrainIds {
+  excluded: string[];
+  claims: Set<string>;
+  waiting: number[];
+}
+
+/**
  * How a deadline fires (see docs/architecture.md, 'How a deadline fires'): a job of its due
  * moment or the reconciler asks; the row, locked, must still be `pending` and due. Its event is
  * applied as `system` through the transition pipeline; without one, or when the case refuses it,
@@ -231,16 +243,19 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     settle = false,
   ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
-    const excluded: string[] = [];
-    const claims = new Set<string>();
+    const ids: DrainIds = { excluded: [], claims: new Set(), waiting: [] };
+    const { excluded } = ids;
     const more = (claimed?: (more: boolean) => void): Promise<boolean> =>
-      this.fireBatch(cutoff, { excluded, claims }, outcomes, claimed);
+      this.fireBatch(cutoff, ids, outcomes, claimed);
     // Batch loops, DEADLINE_FIRE_PARALLEL at most at a time; each goes on while its batches say
     // there may be more (a full batch, or a moment prepared ahead: a later one may follow).
     let active = 0;
     const running: Array<Promise<void>> = [];
     const spawn = (first?: Promise<boolean>): void => {
       if (active >= this.parallel || this.stopped) {
+        if (first) {
+          running.push(first.then(() => undefined)); // a batch begun is still waited for
+        }
         return;
       }
       active += 1;
@@ -264,10 +279,10 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     };
     if (settle) {
       // A moment asked while the drain runs: another loop claims it (ahead of its time) when
-      // every loop running is holding a batch until its due time — a loop still claiming or
-      // firing takes it anyway when it goes round.
+      // every loop running is holding a batch until its due time or waiting for a small moment —
+      // a loop still claiming or firing takes it anyway when it goes round.
       this.extendDrain = () => {
-        if (this.held.size >= active) {
+        if (this.held.size + ids.waiting.length >= active) {
           spawn();
         }
       };
@@ -289,17 +304,17 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         // One batch first: a lone deadline (the usual case) costs one claim, not one per loop.
         // The others start once it has claimed a full batch, or a moment ahead of time — before
         // its COMMIT, which a batch prepared ahead holds until its due time: meanwhile they
-        // prepare the next moments.
+        // prepare the next moments. The first batch is a loop of its own: one that waited for a
+        // small moment claims it then, while the others may be holding a later one.
         let claimed: (more: boolean) => void = () => undefined;
         const firstClaim = new Promise<boolean>((resolve) => (claimed = resolve));
         const first = more(claimed);
-        if (await Promise.race([firstClaim, first])) {
-          spawn(first);
+        const full = await Promise.race([firstClaim, first]);
+        spawn(first);
+        if (full) {
           for (let i = 1; i < this.parallel; i++) {
             spawn();
           }
-        } else {
-          running.push(first.then(() => undefined));
         }
         await settled();
         idle = outcomes.size > before ? 0 : idle + 1;
@@ -321,29 +336,34 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * (a moment's job run early), the batch takes the soonest moment's deadlines only, up to
    * DEADLINE_PREPARE_BATCH, records each at its due time and holds its COMMIT until then.
    * `claimed` learns as soon as the claim is made whether there may be more: a full batch, or one
-   * prepared ahead (a later moment may follow). Returns the same. `ids.claims` holds the
-   * deadlines of this drain's batches in flight; `ids.excluded` those that failed in a batch.
+   * prepared ahead (a later moment may follow). Returns the same, after waiting for a small
+   * moment's due time when that was all there was to claim (see DrainIds).
    */
   private async fireBatch(
     cutoff: () => Date,
-    ids: { excluded: string[]; claims: Set<string> },
+    ids: DrainIds,
     outcomes: Map<string, DeadlineOutcome>,
     claimed?: (more: boolean) => void,
   ): Promise<boolean> {
-    const { excluded, claims } = ids;
+    const { excluded, claims, waiting } = ids;
     let current: string | undefined;
     const mine: string[] = [];
     try {
       const [fired, effects, more] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
-            const bounds = await this.claimBounds(m, cutoff(), [...excluded, ...claims]);
+            const bounds = await this.claimBounds(
+              m,
+              cutoff(),
+              [...excluded, ...claims],
+              waiting.length > 0 ? new Date(Math.max(...waiting)) : undefined,
+            );
             if ('wait' in bounds) {
               claimed?.(false);
               return [[], noEffects(), bounds.wait] as const;
             }
-            const { until, size, ahead } = bounds;
-            const due = await this.rows.claimDue(m, until, size, excluded);
+            const { until, size, ahead, from } = bounds;
+            const due = await this.rows.claimDue(m, until, size, excluded, from);
             for (const d of due) {
               claims.add(d.id);
               mine.push(d.id);
@@ -379,7 +399,13 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         this.settleWaiters().catch(() => undefined);
       }
       if (typeof more === 'number') {
-        await sleep(more - Date.now()); // a small moment: fired at its due time
+        // A small moment: fired at its due time. Meanwhile the drain's other loops look past it.
+        waiting.push(more);
+        try {
+          await sleep(more - Date.now());
+        } finally {
+          waiting.splice(waiting.indexOf(more), 1);
+        }
         return true;
       }
       return more;
@@ -412,9 +438,10 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
-   * be prepared and committed then (`ahead`); or, for a moment of no more than one
+   * be prepared and committed then (`ahead`, `from` the moment on); or, for a moment of no more than one
    * DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to come back (`wait`,
-   * ms): its due time. A small moment is fired when due, not prepared: one batch's transitions
+   * ms): its due time. Moments up to `after` are left out: another loop of the drain waits for
+   * them. A small moment is fired when due, not prepared: one batch's transitions
    * commit within milliseconds of it anyway, and a batch held ahead would cost a claim round,
    * the lock-wait watch and a held connection for each timer (timers spread over time are each a
    * moment of their own: 4% of the service's CPU per transition in the peers' workload).
@@ -423,13 +450,14 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     m: EntityManager,
     cutoff: Date,
     skip: string[],
-  ): Promise<{ until: Date; size: number; ahead: boolean } | { wait: number }> {
+    after: Date | undefined,
+  ): Promise<{ until: Date; size: number; ahead: boolean; from?: Date } | { wait: number }> {
     const now = Date.now();
     const due = { until: new Date(Math.min(cutoff.getTime(), now)), size: this.batchSize };
     if (cutoff.getTime() <= now) {
       return { ...due, ahead: false };
     }
-    const soonest = await this.rows.soonestDue(m, cutoff, skip, this.batchSize + 1);
+    const soonest = await this.rows.soonestDue(m, cutoff, skip, this.batchSize + 1, after);
     const first = soonest[0]?.getTime();
     if (first === undefined || first <= now) {
       return { ...due, ahead: false };
@@ -443,7 +471,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       return { wait: first };
     }
     const until = Math.min(cutoff.getTime(), first + PREPARE_WINDOW_MS);
-    return { until: new Date(until), size: this.prepareBatch, ahead: true };
+    return { until: new Date(until), size: this.prepareBatch, ahead: true, from: new Date(first) };
   }
 
   /**

@@ -228,15 +228,22 @@ export class DeadlineRepository {
   }
 
   /**
-   * The due times of the `limit` soonest pending deadlines due by `cutoff` (other than `skip`),
-   * by a plain read: rows another batch is firing still count, so parallel batches prepared
-   * ahead of their time agree on the moment they prepare.
+   * The due times of the `limit` soonest pending deadlines due by `cutoff` (other than `skip`, and
+   * after `after` if given), by a plain read: rows another batch is firing still count, so
+   * parallel batches prepared ahead of their time agree on the moment they prepare.
    */
-  async soonestDue(m: EntityManager, cutoff: Date, skip: string[], limit: number): Promise<Date[]> {
+  async soonestDue(
+    m: EntityManager,
+    cutoff: Date,
+    skip: string[],
+    limit: number,
+    after?: Date,
+  ): Promise<Date[]> {
     const rows = await m.query<Array<{ due_at: Date }>>(
       `SELECT due_at FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
-        ${skip.length > 0 ? 'AND id NOT IN (?)' : ''} ORDER BY due_at LIMIT ?`,
-      skip.length > 0 ? [cutoff, skip, limit] : [cutoff, limit],
+        ${after ? 'AND due_at > ?' : ''} ${skip.length > 0 ? 'AND id NOT IN (?)' : ''}
+        ORDER BY due_at LIMIT ?`,
+      [cutoff, ...(after ? [after] : []), ...(skip.length > 0 ? [skip] : []), limit],
     );
     return rows.map((r) => r.due_at);
   }
@@ -244,19 +251,21 @@ export class DeadlineRepository {
   /**
    * Claims up to `limit` pending deadlines due by `cutoff` for this transaction, soonest first,
    * skipping rows another transaction holds (`FOR UPDATE SKIP LOCKED`): parallel batches, in one
-   * worker or several, each take their own share of a burst and never the same row.
+   * worker or several, each take their own share of a burst and never the same row. `from`: none
+   * due before it (a moment prepared ahead, not the moments before it).
    */
   async claimDue(
     m: EntityManager,
     cutoff: Date,
     limit: number,
     excluded: string[],
+    from?: Date,
   ): Promise<CaseDeadlineEntity[]> {
     const rows = await m.query<Array<Record<string, unknown>>>(
       `SELECT * FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
-        ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}
+        ${from ? 'AND due_at >= ?' : ''} ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}
         ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-      excluded.length > 0 ? [cutoff, excluded, limit] : [cutoff, limit],
+      [cutoff, ...(from ? [from] : []), ...(excluded.length > 0 ? [excluded] : []), limit],
     );
     return rows.map((r) => entityFromRow(m, CaseDeadlineEntity, r));
   }
