@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldError } from './domain-error';
+import { rememberValidationRules } from './validation-rules';
 
 /** Flattens class-validator's nested errors into `{ field: 'expenses.0.totalCost', message }`. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -24,6 +25,7 @@ export const VALIDATOR_OPTIONS = {
 } as const;
 
 export function createValidationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new ValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DomainError } from '../../common/errors/domain-error';
 import { flattenValidationErrors, VALIDATOR_OPTIONS } from '../../common/errors/validation';
+import { rememberValidationRules } from '../../common/errors/validation-rules';
 import type { CaseEvent } from '../case-event';
 import type { CaseEntity } from '../entities/case.entity';
 
@@ -47,6 +48,7 @@ export async function validatePayload(
     }
     return {};
   }
+  rememberValidationRules(); // a worker process has no HTTP pipe that would have done it
   const instance = plainToInstance(dto, payload);
   const errors = await validate(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) {
