@@ -1,5 +1,11 @@
-import { DataSource, type EntityManager } from 'typeorm';
-import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
+import { Connection } from 'mysql2';
+import {
+  type AfterQueryEvent,
+  DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  EventSubscriber,
+} from 'typeorm';
 import {
   insertWithLateId,
   resolveLateIds,
@@ -166,8 +172,8 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
 
   it('should send reads together after the queued writes, in one packet, each with its own rows', async () => {
     await ds.query('INSERT INTO wb_rows (id, v) VALUES (1, ?)', ['a']);
-    // Every packet a write-behind transaction sends goes through TypeORM's MySQL query runner.
-    const packets = jest.spyOn(MysqlQueryRunner.prototype, 'query');
+    // Every packet a write-behind transaction sends is one query of its mysql2 connection.
+    const packets = jest.spyOn(Connection.prototype, 'query');
     try {
       const [locked, seen] = await writeBehindTransaction(ds, async (m) => {
         await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'b']);
@@ -187,6 +193,36 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
     } finally {
       packets.mockRestore();
     }
+  });
+
+  it('should still tell a subscriber that listens to queries about every packet', async () => {
+    const seen: string[] = [];
+    @EventSubscriber()
+    class QueryWatcher implements EntitySubscriberInterface {
+      afterQuery(event: AfterQueryEvent<unknown>): void {
+        seen.push(event.query);
+      }
+    }
+    const watched = new DataSource({
+      ...ds.options,
+      subscribers: [QueryWatcher],
+      migrationsRun: false,
+    });
+    await watched.initialize();
+    try {
+      seen.splice(0);
+      await writeBehindTransaction(watched, async (m) => {
+        await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [3, 'c']);
+        expect(await m.query('SELECT v FROM wb_rows WHERE id = ?', [3])).toEqual([{ v: 'c' }]);
+      });
+      expect(seen).toEqual([
+        'START TRANSACTION;\nINSERT INTO wb_rows (id, v) VALUES (?, ?);\nSELECT v FROM wb_rows WHERE id = ?',
+        'COMMIT',
+      ]);
+    } finally {
+      await watched.destroy();
+    }
+    expect(await rows()).toEqual([{ id: 3, v: 'c' }]);
   });
 
   it('should commit a transaction made of deferred writes only', async () => {
