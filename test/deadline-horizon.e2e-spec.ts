@@ -53,6 +53,24 @@ function jobIdOf(d: DeadlineRow): string {
   return momentJobId({ caseId: d.case_id, dueAt: new Date(d.due_at) }, 2);
 }
 
+/** Each deadline's status and `fired_at`, in the order of `ids`. */
+async function firings(
+  ds: DataSource,
+  ids: string[],
+): Promise<Array<{ status: string; fired_at: Date }>> {
+  const rows = await ds.query<Array<{ id: string; status: string; fired_at: Date }>>(
+    'SELECT id, status, fired_at FROM case_deadlines WHERE id IN (?)',
+    [ids],
+  );
+  return ids.map((id) => {
+    const row = rows.find((r) => String(r.id) === String(id));
+    if (!row) {
+      throw new Error(`no deadline ${id}`);
+    }
+    return row;
+  });
+}
+
 async function deadlineEvents(ds: DataSource, caseId: string): Promise<string[]> {
   const rows = await ds.query<Array<{ type: string }>>(
     "SELECT type FROM case_events WHERE case_id = ? AND type LIKE 'DEADLINE_%'",
@@ -321,10 +339,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
       // The other three fired at their due time exactly, their events recorded then.
       for (const d of deadlines.slice(1)) {
-        const [row] = await ds.query<Array<{ status: string; fired_at: Date }>>(
-          'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
-          [d.id],
-        );
+        const [row] = await firings(ds, [d.id]);
         expect(row.status).toBe('fired');
         expect(row.fired_at.toISOString()).toBe(due.toISOString());
         const [event] = await ds.query<Array<{ at: Date }>>(
@@ -365,10 +380,7 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       });
       expect(Date.now()).toBeLessThan(due.getTime());
       expect(await fired).toBe(1);
-      const [row] = await ds.query<Array<{ status: string; fired_at: Date }>>(
-        'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
-        [deadline.id],
-      );
+      const [row] = await firings(ds, [deadline.id]);
       expect(row.status).toBe('fired');
       expect(row.fired_at.getTime()).toBeGreaterThanOrEqual(due.getTime());
     } finally {
@@ -410,17 +422,14 @@ describe('the deadline horizon and batched firing (real MariaDB, real Redis)', (
       expect(Date.now()).toBeLessThan(at);
       // The timer is not held with the burst: it is committed between its due time and the burst's.
       await sleep(Math.max(0, at - Date.now() + 200));
-      const [timerRow] = await ds.query<Array<{ status: string; fired_at: Date }>>(
-        'SELECT status, fired_at FROM case_deadlines WHERE id = ?',
-        [timer.id],
-      );
+      const [timerRow] = await firings(ds, [timer.id]);
       expect(timerRow.status).toBe('fired');
       expect(timerRow.fired_at.getTime()).toBeGreaterThanOrEqual(at);
       expect(Date.now()).toBeLessThan(burstDue.getTime());
       expect(await Promise.all([timerFired, burstFired])).toEqual([5, 5]);
-      const rows = await ds.query<Array<{ status: string; fired_at: Date }>>(
-        'SELECT status, fired_at FROM case_deadlines WHERE id IN (?)',
-        [burst.map((d) => d.id)],
+      const rows = await firings(
+        ds,
+        burst.map((d) => d.id),
       );
       expect(rows.map((r) => [r.status, r.fired_at.toISOString()])).toEqual(
         burst.map(() => ['fired', burstDue.toISOString()]),

@@ -438,10 +438,10 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * What a batch claims: the deadlines due by now, DEADLINE_FIRE_BATCH of them; or, when none is
    * due yet but the cutoff lies ahead (a moment's job run early), those of the soonest moment
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
-   * be prepared and committed then (`ahead`, `from` the moment on); or, for a moment of no more than one
-   * DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to come back (`wait`,
-   * ms): its due time. Moments up to `after` are left out: another loop of the drain waits for
-   * them. A small moment is fired when due, not prepared: one batch's transitions
+   * be prepared and committed then (`ahead`, claimed `from` that moment on); or, for a moment of
+   * no more than one DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to
+   * come back (`wait`, ms): its due time. Moments up to `after` are left out: another loop of the
+   * drain waits for them. A small moment is fired when due, not prepared: one batch's transitions
    * commit within milliseconds of it anyway, and a batch held ahead would cost a claim round,
    * the lock-wait watch and a held connection for each timer (timers spread over time are each a
    * moment of their own: 4% of the service's CPU per transition in the peers' workload).
