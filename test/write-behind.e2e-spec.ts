@@ -15,6 +15,7 @@ import {
 import {
   deferRow,
   deferWrite,
+  readAhead,
   readTogether,
   whenCommitted,
   writeBehindTransaction,
@@ -190,6 +191,40 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       });
       expect(locked).toEqual([{ v: 'a' }]);
       expect(seen.map((r) => Number(r.id))).toEqual([1, 2]); // the queued insert went first
+    } finally {
+      packets.mockRestore();
+    }
+  });
+
+  it('should send a read ahead of the START, and neither START nor COMMIT when nothing follows', async () => {
+    await ds.query('INSERT INTO wb_rows (id, v) VALUES (1, ?)', ['a']);
+    const packets = jest.spyOn(Connection.prototype, 'query');
+    try {
+      const alone = await writeBehindTransaction(ds, (m) =>
+        readAhead<Array<{ v: string }>>(m, 'SELECT v FROM wb_rows WHERE id = ?', [1]),
+      );
+      expect(alone).toEqual([{ v: 'a' }]);
+      expect(packets.mock.calls.map((call) => (call as unknown[])[0] as string)).toEqual([
+        'SELECT v FROM wb_rows WHERE id = ?',
+      ]);
+      packets.mockClear();
+      // A transaction that goes on after it: the read went alone, the rest as before.
+      await writeBehindTransaction(ds, async (m) => {
+        await readAhead(m, 'SELECT v FROM wb_rows WHERE id = ?', [1]);
+        await m.query('SELECT v FROM wb_rows WHERE id = ? FOR UPDATE', [1]);
+        await deferWrite(m, 'UPDATE wb_rows SET v = ? WHERE id = ?', ['b', 1]);
+        // Once the transaction has begun, a read ahead is an ordinary statement of it.
+        await readAhead(m, 'SELECT v FROM wb_rows WHERE id = ?', [1]);
+      });
+      const sent = packets.mock.calls.map((call) => (call as unknown[])[0] as string);
+      expect(sent).toHaveLength(4);
+      expect(sent[0]).toBe('SELECT v FROM wb_rows WHERE id = ?');
+      expect(sent[1]).toMatch(
+        /^START TRANSACTION;\s*SELECT v FROM wb_rows WHERE id = \? FOR UPDATE$/,
+      );
+      expect(sent[2]).toMatch(/^UPDATE wb_rows SET v = \? WHERE id = \?;\s*SELECT v FROM wb_rows/);
+      expect(sent[3]).toBe('COMMIT');
+      expect(await ds.query('SELECT v FROM wb_rows WHERE id = 1')).toEqual([{ v: 'b' }]);
     } finally {
       packets.mockRestore();
     }

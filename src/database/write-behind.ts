@@ -190,6 +190,18 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     });
   }
 
+  /**
+   * A plain read sent on this transaction's connection before its START, when nothing reached the
+   * server yet (else in the transaction, like any statement). A transaction that sends nothing
+   * more then costs no COMMIT either.
+   */
+  async readAhead(sql: string, params: unknown[]): Promise<unknown> {
+    if (this.queue.length === 1 && this.queue[0] === START) {
+      return this.packet(sql, params);
+    }
+    return this.query(sql, params);
+  }
+
   /** Reads sent as one packet, after the queued writes and in order: each read's rows. */
   async readTogether(reads: ReadonlyArray<{ sql: string; params: unknown[] }>): Promise<unknown[]> {
     const queued = this.queue.splice(0);
@@ -298,6 +310,17 @@ export async function readTogether(
     results.push(await m.query(read.sql, read.params));
   }
   return results;
+}
+
+/**
+ * A plain read that needs no transaction, in a write-behind transaction sent before its START if
+ * nothing else was sent yet (see WriteBehindQueryRunner.readAhead); elsewhere an ordinary query.
+ */
+export async function readAhead<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T> {
+  if (m.queryRunner instanceof WriteBehindQueryRunner) {
+    return (await m.queryRunner.readAhead(sql, params)) as T;
+  }
+  return m.query<T>(sql, params);
 }
 
 /** Whether writes deferred in this transaction wait for the next statement (write-behind). */

@@ -66,6 +66,8 @@ interface DrainIds {
   excluded: string[];
   claims: Set<string>;
   waiting: number[];
+  /** Small moments waited for and due now: the next claim takes what is due without a look first. */
+  woken: number[];
 }
 
 /**
@@ -243,7 +245,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     settle = false,
   ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
-    const ids: DrainIds = { excluded: [], claims: new Set(), waiting: [] };
+    const ids: DrainIds = { excluded: [], claims: new Set(), waiting: [], woken: [] };
     const { excluded } = ids;
     const more = (claimed?: (more: boolean) => void): Promise<boolean> =>
       this.fireBatch(cutoff, ids, outcomes, claimed);
@@ -349,18 +351,23 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     let current: string | undefined;
     const mine: string[] = [];
     try {
+      // A moment this drain waited for is due now: its claim need not look for the soonest first.
+      const woke = ids.woken.shift() !== undefined;
       const [fired, effects, more] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
+            // Decided by a plain read ahead of the START: a batch that finds nothing, or must wait
+            // for a small moment, sends no START nor COMMIT (a lone timer's drain paid both).
             const bounds = await this.claimBounds(
               m,
               cutoff(),
               [...excluded, ...claims],
               waiting.length > 0 ? new Date(Math.max(...waiting)) : undefined,
+              woke,
             );
-            if ('wait' in bounds) {
+            if ('wait' in bounds || 'none' in bounds) {
               claimed?.(false);
-              return [[], noEffects(), bounds.wait] as const;
+              return [[], noEffects(), 'wait' in bounds ? bounds.wait : false] as const;
             }
             const { until, size, ahead, from } = bounds;
             const due = await this.rows.claimDue(m, until, size, excluded, from);
@@ -402,10 +409,14 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         // A small moment: fired at its due time. Meanwhile the drain's other loops look past it.
         waiting.push(more);
         try {
-          await sleep(more - Date.now());
+          // A timer may fire a millisecond before its time: the moment is due when this ends.
+          while (Date.now() < more) {
+            await sleep(more - Date.now());
+          }
         } finally {
           waiting.splice(waiting.indexOf(more), 1);
         }
+        ids.woken.push(more);
         return true;
       }
       return more;
@@ -440,8 +451,9 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * not claimed by this drain yet (within PREPARE_WINDOW_MS), DEADLINE_PREPARE_BATCH of them, to
    * be prepared and committed then (`ahead`, claimed `from` that moment on); or, for a moment of
    * no more than one DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to
-   * come back (`wait`, ms): its due time. Moments up to `after` are left out: another loop of the
-   * drain waits for them. A small moment is fired when due, not prepared: one batch's transitions
+   * come back (`wait`, ms): its due time; or `none`, when nothing is pending by the cutoff. Moments
+   * up to `after` are left out: another loop of the drain waits for them; after such a wait
+   * (`woke`), what is due is claimed without that look. A small moment is fired when due, not prepared: one batch's transitions
    * commit within milliseconds of it anyway, and a batch held ahead would cost a claim round,
    * the lock-wait watch and a held connection for each timer (timers spread over time are each a
    * moment of their own: 4% of the service's CPU per transition in the peers' workload).
@@ -451,15 +463,23 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     cutoff: Date,
     skip: string[],
     after: Date | undefined,
-  ): Promise<{ until: Date; size: number; ahead: boolean; from?: Date } | { wait: number }> {
+    woke: boolean,
+  ): Promise<
+    { until: Date; size: number; ahead: boolean; from?: Date } | { wait: number } | { none: true }
+  > {
     const now = Date.now();
     const due = { until: new Date(Math.min(cutoff.getTime(), now)), size: this.batchSize };
-    if (cutoff.getTime() <= now) {
+    if (cutoff.getTime() <= now || woke) {
       return { ...due, ahead: false };
     }
     const soonest = await this.rows.soonestDue(m, cutoff, skip, this.batchSize + 1, after);
     const first = soonest[0]?.getTime();
-    if (first === undefined || first <= now) {
+    if (first === undefined) {
+      // Nothing pending by the cutoff but what this drain claims or waits for already (a row
+      // added meanwhile is found by the drain's next round).
+      return { none: true };
+    }
+    if (first <= now) {
       return { ...due, ahead: false };
     }
     if (!this.lockWaitsVisible) {

@@ -2,7 +2,7 @@ import { insertWithLateId } from '../../database/late-id';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import { deferWrite } from '../../database/write-behind';
+import { deferWrite, readAhead } from '../../database/write-behind';
 import {
   CaseDeadlineEntity,
   type DeadlineKind,
@@ -229,8 +229,9 @@ export class DeadlineRepository {
 
   /**
    * The due times of the `limit` soonest pending deadlines due by `cutoff` (other than `skip`, and
-   * after `after` if given), by a plain read: rows another batch is firing still count, so
-   * parallel batches prepared ahead of their time agree on the moment they prepare.
+   * after `after` if given), by a plain read (ahead of the transaction's START, write-behind.ts):
+   * rows another batch is firing still count, so parallel batches prepared ahead of their time
+   * agree on the moment they prepare.
    */
   async soonestDue(
     m: EntityManager,
@@ -239,7 +240,8 @@ export class DeadlineRepository {
     limit: number,
     after?: Date,
   ): Promise<Date[]> {
-    const rows = await m.query<Array<{ due_at: Date }>>(
+    const rows = await readAhead<Array<{ due_at: Date }>>(
+      m,
       `SELECT due_at FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
         ${after ? 'AND due_at > ?' : ''} ${skip.length > 0 ? 'AND id NOT IN (?)' : ''}
         ORDER BY due_at LIMIT ?`,
