@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { jsonColumn } from '../database/json-column';
+import { readTogether } from '../database/write-behind';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEntity } from './entities/case.entity';
-import { CaseRepository } from './persistence/case-repository';
+import { ACTIVE_WITH_KEY, CaseRepository } from './persistence/case-repository';
 
 /** A case as a domain reads it by person or key: its id, state and data (the machine's context). */
 export interface CaseFound {
@@ -31,6 +32,39 @@ export interface OverdueCase {
   assignee: string | null;
   due: Date | string;
   names: string;
+}
+
+/** Which of a person's cases `ofPerson` reads. */
+export interface PersonFilter {
+  type: string;
+  state?: string;
+  exceptId?: string;
+  shareLock?: boolean;
+}
+
+function personCasesRead(key: string, filter: PersonFilter): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT c.id, c.state, c.data FROM cases c
+         JOIN case_persons p ON p.case_id = c.id
+        WHERE p.person_key = ? AND c.type = ?${filter.state !== undefined ? ' AND c.state = ?' : ''}${
+          filter.exceptId !== undefined ? ' AND c.id <> ?' : ''
+        }
+        ORDER BY c.closed_at, c.id${filter.shareLock ? ' LOCK IN SHARE MODE' : ''}`,
+    params: [
+      key,
+      filter.type,
+      ...(filter.state !== undefined ? [filter.state] : []),
+      ...(filter.exceptId !== undefined ? [filter.exceptId] : []),
+    ],
+  };
+}
+
+function foundCase(r: Record<string, unknown>): CaseFound {
+  return {
+    id: String(r.id),
+    state: String(r.state),
+    data: jsonColumn<Record<string, unknown>>(r.data as string | Record<string, unknown>),
+  };
 }
 
 /**
@@ -60,35 +94,28 @@ export class CaseLookup {
    * reads them `LOCK IN SHARE MODE` in the caller's transaction (raw, as the engine's own locking
    * reads: its write-behind transaction is not one the query builder can lock in).
    */
-  async ofPerson(
-    m: EntityManager,
-    key: string,
-    filter: { type: string; state?: string; exceptId?: string; shareLock?: boolean },
-  ): Promise<CaseFound[]> {
-    const rows = await m.query<Array<{ id: string; state: string; data: unknown }>>(
-      `SELECT c.id, c.state, c.data FROM cases c
-         JOIN case_persons p ON p.case_id = c.id
-        WHERE p.person_key = ? AND c.type = ?${filter.state !== undefined ? ' AND c.state = ?' : ''}${
-          filter.exceptId !== undefined ? ' AND c.id <> ?' : ''
-        }
-        ORDER BY c.closed_at, c.id${filter.shareLock ? ' LOCK IN SHARE MODE' : ''}`,
-      [
-        key,
-        filter.type,
-        ...(filter.state !== undefined ? [filter.state] : []),
-        ...(filter.exceptId !== undefined ? [filter.exceptId] : []),
-      ],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      state: r.state,
-      data: jsonColumn<Record<string, unknown>>(r.data as string | Record<string, unknown>),
-    }));
+  async ofPerson(m: EntityManager, key: string, filter: PersonFilter): Promise<CaseFound[]> {
+    const read = personCasesRead(key, filter);
+    const rows = await m.query<Array<Record<string, unknown>>>(read.sql, read.params);
+    return rows.map(foundCase);
   }
 
-  /** The active case holding a workflow's exclusive key (one open case per key), if any. */
-  activeWithExclusiveKey(m: EntityManager, key: string): Promise<string | null> {
-    return this.cases.activeCaseWithKey(m, key);
+  /**
+   * `ofPerson` and the active case holding an exclusive key (one open case per key) together, in
+   * one packet: a payment weighs the person's paid cases and looks for their open hardship
+   * hearing in the same round trip.
+   */
+  async ofPersonWithActiveKey(
+    m: EntityManager,
+    key: string,
+    filter: PersonFilter,
+    exclusiveKey: string,
+  ): Promise<[CaseFound[], string | null]> {
+    const [rows, open] = await readTogether(m, [
+      personCasesRead(key, filter),
+      { sql: ACTIVE_WITH_KEY, params: [exclusiveKey] },
+    ]);
+    return [rows.map(foundCase), open[0] ? String(open[0].id) : null];
   }
 
   /** The case opened with this origin key (a case opened once, ever), if any. */

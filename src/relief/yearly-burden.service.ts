@@ -47,13 +47,21 @@ export class YearlyBurdenService {
     data: ReliefApplicationContext,
     threshold: string,
   ): Promise<YearlyReferral> {
-    // A locking read: it sees the latest committed payment, not the transaction's snapshot.
-    const rows = await this.cases.ofPerson(m, personKey(data.applicant.idNumber), {
+    // The open hearing's key names the person and the year only (not the burden): it is looked
+    // for with the person's cases, in one round trip.
+    const key = hardshipHearingWorkflow.exclusiveKey?.(hearingInputFromRelief(caseId, data, '0'));
+    const filter = {
       type: reliefApplicationWorkflow.type,
       state: 'paid',
       exceptId: caseId,
+      // A locking read: it sees the latest committed payment, not the transaction's snapshot.
       shareLock: true,
-    });
+    };
+    const person = personKey(data.applicant.idNumber);
+    const [rows, open] =
+      key === undefined
+        ? [await this.cases.ofPerson(m, person, filter), null]
+        : await this.cases.ofPersonWithActiveKey(m, person, filter, key);
     const earlier: Array<BurdenCase & { data: ReliefApplicationContext }> = [];
     for (const row of rows) {
       const other: unknown = row.data;
@@ -77,8 +85,6 @@ export class YearlyBurdenService {
       ],
       burdenCases: burden.cases,
     };
-    const key = hardshipHearingWorkflow.exclusiveKey?.(hearingInput);
-    const open = key === undefined ? null : await this.cases.activeWithExclusiveKey(m, key);
     const action = referralAction(burden, threshold, open !== null);
     return action === 'NONE' ? { action, burden } : { action, burden, hearingInput };
   }

@@ -34,6 +34,10 @@ const CHANGING_COLUMNS = [
 /** A case id as the service makes them (anything else cannot name a row: 404 without a read). */
 const CASE_ID = /^[0-9a-f-]{36}$/i;
 
+/** The active case holding an exclusive key (one open case per key). */
+export const ACTIVE_WITH_KEY =
+  "SELECT id FROM cases WHERE exclusive_key = ? AND status = 'active' LIMIT 1";
+
 const LOCK_CASE = 'SELECT * FROM cases WHERE id = ? FOR UPDATE';
 const SENT_BY =
   'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)';
@@ -186,10 +190,7 @@ export class CaseRepository {
 
   /** The active case holding a workflow's exclusive key (one open case per key), if any. */
   async activeCaseWithKey(m: EntityManager, key: string): Promise<string | null> {
-    const rows = await m.query<Array<{ id: string }>>(
-      "SELECT id FROM cases WHERE exclusive_key = ? AND status = 'active' LIMIT 1",
-      [key],
-    );
+    const rows = await m.query<Array<{ id: string }>>(ACTIVE_WITH_KEY, [key]);
     return rows[0]?.id ?? null;
   }
 
