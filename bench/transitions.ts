@@ -36,7 +36,8 @@ import { createTestDatabase, type TestDatabase, testEnvironment } from '../test/
  * running), so a before/after comparison is one sitting on one machine load. Each checkout
  * needs its own node_modules; each is compiled by its own tsc into .data/bench-build and run
  * as `npm start` runs it (BENCH_TS_NODE=1: src/main.ts through ts-node instead). BENCH_WARMUP (s,
- * default 3). BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the
+ * default 3) before each point; BENCH_SERVICE_WARMUP (s, default 30) of load on each service
+ * before the first. BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the
  * services. BENCH_SERVICE_ENV='K=V K2=V2' adds to their environment. BENCH_REPEATS=N measures
  * each point N times, alternating the checkouts, and prints the medians (this machine's speed
  * drifts by ±20% within minutes: compare medians, not single points). Before the points: each
@@ -52,6 +53,14 @@ import { createTestDatabase, type TestDatabase, testEnvironment } from '../test/
 const SECONDS = Number(process.argv[2] ?? 15);
 const CLIENTS = (process.argv[3] ?? '1,16,64').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+/**
+ * Load on each service before its first point, not measured (BENCH_SERVICE_WARMUP s, default 30):
+ * V8's optimising compiler keeps the service's worker threads busy for its first half-minute or
+ * so under load (a sixth of its CPU 20 s in, none 60 s in), which a point measured right after
+ * the start adds to the service's CPU per transition. A service runs for days; the peers' runs
+ * (their 1-client points first) are warm by their 16-client points too.
+ */
+const SERVICE_WARMUP = Number(process.env.BENCH_SERVICE_WARMUP ?? 30);
 /** Points per checkout and concurrency (BENCH_REPEATS), alternating; then their medians. */
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
 const SERVICE_DIRS = (process.env.BENCH_SERVICE_DIRS ?? '.').split(',').map((d) => resolvePath(d));
@@ -364,13 +373,18 @@ async function serverCounters(pool: Pool): Promise<{ statements: number; commits
   return { statements: value('Questions'), commits: value('Com_commit') };
 }
 
-async function httpPoint(service: Service, clients: number, pool: Pool): Promise<PointResult> {
+async function httpPoint(
+  service: Service,
+  clients: number,
+  pool: Pool,
+  { warmup, seconds } = { warmup: WARMUP, seconds: SECONDS },
+): Promise<PointResult> {
   // Fresh sockets: a kept-alive one may have been closed by the server while other checkouts ran.
   service.client.close();
   service.client = new Client(service.port, clients + 2);
   const latencies: number[] = [];
-  const t0 = performance.now() + WARMUP * 1000;
-  const t1 = t0 + SECONDS * 1000;
+  const t0 = performance.now() + warmup * 1000;
+  const t1 = t0 + seconds * 1000;
   const measuring = (): boolean => {
     const now = performance.now();
     return now >= t0 && now <= t1;
@@ -460,7 +474,7 @@ async function httpPoint(service: Service, clients: number, pool: Pool): Promise
   return {
     statements: (after.statements - before.statements) / Math.max(count, 1),
     commits: (after.commits - before.commits) / Math.max(count, 1),
-    rate: count / SECONDS,
+    rate: seconds > 0 ? count / seconds : 0,
     latencies: latencies.sort((a, b) => a - b),
     cpu: {
       service: per1k(cpu0.service, cpu1.service),
@@ -573,6 +587,13 @@ async function main(): Promise<void> {
         const res = await service.client.call(method, path, body, token, headers);
         return res.body;
       }, service.tokens);
+    }
+    // Then each service under load until V8 has compiled its hot paths (SERVICE_WARMUP s, alone,
+    // not measured): a point measured right after the start measures the compiler too.
+    for (const service of services.filter(() => SERVICE_WARMUP > 0)) {
+      await alone(service, services, () =>
+        httpPoint(service, Math.max(...CLIENTS), pool, { warmup: SERVICE_WARMUP, seconds: 0 }),
+      );
     }
     await pool.query(
       'CREATE TABLE bench_cases (id VARCHAR(40) PRIMARY KEY, version INT NOT NULL, state VARCHAR(64) NOT NULL, data JSON NOT NULL) ENGINE=InnoDB',
