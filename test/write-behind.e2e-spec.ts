@@ -22,6 +22,7 @@ import {
 } from '../src/database/write-behind';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
+import { CaseLookup } from '../src/engine/case-lookup';
 import { CaseEntity } from '../src/engine/entities/case.entity';
 import { CaseRepository } from '../src/engine/persistence/case-repository';
 import { OUTBOX_HORIZON_MS, OutboxRelay } from '../src/engine/outbox/outbox-relay.service';
@@ -225,6 +226,49 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       expect(sent[2]).toMatch(/^UPDATE wb_rows SET v = \? WHERE id = \?;\s*SELECT v FROM wb_rows/);
       expect(sent[3]).toBe('COMMIT');
       expect(await ds.query('SELECT v FROM wb_rows WHERE id = 1')).toEqual([{ v: 'b' }]);
+    } finally {
+      packets.mockRestore();
+    }
+  });
+
+  it("should read a person's cases oldest closed first, open ones before them, with the case holding a key in the same packet", async () => {
+    const [open, newer, older] = [
+      await openFixtureCase('甲'),
+      await openFixtureCase('乙'),
+      await openFixtureCase('丙'),
+    ];
+    const person = `wb-person-${Date.now()}`;
+    await ds.query('INSERT INTO case_persons (person_key, case_id) VALUES (?, ?), (?, ?), (?, ?)', [
+      person,
+      newer,
+      person,
+      open,
+      person,
+      older,
+    ]);
+    await ds.query("UPDATE cases SET closed_at = '2026-03-02 00:00:00' WHERE id = ?", [newer]);
+    await ds.query("UPDATE cases SET closed_at = '2026-03-01 00:00:00' WHERE id = ?", [older]);
+    await ds.query('UPDATE cases SET exclusive_key = ? WHERE id = ?', [`${person}#key`, open]);
+    const lookup = t.app.get(CaseLookup);
+    const ids = (found: Array<{ id: string }>): string[] => found.map((c) => c.id);
+    expect(ids(await lookup.ofPerson(ds.manager, person, { type: 'test-fixture' }))).toEqual([
+      open,
+      older,
+      newer,
+    ]);
+    const packets = jest.spyOn(Connection.prototype, 'query');
+    try {
+      const [found, holder] = await writeBehindTransaction(ds, (m) =>
+        lookup.ofPersonWithActiveKey(
+          m,
+          person,
+          { type: 'test-fixture', exceptId: newer, shareLock: true },
+          `${person}#key`,
+        ),
+      );
+      expect(ids(found)).toEqual([open, older]);
+      expect(holder).toBe(open);
+      expect(packets).toHaveBeenCalledTimes(2); // the reads (with the START), the COMMIT
     } finally {
       packets.mockRestore();
     }

@@ -42,14 +42,18 @@ export interface PersonFilter {
   shareLock?: boolean;
 }
 
+/**
+ * Unordered (`byClosedThenId` orders the rows): an ORDER BY over the join made the server copy
+ * every row, `data` included, into a temporary table on disk (a large text column cannot go into
+ * one in memory) on each payment.
+ */
 function personCasesRead(key: string, filter: PersonFilter): { sql: string; params: unknown[] } {
   return {
-    sql: `SELECT c.id, c.state, c.data FROM cases c
+    sql: `SELECT c.id, c.state, c.data, c.closed_at FROM cases c
          JOIN case_persons p ON p.case_id = c.id
         WHERE p.person_key = ? AND c.type = ?${filter.state !== undefined ? ' AND c.state = ?' : ''}${
           filter.exceptId !== undefined ? ' AND c.id <> ?' : ''
-        }
-        ORDER BY c.closed_at, c.id${filter.shareLock ? ' LOCK IN SHARE MODE' : ''}`,
+        }${filter.shareLock ? ' LOCK IN SHARE MODE' : ''}`,
     params: [
       key,
       filter.type,
@@ -57,6 +61,19 @@ function personCasesRead(key: string, filter: PersonFilter): { sql: string; para
       ...(filter.exceptId !== undefined ? [filter.exceptId] : []),
     ],
   };
+}
+
+/** Oldest closed first, open ones (no `closed_at`) before them, as SQL's ORDER BY would. */
+function byClosedThenId(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const closed = (r: Record<string, unknown>): number =>
+    r.closed_at === null || r.closed_at === undefined
+      ? -Infinity
+      : new Date(r.closed_at as Date | string).getTime();
+  return closed(a) - closed(b) || (String(a.id) < String(b.id) ? -1 : 1);
+}
+
+function foundCases(rows: Array<Record<string, unknown>>): CaseFound[] {
+  return [...rows].sort(byClosedThenId).map(foundCase);
 }
 
 function foundCase(r: Record<string, unknown>): CaseFound {
@@ -97,7 +114,7 @@ export class CaseLookup {
   async ofPerson(m: EntityManager, key: string, filter: PersonFilter): Promise<CaseFound[]> {
     const read = personCasesRead(key, filter);
     const rows = await m.query<Array<Record<string, unknown>>>(read.sql, read.params);
-    return rows.map(foundCase);
+    return foundCases(rows);
   }
 
   /**
@@ -115,7 +132,7 @@ export class CaseLookup {
       personCasesRead(key, filter),
       { sql: ACTIVE_WITH_KEY, params: [exclusiveKey] },
     ]);
-    return [rows.map(foundCase), open[0] ? String(open[0].id) : null];
+    return [foundCases(rows), open[0] ? String(open[0].id) : null];
   }
 
   /** The case opened with this origin key (a case opened once, ever), if any. */

@@ -39,8 +39,8 @@ export const ACTIVE_WITH_KEY =
   "SELECT id FROM cases WHERE exclusive_key = ? AND status = 'active' LIMIT 1";
 
 const LOCK_CASE = 'SELECT * FROM cases WHERE id = ? FOR UPDATE';
-const SENT_BY =
-  'SELECT DISTINCT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)';
+/** Not DISTINCT: the few rows are made a set by the caller, and DISTINCT costs a temporary table. */
+const SENT_BY = 'SELECT type FROM case_events WHERE case_id = ? AND actor = ? AND type IN (?)';
 
 /** Case rows locked by `lockMany`, not yet taken by `lock`, per transaction. */
 const prelocked = new WeakMap<EntityManager, Map<string, Record<string, unknown>>>();
