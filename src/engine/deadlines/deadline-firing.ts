@@ -66,8 +66,8 @@ interface DrainIds {
   excluded: string[];
   claims: Set<string>;
   waiting: number[];
-  /** Small moments waited for and due now: the next claim takes what is due without a look first. */
-  woken: number[];
+  /** Loops back from waiting for a small moment, now due: their next claims skip the look first. */
+  woken: number;
 }
 
 /**
@@ -245,7 +245,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     settle = false,
   ): Promise<Map<string, DeadlineOutcome>> {
     const outcomes = new Map<string, DeadlineOutcome>();
-    const ids: DrainIds = { excluded: [], claims: new Set(), waiting: [], woken: [] };
+    const ids: DrainIds = { excluded: [], claims: new Set(), waiting: [], woken: 0 };
     const { excluded } = ids;
     const more = (claimed?: (more: boolean) => void): Promise<boolean> =>
       this.fireBatch(cutoff, ids, outcomes, claimed);
@@ -352,7 +352,8 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     const mine: string[] = [];
     try {
       // A moment this drain waited for is due now: its claim need not look for the soonest first.
-      const woke = ids.woken.shift() !== undefined;
+      const woke = ids.woken > 0;
+      ids.woken = Math.max(0, ids.woken - 1);
       const [fired, effects, more] = await withRetry(
         () =>
           this.cases.transaction(async (m) => {
@@ -416,7 +417,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         } finally {
           waiting.splice(waiting.indexOf(more), 1);
         }
-        ids.woken.push(more);
+        ids.woken += 1;
         return true;
       }
       return more;
@@ -453,10 +454,11 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
    * no more than one DEADLINE_FIRE_BATCH (any moment, when lock waits are not visible), when to
    * come back (`wait`, ms): its due time; or `none`, when nothing is pending by the cutoff. Moments
    * up to `after` are left out: another loop of the drain waits for them; after such a wait
-   * (`woke`), what is due is claimed without that look. A small moment is fired when due, not prepared: one batch's transitions
-   * commit within milliseconds of it anyway, and a batch held ahead would cost a claim round,
-   * the lock-wait watch and a held connection for each timer (timers spread over time are each a
-   * moment of their own: 4% of the service's CPU per transition in the peers' workload).
+   * (`woke`), what is due is claimed without that look. A small moment is fired when due, not
+   * prepared: one batch's transitions commit within milliseconds of it anyway, and a batch held
+   * ahead would cost a claim round, the lock-wait watch and a held connection for each timer
+   * (timers spread over time are each a moment of their own: 4% of the service's CPU per
+   * transition in the peers' workload).
    */
   private async claimBounds(
     m: EntityManager,
