@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type AnyMachineSnapshot, initialTransition } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { CASE_OPENED, type WorkflowDefinition } from '../../../workflows/workflow-definition';
 import { unknownWorkflowTypes, versionOn } from '../../events/workflow-versions';
 import { shanghaiDate } from '../../time/shanghai';
@@ -27,7 +27,14 @@ import { WorkflowRegistry } from '../workflow-registry';
 import { type CaseTx, observationOf } from './case-tx';
 import { assertSeparatedDuties, syncMembers } from './case-rules';
 import { assertVersion, payloadOf, validatePayload } from './event-checks';
-import { allowedEventsFor, pureTransition, rehydrate, remember, stateValue } from './machine-state';
+import {
+  allowedEventsFor,
+  pureInitialTransition,
+  pureTransition,
+  rehydrate,
+  remember,
+  stateValue,
+} from './machine-state';
 
 export interface OpenCaseParams {
   type: string;
@@ -102,7 +109,7 @@ export class TransitionPipeline implements OnModuleInit {
   ): Promise<CaseEntity> {
     const now = new Date();
     const definition = this.definitionToOpen(params.type, now);
-    const [snapshot] = initialTransition(definition.machine, params.input);
+    const [snapshot] = pureInitialTransition(definition.machine, params.input);
     const id = randomUUID();
     const data = snapshot.context as Record<string, unknown>;
     const row = m.create(CaseEntity, {
