@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Nearest-rank percentile (0 < p ≤ 100) of an ascending array; NaN when empty. */
@@ -23,9 +22,7 @@ export function residentId(n: number): string {
  * The node arguments that run a checkout's service as `npm start` runs it: compiled by the
  * checkout's own tsc into its .data/bench-build (its dist/, web build included, stays as it is).
  * Not through ts-node: its REPL support loads node:domain, which hooks every EventEmitter and
- * promise of the process. BENCH_TS_NODE=1 runs src/main.ts through ts-node instead. The node
- * options come first: the checkout's own (its package.json `config.nodeArgs`, which `npm start`
- * gives node), so that each checkout in a comparison runs as it would run.
+ * promise of the process. BENCH_TS_NODE=1 runs src/main.ts through ts-node instead.
  */
 export function serviceEntry(dir: string): string[] {
   if (process.env.BENCH_TS_NODE) {
@@ -37,9 +34,5 @@ export function serviceEntry(dir: string): string[] {
     ['-p', 'tsconfig.build.json', '--outDir', outDir],
     { cwd: dir, stdio: 'inherit' },
   );
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    config?: { nodeArgs?: string };
-  };
-  const nodeArgs = (pkg.config?.nodeArgs ?? '').split(' ').filter(Boolean);
-  return [...nodeArgs, join(outDir, 'src', 'main.js')];
+  return [join(outDir, 'src', 'main.js')];
 }

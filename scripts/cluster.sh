@@ -97,9 +97,7 @@ wait_healthy() {
 start_app() {
   local role="$1" port="$2" n="$3"
   shift 3
-  local node_args
-  read -r -a node_args <<<"$(node -p "require('$ROOT/package.json').config?.nodeArgs ?? ''")"
-  ROLE="$role" PORT="$port" "$@" setsid node "${node_args[@]}" "$ROOT/dist/src/main.js" \
+  ROLE="$role" PORT="$port" "$@" setsid node "$ROOT/dist/src/main.js" \
     </dev/null >>"$LOGS/$role-$n.log" 2>&1 &
   PIDS+=($!)
   echo $! >"$LOGS/$role-$n.pid"

@@ -152,7 +152,4 @@ cat <<EOF
 
 EOF
 
-# The service's node options (package.json `config.nodeArgs`: a larger young generation, see
-# docs/operations.md) as `npm run start:prod` and the image give them.
-read -r -a node_args <<<"$(node -p "require('./package.json').config?.nodeArgs ?? ''")"
-exec bash "$ROOT/scripts/with-services.sh" node "${node_args[@]}" "$ROOT/$main"
+exec bash "$ROOT/scripts/with-services.sh" node "$ROOT/$main"
