@@ -9,9 +9,9 @@ export type DeadlineKind = 'state' | 'case';
  * reconciler) only asks the engine to fire it, and the engine fires a `pending` row once.
  */
 @Entity('case_deadlines')
+@Index('ix_case_deadlines_due', ['status', 'dueAt'])
 @Index('ix_case_deadlines_case', ['caseId', 'status'])
-// The drain's and the promotion round's index too (`closed_at IS NULL AND status = 'pending'`).
-@Index('ix_case_deadlines_open', ['closedAt', 'status', 'dueAt', 'caseId'])
+@Index('ix_case_deadlines_unqueued', ['status', 'queuedAt', 'dueAt'])
 export class CaseDeadlineEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;

@@ -10,13 +10,6 @@ import {
 } from '../entities/case-deadline.entity';
 import { entityFromRow } from './entity-rows';
 
-/**
- * A pending deadline, as every read of them says it: a pending row is always open, and the open
- * index (closed_at, status, due_at, case_id) then gives them in due order (migration
- * 1764000022000-DeadlineIndexes).
- */
-const PENDING = "closed_at IS NULL AND status = 'pending'";
-
 /** A deadline row to insert (always `pending`). */
 export type NewDeadline = Pick<
   CaseDeadlineEntity,
@@ -160,10 +153,7 @@ export class DeadlineRepository {
       .getRepository(CaseDeadlineEntity)
       .createQueryBuilder('d')
       .select(['d.id'])
-      .where('d.closed_at IS NULL AND d.status = :status AND d.due_at <= :cutoff', {
-        status: 'pending',
-        cutoff,
-      })
+      .where('d.status = :status AND d.due_at <= :cutoff', { status: 'pending', cutoff })
       .orderBy('d.due_at', 'ASC')
       .limit(limit)
       .getMany();
@@ -176,9 +166,8 @@ export class DeadlineRepository {
    */
   async unqueued(cutoff: Date, limit: number): Promise<CaseDeadlineEntity[]> {
     const rows = await this.dataSource.query<Array<Record<string, unknown>>>(
-      // The rows due within the horizon, in due order (ix_case_deadlines_open), the queued skipped.
-      `SELECT * FROM case_deadlines WHERE ${PENDING} AND due_at <= ?
-          AND queued_at IS NULL ORDER BY due_at LIMIT ?`,
+      `SELECT * FROM case_deadlines WHERE status = 'pending' AND queued_at IS NULL AND due_at <= ?
+        ORDER BY due_at LIMIT ?`,
       [cutoff, limit],
     );
     return rows.map((r) => entityFromRow(this.dataSource.manager, CaseDeadlineEntity, r));
@@ -199,7 +188,7 @@ export class DeadlineRepository {
    */
   async anyDue(cutoff: Date, excluded: string[]): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(
-      `SELECT id FROM case_deadlines WHERE ${PENDING} AND due_at <= ?
+      `SELECT id FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
         ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''} LIMIT 1`,
       excluded.length > 0 ? [cutoff, excluded] : [cutoff],
     );
@@ -232,7 +221,7 @@ export class DeadlineRepository {
   /** The due time of the soonest pending deadline due by `cutoff`, by a plain read. */
   async earliestPending(cutoff: Date): Promise<Date | null> {
     const [row] = await this.dataSource.query<Array<{ first: Date | null }>>(
-      `SELECT MIN(due_at) AS first FROM case_deadlines WHERE ${PENDING} AND due_at <= ?`,
+      "SELECT MIN(due_at) AS first FROM case_deadlines WHERE status = 'pending' AND due_at <= ?",
       [cutoff],
     );
     return row?.first ?? null;
@@ -253,7 +242,7 @@ export class DeadlineRepository {
   ): Promise<Date[]> {
     const rows = await readAhead<Array<{ due_at: Date }>>(
       m,
-      `SELECT due_at FROM case_deadlines WHERE ${PENDING} AND due_at <= ?
+      `SELECT due_at FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
         ${after ? 'AND due_at > ?' : ''} ${skip.length > 0 ? 'AND id NOT IN (?)' : ''}
         ORDER BY due_at LIMIT ?`,
       [cutoff, ...(after ? [after] : []), ...(skip.length > 0 ? [skip] : []), limit],
@@ -275,7 +264,7 @@ export class DeadlineRepository {
     from?: Date,
   ): Promise<CaseDeadlineEntity[]> {
     const rows = await m.query<Array<Record<string, unknown>>>(
-      `SELECT * FROM case_deadlines WHERE ${PENDING} AND due_at <= ?
+      `SELECT * FROM case_deadlines WHERE status = 'pending' AND due_at <= ?
         ${from ? 'AND due_at >= ?' : ''} ${excluded.length > 0 ? 'AND id NOT IN (?)' : ''}
         ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED`,
       [cutoff, ...(from ? [from] : []), ...(excluded.length > 0 ? [excluded] : []), limit],
