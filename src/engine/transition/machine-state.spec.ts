@@ -3,32 +3,11 @@ import {
   reliefApplicationMachine,
   type ReliefApplicationInput,
 } from '../../../workflows/relief-application.machine';
+import { reliefApplication } from '../../../test/factories/relief';
 import { pureInitialTransition, pureTransition, stateValue } from './machine-state';
 
-const input: ReliefApplicationInput = {
-  applicant: {
-    name: '张三',
-    idNumber: '11010519491231002X',
-    phone: '13812345678',
-    category: 'DIBAO',
-    insuranceType: 'RESIDENT',
-  },
-  streetCode: '330106001',
-  year: 2026,
-  expenses: [
-    {
-      kind: 'INPATIENT',
-      institution: '杭州市西溪医院',
-      date: '2026-03-02',
-      totalCost: '52000.00',
-      inPolicyCost: '50000.00',
-      basicInsurancePaid: '30000.00',
-      criticalIllnessPaid: '5000.00',
-      otherInsurancePaid: '0.00',
-    },
-  ],
-  origin: 'APPLICATION',
-};
+// The worked application of docs/domain.md §1, as the relief module hands it to the engine.
+const input = { ...reliefApplication(), origin: 'APPLICATION' } as ReliefApplicationInput;
 
 const accept = {
   type: 'ACCEPT' as const,
