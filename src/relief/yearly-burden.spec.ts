@@ -1,8 +1,13 @@
-import type {
-  ReliefApplicationContext,
-  ReliefCalculationRecord,
+import { hardshipHearingWorkflow } from '../../workflows/hardship-hearing.machine';
+import {
+  type ReliefApplicationContext,
+  reliefApplicationContext,
+  type ReliefApplicationInput,
+  type ReliefCalculationRecord,
 } from '../../workflows/relief-application.machine';
+import { reliefApplication } from '../../test/factories/relief';
 import { DEFAULT_POLICY } from '../config/policy';
+import { hearingInputFromRelief } from './hearing-input';
 import { paidCaseBurden, referralAction, yearlyBurden } from './yearly-burden';
 
 const threshold = DEFAULT_POLICY.relief.hardshipThreshold;
@@ -87,5 +92,20 @@ describe('the yearly burden after relief that refers a person to a hardship hear
     expect(paidCaseBurden({ expenses, calculation, approvedAmount: '12000.00' })).toBe('5000.00');
     // 2,000 less relief approved (PROPOSE with a reason): the person bears it.
     expect(paidCaseBurden({ expenses, calculation, approvedAmount: '10000.00' })).toBe('7000.00');
+  });
+
+  it("should key a person's open hearing by the person and the year only, not the burden", () => {
+    // A payment looks for the open hearing together with the person's paid cases, before the
+    // burden is known (YearlyBurdenService.referral): the key must not depend on it.
+    const relief = reliefApplicationContext({
+      ...reliefApplication(),
+      origin: 'APPLICATION',
+    } as ReliefApplicationInput);
+    const key = (of: ReliefApplicationContext, burden: string): string | undefined =>
+      hardshipHearingWorkflow.exclusiveKey?.(hearingInputFromRelief('relief-1', of, burden));
+
+    expect(key(relief, '0')).toMatch(/^hardship-hearing#[0-9a-f]{64}#2026$/);
+    expect(key(relief, '6000.00')).toBe(key(relief, '0'));
+    expect(key({ ...relief, year: 2027 }, '0')).not.toBe(key(relief, '0'));
   });
 });
