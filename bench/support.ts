@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Nearest-rank percentile (0 < p ≤ 100) of an ascending array; NaN when empty. */
@@ -35,4 +36,53 @@ export function serviceEntry(dir: string): string[] {
     { cwd: dir, stdio: 'inherit' },
   );
   return [join(outDir, 'src', 'main.js')];
+}
+
+// ---------------------------------------------------------------- CPU from /proc
+
+const CLK_TCK = 100; // getconf CLK_TCK on Linux x86_64
+
+/** user + sys CPU seconds of a process, its reaped children included (fields 14–17). */
+export function processCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLK_TCK
+    );
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pid of the process whose command line is `name` with an argument containing `arg`. */
+export function findProcess(name: string, arg: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (comm === name && cmdline.some((a) => a.includes(arg))) {
+        return Number(entry);
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** MariaDB and Redis of DATABASE_URL / REDIS_URL, when they run on this machine. */
+export function serverPids(): { mariadbd?: number; redis?: number } {
+  const dbPort = new URL(process.env.DATABASE_URL ?? 'mysql://x:3306').port || '3306';
+  const redisPort = new URL(process.env.REDIS_URL ?? 'redis://x:6379').port || '6379';
+  let redis: number | undefined;
+  try {
+    redis = Number(readFileSync(process.env.YIBAO_REDIS_PID_FILE ?? '', 'utf8').trim());
+  } catch {
+    redis = findProcess('redis-server', `:${redisPort}`);
+  }
+  return { mariadbd: findProcess('mariadbd', `--port=${dbPort}`), redis };
 }

@@ -21,6 +21,7 @@ import type {
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
+import { OPEN_DEADLINES_INDEX } from './persistence/deadline-repository';
 import { WorkflowRegistry } from './workflow-registry';
 import { UsersService } from '../users/users.service';
 
@@ -35,9 +36,12 @@ interface RelatedRow {
   linked_case_id: string | null;
 }
 
-/** The open deadlines and the links of the cases `IN (?)` (the ids given twice). */
+/**
+ * The open deadlines and the links of the cases `IN (?)` (the ids given twice); read with every
+ * transition's answer, by the index of a case's deadlines (OPEN_DEADLINES_INDEX says why).
+ */
 const RELATED_SQL = `SELECT 'd' AS what, case_id, name, kind, due_at, status, NULL AS linked_case_id
-    FROM case_deadlines
+    FROM case_deadlines FORCE INDEX (${OPEN_DEADLINES_INDEX})
    WHERE case_id IN (?) AND closed_at IS NULL AND status IN ('pending', 'overdue')
   UNION ALL
   SELECT 'l', case_id, rel, NULL, NULL, NULL, linked_case_id
