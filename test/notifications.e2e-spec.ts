@@ -107,10 +107,15 @@ describe('reminders, breaches and escalations: once each, across a kill -9 of th
   it('should send the reminder, the breach and the escalation once when they came due while no worker ran', async () => {
     worker = await startServiceProcess(workerEnv);
     const id = await openInReview(api.app.get(CaseEngine));
-    // The reminder is a row only: no outbox row and no job carry it (the worker's round sends it).
-    expect(await ds.query('SELECT kind, status FROM sla_alerts WHERE case_id = ?', [id])).toEqual([
-      { kind: 'reminder', status: 'scheduled' },
-    ]);
+    // The reminder is a time on the deadline's row only: no alert row, no outbox row and no job
+    // carry it (the worker's round sends it).
+    expect(
+      await ds.query(
+        'SELECT remind_at IS NOT NULL AS reminds FROM case_deadlines WHERE case_id = ? AND closed_at IS NULL',
+        [id],
+      ),
+    ).toEqual([{ reminds: 1 }]);
+    expect(await ds.query('SELECT kind FROM sla_alerts WHERE case_id = ?', [id])).toEqual([]);
     expect(
       await ds.query("SELECT job_id FROM outbox WHERE queue = 'sla' AND job_id LIKE ?", [
         `%${id}%`,
@@ -155,6 +160,32 @@ describe('reminders, breaches and escalations: once each, across a kill -9 of th
     }
     await sleep(2500);
     expect(await notifications(id)).toEqual(expected());
+  });
+
+  it('should forget the reminder of a stage left before it came due, and send nothing', async () => {
+    const id = await openInReview(api.app.get(CaseEngine));
+    // No payload: this file does not register the fixture's payload table (REJECT's reason).
+    await api.app
+      .get(CaseEngine)
+      .applyEvent(
+        id,
+        { type: 'REJECT' },
+        { id: caseworker.id, roles: ['CASEWORKER'], streetCode: null },
+      );
+    const reminderOf = (): Promise<Array<{ remind_at: Date | null; closed: number }>> =>
+      ds.query(
+        'SELECT remind_at, closed_at IS NOT NULL AS closed FROM case_deadlines WHERE case_id = ?',
+        [id],
+      );
+    // Closing the stage leaves the time on the row (no extra write on the transition) ...
+    expect((await reminderOf())[0]).toEqual({ remind_at: expect.any(Date), closed: 1 });
+    // ... and the worker's round forgets it once it comes due (3 s), without sending anything.
+    await eventually(
+      async () => ((await reminderOf())[0].remind_at === null ? true : undefined),
+      15000,
+    );
+    expect(await notifications(id)).toEqual([]);
+    expect(await ds.query('SELECT kind FROM sla_alerts WHERE case_id = ?', [id])).toEqual([]);
   });
 
   it('should show a masked inbox, newest first, and mark notifications read', async () => {

@@ -22,6 +22,7 @@ import { WorkflowMigrationEntity } from '../engine/migration/workflow-migration.
 import { DeadlineHorizon1764000020000 } from './migrations/1764000020000-DeadlineHorizon';
 import { OutboxHeldBack1764000020100 } from './migrations/1764000020100-OutboxHeldBack';
 import { SlaJournal1764000021000 } from './migrations/1764000021000-SlaJournal';
+import { DeadlineReminders1764000022000 } from './migrations/1764000022000-DeadlineReminders';
 import { Capitation1764000014000 } from './migrations/1764000014000-Capitation';
 import {
   CapitationMonthEntity,
@@ -131,6 +132,7 @@ export const MIGRATIONS = [
   DeadlineHorizon1764000020000,
   OutboxHeldBack1764000020100,
   SlaJournal1764000021000,
+  DeadlineReminders1764000022000,
 ];
 
 /** One place that turns DATABASE_URL into TypeORM options (app, CLI data source, tests). */

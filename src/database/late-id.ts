@@ -4,7 +4,7 @@ import { deferWrite, isWriteBehind } from './write-behind';
 /**
  * Auto-increment ids of deferred inserts (write-behind.ts), without a round trip to learn them.
  *
- * An insert whose id later statements need (a deadline, named by its reminder and its job) is
+ * An insert whose id later statements need (a deadline, named by its job) is
  * deferred like any other write, and followed by `SET @yb_id_<n> = LAST_INSERT_ID()` in the same
  * packet. Until the packet returns, the id is a token, `{{@yb_id_<n>}}`: statements that store it
  * name the session variable instead (`lateIdSql`, `withLateIds`), and what the process keeps in

@@ -243,7 +243,7 @@ export async function deferWrite(
  * travel in one packet go as one multi-row INSERT, sent where the last of them was queued: the
  * earlier ones move later, past the packet's other writes, never past a read or the COMMIT. So
  * only for append-only rows that no write of the same transaction changes or refers to (an
- * audit event, an SLA fact, a reminder, an outbox row): a burst of deadlines fired in one
+ * audit event, an SLA fact, an outbox row): a burst of deadlines fired in one
  * transaction then costs the server one statement per table, not one per case.
  */
 export async function deferRow(

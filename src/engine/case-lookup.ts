@@ -6,6 +6,7 @@ import { readTogether } from '../database/write-behind';
 import { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import { CaseEntity } from './entities/case.entity';
 import { ACTIVE_WITH_KEY, CaseRepository } from './persistence/case-repository';
+import { DeadlineRepository } from './persistence/deadline-repository';
 
 /** A case as a domain reads it by person or key: its id, state and data (the machine's context). */
 export interface CaseFound {
@@ -94,6 +95,7 @@ export class CaseLookup {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CaseRepository,
+    private readonly deadlines: DeadlineRepository,
   ) {}
 
   /** A case's row by id, read in the caller's transaction (null when there is none). */
@@ -104,6 +106,21 @@ export class CaseLookup {
   /** A deadline's row by id, read in the caller's transaction (null when there is none). */
   deadline(m: EntityManager, id: string): Promise<CaseDeadlineEntity | null> {
     return m.findOne(CaseDeadlineEntity, { where: { id } });
+  }
+
+  /** Deadlines whose reminder (EngineObserver.reminderAt) has come, earliest first. */
+  remindersDue(now: Date, limit: number): Promise<Array<{ id: string; open: boolean }>> {
+    return this.deadlines.remindersDue(now, limit);
+  }
+
+  /** Forgets the reminders of deadlines that closed before them. */
+  forgetReminders(ids: readonly string[]): Promise<void> {
+    return this.deadlines.forgetReminders(ids);
+  }
+
+  /** The deadline, locked, if its reminder is due and still to be sent: taken by this transaction. */
+  takeReminder(m: EntityManager, id: string, now: Date): Promise<CaseDeadlineEntity | null> {
+    return this.deadlines.takeReminder(m, id, now);
   }
 
   /**

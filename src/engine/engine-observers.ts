@@ -4,6 +4,9 @@ import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import type { OutboxJob } from '../queue/jobs';
 import type { CaseDeadlineEntity } from './entities/case-deadline.entity';
 import type { CaseEntity } from './entities/case.entity';
+import type { NewDeadline } from './persistence/deadline-repository';
+
+export type { NewDeadline };
 
 /** A job an observer asks for: written to the outbox in the same transaction, sent after commit. */
 export type ScheduledJob = OutboxJob;
@@ -43,6 +46,12 @@ export interface EngineObserver {
   deadlineStarted?(change: DeadlineChange): Promise<void>;
   /** A deadline passed without its event: the case was marked overdue (DEADLINE_OVERDUE). */
   deadlineOverdue?(change: DeadlineChange): Promise<void>;
+  /**
+   * When a deadline about to be written should remind whoever must act (临期提醒), or null. The
+   * engine keeps the time on the deadline's row (`remind_at`) and forgets it once the deadline
+   * closes, so a stage left early costs nothing more; `CaseLookup.remindersDue` lists the due ones.
+   */
+  reminderAt?(deadline: NewDeadline, caseRow: CaseEntity): Date | null;
 }
 
 @Injectable()
@@ -69,5 +78,17 @@ export class EngineObservers {
     for (const o of this.observers) {
       await o.deadlineOverdue?.(change);
     }
+  }
+
+  /** The earliest reminder any observer wants for the deadline, or null. */
+  reminderAt(deadline: NewDeadline, caseRow: CaseEntity): Date | null {
+    let earliest: Date | null = null;
+    for (const o of this.observers) {
+      const at = o.reminderAt?.(deadline, caseRow) ?? null;
+      if (at !== null && (earliest === null || at.getTime() < earliest.getTime())) {
+        earliest = at;
+      }
+    }
+    return earliest;
   }
 }

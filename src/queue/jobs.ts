@@ -14,7 +14,7 @@ export const JOBS = {
   monitoringRun: { queue: 'monitoring', name: 'monthly-run' },
   /** The monthly opening of the capitation settlements (a BullMQ job scheduler; the day is policy). */
   capitationOpening: { queue: 'capitation', name: 'monthly-opening' },
-  /** SLA reminders (75%), breach alerts and escalations: one job per sla_alerts row. */
+  /** SLA breach alerts and escalations: one job per sla_alerts row (reminders have none). */
   slaAlert: { queue: 'sla', name: 'sla-alert' },
   /** One webhook or e-mail delivery (notification_deliveries row), retried with backoff. */
   deliverNotification: { queue: 'notifications', name: 'deliver-notification' },

@@ -17,6 +17,9 @@ import { SlaRecorder } from './sla-recorder.service';
 
 export type AlertOutcome = 'sent' | 'cancelled' | 'duplicate' | 'not-due';
 
+/** What sending an alert needs to know of it (a reminder has no row until it is sent). */
+type AlertToSend = Pick<SlaAlertEntity, 'caseId' | 'kind' | 'level' | 'deadlineKey'>;
+
 const EVENT_OF = {
   reminder: 'deadline.reminder',
   breach: 'deadline.breached',
@@ -70,52 +73,9 @@ export class SlaAlertsService {
           await this.finish(m, alert, 'cancelled', reason ?? 'case or deadline gone', now);
           return ['cancelled', []];
         }
-        const definition = this.registry.get(row.type, row.machineVersion);
-        const text = this.texts(alert, deadline, row, definition, now);
-        const result = await this.notifications.notify(
-          {
-            type: EVENT_OF[alert.kind],
-            key: `sla-${alert.kind}-${deadline.id}-${alert.level}`,
-            caseId: row.id,
-            caseRow: row,
-            definition,
-            title: text.title,
-            body: text.body,
-            data: {
-              caseId: row.id,
-              caseType: row.type,
-              state: row.state,
-              deadline: deadline.name,
-              kind: deadline.kind,
-              dueAt: deadline.dueAt.toISOString(),
-              level: alert.level,
-              link: `/cases/${row.id}`,
-            },
-          },
-          m,
-        );
-        const outbox = [...result.outbox];
-        const escalation = this.policy.notifications().escalation;
-        if (alert.kind === 'escalation' && alert.level < escalation.max) {
-          // Still overdue: the next level after another period, through the outbox as well.
-          const scheduled: OutboxEntity[] = [];
-          await this.recorder.scheduleAlert(
-            {
-              manager: m,
-              deadline,
-              caseRow: row,
-              schedule: async (job) => {
-                scheduled.push(await this.notifications.outboxRowFor(m, job));
-              },
-            },
-            'escalation',
-            alert.level + 1,
-            this.recorder.escalationDue(now),
-          );
-          outbox.push(...scheduled);
-        }
-        await this.finish(m, alert, 'sent', `${result.notified.length} notified`, now);
-        return ['sent', outbox];
+        const sent = await this.deliver(m, alert, deadline, row, now);
+        await this.finish(m, alert, 'sent', `${sent.notified} notified`, now);
+        return ['sent', sent.outbox];
       },
     );
     await this.notifications.dispatch(outbox);
@@ -123,24 +83,133 @@ export class SlaAlertsService {
   }
 
   /**
-   * Runs the alerts that are due from the database: reminders once due (they have no job; see
-   * SlaRecorder.writeReminder), breaches and escalations once their job is more than `graceMs`
-   * late (Redis lost it, nothing ran).
+   * Sends a deadline's reminder (临期提醒) once its time has come (EngineObserver.reminderAt):
+   * whoever takes it from the deadline's row sends it, once, and records it as a sent
+   * `sla_alerts` row; a deadline left or paused meanwhile needs none.
+   */
+  async remind(deadlineId: string, now = new Date()): Promise<AlertOutcome> {
+    const [outcome, outbox] = await this.dataSource.transaction(
+      async (m): Promise<[AlertOutcome, OutboxEntity[]]> => {
+        const deadline = await this.lookup.takeReminder(m, deadlineId, now);
+        if (!deadline) {
+          return ['duplicate', []];
+        }
+        const alert: AlertToSend = {
+          caseId: deadline.caseId,
+          kind: 'reminder',
+          level: 0,
+          deadlineKey: `${deadline.kind}-${deadline.name}-${deadline.entrySeq}`,
+        };
+        const row = await this.lookup.caseRow(m, deadline.caseId);
+        if (!row || (await this.whyNot(m, alert, deadline, row))) {
+          return ['cancelled', []];
+        }
+        const sent = await this.deliver(m, alert, deadline, row, now);
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(SlaAlertEntity)
+          .values({
+            ...alert,
+            deadlineId: deadline.id,
+            dueAt: deadline.remindAt ?? now,
+            status: 'sent',
+            outcome: `${sent.notified} notified`,
+            createdAt: now,
+            sentAt: now,
+          })
+          .orIgnore()
+          .updateEntity(false)
+          .execute();
+        return ['sent', sent.outbox];
+      },
+    );
+    await this.notifications.dispatch(outbox);
+    return outcome;
+  }
+
+  /** The notifications of an alert (and, for an escalation, the next level's alert and job). */
+  private async deliver(
+    m: EntityManager,
+    alert: AlertToSend,
+    deadline: CaseDeadlineEntity,
+    row: CaseEntity,
+    now: Date,
+  ): Promise<{ notified: number; outbox: OutboxEntity[] }> {
+    const definition = this.registry.get(row.type, row.machineVersion);
+    const text = this.texts(alert, deadline, row, definition, now);
+    const result = await this.notifications.notify(
+      {
+        type: EVENT_OF[alert.kind],
+        key: `sla-${alert.kind}-${deadline.id}-${alert.level}`,
+        caseId: row.id,
+        caseRow: row,
+        definition,
+        title: text.title,
+        body: text.body,
+        data: {
+          caseId: row.id,
+          caseType: row.type,
+          state: row.state,
+          deadline: deadline.name,
+          kind: deadline.kind,
+          dueAt: deadline.dueAt.toISOString(),
+          level: alert.level,
+          link: `/cases/${row.id}`,
+        },
+      },
+      m,
+    );
+    const outbox = [...result.outbox];
+    const escalation = this.policy.notifications().escalation;
+    if (alert.kind === 'escalation' && alert.level < escalation.max) {
+      // Still overdue: the next level after another period, through the outbox as well.
+      const scheduled: OutboxEntity[] = [];
+      await this.recorder.scheduleAlert(
+        {
+          manager: m,
+          deadline,
+          caseRow: row,
+          schedule: async (job) => {
+            scheduled.push(await this.notifications.outboxRowFor(m, job));
+          },
+        },
+        'escalation',
+        alert.level + 1,
+        this.recorder.escalationDue(now),
+      );
+      outbox.push(...scheduled);
+    }
+    return { notified: result.notified.length, outbox };
+  }
+
+  /**
+   * Runs what is due from the database: reminders whose time has come (they have no job; those of
+   * deadlines closed before them are forgotten in one statement), and breaches and escalations once
+   * their job is more than `graceMs` late (Redis lost it, nothing ran).
    */
   async sendDue(graceMs: number, limit = 200): Promise<number> {
     const now = Date.now();
+    let sent = 0;
+    const reminders = await this.lookup.remindersDue(new Date(now), limit);
+    await this.lookup.forgetReminders(reminders.filter((r) => !r.open).map((r) => r.id));
+    for (const r of reminders.filter((d) => d.open)) {
+      const outcome = await this.remind(r.id, new Date(now)).catch((e: Error) => {
+        this.logger.warn(`sending the reminder of deadline ${r.id}: ${e.message}`);
+        return 'duplicate' as const;
+      });
+      if (outcome === 'sent') {
+        sent++;
+      }
+    }
     const due = await this.dataSource
       .getRepository(SlaAlertEntity)
       .createQueryBuilder('a')
       .select(['a.id'])
-      .where(
-        "a.status = 'scheduled' AND a.due_at <= :now AND (a.kind = 'reminder' OR a.due_at <= :cutoff)",
-        { now: new Date(now), cutoff: new Date(now - graceMs) },
-      )
+      .where("a.status = 'scheduled' AND a.due_at <= :cutoff", { cutoff: new Date(now - graceMs) })
       .orderBy('a.due_at', 'ASC')
       .limit(limit)
       .getMany();
-    let sent = 0;
     for (const a of due) {
       const outcome = await this.run(a.id).catch((e: Error) => {
         this.logger.warn(`sending alert ${a.id}: ${e.message}`);
@@ -155,7 +224,7 @@ export class SlaAlertsService {
 
   private async whyNot(
     m: EntityManager,
-    alert: SlaAlertEntity,
+    alert: AlertToSend,
     deadline: CaseDeadlineEntity | null,
     row: CaseEntity | null,
   ): Promise<string | undefined> {
@@ -208,7 +277,7 @@ export class SlaAlertsService {
   }
 
   private texts(
-    alert: SlaAlertEntity,
+    alert: AlertToSend,
     deadline: CaseDeadlineEntity,
     row: CaseEntity,
     definition: WorkflowDefinition,

@@ -2,12 +2,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CalendarService } from '../calendar/calendar.service';
 import { PolicyService } from '../config/policy.service';
-import type { CaseChange, DeadlineChange } from '../engine/engine-observers';
+import type { CaseChange, DeadlineChange, NewDeadline } from '../engine/engine-observers';
 import { EngineObservers } from '../engine/engine-observers';
-import type { CaseDeadlineEntity } from '../engine/entities/case-deadline.entity';
 import type { CaseEntity } from '../engine/entities/case.entity';
-import { deferRow } from '../database/write-behind';
-import { lateIdSql } from '../database/late-id';
 import { JOBS, jobId } from '../queue/jobs';
 import { SlaAlertEntity, type SlaAlertKind } from './entities/sla-alert.entity';
 import { reliefFigures } from './relief-indicators';
@@ -18,8 +15,9 @@ import type { StageFact } from './stage-fold';
  * Keeps the SLA tables in step with the engine (an observer of its transactions): what each change
  * means for the stage records (`sla_records`, one row per case × stage entry), the rollups the
  * summary reads and the relief indicators goes to the SLA journal in the transition's
- * transaction, and is folded into those tables after the commit (SlaJournal); the reminder /
- * breach / escalation alerts are written here, with their jobs in the outbox.
+ * transaction, and is folded into those tables after the commit (SlaJournal); each deadline's
+ * reminder time goes to the engine (reminderAt), and breach / escalation alerts are written here,
+ * with their jobs in the outbox.
  */
 @Injectable()
 export class SlaRecorder implements OnModuleInit {
@@ -38,6 +36,7 @@ export class SlaRecorder implements OnModuleInit {
       caseChanged: (c) => this.caseChanged(c),
       deadlineStarted: (d) => this.deadlineStarted(d),
       deadlineOverdue: (d) => this.deadlineOverdue(d),
+      reminderAt: (d, row) => this.reminderAt(d, row),
     });
   }
 
@@ -117,35 +116,20 @@ export class SlaRecorder implements OnModuleInit {
         dueAt: d.dueAt.getTime(),
       });
     }
-    if (!this.remindable(row, d)) {
-      return;
-    }
-    const span = d.dueAt.getTime() - d.startedAt.getTime();
-    const at = new Date(d.startedAt.getTime() + span * this.policy.notifications().reminder.at);
-    await this.writeReminder(c, at);
   }
 
   /**
-   * The reminder of a deadline row this transaction just wrote (the engine writes a new row each
-   * time a deadline starts): no alert of that deadline can exist yet, so the insert is deferred
-   * with the transaction's other writes (the deadline's id may be a late id). A reminder has no
-   * job: it is due days later, mostly after its stage was left, and the SLA worker's round sends
-   * it from the database once due (SlaAlertsService.sendDue), so neither the outbox nor Redis
-   * carries it meanwhile.
+   * A deadline someone must act on reminds them at `notifications.reminder.at` of its span (75%):
+   * the engine keeps the time on the deadline's row and forgets it if the stage is left first, and
+   * the SLA worker's round sends the due ones (SlaAlertsService.sendDue). Nothing is written for
+   * it until then: most stages are left before their reminder.
    */
-  private async writeReminder(
-    c: Pick<DeadlineChange, 'manager' | 'deadline' | 'caseRow'>,
-    dueAt: Date,
-  ): Promise<void> {
-    const d = c.deadline;
-    const deadlineId = lateIdSql(d.id); // written in this transaction: maybe a late id
-    await deferRow(
-      c.manager,
-      `INSERT INTO sla_alerts (case_id, deadline_id, kind, level, deadline_key, due_at, status,
-         outcome, created_at, sent_at) VALUES`,
-      `(?, ${deadlineId.sql}, 'reminder', 0, ?, ?, 'scheduled', NULL, ?, NULL)`,
-      [c.caseRow.id, ...deadlineId.params, `${d.kind}-${d.name}-${d.entrySeq}`, dueAt, new Date()],
-    );
+  reminderAt(d: NewDeadline, row: CaseEntity): Date | null {
+    if (!this.remindable(row, d)) {
+      return null;
+    }
+    const span = d.dueAt.getTime() - d.startedAt.getTime();
+    return new Date(d.startedAt.getTime() + span * this.policy.notifications().reminder.at);
   }
 
   async deadlineOverdue(c: DeadlineChange): Promise<void> {
@@ -165,7 +149,7 @@ export class SlaRecorder implements OnModuleInit {
   }
 
   /** Overdue deadlines always; event deadlines someone still acts on when the policy says so. */
-  private remindable(row: CaseEntity, d: CaseDeadlineEntity): boolean {
+  private remindable(row: CaseEntity, d: Pick<NewDeadline, 'name' | 'onExpireEvent'>): boolean {
     return (
       d.onExpireEvent === null ||
       this.policy.notifications().reminder.alsoFor.includes(`${row.type}.${d.name}`)

@@ -257,7 +257,8 @@ export class DeadlineScheduler {
    */
   private async start(tx: CaseTx, d: NewDeadline): Promise<void> {
     const queued = d.dueAt.getTime() <= tx.now.getTime() + this.horizonMs;
-    const deadlineId = await this.rows.insert(tx.m, d, queued ? tx.now : null);
+    const remindAt = this.observers.reminderAt(d, tx.row);
+    const deadlineId = await this.rows.insert(tx.m, d, queued ? tx.now : null, remindAt);
     await this.observers.deadlineStarted({
       ...observationOf(tx, this.outbox, d.startedAt),
       deadline: Object.assign(new CaseDeadlineEntity(), {
@@ -267,6 +268,7 @@ export class DeadlineScheduler {
         firedAt: null,
         closedAt: null,
         queuedAt: queued ? tx.now : null,
+        remindAt,
       }),
     });
     if (!queued) {

@@ -12,6 +12,7 @@ export type DeadlineKind = 'state' | 'case';
 @Index('ix_case_deadlines_due', ['status', 'dueAt'])
 @Index('ix_case_deadlines_case', ['caseId', 'status'])
 @Index('ix_case_deadlines_unqueued', ['status', 'queuedAt', 'dueAt'])
+@Index('ix_case_deadlines_remind', ['remindAt'])
 export class CaseDeadlineEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -59,6 +60,13 @@ export class CaseDeadlineEntity {
    */
   @Column({ name: 'queued_at', type: 'datetime', precision: 3, nullable: true })
   queuedAt!: Date | null;
+
+  /**
+   * When someone who must act is reminded (临期提醒), if the engine's observers want a reminder
+   * (EngineObserver.reminderAt); null once sent, or forgotten after the deadline closed.
+   */
+  @Column({ name: 'remind_at', type: 'datetime', precision: 3, nullable: true })
+  remindAt!: Date | null;
 
   /** When the case left the state (or the clock stopped). */
   @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })

@@ -56,6 +56,41 @@ export class DeadlineRepository {
     return r ? entityFromRow(m, CaseDeadlineEntity, r) : null;
   }
 
+  /**
+   * Deadlines whose reminder time has come, earliest first: `open`, or closed since (a stage left
+   * before its reminder) and only to be forgotten (`forgetReminders`). By `ix_case_deadlines_remind`.
+   */
+  async remindersDue(now: Date, limit: number): Promise<Array<{ id: string; open: boolean }>> {
+    const rows = await this.dataSource.query<Array<{ id: string; closed_at: Date | null }>>(
+      'SELECT id, closed_at FROM case_deadlines WHERE remind_at <= ? ORDER BY remind_at LIMIT ?',
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: String(r.id), open: r.closed_at === null }));
+  }
+
+  /** The reminders of deadlines that closed before them: nobody needs them any more. One statement. */
+  async forgetReminders(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) {
+      await this.dataSource.query(
+        'UPDATE case_deadlines SET remind_at = NULL WHERE id IN (?) AND closed_at IS NOT NULL',
+        [ids],
+      );
+    }
+  }
+
+  /**
+   * A deadline whose reminder is due by `now` and still to be sent, locked, its reminder taken
+   * (cleared with this transaction): whoever takes it sends it, once. Null when there is none.
+   */
+  async takeReminder(m: EntityManager, id: string, now: Date): Promise<CaseDeadlineEntity | null> {
+    const d = await this.lock(m, id);
+    if (!d || d.remindAt === null || d.remindAt.getTime() > now.getTime()) {
+      return null;
+    }
+    await deferWrite(m, 'UPDATE case_deadlines SET remind_at = NULL WHERE id = ?', [id]);
+    return d;
+  }
+
   /** Records a deadline's new status (fired or overdue) with the transition's other writes. */
   async markFired(m: EntityManager, d: CaseDeadlineEntity): Promise<void> {
     await deferWrite(m, 'UPDATE case_deadlines SET status = ?, fired_at = ? WHERE id = ?', [
@@ -69,13 +104,20 @@ export class DeadlineRepository {
    * Inserts a pending deadline; returns its id (the job that fires it names it), in a write-behind
    * transaction a late id (database/late-id.ts) known by the COMMIT. `queuedAt`: when
    * its job is handed over with this transaction, or null beyond the horizon (promoted later).
+   * `remindAt`: when to remind (EngineObserver.reminderAt), or null.
    */
-  async insert(m: EntityManager, d: NewDeadline, queuedAt: Date | null): Promise<string> {
+  async insert(
+    m: EntityManager,
+    d: NewDeadline,
+    queuedAt: Date | null,
+    remindAt: Date | null,
+  ): Promise<string> {
     // Deferred with the transaction's other writes; the id may be a late one (late-id.ts).
     return insertWithLateId(
       m,
       `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration, started_at,
-         due_at, on_expire_event, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+         due_at, on_expire_event, status, queued_at, remind_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
       [
         d.caseId,
         d.name,
@@ -87,6 +129,7 @@ export class DeadlineRepository {
         d.dueAt,
         d.onExpireEvent,
         queuedAt,
+        remindAt,
       ],
     );
   }

@@ -4,10 +4,11 @@ export type SlaAlertKind = 'reminder' | 'breach' | 'escalation';
 export type SlaAlertStatus = 'scheduled' | 'sent' | 'cancelled';
 
 /**
- * A reminder (75% of a deadline), a breach alert or an escalation, written in the transaction
- * that started (or breached) the deadline, with its BullMQ job in the outbox. Unique per
- * (deadline, kind, level); the job locks the row and sends only while it is `scheduled`, so a
- * job run twice, resent by the relay or raced by the reconciler sends once.
+ * A breach alert or an escalation, written in the transaction that breached the deadline, with
+ * its BullMQ job in the outbox; or a reminder (75% of a deadline), written once sent (until then
+ * its time is on the deadline's row, `remind_at`). Unique per (deadline, kind, level); the job
+ * locks the row and sends only while it is `scheduled`, so a job run twice, resent by the relay
+ * or raced by the reconciler sends once.
  */
 @Entity('sla_alerts')
 export class SlaAlertEntity {
