@@ -89,6 +89,8 @@ function foundCase(r: Record<string, unknown>): CaseFound {
  * The domains' reads of cases by what identifies them outside the engine — the person (case-person
  * index), the exclusive key, the origin key — so no module outside the engine writes SQL against
  * the case tables. Reads inside a caller's transaction take its manager (and see its writes).
+ * Besides, the deadline reminders the SLA round sends: which are due, forgetting those of closed
+ * deadlines, and taking one to send (the only writes here, all to `remind_at`).
  */
 @Injectable()
 export class CaseLookup {

@@ -48,8 +48,9 @@ export interface EngineObserver {
   deadlineOverdue?(change: DeadlineChange): Promise<void>;
   /**
    * When a deadline about to be written should remind whoever must act (临期提醒), or null. The
-   * engine keeps the time on the deadline's row (`remind_at`) and forgets it once the deadline
-   * closes, so a stage left early costs nothing more; `CaseLookup.remindersDue` lists the due ones.
+   * engine keeps the time on the deadline's row (`remind_at`); closing the deadline leaves it
+   * there, so a stage left early costs the transition nothing more. `CaseLookup.remindersDue`
+   * lists the due ones; those of deadlines closed meanwhile are forgotten in bulk.
    */
   reminderAt?(deadline: NewDeadline, caseRow: CaseEntity): Date | null;
 }
