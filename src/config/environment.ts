@@ -155,6 +155,25 @@ export class Environment {
   DEADLINE_PROMOTE_INTERVAL_MS: number = 300_000;
 
   /**
+   * Group commit of events (transition/group-commit.ts): a process runs at most this many event
+   * transactions at once; events sent meanwhile to other cases wait and go together in the next
+   * (up to GROUP_COMMIT_MAX in one transaction). 0: each event its own transaction, no limit.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  GROUP_COMMIT_PARALLEL: number = 4;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  GROUP_COMMIT_MAX: number = 16;
+
+  /**
    * Due deadlines are fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different cases in
    * one transaction (each its own transition), DEADLINE_FIRE_PARALLEL batches at a time in a
    * process (the jobs of a due moment and the reconciler alike).

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { WorkflowDefinition } from '../../workflows/workflow-definition';
 import { DomainError } from '../common/errors/domain-error';
+import type { Environment } from '../config/environment';
+import { eventGroups } from '../metrics/metrics';
 import { withRetry } from '../database/with-retry';
 import { type Actor } from './actor';
 import { canSeeCase } from './case-access';
@@ -14,6 +17,7 @@ import { type SignalCasePayload, type SignalOutcome, SignalCaseJob } from './job
 import { type Effects, noEffects, OutboxWriter } from './outbox/outbox-writer';
 import { CaseRepository } from './persistence/case-repository';
 import { assertVersion } from './transition/event-checks';
+import { GroupCommit } from './transition/group-commit';
 import { allowedEventsFor, rehydrate } from './transition/machine-state';
 import { retryable } from './transition/retryable';
 import { type OpenCaseParams, TransitionPipeline } from './transition/transition-pipeline';
@@ -36,6 +40,15 @@ export interface RecordEventParams {
   within?: (m: EntityManager, row: CaseEntity) => Promise<void>;
 }
 
+/** One event to apply (applyEvent's arguments). */
+interface EventRequest {
+  caseId: string;
+  event: CaseEvent;
+  actor: Actor;
+  expectedVersion?: number;
+  beforeCommit?: (m: EntityManager, row: CaseEntity) => Promise<void>;
+}
+
 /**
  * The one case engine every workflow runs on (see docs/architecture.md, 'The engine'): what
  * domain modules, controllers and timers call. Each method opens the transaction (or joins the
@@ -45,6 +58,9 @@ export interface RecordEventParams {
  */
 @Injectable()
 export class CaseEngine {
+  /** Events sent to different cases at once share a transaction under load (group-commit.ts). */
+  private readonly groups: GroupCommit<EventRequest, CaseEntity>;
+
   constructor(
     private readonly cases: CaseRepository,
     private readonly registry: WorkflowRegistry,
@@ -53,7 +69,19 @@ export class CaseEngine {
     private readonly deadlines: DeadlineFiring,
     private readonly linkedCases: OpenLinkedCaseJob,
     private readonly signals: SignalCaseJob,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.groups = new GroupCommit(
+      {
+        parallel: config.get('GROUP_COMMIT_PARALLEL', { infer: true }),
+        max: config.get('GROUP_COMMIT_MAX', { infer: true }),
+      },
+      (request) => request.caseId,
+      (request) => this.applyAlone(request),
+      (requests) => this.applyTogether(requests),
+      (size, outcome) => eventGroups.observe({ outcome }, size),
+    );
+  }
 
   async openCase(params: OpenCaseParams): Promise<CaseEntity> {
     const { manager, ...open } = params;
@@ -73,8 +101,9 @@ export class CaseEngine {
   }
 
   /**
-   * Applies one event to one case: used by HTTP, timers and other modules alike (checks in the
-   * order of transition-pipeline.ts). Without If-Match a lost race is retried.
+   * Applies one event to one case (the HTTP events; checks in the order of
+   * transition-pipeline.ts). Without If-Match a lost race is retried. Under load it shares its
+   * transaction with events of other cases sent at the same time (group commit).
    */
   async applyEvent(
     caseId: string,
@@ -84,6 +113,12 @@ export class CaseEngine {
     /** Last in the transaction, e.g. reads for the answer that ride with the COMMIT. */
     beforeCommit?: (m: EntityManager, row: CaseEntity) => Promise<void>,
   ): Promise<CaseEntity> {
+    return this.groups.submit({ caseId, event, actor, expectedVersion, beforeCommit });
+  }
+
+  /** One event in its own transaction; without If-Match a lost race is retried. */
+  private async applyAlone(request: EventRequest): Promise<CaseEntity> {
+    const { caseId, event, actor, expectedVersion, beforeCommit } = request;
     const [row, effects] = await withRetry(
       () =>
         this.cases.transaction(async (m) => {
@@ -95,6 +130,32 @@ export class CaseEngine {
     );
     this.outbox.afterCommit(effects);
     return row;
+  }
+
+  /**
+   * Events of different cases in one transaction (group commit): their rows locked in one
+   * statement, each event applied in turn as alone, all committed together. Any failure fails
+   * the group; GroupCommit then runs each alone.
+   */
+  private async applyTogether(requests: EventRequest[]): Promise<CaseEntity[]> {
+    const done = await this.cases.transaction(async (m) => {
+      await this.cases.lockMany(
+        m,
+        requests.map((r) => r.caseId),
+        requests.map((r) => this.pipeline.sentByRead(r.caseId, r.event.type, r.actor)),
+      );
+      const applied: Array<[CaseEntity, Effects]> = [];
+      for (const { caseId, event, actor, expectedVersion, beforeCommit } of requests) {
+        const one = await this.pipeline.apply(m, caseId, event, actor, expectedVersion);
+        await beforeCommit?.(m, one[0]);
+        applied.push(one);
+      }
+      return applied;
+    });
+    for (const [, effects] of done) {
+      this.outbox.afterCommit(effects);
+    }
+    return done.map(([row]) => row);
   }
 
   /** The same, inside the caller's transaction (the caller commits; the relay sends the outbox). */

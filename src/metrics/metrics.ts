@@ -22,6 +22,14 @@ export const caseTransitions = new Counter({
   registers: [metricsRegistry],
 });
 
+export const eventGroups = new Histogram({
+  name: 'case_event_group_size',
+  help: 'Events committed together in one transaction (group commit), by outcome: committed, or split (one failed: each ran alone)',
+  labelNames: ['outcome'] as const,
+  buckets: [2, 4, 8, 16, 32, 64],
+  registers: [metricsRegistry],
+});
+
 export const deadlinesFired = new Counter({
   name: 'deadlines_fired_total',
   help: 'Deadlines handled, by outcome (fired, overdue, stale)',

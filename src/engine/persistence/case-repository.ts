@@ -45,6 +45,18 @@ const SENT_BY = 'SELECT type FROM case_events WHERE case_id = ? AND actor = ? AN
 /** Case rows locked by `lockMany`, not yet taken by `lock`, per transaction. */
 const prelocked = new WeakMap<EntityManager, Map<string, Record<string, unknown>>>();
 
+/** Who sent what on a case (separated duties), read with `lockMany`, not yet taken, per transaction. */
+const presentBy = new WeakMap<EntityManager, Map<string, string[]>>();
+
+/** The separated-duties read of one event: which of `types` this actor sent on the case. */
+export interface SentByRead {
+  caseId: string;
+  actorId: string;
+  types: readonly string[];
+}
+
+const sentByKey = (r: SentByRead): string => `${r.caseId} ${r.actorId} ${r.types.join(',')}`;
+
 /** An audit row before it is chained: the repository adds `prev_hash` and the hash. */
 export type NewCaseEvent = Omit<CaseEventEntity, 'id' | 'prevHash' | 'hash'>;
 
@@ -96,7 +108,13 @@ export class CaseRepository {
   ): Promise<[CaseEntity, Set<string>]> {
     if (types.length === 0 || prelocked.get(m)?.has(caseId) || !CASE_ID.test(caseId)) {
       const row = await this.lock(m, caseId);
-      const sent = types.length > 0 ? await this.eventTypesSentBy(m, caseId, actorId, types) : [];
+      const key = sentByKey({ caseId, actorId, types });
+      const read = presentBy.get(m)?.get(key);
+      presentBy.get(m)?.delete(key); // once: the case's events change with its transition
+      const sent =
+        types.length === 0
+          ? []
+          : (read ?? (await this.eventTypesSentBy(m, caseId, actorId, types)));
       return [row, new Set(sent)];
     }
     const [rows, sent] = await readTogether(m, [
@@ -115,18 +133,29 @@ export class CaseRepository {
   /**
    * Locks many case rows in one statement (ids in order, as every batch takes them) for a batch
    * about to move them all, e.g. a burst of deadlines: each `lock` of one of them in this
-   * transaction then takes its row from here once instead of a round trip of its own.
+   * transaction then takes its row from here once instead of a round trip of its own. The
+   * separated-duties reads of the batch's events (`sentBy`, see lockReadingSent) ride in the same
+   * packet, under the locks.
    */
-  async lockMany(m: EntityManager, caseIds: readonly string[]): Promise<void> {
+  async lockMany(
+    m: EntityManager,
+    caseIds: readonly string[],
+    sentBy: readonly SentByRead[] = [],
+  ): Promise<void> {
     const ids = [...new Set(caseIds)].filter((id) => CASE_ID.test(id)).sort();
     if (ids.length < 2) {
       return; // one case: its own lock is the same single statement
     }
-    const rows = await m.query<Array<Record<string, unknown>>>(
-      'SELECT * FROM cases WHERE id IN (?) ORDER BY id FOR UPDATE',
-      [ids],
-    );
+    const reads = sentBy.filter((r) => r.types.length > 0 && ids.includes(r.caseId));
+    const [rows, ...sent] = await readTogether(m, [
+      { sql: 'SELECT * FROM cases WHERE id IN (?) ORDER BY id FOR UPDATE', params: [ids] },
+      ...reads.map((r) => ({ sql: SENT_BY, params: [r.caseId, r.actorId, r.types] })),
+    ]);
     prelocked.set(m, new Map(rows.map((r) => [String(r.id), r])));
+    presentBy.set(
+      m,
+      new Map(reads.map((r, i) => [sentByKey(r), sent[i].map((row) => String(row.type))])),
+    );
   }
 
   /**

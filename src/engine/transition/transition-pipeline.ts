@@ -22,7 +22,7 @@ import { CaseEntity } from '../entities/case.entity';
 import { EventHandlerRegistry, type LinkedCaseRequest } from '../event-handlers';
 import { acceptedEventTypes, activePaths, stateToString } from '../machine-introspection';
 import { type Effects, noEffects, OutboxWriter } from '../outbox/outbox-writer';
-import { CaseRepository } from '../persistence/case-repository';
+import { CaseRepository, type SentByRead } from '../persistence/case-repository';
 import { WorkflowRegistry } from '../workflow-registry';
 import { type CaseTx, observationOf } from './case-tx';
 import { assertSeparatedDuties, syncMembers } from './case-rules';
@@ -196,7 +196,7 @@ export class TransitionPipeline implements OnModuleInit {
     at?: Date,
   ): Promise<[CaseEntity, Effects]> {
     // Who sent what on the case (separated duties) is read with the row lock, in one packet.
-    const barring = actor.system ? [] : barringEvents(this.policy.duties(), rawEvent.type);
+    const barring = this.sentByRead(caseId, rawEvent.type, actor).types;
     const [row, sentByActor] = await this.cases.lockReadingSent(m, caseId, actor.id, barring);
     const definition = this.registry.get(row.type, row.machineVersion);
     if (!canSeeCase(definition, row, actor)) {
@@ -306,6 +306,15 @@ export class TransitionPipeline implements OnModuleInit {
     }
     caseTransitions.inc({ type: row.type, event: rawEvent.type });
     return [row, tx.effects];
+  }
+
+  /**
+   * The separated-duties read an event needs: which of the events that would bar this one
+   * (`duties` policy) the actor has sent on the case; none for the service's own events.
+   */
+  sentByRead(caseId: string, eventType: string, actor: Actor): SentByRead {
+    const types = actor.system ? [] : barringEvents(this.policy.duties(), eventType);
+    return { caseId, actorId: actor.id, types };
   }
 
   /**

@@ -1,0 +1,158 @@
+import { CommitOutcomeUnknownError } from '../../database/with-retry';
+import { GroupCommit } from './group-commit';
+
+interface Request {
+  caseId: string;
+  fail?: boolean;
+}
+
+/** A transaction the test ends by hand: alone (one request) or a group (several). */
+interface Started {
+  requests: Request[];
+  alone: boolean;
+  finish: (error?: Error) => void;
+}
+
+function harness(parallel: number, max = 16) {
+  const started: Started[] = [];
+  const groups: Array<[number, string]> = [];
+  const start = (requests: Request[], alone: boolean): Promise<string[]> =>
+    new Promise((resolve, reject) => {
+      started.push({
+        requests,
+        alone,
+        finish: (error) =>
+          error
+            ? reject(error)
+            : requests.some((r) => r.fail)
+              ? reject(new Error(`refused ${requests.find((r) => r.fail)?.caseId}`))
+              : resolve(requests.map((r) => `${r.caseId} done`)),
+      });
+    });
+  const group = new GroupCommit<Request, string>(
+    { parallel, max },
+    (r) => r.caseId,
+    async (r) => (await start([r], true))[0],
+    (rs) => start(rs, false),
+    (size, outcome) => groups.push([size, outcome]),
+  );
+  return { group, started, groups };
+}
+
+/** Lets the promise callbacks of the queue run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommit (events of different cases share a transaction under load)', () => {
+  it('should run requests alone while fewer than `parallel` transactions are in flight', async () => {
+    const { group, started } = harness(2);
+
+    const a = group.submit({ caseId: 'a' });
+    const b = group.submit({ caseId: 'b' });
+    await settle();
+
+    expect(started.map((s) => [s.alone, s.requests.map((r) => r.caseId)])).toEqual([
+      [true, ['a']],
+      [true, ['b']],
+    ]);
+    started.forEach((s) => s.finish());
+    await expect(Promise.all([a, b])).resolves.toEqual(['a done', 'b done']);
+  });
+
+  it('should send the requests that waited together in the next transaction, in arrival order', async () => {
+    const { group, started, groups } = harness(1);
+    const first = group.submit({ caseId: 'a' });
+    const waiting = ['b', 'c', 'd'].map((caseId) => group.submit({ caseId }));
+    await settle();
+    expect(started).toHaveLength(1); // b, c and d wait for a's transaction
+
+    started[0].finish();
+    await settle();
+
+    expect(started).toHaveLength(2);
+    expect(started[1].alone).toBe(false);
+    expect(started[1].requests.map((r) => r.caseId)).toEqual(['b', 'c', 'd']);
+    started[1].finish();
+    await expect(first).resolves.toBe('a done');
+    await expect(Promise.all(waiting)).resolves.toEqual(['b done', 'c done', 'd done']);
+    expect(groups).toEqual([[3, 'committed']]);
+  });
+
+  it('should never put two events of one case in one group, nor more than `max`', async () => {
+    const { group, started } = harness(1, 2);
+    const all = [
+      group.submit({ caseId: 'a' }),
+      group.submit({ caseId: 'b' }),
+      group.submit({ caseId: 'b' }),
+      group.submit({ caseId: 'c' }),
+      group.submit({ caseId: 'd' }),
+    ];
+
+    for (let i = 0; i < 3; i++) {
+      await settle();
+      started[i].finish();
+    }
+    await Promise.all(all);
+
+    expect(started.map((s) => s.requests.map((r) => r.caseId))).toEqual([
+      ['a'],
+      ['b', 'c'], // the second b waits: it must see what the first wrote
+      ['b', 'd'],
+    ]);
+  });
+
+  it('should run each request of a failed group alone, where each meets its own fate', async () => {
+    const { group, started, groups } = harness(1);
+    const first = group.submit({ caseId: 'a' });
+    const ok = group.submit({ caseId: 'b' });
+    const refused = group.submit({ caseId: 'c', fail: true });
+    await settle();
+    started[0].finish();
+    await settle();
+    expect(started[1].requests.map((r) => r.caseId)).toEqual(['b', 'c']);
+
+    started[1].finish(); // c's refusal fails the group: nothing was written
+    await settle();
+
+    expect(started.slice(2).map((s) => [s.alone, s.requests[0].caseId])).toEqual([
+      [true, 'b'],
+      [true, 'c'],
+    ]);
+    started.slice(2).forEach((s) => s.finish());
+    await expect(first).resolves.toBe('a done');
+    await expect(ok).resolves.toBe('b done');
+    await expect(refused).rejects.toThrow('refused c');
+    expect(groups).toEqual([[2, 'split']]);
+  });
+
+  it('should not run a group again whose COMMIT may have gone through', async () => {
+    const { group, started } = harness(1);
+    const first = group.submit({ caseId: 'a' });
+    const grouped = [group.submit({ caseId: 'b' }), group.submit({ caseId: 'c' })];
+    await settle();
+    started[0].finish();
+    await settle();
+
+    started[1].finish(new CommitOutcomeUnknownError(new Error('connection lost')));
+
+    await expect(first).resolves.toBe('a done');
+    for (const request of grouped) {
+      await expect(request).rejects.toBeInstanceOf(CommitOutcomeUnknownError);
+    }
+    await settle();
+    expect(started).toHaveLength(2); // nothing ran again
+  });
+
+  it('should run every request alone, without a limit, when `parallel` is 0', async () => {
+    const { group, started } = harness(0);
+    const all = ['a', 'b', 'c'].map((caseId) => group.submit({ caseId }));
+    await settle();
+
+    expect(started.map((s) => [s.alone, s.requests[0].caseId])).toEqual([
+      [true, 'a'],
+      [true, 'b'],
+      [true, 'c'],
+    ]);
+    started.forEach((s) => s.finish());
+    await Promise.all(all);
+  });
+});
