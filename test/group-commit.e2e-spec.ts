@@ -97,7 +97,7 @@ describe('group commit: events of different cases sent at once share a transacti
     expect(verification.valid).toBe(true);
   });
 
-  it('should run each event of a group alone when one of them is refused, refusing that one only', async () => {
+  it('should refuse the one event of a group its checks refuse and commit the others', async () => {
     const ids = await openCases(4);
     const before = await groupsRecorded();
 
@@ -129,9 +129,10 @@ describe('group commit: events of different cases sent at once share a transacti
       ['draft', 1], // nothing of the refused event was written
       ['review', 2],
     ]);
+    // Refused before it sent anything of its own: it left the group, which committed the rest.
     const after = await groupsRecorded();
-    expect(after.split.count - (before.split?.count ?? 0)).toBe(1);
-    expect(after.split.sum - (before.split?.sum ?? 0)).toBe(3);
+    expect(after.committed.sum - (before.committed?.sum ?? 0)).toBe(3);
+    expect(after.split?.count ?? 0).toBe(before.split?.count ?? 0);
   });
 
   it('should apply two events of one case sent at once one after the other, never in one group', async () => {
@@ -176,8 +177,14 @@ describe('group commit: events of different cases sent at once share a transacti
     expect(refused.code).toBe('FORBIDDEN');
     expect(refused.extra.rule).toBe('submitter-not-approver');
     const after = await groupsRecorded();
-    // The two that waited went together, and the refusal split them.
-    expect(after.split.sum - (before.split?.sum ?? 0)).toBe(2);
+    // The two that waited went together; the refusal left the group without splitting it.
+    expect(after.committed.sum - (before.committed?.sum ?? 0)).toBe(2);
+    expect(after.split?.count ?? 0).toBe(before.split?.count ?? 0);
+    const [row] = await ds.query<Array<{ state: string; version: number }>>(
+      'SELECT state, version FROM cases WHERE id = ?',
+      [own],
+    );
+    expect(row).toEqual({ state: 'review', version: 2 });
   });
 
   it('should approve in a group when nobody in it broke a duty', async () => {
@@ -196,5 +203,30 @@ describe('group commit: events of different cases sent at once share a transacti
     expect(rows.map((r) => r.state)).toEqual(['waiting', 'waiting', 'waiting']);
     const after = await groupsRecorded();
     expect(after.committed.sum - (before.committed?.sum ?? 0)).toBe(2);
+  });
+
+  it('should answer a stale If-Match in a group with its conflict and commit the others', async () => {
+    const [blocker, a, b] = await openCases(3);
+
+    const results = await Promise.allSettled([
+      engine.applyEvent(blocker, { type: 'SUBMIT' }, streetOffice),
+      engine.applyEvent(a, { type: 'SUBMIT' }, streetOffice, 7),
+      engine.applyEvent(b, { type: 'SUBMIT' }, streetOffice, 1),
+    ]);
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((results[1] as PromiseRejectedResult).reason as DomainError).code).toBe(
+      'VERSION_CONFLICT',
+    );
+    const versions = await ds.query<Array<{ id: string; version: number }>>(
+      'SELECT id, version FROM cases WHERE id IN (?)',
+      [[a, b]],
+    );
+    expect(new Map(versions.map((v) => [v.id, v.version]))).toEqual(
+      new Map([
+        [a, 1],
+        [b, 2],
+      ]),
+    );
   });
 });

@@ -15,8 +15,10 @@ import {
 import {
   deferRow,
   deferWrite,
+  markWrites,
   readAhead,
   readTogether,
+  undoSince,
   whenCommitted,
   writeBehindTransaction,
 } from '../src/database/write-behind';
@@ -169,6 +171,62 @@ describe('write-behind transactions and leased outbox rows (real MariaDB and Red
       // No SELECT for the three first locks; one for the second lock of the same case.
       expect(afterFirst - before).toBe(0);
       expect((await selects(m)) - afterFirst).toBe(1);
+    });
+  });
+
+  it('should read who sent what on each case with the batch lock, and hand each read over once', async () => {
+    const cases = t.app.get(CaseRepository);
+    const ids = [await openFixtureCase('钱七'), await openFixtureCase('孙八')];
+    const selects = async (m: EntityManager): Promise<number> => {
+      const [r] = await m.query<Array<{ Value: string }>>("SHOW SESSION STATUS LIKE 'Com_select'");
+      return Number(r.Value);
+    };
+    await cases.transaction(async (m) => {
+      await cases.lockMany(
+        m,
+        ids,
+        ids.map((caseId) => ({ caseId, actorId: SYSTEM.id, types: ['CASE_OPENED', 'SUBMIT'] })),
+      );
+      const before = await selects(m);
+      const [row, sent] = await cases.lockReadingSent(m, ids[1], SYSTEM.id, [
+        'CASE_OPENED',
+        'SUBMIT',
+      ]);
+      expect(row.id).toBe(ids[1]);
+      expect([...sent]).toEqual(['CASE_OPENED']); // the fixture cases were opened by SYSTEM
+      expect((await selects(m)) - before).toBe(0);
+      // A read the batch did not make (another actor) goes to the server.
+      const [, none] = await cases.lockReadingSent(m, ids[0], 'someone-else', ['CASE_OPENED']);
+      expect([...none]).toEqual([]);
+      expect((await selects(m)) - before).toBeGreaterThan(0);
+    });
+  });
+
+  it('should forget what was queued since a mark when nothing was sent since, and only then', async () => {
+    let called = false;
+    await writeBehindTransaction(ds, async (m) => {
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [1, 'kept']);
+      const mark = markWrites(m);
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [2, 'dropped']);
+      whenCommitted(m, () => {
+        called = true;
+      });
+      expect(undoSince(m, mark)).toBe(true);
+      const sentMark = markWrites(m);
+      await deferWrite(m, 'INSERT INTO wb_rows (id, v) VALUES (?, ?)', [3, 'sent']);
+      await m.query('SELECT 1');
+      // Statements since this mark reached the server: they cannot be forgotten.
+      expect(undoSince(m, sentMark)).toBe(false);
+    });
+    expect(called).toBe(false); // forgotten with its mark
+    expect(await rows()).toEqual([
+      { id: 1, v: 'kept' },
+      { id: 3, v: 'sent' },
+    ]);
+    await ds.transaction((m) => {
+      expect(markWrites(m)).toBeUndefined();
+      expect(undoSince(m, undefined)).toBe(false);
+      return Promise.resolve();
     });
   });
 

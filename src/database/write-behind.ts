@@ -86,8 +86,24 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
    */
   private readonly quiet = isQuiet(this.connection);
 
+  /** Packets sent to the server so far in this transaction (see mark). */
+  private packets = 0;
+
   defer(write: Deferred): void {
     this.queue.push(write);
+  }
+
+  mark(): WriteMark {
+    return { packets: this.packets, queued: this.queue.length, onCommit: this.onCommit.length };
+  }
+
+  undoSince(mark: WriteMark): boolean {
+    if (this.packets !== mark.packets || this.queue.length < mark.queued) {
+      return false;
+    }
+    this.queue.splice(mark.queued);
+    this.onCommit.splice(mark.onCommit);
+    return true;
   }
 
   whenCommitted(callback: () => void): void {
@@ -177,12 +193,14 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
   /** One packet to the server; an error comes back as TypeORM's QueryFailedError, as before. */
   private async packet(sql: string, params: unknown[]): Promise<unknown> {
     if (!this.quiet) {
+      this.packets += 1;
       return super.query(sql, params);
     }
     if (this.isReleased) {
       throw new QueryRunnerAlreadyReleasedError();
     }
     const connection = (await this.connect()) as PacketConnection;
+    this.packets += 1;
     return new Promise((resolve, reject) => {
       connection.query(sql, params, (err, raw) =>
         err ? reject(new QueryFailedError(sql, params, err as Error)) : resolve(raw),
@@ -220,6 +238,31 @@ class WriteBehindQueryRunner extends MysqlQueryRunner {
     batch.forEach((d, i) => d.check?.(results[i]));
     return results;
   }
+}
+
+/** Where a write-behind transaction stands: packets sent, writes queued, commit callbacks. */
+export interface WriteMark {
+  packets: number;
+  queued: number;
+  onCommit: number;
+}
+
+/** Where this write-behind transaction stands now (undefined elsewhere), for `undoSince`. */
+export function markWrites(m: EntityManager): WriteMark | undefined {
+  return m.queryRunner instanceof WriteBehindQueryRunner ? m.queryRunner.mark() : undefined;
+}
+
+/**
+ * Forgets what was queued since `mark` (writes, commit callbacks) if nothing reached the server
+ * meanwhile, and says whether it could: then the transaction is as it was at the mark. A batch
+ * drops one member's work this way when the member fails before sending anything.
+ */
+export function undoSince(m: EntityManager, mark: WriteMark | undefined): boolean {
+  return (
+    mark !== undefined &&
+    m.queryRunner instanceof WriteBehindQueryRunner &&
+    m.queryRunner.undoSince(mark)
+  );
 }
 
 /** Queues a write in a write-behind transaction; elsewhere (a caller's transaction) runs it now. */

@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { Environment } from '../config/environment';
 import { eventGroups } from '../metrics/metrics';
 import { withRetry } from '../database/with-retry';
+import { markWrites, undoSince } from '../database/write-behind';
 import { type Actor } from './actor';
 import { canSeeCase } from './case-access';
 import type { CaseEvent } from './case-event';
@@ -134,28 +135,43 @@ export class CaseEngine {
 
   /**
    * Events of different cases in one transaction (group commit): their rows locked in one
-   * statement, each event applied in turn as alone, all committed together. Any failure fails
-   * the group; GroupCommit then runs each alone.
+   * statement, each event applied in turn as alone, all committed together. An event refused
+   * before it sent anything of its own drops out with its error; any other failure fails the
+   * group, and GroupCommit runs each alone.
    */
-  private async applyTogether(requests: EventRequest[]): Promise<CaseEntity[]> {
-    const done = await this.cases.transaction(async (m) => {
+  private async applyTogether(
+    requests: EventRequest[],
+  ): Promise<Array<PromiseSettledResult<CaseEntity>>> {
+    const outcomes = await this.cases.transaction(async (m) => {
       await this.cases.lockMany(
         m,
         requests.map((r) => r.caseId),
         requests.map((r) => this.pipeline.sentByRead(r.caseId, r.event.type, r.actor)),
       );
-      const applied: Array<[CaseEntity, Effects]> = [];
+      const applied: Array<PromiseSettledResult<[CaseEntity, Effects]>> = [];
       for (const { caseId, event, actor, expectedVersion, beforeCommit } of requests) {
-        const one = await this.pipeline.apply(m, caseId, event, actor, expectedVersion);
-        await beforeCommit?.(m, one[0]);
-        applied.push(one);
+        const mark = markWrites(m);
+        try {
+          const one = await this.pipeline.apply(m, caseId, event, actor, expectedVersion);
+          await beforeCommit?.(m, one[0]);
+          applied.push({ status: 'fulfilled', value: one });
+        } catch (e) {
+          if (!(e instanceof DomainError) || !undoSince(m, mark)) {
+            throw e;
+          }
+          applied.push({ status: 'rejected', reason: e });
+        }
       }
       return applied;
     });
-    for (const [, effects] of done) {
+    return outcomes.map((outcome) => {
+      if (outcome.status === 'rejected') {
+        return outcome;
+      }
+      const [row, effects] = outcome.value;
       this.outbox.afterCommit(effects);
-    }
-    return done.map(([row]) => row);
+      return { status: 'fulfilled', value: row };
+    });
   }
 
   /** The same, inside the caller's transaction (the caller commits; the relay sends the outbox). */

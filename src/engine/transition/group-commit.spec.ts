@@ -3,7 +3,10 @@ import { GroupCommit } from './group-commit';
 
 interface Request {
   caseId: string;
+  /** Fails its transaction (a group: the whole group). */
   fail?: boolean;
+  /** Refused without a trace: in a group only this request fails. */
+  refuse?: boolean;
 }
 
 /** A transaction the test ends by hand: alone (one request) or a group (several). */
@@ -16,7 +19,10 @@ interface Started {
 function harness(parallel: number, max = 16) {
   const started: Started[] = [];
   const groups: Array<[number, string]> = [];
-  const start = (requests: Request[], alone: boolean): Promise<string[]> =>
+  const start = (
+    requests: Request[],
+    alone: boolean,
+  ): Promise<Array<PromiseSettledResult<string>>> =>
     new Promise((resolve, reject) => {
       started.push({
         requests,
@@ -25,14 +31,26 @@ function harness(parallel: number, max = 16) {
           error
             ? reject(error)
             : requests.some((r) => r.fail)
-              ? reject(new Error(`refused ${requests.find((r) => r.fail)?.caseId}`))
-              : resolve(requests.map((r) => `${r.caseId} done`)),
+              ? reject(new Error(`failed ${requests.find((r) => r.fail)?.caseId}`))
+              : resolve(
+                  requests.map((r) =>
+                    r.refuse
+                      ? { status: 'rejected', reason: new Error(`refused ${r.caseId}`) }
+                      : { status: 'fulfilled', value: `${r.caseId} done` },
+                  ),
+                ),
       });
     });
   const group = new GroupCommit<Request, string>(
     { parallel, max },
     (r) => r.caseId,
-    async (r) => (await start([r], true))[0],
+    async (r) => {
+      const [outcome] = await start([r], true);
+      if (outcome.status === 'rejected') {
+        throw outcome.reason;
+      }
+      return outcome.value;
+    },
     (rs) => start(rs, false),
     (size, outcome) => groups.push([size, outcome]),
   );
@@ -110,7 +128,7 @@ describe('GroupCommit (events of different cases share a transaction under load)
     await settle();
     expect(started[1].requests.map((r) => r.caseId)).toEqual(['b', 'c']);
 
-    started[1].finish(); // c's refusal fails the group: nothing was written
+    started[1].finish(); // c's failure fails the group: nothing was written
     await settle();
 
     expect(started.slice(2).map((s) => [s.alone, s.requests[0].caseId])).toEqual([
@@ -120,8 +138,27 @@ describe('GroupCommit (events of different cases share a transaction under load)
     started.slice(2).forEach((s) => s.finish());
     await expect(first).resolves.toBe('a done');
     await expect(ok).resolves.toBe('b done');
-    await expect(refused).rejects.toThrow('refused c');
+    await expect(refused).rejects.toThrow('failed c');
     expect(groups).toEqual([[2, 'split']]);
+  });
+
+  it('should answer a request refused without a trace and commit the rest of its group', async () => {
+    const { group, started, groups } = harness(1);
+    const first = group.submit({ caseId: 'a' });
+    const ok = group.submit({ caseId: 'b' });
+    const refused = group.submit({ caseId: 'c', refuse: true });
+    await settle();
+    started[0].finish();
+    await settle();
+
+    started[1].finish();
+
+    await expect(first).resolves.toBe('a done');
+    await expect(ok).resolves.toBe('b done');
+    await expect(refused).rejects.toThrow('refused c');
+    await settle();
+    expect(started).toHaveLength(2); // nobody ran again
+    expect(groups).toEqual([[2, 'committed']]);
   });
 
   it('should not run a group again whose COMMIT may have gone through', async () => {

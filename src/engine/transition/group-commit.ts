@@ -24,9 +24,12 @@ interface Waiting<M, R> {
  * packet and COMMIT each. Under light load nobody waits and nothing changes; under heavy load the
  * server's cost per statement and per round trip is shared.
  *
- * A group commits all or nothing: if any of its events fails (refused, a lost race, a deadlock),
- * the transaction rolls back and each event runs again alone, where it succeeds or fails on its
- * own as before. Two events of one key never share a group: the second waits for the next.
+ * An event refused before it sent the server anything of its own (not accepted in its state, not
+ * permitted, an If-Match that does not hold, a bad payload: the checks that come before the hook)
+ * leaves the group with its answer and the others commit. Any other failure (a hook's refusal
+ * after its reads, a deadlock) fails the group: the transaction rolls back and each event runs
+ * again alone, where it succeeds or fails on its own as before. Two events of one key never share
+ * a group: the second waits for the next.
  */
 export class GroupCommit<M, R> {
   private readonly queue: Array<Waiting<M, R>> = [];
@@ -36,7 +39,8 @@ export class GroupCommit<M, R> {
     private readonly options: GroupCommitOptions,
     private readonly keyOf: (member: M) => string,
     private readonly runAlone: (member: M) => Promise<R>,
-    private readonly runGroup: (members: M[]) => Promise<R[]>,
+    /** Each member's outcome: a member refused without a trace drops out, the others commit. */
+    private readonly runGroup: (members: M[]) => Promise<Array<PromiseSettledResult<R>>>,
     private readonly onGroup: (size: number, outcome: 'committed' | 'split') => void = () => {},
   ) {}
 
@@ -83,7 +87,7 @@ export class GroupCommit<M, R> {
       await settle(taken[0], () => this.runAlone(taken[0].member));
       return;
     }
-    let results: R[];
+    let results: Array<PromiseSettledResult<R>>;
     try {
       results = await this.runGroup(taken.map((t) => t.member));
     } catch (e) {
@@ -98,7 +102,14 @@ export class GroupCommit<M, R> {
       return;
     }
     this.onGroup(taken.length, 'committed');
-    taken.forEach((t, i) => t.resolve(results[i]));
+    taken.forEach((t, i) => {
+      const result = results[i];
+      if (result.status === 'fulfilled') {
+        t.resolve(result.value);
+      } else {
+        t.reject(result.reason);
+      }
+    });
   }
 }
 
