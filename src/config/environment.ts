@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -158,13 +159,15 @@ export class Environment {
    * Group commit of events (transition/group-commit.ts): a process runs at most this many event
    * transactions at once; events sent meanwhile to other cases wait and go together in the next
    * (up to GROUP_COMMIT_MAX in one transaction). 0: each event its own transaction, no limit.
+   * By default one per CPU core, at least 2: the server has about as many statements running at
+   * once as it has cores, and the rest of the load shares their round trips and COMMITs.
    */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(64)
-  GROUP_COMMIT_PARALLEL: number = 4;
+  GROUP_COMMIT_PARALLEL: number = Math.max(2, availableParallelism());
 
   @IsOptional()
   @Transform(toInt)
