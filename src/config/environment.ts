@@ -177,6 +177,17 @@ export class Environment {
   GROUP_COMMIT_MAX: number = 16;
 
   /**
+   * An event transaction still running after this long (ms: a lock wait, a slow hook) no longer
+   * counts towards GROUP_COMMIT_PARALLEL, so one stuck case does not hold up every other event.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  GROUP_COMMIT_STALL_MS: number = 100;
+
+  /**
    * Due deadlines are fired in batches: up to DEADLINE_FIRE_BATCH deadlines of different cases in
    * one transaction (each its own transition), DEADLINE_FIRE_PARALLEL batches at a time in a
    * process (the jobs of a due moment and the reconciler alike).

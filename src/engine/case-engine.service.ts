@@ -76,6 +76,7 @@ export class CaseEngine {
       {
         parallel: config.get('GROUP_COMMIT_PARALLEL', { infer: true }),
         max: config.get('GROUP_COMMIT_MAX', { infer: true }),
+        stallMs: config.get('GROUP_COMMIT_STALL_MS', { infer: true }),
       },
       (request) => request.caseId,
       (request) => this.applyAlone(request),

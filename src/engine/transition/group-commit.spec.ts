@@ -16,7 +16,7 @@ interface Started {
   finish: (error?: Error) => void;
 }
 
-function harness(parallel: number, max = 16) {
+function harness(parallel: number, max = 16, stallMs = 60_000) {
   const started: Started[] = [];
   const groups: Array<[number, string]> = [];
   const start = (
@@ -42,7 +42,7 @@ function harness(parallel: number, max = 16) {
       });
     });
   const group = new GroupCommit<Request, string>(
-    { parallel, max },
+    { parallel, max, stallMs },
     (r) => r.caseId,
     async (r) => {
       const [outcome] = await start([r], true);
@@ -191,5 +191,46 @@ describe('GroupCommit (events of different cases share a transaction under load)
     ]);
     started.forEach((s) => s.finish());
     await Promise.all(all);
+  });
+
+  it('should not start a request while another of its case runs, even with room to spare', async () => {
+    const { group, started } = harness(4);
+    const first = group.submit({ caseId: 'a' });
+    const second = group.submit({ caseId: 'a' });
+    const other = group.submit({ caseId: 'b' });
+    await settle();
+
+    expect(started.map((s) => s.requests.map((r) => r.caseId))).toEqual([['a'], ['b']]);
+    started[0].finish();
+    await settle();
+
+    expect(started.map((s) => s.requests.map((r) => r.caseId))).toEqual([['a'], ['b'], ['a']]);
+    started.slice(1).forEach((s) => s.finish());
+    await expect(Promise.all([first, second, other])).resolves.toEqual([
+      'a done',
+      'a done',
+      'b done',
+    ]);
+  });
+
+  it('should let the others go once a transaction has run longer than `stallMs`', async () => {
+    jest.useFakeTimers();
+    try {
+      const { group, started } = harness(1, 16, 100);
+      const stuck = group.submit({ caseId: 'a' });
+      const waiting = group.submit({ caseId: 'b' });
+      await Promise.resolve();
+      expect(started).toHaveLength(1); // b waits for a's place
+
+      jest.advanceTimersByTime(100);
+
+      expect(started.map((s) => s.requests.map((r) => r.caseId))).toEqual([['a'], ['b']]);
+      started[1].finish();
+      await expect(waiting).resolves.toBe('b done');
+      started[0].finish();
+      await expect(stuck).resolves.toBe('a done');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

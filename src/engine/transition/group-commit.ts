@@ -6,6 +6,11 @@ export interface GroupCommitOptions {
   parallel: number;
   /** Requests (of different keys) one transaction carries at most. */
   max: number;
+  /**
+   * A transaction still running after this long (ms: a lock wait, a slow hook) stops counting
+   * towards `parallel`, so one stuck case does not hold up the events of every other.
+   */
+  stallMs: number;
 }
 
 interface Waiting<M, R> {
@@ -29,11 +34,14 @@ interface Waiting<M, R> {
  * leaves the group with its answer and the others commit. Any other failure (a hook's refusal
  * after its reads, a deadlock) fails the group: the transaction rolls back and each event runs
  * again alone, where it succeeds or fails on its own as before. Two events of one key never share
- * a group: the second waits for the next.
+ * a group, nor run at once: the second waits until the first has ended. A transaction that takes
+ * longer than `stallMs` frees its place for the others.
  */
 export class GroupCommit<M, R> {
   private readonly queue: Array<Waiting<M, R>> = [];
   private inFlight = 0;
+  /** Keys whose transaction runs now: their next request waits for it to end. */
+  private readonly running = new Map<string, number>();
 
   constructor(
     private readonly options: GroupCommitOptions,
@@ -58,17 +66,46 @@ export class GroupCommit<M, R> {
   private next(): void {
     while (this.inFlight < this.options.parallel && this.queue.length > 0) {
       const taken = this.take();
+      if (taken.length === 0) {
+        return; // every request waiting is for a case whose transaction runs now
+      }
+      const keys = taken.map((t) => this.keyOf(t.member));
+      keys.forEach((key) => this.running.set(key, (this.running.get(key) ?? 0) + 1));
       this.inFlight += 1;
+      let counted = true;
+      const release = (): void => {
+        if (counted) {
+          counted = false;
+          this.inFlight -= 1;
+        }
+      };
+      const stalled = setTimeout(() => {
+        release();
+        this.next();
+      }, this.options.stallMs);
+      stalled.unref();
       void this.run(taken).finally(() => {
-        this.inFlight -= 1;
+        clearTimeout(stalled);
+        release();
+        for (const key of keys) {
+          const left = (this.running.get(key) ?? 1) - 1;
+          if (left > 0) {
+            this.running.set(key, left);
+          } else {
+            this.running.delete(key);
+          }
+        }
         this.next();
       });
     }
   }
 
-  /** The oldest waiting requests, up to `max`, at most one per key (in arrival order). */
+  /**
+   * The oldest waiting requests, up to `max`, at most one per key and none of a key whose
+   * transaction runs now (in arrival order).
+   */
   private take(): Array<Waiting<M, R>> {
-    const keys = new Set<string>();
+    const keys = new Set<string>(this.running.keys());
     const taken: Array<Waiting<M, R>> = [];
     for (let i = 0; i < this.queue.length && taken.length < this.options.max;) {
       const key = this.keyOf(this.queue[i].member);
