@@ -213,11 +213,11 @@ fi
 # Ports are chosen once and kept in $DIR/ports, so a restarted node or a second
 # `npm run cluster` finds the others where they were.
 if [[ ! -s "$DIR/ports" ]] || ! grep -q '^S3=' "$DIR/ports"; then
-  {
-    for n in G1 G2 G3 GC1 GC2 GC3 IST1 IST2 IST3 SST1 SST2 SST3 R1 R2 S1 S2 S3; do
-      printf '%s=%s\n' "$n" "$(free_port)"
-    done
-  } >"$DIR/ports"
+  names=(G1 G2 G3 GC1 GC2 GC3 IST1 IST2 IST3 SST1 SST2 SST3 R1 R2 S1 S2 S3)
+  mapfile -t picked < <(free_ports "${#names[@]}")
+  for i in "${!names[@]}"; do
+    printf '%s=%s\n' "${names[$i]}" "${picked[$i]}"
+  done >"$DIR/ports"
 fi
 # shellcheck disable=SC1091
 source "$DIR/ports"

@@ -8,6 +8,26 @@ free_port() {
   '
 }
 
+# N distinct free ports, one per line, below the kernel's ephemeral range (32768 and up on
+# Linux): a server that starts later on a port from that range can find it taken meanwhile by an
+# outgoing connection (Galera nodes open many to each other).
+free_ports() {
+  node -e '
+    const net = require("net");
+    const want = Number(process.argv[1]);
+    const ports = new Set();
+    const tryOne = () => {
+      if (ports.size === want) { console.log([...ports].join("\n")); return; }
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      if (ports.has(port)) { tryOne(); return; }
+      const s = net.createServer();
+      s.once("error", tryOne);
+      s.listen(port, "127.0.0.1", () => { ports.add(port); s.close(tryOne); });
+    };
+    tryOne();
+  ' "$1"
+}
+
 # Is pid alive (and not a zombie)?
 alive() {
   local pid="$1" state
