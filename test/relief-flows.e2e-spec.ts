@@ -344,6 +344,40 @@ describe('relief application flows (real MariaDB and Redis)', () => {
     });
   });
 
+  describe("a transition's answer", () => {
+    it('should show the deadlines and links a fresh read shows, at every step (worked out or read)', async () => {
+      const idNumber = person();
+      const id = await submitted(idNumber);
+      const steps: Array<[TestUser, Record<string, unknown>]> = [
+        [caseworker, { type: 'ACCEPT' }],
+        [caseworker, { type: 'VERIFY', verifiedCategory: 'DIBAO', certificateNo: '民低保字0002' }],
+        [caseworker, { type: 'PROPOSE' }],
+        [manager, { type: 'APPROVE' }],
+        // The objection stops the publicity clock: a change the answer reads again.
+        [street, { type: 'OBJECTION', details: '群众反映申请人家庭有经营性车辆' }],
+        [manager, { type: 'UPHOLD', reason: '经核查车辆非申请人所有' }],
+      ];
+      const seen: string[][] = [];
+      for (const [who, event] of steps) {
+        const answer = await send(who, id, event);
+        expect(answer.status).toBe(200);
+        const fresh = await getCase(id);
+        expect(answer.body.version).toBe(fresh.version);
+        expect(answer.body.deadlines).toEqual(fresh.deadlines);
+        expect(answer.body.data.links).toEqual(fresh.data.links);
+        seen.push(answer.body.deadlines.map((d) => d.name));
+      }
+      expect(seen).toEqual([
+        ['eligibility_review'],
+        ['amount_review'],
+        ['approval'],
+        ['publicity'],
+        ['objection_review'],
+        ['disbursement'],
+      ]);
+    });
+  });
+
   describe('objections during publicity (公示异议)', () => {
     it('should move an objection to objection_review, stop the publicity clock, and let a MANAGER uphold it into disbursement', async () => {
       const idNumber = person();

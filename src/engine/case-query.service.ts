@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import { deferWrite } from '../database/write-behind';
+import { deferWrite, whenCommitted } from '../database/write-behind';
 import { DomainError } from '../common/errors/domain-error';
 import { maskPersonalData } from '../common/masking';
 import { personKey } from '../common/person-key';
@@ -22,23 +22,14 @@ import { CaseEventEntity } from './entities/case-event.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OPEN_DEADLINES_INDEX } from './persistence/deadline-repository';
+import { KnownRelated, type RelatedRow, relatedAfter } from './persistence/related-rows';
 import { WorkflowRegistry } from './workflow-registry';
 import { UsersService } from '../users/users.service';
 
-/** A row of toViews' one query: an open deadline (`d`) or a link (`l`, `name` = rel). */
-interface RelatedRow {
-  what: 'd' | 'l';
-  case_id: string;
-  name: string;
-  kind: string | null;
-  due_at: Date | string | null;
-  status: string | null;
-  linked_case_id: string | null;
-}
-
 /**
- * The open deadlines and the links of the cases `IN (?)` (the ids given twice); read with every
- * transition's answer, by the index of a case's deadlines (OPEN_DEADLINES_INDEX says why).
+ * The open deadlines and the links of the cases `IN (?)` (the ids given twice): for the cases a view
+ * shows, and for a transition's answer when they cannot be worked out (prefetchRelated); by the
+ * index of a case's deadlines (OPEN_DEADLINES_INDEX says why).
  */
 const RELATED_SQL = `SELECT 'd' AS what, case_id, name, kind, due_at, status, NULL AS linked_case_id
     FROM case_deadlines FORCE INDEX (${OPEN_DEADLINES_INDEX})
@@ -52,7 +43,9 @@ const RELATED_SQL = `SELECT 'd' AS what, case_id, name, kind, due_at, status, NU
 @Injectable()
 export class CaseQueryService {
   /** What a transition read for its answer with its own COMMIT (see prefetchRelated). */
-  private readonly prefetched = new WeakMap<CaseEntity, RelatedRow[]>();
+  private readonly prefetched = new WeakMap<CaseEntity, readonly RelatedRow[]>();
+  /** The open deadlines and links of the cases this process answered for lately, by version. */
+  private readonly known = new KnownRelated();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -106,13 +99,28 @@ export class CaseQueryService {
   }
 
   /**
-   * Inside a transition's transaction, after its writes: the answer's deadlines and links are read
-   * in the packet that carries the COMMIT (write-behind), not in a round trip of their own after
-   * it. The transaction sees its own writes, so the answer is the committed case.
+   * Inside a transition's transaction, after its writes: the answer's deadlines and links. Worked
+   * out without a read when this process knows the case's rows at the version it had before and
+   * the transaction only ended and started deadlines (related-rows.ts); else read in the packet
+   * that carries the COMMIT (write-behind), not in a round trip of its own after it. The
+   * transaction sees its own writes, so the answer is the committed case.
    */
   async prefetchRelated(m: EntityManager, row: CaseEntity): Promise<void> {
-    await deferWrite(m, RELATED_SQL, [[row.id], [row.id]], (result) => {
-      this.prefetched.set(row, result as RelatedRow[]);
+    const { id, version } = row;
+    // A case of a workflow with an exclusive key may be linked without a new version (joined).
+    const keep = this.registry.get(row.type, row.machineVersion).exclusiveKey === undefined;
+    const worked = keep ? relatedAfter(m, id, (v) => this.known.get(id, v)) : undefined;
+    let rows: readonly RelatedRow[] | undefined = worked;
+    if (keep) {
+      whenCommitted(m, () => rows && this.known.set(id, version, rows));
+    }
+    if (worked) {
+      this.prefetched.set(row, worked);
+      return;
+    }
+    await deferWrite(m, RELATED_SQL, [[id], [id]], (result) => {
+      rows = result as RelatedRow[];
+      this.prefetched.set(row, rows);
     });
   }
 

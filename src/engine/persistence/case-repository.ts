@@ -15,6 +15,7 @@ import { CaseMemberEntity } from '../entities/case-member.entity';
 import { CaseSignalEntity } from '../entities/case-signal.entity';
 import { CaseEntity, storedSnapshot, withContext } from '../entities/case.entity';
 import { assignments, entityFromRow, insertOf } from './entity-rows';
+import { noteCaseWritten, noteRelatedUnknown } from './related-rows';
 
 /** What a transition changes on the case row; the rest is written once, when the case opens. */
 const CHANGING_COLUMNS = [
@@ -165,6 +166,7 @@ export class CaseRepository {
    * (write-behind.ts).
    */
   async insert(m: EntityManager, row: CaseEntity): Promise<void> {
+    noteCaseWritten(m, row.id, 0);
     // Raw (the ORM's insert builder showed in the profile of every new application).
     const insert = insertOf(m, CaseEntity, { ...row, snapshot: storedSnapshot(row.snapshot) });
     if (row.exclusiveKey !== null || row.originKey !== null) {
@@ -187,6 +189,7 @@ export class CaseRepository {
     dataChanged = true,
     extra: ReadonlyArray<keyof CaseEntity> = [],
   ): Promise<void> {
+    noteCaseWritten(m, row.id, previousVersion);
     const columns = [
       ...(dataChanged ? CHANGING_COLUMNS : CHANGING_COLUMNS.filter((c) => c !== 'data')),
       ...extra,
@@ -308,6 +311,7 @@ export class CaseRepository {
 
   /** Records links (both directions are separate rows); `ignoreExisting` for a re-run job. */
   async link(m: EntityManager, links: CaseLink[], ignoreExisting = false): Promise<void> {
+    links.forEach((l) => noteRelatedUnknown(m, l.caseId));
     if (!ignoreExisting) {
       await m.insert(CaseLinkEntity, links);
       return;

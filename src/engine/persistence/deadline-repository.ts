@@ -9,6 +9,12 @@ import {
   type DeadlineStatus,
 } from '../entities/case-deadline.entity';
 import { entityFromRow } from './entity-rows';
+import {
+  type DeadlineSelection,
+  noteDeadlineStarted,
+  noteDeadlinesEnded,
+  noteRelatedUnknown,
+} from './related-rows';
 
 /** A deadline row to insert (always `pending`). */
 export type NewDeadline = Pick<
@@ -24,11 +30,7 @@ export type NewDeadline = Pick<
   | 'onExpireEvent'
 >;
 
-/** Which open deadlines of a case to end: all of them, or those of one kind and these names. */
-export interface DeadlineSelection {
-  kind?: DeadlineKind;
-  names?: string[];
-}
+export type { DeadlineSelection } from './related-rows';
 
 /**
  * The index a case's own deadlines are read and closed by, named in their statements. Given
@@ -93,6 +95,7 @@ export class DeadlineRepository {
 
   /** Records a deadline's new status (fired or overdue) with the transition's other writes. */
   async markFired(m: EntityManager, d: CaseDeadlineEntity): Promise<void> {
+    noteRelatedUnknown(m, d.caseId);
     await deferWrite(m, 'UPDATE case_deadlines SET status = ?, fired_at = ? WHERE id = ?', [
       d.status,
       d.firedAt,
@@ -112,6 +115,7 @@ export class DeadlineRepository {
     queuedAt: Date | null,
     remindAt: Date | null,
   ): Promise<string> {
+    noteDeadlineStarted(m, d.caseId, d);
     // Deferred with the transaction's other writes; the id may be a late one (late-id.ts).
     return insertWithLateId(
       m,
@@ -142,6 +146,7 @@ export class DeadlineRepository {
    * OPEN_DEADLINES_INDEX).
    */
   async end(m: EntityManager, caseId: string, only: DeadlineSelection, now: Date): Promise<void> {
+    noteDeadlinesEnded(m, caseId, only);
     await deferWrite(
       m,
       `UPDATE case_deadlines FORCE INDEX (${OPEN_DEADLINES_INDEX})
@@ -186,6 +191,7 @@ export class DeadlineRepository {
 
   /** A running case clock stands still: its pending row becomes `paused`, closed now. */
   async pauseClock(m: EntityManager, caseId: string, name: string, now: Date): Promise<void> {
+    noteRelatedUnknown(m, caseId);
     await m.update(
       CaseDeadlineEntity,
       { caseId, kind: 'case', name, closedAt: IsNull(), status: 'pending' },
@@ -195,11 +201,13 @@ export class DeadlineRepository {
 
   /** Closes one deadline row with this status (an extended clock's old row). */
   async close(m: EntityManager, id: string, status: DeadlineStatus, now: Date): Promise<void> {
+    noteRelatedUnknown(m);
     await m.update(CaseDeadlineEntity, { id }, { status, closedAt: now });
   }
 
   /** Moves a row's due date (a paused clock extended keeps the longer remainder). */
   async moveDue(m: EntityManager, id: string, dueAt: Date): Promise<void> {
+    noteRelatedUnknown(m);
     await m.update(CaseDeadlineEntity, { id }, { dueAt });
   }
 
