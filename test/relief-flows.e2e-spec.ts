@@ -376,6 +376,26 @@ describe('relief application flows (real MariaDB and Redis)', () => {
         ['disbursement'],
       ]);
     });
+
+    it("should show them after the publicity timer moved the case on, in the payment's answer", async () => {
+      const published = await inPublicity();
+      const paying = await eventually(async () => {
+        const c = await getCase(published.id);
+        return c.state === 'disbursement' ? c : undefined;
+      }, 15000);
+      expect(paying.deadlines.map((d) => d.name)).toEqual(['disbursement']);
+      const paid = await send(caseworker, published.id, {
+        type: 'RECORD_PAYMENT',
+        amount: STANDARD_RELIEF,
+        reference: 'BANK-0001',
+      });
+      expect(paid.status).toBe(200);
+      const fresh = await getCase(published.id);
+      expect(paid.body).toMatchObject({ state: 'paid', status: 'closed', version: fresh.version });
+      expect(paid.body.deadlines).toEqual([]);
+      expect(paid.body.deadlines).toEqual(fresh.deadlines);
+      expect(paid.body.data.links).toEqual(fresh.data.links);
+    });
   });
 
   describe('objections during publicity (公示异议)', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
-import { deferWrite, whenCommitted } from '../database/write-behind';
+import { deferWrite } from '../database/write-behind';
 import { DomainError } from '../common/errors/domain-error';
 import { maskPersonalData } from '../common/masking';
 import { personKey } from '../common/person-key';
@@ -22,7 +22,7 @@ import { CaseEventEntity } from './entities/case-event.entity';
 import { CasePersonEntity } from './entities/case-person.entity';
 import { CaseEntity } from './entities/case.entity';
 import { OPEN_DEADLINES_INDEX } from './persistence/deadline-repository';
-import { KnownRelated, type RelatedRow, relatedAfter } from './persistence/related-rows';
+import { keepsRelated, KnownRelated, type RelatedRow } from './persistence/related-rows';
 import { WorkflowRegistry } from './workflow-registry';
 import { UsersService } from '../users/users.service';
 
@@ -44,14 +44,14 @@ const RELATED_SQL = `SELECT 'd' AS what, case_id, name, kind, due_at, status, NU
 export class CaseQueryService {
   /** What a transition read for its answer with its own COMMIT (see prefetchRelated). */
   private readonly prefetched = new WeakMap<CaseEntity, readonly RelatedRow[]>();
-  /** The open deadlines and links of the cases this process answered for lately, by version. */
-  private readonly known = new KnownRelated();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: WorkflowRegistry,
     private readonly engine: CaseEngine,
     private readonly users: UsersService,
+    /** The open deadlines and links of the cases this process answered for lately, by version. */
+    private readonly known: KnownRelated,
   ) {}
 
   /** A case the actor may see, or 404 (an existing case outside the caller's scope is "not found"). */
@@ -107,20 +107,19 @@ export class CaseQueryService {
    */
   async prefetchRelated(m: EntityManager, row: CaseEntity): Promise<void> {
     const { id, version } = row;
-    // A case of a workflow with an exclusive key may be linked without a new version (joined).
-    const keep = this.registry.get(row.type, row.machineVersion).exclusiveKey === undefined;
-    const worked = keep ? relatedAfter(m, id, (v) => this.known.get(id, v)) : undefined;
-    let rows: readonly RelatedRow[] | undefined = worked;
-    if (keep) {
-      whenCommitted(m, () => rows && this.known.set(id, version, rows));
-    }
+    const keep = keepsRelated(this.registry.get(row.type, row.machineVersion));
+    const worked = keep ? this.known.workOut(m, id, version) : undefined;
     if (worked) {
       this.prefetched.set(row, worked);
       return;
     }
+    let read: RelatedRow[] | undefined;
+    if (keep) {
+      this.known.setWhenCommitted(m, id, version, () => read);
+    }
     await deferWrite(m, RELATED_SQL, [[id], [id]], (result) => {
-      rows = result as RelatedRow[];
-      this.prefetched.set(row, rows);
+      read = result as RelatedRow[];
+      this.prefetched.set(row, read);
     });
   }
 

@@ -24,6 +24,7 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 import { WorkflowRegistry } from './workflow-registry';
 import { WorkflowsController } from './workflows.controller';
 import { CaseMigrator } from './migration/case-migrator';
+import { KnownRelated } from './persistence/related-rows';
 import { WorkflowMigrationEntity } from './migration/workflow-migration.entity';
 import { WorkflowMigrationsController } from './migration/workflow-migrations.controller';
 import { WorkflowMigrations } from './migration/workflow-migrations.service';
@@ -68,6 +69,8 @@ import { TransitionPipeline } from './transition/transition-pipeline';
     EventHandlerRegistry,
     CaseRepository,
     DeadlineRepository,
+    // One per process: what the answers of its transitions worked out (related-rows.ts).
+    { provide: KnownRelated, useValue: new KnownRelated() },
     OutboxRepository,
     OutboxRelay,
     OutboxWriter,

@@ -10,7 +10,9 @@ import { EngineObservers } from '../engine-observers';
 import { type Effects, noEffects, OutboxWriter } from '../outbox/outbox-writer';
 import { CaseRepository } from '../persistence/case-repository';
 import { DeadlineRepository } from '../persistence/deadline-repository';
+import { keepsRelated, KnownRelated } from '../persistence/related-rows';
 import type { CaseDeadlineEntity } from '../entities/case-deadline.entity';
+import type { CaseEntity } from '../entities/case.entity';
 import { observationOf } from '../transition/case-tx';
 import { retryable } from '../transition/retryable';
 import { TransitionPipeline } from '../transition/transition-pipeline';
@@ -122,6 +124,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
     private readonly registry: WorkflowRegistry,
     private readonly observers: EngineObservers,
     private readonly outbox: OutboxWriter,
+    private readonly known: KnownRelated,
     config: ConfigService<Environment, true>,
   ) {
     this.batchSize = config.get('DEADLINE_FIRE_BATCH', { infer: true });
@@ -632,7 +635,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       deadline.status = 'fired';
       deadline.firedAt = now;
       await this.rows.markFired(m, deadline);
-      const [, effects] = await this.pipeline.apply(
+      const [row, effects] = await this.pipeline.apply(
         m,
         deadline.caseId,
         { type: deadline.onExpireEvent, ...payload },
@@ -640,6 +643,7 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
         undefined,
         now,
       );
+      this.knowRelated(m, row);
       return ['fired', effects];
     }
     // No event to send, or the case refused it (e.g. no expert left to redraw): overdue.
@@ -664,7 +668,18 @@ export class DeadlineFiring implements BeforeApplicationShutdown {
       ...observationOf({ m, row, definition, now, effects }, this.outbox),
       deadline,
     });
+    this.knowRelated(m, row);
     return ['overdue', effects];
+  }
+
+  /**
+   * The next answer about this case needs no read of its deadlines and links (related-rows.ts),
+   * when they can be worked out here: a timer's transition is often the last before a person's.
+   */
+  private knowRelated(m: EntityManager, row: CaseEntity): void {
+    if (keepsRelated(this.registry.get(row.type, row.machineVersion))) {
+      this.known.workOut(m, row.id, row.version);
+    }
   }
 }
 

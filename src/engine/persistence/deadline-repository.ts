@@ -11,6 +11,7 @@ import {
 import { entityFromRow } from './entity-rows';
 import {
   type DeadlineSelection,
+  noteDeadlineFired,
   noteDeadlineStarted,
   noteDeadlinesEnded,
   noteRelatedUnknown,
@@ -95,7 +96,7 @@ export class DeadlineRepository {
 
   /** Records a deadline's new status (fired or overdue) with the transition's other writes. */
   async markFired(m: EntityManager, d: CaseDeadlineEntity): Promise<void> {
-    noteRelatedUnknown(m, d.caseId);
+    noteDeadlineFired(m, d.caseId, d);
     await deferWrite(m, 'UPDATE case_deadlines SET status = ?, fired_at = ? WHERE id = ?', [
       d.status,
       d.firedAt,

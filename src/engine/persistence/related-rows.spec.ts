@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import {
   KnownRelated,
   noteCaseWritten,
+  noteDeadlineFired,
   noteDeadlineStarted,
   noteDeadlinesEnded,
   noteRelatedUnknown,
@@ -132,5 +133,46 @@ describe('KnownRelated', () => {
     expect(known.get('b', 1)).toBeUndefined();
     expect(known.get('a', 2)).toEqual([]);
     expect(known.get('c', 1)).toEqual([]);
+  });
+});
+
+describe('a fired deadline in the rows worked out', () => {
+  const publicity = deadline('publicity', 'state', '2026-12-04T04:44:45.478Z');
+  const known = (v: number): RelatedRow[] | undefined => (v === 5 ? [publicity] : undefined);
+  const fired = (m: EntityManager, status: string, dueAt = '2026-12-04T04:44:45.478Z'): void =>
+    noteDeadlineFired(m, 'c1', {
+      name: 'publicity',
+      kind: 'state',
+      dueAt: new Date(dueAt),
+      status,
+    });
+
+  it('leaves the rows once fired, and stays with its status when overdue', () => {
+    const m = transaction();
+    noteCaseWritten(m, 'c1', 5);
+    fired(m, 'fired');
+    expect(relatedAfter(m, 'c1', known)).toEqual([]);
+
+    const late = transaction();
+    noteCaseWritten(late, 'c1', 5);
+    fired(late, 'overdue');
+    expect(relatedAfter(late, 'c1', known)).toEqual([{ ...publicity, status: 'overdue' }]);
+  });
+
+  it('makes the rows unknown when the fired deadline is not among them', () => {
+    const m = transaction();
+    noteCaseWritten(m, 'c1', 5);
+    fired(m, 'fired', '2026-12-05T00:00:00Z');
+    expect(relatedAfter(m, 'c1', known)).toBeUndefined();
+  });
+
+  it('works the rows out for a transaction, kept only once it commits', () => {
+    const rows = new KnownRelated();
+    rows.set('c1', 5, [publicity]);
+    const m = transaction(); // not a write-behind transaction: it never reports a commit
+    noteCaseWritten(m, 'c1', 5);
+    fired(m, 'fired');
+    expect(rows.workOut(m, 'c1', 6)).toEqual([]);
+    expect(rows.get('c1', 6)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { whenCommitted } from '../../database/write-behind';
 import type { DeadlineKind } from '../entities/case-deadline.entity';
 
 /**
@@ -21,8 +22,18 @@ export interface DeadlineSelection {
   names?: string[];
 }
 
+/** A deadline as the rows name it: one open row per kind, name and due time. */
+interface DeadlineRef {
+  name: string;
+  kind: DeadlineKind;
+  dueAt: Date;
+}
+
 type Change =
-  { ended: DeadlineSelection } | { started: { name: string; kind: DeadlineKind; dueAt: Date } };
+  | { ended: DeadlineSelection }
+  | { started: DeadlineRef }
+  /** A due deadline fired: no longer open (`fired`), or open and `overdue`. */
+  | { fired: DeadlineRef & { status: string } };
 
 interface CaseChanges {
   /** The case's version before this transaction first wrote its row; 0: opened in it. */
@@ -75,12 +86,16 @@ export function noteDeadlinesEnded(
   changesOf(m, caseId).changes.push({ ended: only });
 }
 
-export function noteDeadlineStarted(
+export function noteDeadlineStarted(m: EntityManager, caseId: string, deadline: DeadlineRef): void {
+  changesOf(m, caseId).changes.push({ started: deadline });
+}
+
+export function noteDeadlineFired(
   m: EntityManager,
   caseId: string,
-  deadline: { name: string; kind: DeadlineKind; dueAt: Date },
+  deadline: DeadlineRef & { status: string },
 ): void {
-  changesOf(m, caseId).changes.push({ started: deadline });
+  changesOf(m, caseId).changes.push({ fired: deadline });
 }
 
 /** Deadlines or links of this case (of every case, without one) changed otherwise. */
@@ -122,6 +137,20 @@ export function relatedAfter(
           (kind !== undefined && r.kind !== kind) ||
           (names !== undefined && !names.includes(r.name)),
       );
+    } else if ('fired' in change) {
+      const { name, kind, dueAt, status } = change.fired;
+      const at = rows.findIndex(
+        (r) =>
+          r.what === 'd' &&
+          r.kind === kind &&
+          r.name === name &&
+          r.due_at !== null &&
+          +new Date(r.due_at) === dueAt.getTime(),
+      );
+      if (at < 0) {
+        return undefined; // not the row known: read them
+      }
+      rows.splice(at, 1, ...(status === 'overdue' ? [{ ...rows[at], status }] : []));
     } else {
       const { name, kind, dueAt } = change.started;
       rows.push({
@@ -141,13 +170,20 @@ export function relatedAfter(
 }
 
 /**
+ * Whether a workflow's cases may have their rows kept: not those of a workflow with an exclusive
+ * key, which a case opened for another may join with a link and no new version of its own.
+ */
+export function keepsRelated(definition: { exclusiveKey?: unknown }): boolean {
+  return definition.exclusiveKey === undefined;
+}
+
+/**
  * The open deadlines and links of recently answered cases, each at the version it was read or
  * worked out for after a commit (never before: a rolled-back version number is used again). A
  * version that no longer matches is not used, so a change made by another process, or by an
  * event that did not answer with the case, costs one read, not a wrong answer. Every change of a
- * case's deadlines happens in a transaction that moves its version; links are added in one too,
- * except to a case of a workflow with an exclusive key (a link to an open case joined), whose
- * rows are therefore never kept.
+ * case's deadlines happens in a transaction that moves its version, and so does every link but
+ * one (keepsRelated).
  */
 export class KnownRelated {
   private readonly byCase = new Map<string, { version: number; rows: readonly RelatedRow[] }>();
@@ -173,5 +209,32 @@ export class KnownRelated {
 
   forget(caseId: string): void {
     this.byCase.delete(caseId);
+  }
+
+  /**
+   * The case's rows as this transaction leaves it (relatedAfter), when they can be worked out
+   * from the version before; known at `version` once the transaction commits.
+   */
+  workOut(m: EntityManager, caseId: string, version: number): RelatedRow[] | undefined {
+    const rows = relatedAfter(m, caseId, (v) => this.get(caseId, v));
+    if (rows) {
+      this.setWhenCommitted(m, caseId, version, () => rows);
+    }
+    return rows;
+  }
+
+  /** Sets the rows `rows()` gives (if any by then) once this transaction has committed. */
+  setWhenCommitted(
+    m: EntityManager,
+    caseId: string,
+    version: number,
+    rows: () => readonly RelatedRow[] | undefined,
+  ): void {
+    whenCommitted(m, () => {
+      const known = rows();
+      if (known) {
+        this.set(caseId, version, known);
+      }
+    });
   }
 }

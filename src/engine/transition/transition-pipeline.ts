@@ -48,6 +48,8 @@ export interface OpenCaseParams {
   manager?: EntityManager;
   /** At most one case per key, ever (unique `origin_key`), e.g. one proactive case per person and year. */
   originKey?: string;
+  /** The new case's id, when the caller names it first (e.g. in its idempotency key's row). */
+  id?: string;
 }
 
 /** An event recorded without moving the machine (a claim, a reassignment, a breach). */
@@ -110,7 +112,7 @@ export class TransitionPipeline implements OnModuleInit {
     const now = new Date();
     const definition = this.definitionToOpen(params.type, now);
     const [snapshot] = pureInitialTransition(definition.machine, params.input);
-    const id = randomUUID();
+    const id = params.id ?? randomUUID();
     const data = snapshot.context as Record<string, unknown>;
     const row = m.create(CaseEntity, {
       id,
