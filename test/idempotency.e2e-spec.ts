@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SYSTEM } from '../src/engine/actor';
 import { CaseEngine } from '../src/engine/case-engine.service';
@@ -52,6 +53,54 @@ describe('idempotency keys (real MariaDB)', () => {
     expect(new Set(results.map((r) => r.resourceId)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(await countCases()).toBe(before + 1);
+  });
+
+  it('should write the key with the id its creation planned, and give concurrent retries that case', async () => {
+    const before = await countCases();
+    const scope = { userId: 'u1', endpoint: 'POST /test', key: 'planned-key-1' };
+    // Each retry plans an id of its own, as a request does: only the one that creates keeps it.
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => {
+        const planned = randomUUID();
+        return idempotency.run(
+          scope,
+          body,
+          async (m) =>
+            (
+              await engine.openCase({
+                id: planned,
+                type: 'test-fixture',
+                input: body,
+                actor: SYSTEM,
+                streetCode: '330106001',
+                manager: m,
+              })
+            ).id,
+          planned,
+        );
+      }),
+    );
+    expect(new Set(results.map((r) => r.resourceId)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+    expect(await countCases()).toBe(before + 1);
+    const [key] = await t.app
+      .get(DataSource)
+      .query(
+        'SELECT resource_id FROM idempotency_keys WHERE user_id = ? AND endpoint = ? AND `key` = ?',
+        ['u1', 'POST /test', 'planned-key-1'],
+      );
+    expect(key.resource_id).toBe(results[0].resourceId);
+    const [opened] = await t.app
+      .get(DataSource)
+      .query('SELECT id FROM cases WHERE id = ?', [results[0].resourceId]);
+    expect(opened).toBeDefined();
+  });
+
+  it('should still record the id created when it is not the one planned', async () => {
+    const scope = { userId: 'u1', endpoint: 'POST /test', key: 'planned-key-2' };
+    const first = await idempotency.run(scope, body, createCase(body), randomUUID());
+    const again = await idempotency.run(scope, body, createCase(body), randomUUID());
+    expect(again).toEqual({ resourceId: first.resourceId, replayed: true });
   });
 
   it('should answer the same key with a different body with an idempotency mismatch', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import { shanghaiDate } from '../time/shanghai';
@@ -90,11 +91,14 @@ export class ReliefService implements OnModuleInit {
       collectiveReviewAbove: this.policy.current().relief.collectiveReviewAbove,
     };
     let opened: CaseEntity | undefined;
+    // Named first, so that the idempotency key's row is written with it.
+    const caseId = randomUUID();
     const { resourceId, replayed } = await this.idempotency.run(
       { userId: actor.id, endpoint: 'POST /api/v1/relief-applications', key: idempotencyKey },
       dto,
       async (m) => {
         opened = await this.engine.openCase({
+          id: caseId,
           type: RELIEF_TYPE,
           input: caseInput(reliefApplicationV2Workflow, input),
           actor,
@@ -106,6 +110,7 @@ export class ReliefService implements OnModuleInit {
         await this.cases.prefetchRelated(m, opened);
         return opened.id;
       },
+      caseId,
     );
     return !replayed && opened?.id === resourceId
       ? this.cases.viewOf(opened, actor)

@@ -81,10 +81,15 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     clearInterval(this.timer);
   }
 
+  /**
+   * `plannedId`: the id of what `create` will create, when the caller names it first; the key row
+   * is written with it and needs no update after `create`.
+   */
   async run(
     scope: IdempotencyScope,
     body: unknown,
     create: (m: EntityManager) => Promise<string>,
+    plannedId?: string,
   ): Promise<{ resourceId: string; replayed: boolean }> {
     const key = requireIdempotencyKey(scope.key);
     const requestHash = canonicalHash(body);
@@ -98,22 +103,25 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
           await deferWrite(
             m,
             `INSERT INTO idempotency_keys (user_id, endpoint, \`key\`, request_hash, resource_id,
-               created_at, expires_at) VALUES (?, ?, ?, ?, NULL, ?, ?)`,
+               created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
             [
               scope.userId,
               scope.endpoint,
               key,
               requestHash,
+              plannedId ?? null,
               now,
               new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
             ],
           );
           const id = await create(m);
-          await deferWrite(
-            m,
-            'UPDATE idempotency_keys SET resource_id = ? WHERE user_id = ? AND endpoint = ? AND `key` = ?',
-            [id, scope.userId, scope.endpoint, key],
-          );
+          if (id !== plannedId) {
+            await deferWrite(
+              m,
+              'UPDATE idempotency_keys SET resource_id = ? WHERE user_id = ? AND endpoint = ? AND `key` = ?',
+              [id, scope.userId, scope.endpoint, key],
+            );
+          }
           return id;
         });
         return { resourceId, replayed: false };
