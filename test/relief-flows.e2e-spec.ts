@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DEFAULT_POLICY, type ReliefEdition } from '../src/config/policy';
+import { SYSTEM } from '../src/engine/actor';
+import { CaseEngine } from '../src/engine/case-engine.service';
 import { personKey } from '../src/relief/relief-ledger.service';
 import { expense, reliefApplication, residentId } from './factories/relief';
 import { createUser, eventually, Http, sleep, type TestUser } from './support/http';
@@ -375,6 +377,36 @@ describe('relief application flows (real MariaDB and Redis)', () => {
         ['objection_review'],
         ['disbursement'],
       ]);
+    });
+
+    it('should read them again after a change made elsewhere (a new version it did not answer for)', async () => {
+      const id = await submitted();
+      expect((await send(caseworker, id, { type: 'ACCEPT' })).status).toBe(200);
+      // Another writer (here the engine's own recordEvent, as another process would) moves the
+      // version and adds a deadline this process's answers never saw.
+      await t.app.get(CaseEngine).recordEvent({
+        caseId: id,
+        type: 'NOTE',
+        actor: SYSTEM,
+        payload: {},
+        within: async (m) => {
+          await m.query(
+            `INSERT INTO case_deadlines (case_id, name, kind, entry_seq, restart, duration,
+               started_at, due_at, on_expire_event, status)
+             VALUES (?, 'elsewhere', 'case', 3, 0, '30d', NOW(3), NOW(3) + INTERVAL 30 DAY, NULL,
+               'pending')`,
+            [id],
+          );
+        },
+      });
+      const verified = await send(caseworker, id, {
+        type: 'VERIFY',
+        verifiedCategory: 'DIBAO',
+        certificateNo: '民低保字0003',
+      });
+      expect(verified.status).toBe(200);
+      expect(verified.body.deadlines.map((d) => d.name)).toEqual(['amount_review', 'elsewhere']);
+      expect(verified.body.deadlines).toEqual((await getCase(id)).deadlines);
     });
 
     it("should show them after the publicity timer moved the case on, in the payment's answer", async () => {
