@@ -31,8 +31,6 @@ export type NewDeadline = Pick<
   | 'onExpireEvent'
 >;
 
-export type { DeadlineSelection } from './related-rows';
-
 /**
  * The index a case's own deadlines are read and closed by, named in their statements. Given
  * `status IN (…)`, the optimizer would otherwise also estimate those ranges in `ix_case_deadlines_due`,

@@ -52,22 +52,27 @@ interface TransactionChanges {
 /**
  * What a transaction did to its cases' open deadlines and links, noted by the repositories that
  * write them, so that a transition's answer can be worked out instead of read again: the rows the
- * case had at its version before (KnownRelated), with the deadlines this transaction ended and
- * started. Anything else (a clock paused or moved, a link) makes the case's rows unknown, and the
+ * case had at its version before (KnownRelated), with the deadlines this transaction ended,
+ * started and fired. Anything else (a clock paused or moved, a link) makes the case's rows unknown, and the
  * answer reads them as before.
  */
 const byTransaction = new WeakMap<EntityManager, TransactionChanges>();
 
-function changesOf(m: EntityManager, caseId: string): CaseChanges {
+function changesIn(m: EntityManager): TransactionChanges {
   let tx = byTransaction.get(m);
   if (!tx) {
     tx = { cases: new Map(), unknown: false };
     byTransaction.set(m, tx);
   }
-  let changes = tx.cases.get(caseId);
+  return tx;
+}
+
+function changesOf(m: EntityManager, caseId: string): CaseChanges {
+  const { cases } = changesIn(m);
+  let changes = cases.get(caseId);
   if (!changes) {
     changes = { changes: [], unknown: false };
-    tx.cases.set(caseId, changes);
+    cases.set(caseId, changes);
   }
   return changes;
 }
@@ -87,7 +92,8 @@ export function noteDeadlinesEnded(
 }
 
 export function noteDeadlineStarted(m: EntityManager, caseId: string, deadline: DeadlineRef): void {
-  changesOf(m, caseId).changes.push({ started: deadline });
+  const { name, kind, dueAt } = deadline; // a copy: the caller's object may change later
+  changesOf(m, caseId).changes.push({ started: { name, kind, dueAt } });
 }
 
 export function noteDeadlineFired(
@@ -95,14 +101,14 @@ export function noteDeadlineFired(
   caseId: string,
   deadline: DeadlineRef & { status: string },
 ): void {
-  changesOf(m, caseId).changes.push({ fired: deadline });
+  const { name, kind, dueAt, status } = deadline;
+  changesOf(m, caseId).changes.push({ fired: { name, kind, dueAt, status } });
 }
 
 /** Deadlines or links of this case (of every case, without one) changed otherwise. */
 export function noteRelatedUnknown(m: EntityManager, caseId?: string): void {
   if (caseId === undefined) {
-    changesOf(m, '').unknown = true;
-    byTransaction.get(m)!.unknown = true;
+    changesIn(m).unknown = true;
     return;
   }
   changesOf(m, caseId).unknown = true;
